@@ -1,0 +1,395 @@
+"""The symbol legend: every status as an icon, a word and a colour, never colour alone.
+
+Follows the district council's legend ("Symbols" at the end of its framework):
+performance against target, direction of change, and action status, plus data
+deadlines and the SPC variation and assurance icons from *Making Data Count*.
+
+Offers:
+
+- `Symbol`: icon, word, colour and a description for a key or a tooltip.
+- `rag_symbol`, `judgement_symbol`, `change_symbol`, `data_status_symbol`,
+  `action_status_symbol`, `point_type_symbol`, `assurance_symbol`: one symbol each.
+- `label`: icon and word together, like `✔ On target`.
+- The mappings `RAG_SYMBOLS`, `DATA_STATUS_SYMBOLS`, `ACTION_STATUS_SYMBOLS`,
+  `POINT_TYPE_SYMBOLS`, `ASSURANCE_SYMBOLS`, `DIRECTION_SYMBOLS`, and `LEGEND` (each
+  group's title and symbols, in the order a key shows them).
+- The colour constants.
+
+Icons are plain Unicode characters with a text (not emoji) presentation, found in
+every common font, and within each group they differ by shape, so a status reads
+without colour. Colours for status words meet WCAG AA (4.5:1) as text on white; the
+SPC colours are Making Data Count's own, which analysts recognise, and are only ever
+shown beside their icon and word.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
+
+from core.errors import CoreError
+from core.status import Change
+from core.vocab import (
+    ActionStatus,
+    Assurance,
+    DataStatus,
+    Judgement,
+    Movement,
+    PointType,
+    Polarity,
+    Rag,
+)
+
+__all__ = [
+    "ACTION_STATUS_SYMBOLS",
+    "AMBER",
+    "ASSURANCE_SYMBOLS",
+    "BLUE",
+    "DATA_STATUS_SYMBOLS",
+    "DIRECTION_SYMBOLS",
+    "GREEN",
+    "GREY",
+    "LEGEND",
+    "POINT_TYPE_SYMBOLS",
+    "PURPLE",
+    "RAG_SYMBOLS",
+    "RED",
+    "SPC_COMMON_CAUSE_GREY",
+    "SPC_CONCERN_ORANGE",
+    "SPC_IMPROVEMENT_BLUE",
+    "SPC_NEUTRAL_PURPLE",
+    "Symbol",
+    "action_status_symbol",
+    "assurance_symbol",
+    "change_symbol",
+    "data_status_symbol",
+    "judgement_symbol",
+    "label",
+    "point_type_symbol",
+    "rag_symbol",
+]
+
+# Status colours (GOV.UK Design System's, AA as text on white).
+GREEN: Final = "#00703C"
+AMBER: Final = "#B35C00"
+RED: Final = "#D4351C"
+GREY: Final = "#505A5F"
+BLUE: Final = "#1D70B8"
+PURPLE: Final = "#4C2C92"
+
+# Making Data Count's SPC colours, as NHSRplotthedots uses them.
+SPC_COMMON_CAUSE_GREY: Final = "#7B7D7D"
+SPC_IMPROVEMENT_BLUE: Final = "#289DE0"
+SPC_CONCERN_ORANGE: Final = "#FAB428"
+SPC_NEUTRAL_PURPLE: Final = "#361475"
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """How one status is shown: an icon and a word, in a colour.
+
+    >>> rag_symbol("green").word
+    'On target'
+    """
+
+    icon: str
+    word: str
+    colour: str
+    description: str
+
+
+def label(symbol: Symbol) -> str:
+    """The icon and the word, for a cell or a badge.
+
+    >>> label(rag_symbol(Rag.red))
+    '✖ Off target'
+    """
+    return f"{symbol.icon} {symbol.word}"
+
+
+RAG_SYMBOLS: Final[Mapping[Rag, Symbol]] = MappingProxyType(
+    {
+        Rag.green: Symbol("✔", "On target", GREEN, "Performance meets or is better than target"),
+        Rag.amber: Symbol(
+            "▲", "Just off target", AMBER, "Performance just off target, within tolerance"
+        ),
+        Rag.red: Symbol("✖", "Off target", RED, "Performance worse than tolerance"),
+        Rag.no_target: Symbol("◇", "No target", GREY, "Missing comparator: no target is set"),
+        Rag.no_value: Symbol("○", "No value", GREY, "No actual value for this period"),
+        Rag.not_applicable: Symbol(
+            "□", "Not applicable", GREY, "A contextual measure: no way is better, so no status"
+        ),
+        Rag.not_due: Symbol(
+            "–", "Not due", GREY, "No figure is reported for this period (e.g. a quarterly measure)"
+        ),
+        Rag.no_data: Symbol(
+            "?", "No data", PURPLE, "No information: the deadline has passed and nothing came in"
+        ),
+    }
+)
+
+DATA_STATUS_SYMBOLS: Final[Mapping[DataStatus, Symbol]] = MappingProxyType(
+    {
+        DataStatus.not_due: Symbol("–", "Not due", GREY, "The period has not ended yet"),
+        DataStatus.awaiting: Symbol(
+            "…", "Awaiting", GREY, "The period has ended and the deadline has not passed"
+        ),
+        DataStatus.late: Symbol(
+            "!", "Late", PURPLE, "The deadline has passed and nothing has been submitted"
+        ),
+        DataStatus.submitted: Symbol("●", "Submitted", BLUE, "Figures have been submitted"),
+    }
+)
+
+ACTION_STATUS_SYMBOLS: Final[Mapping[ActionStatus, Symbol]] = MappingProxyType(
+    {
+        ActionStatus.red: Symbol(
+            "✖",
+            "Needs intervention",
+            RED,
+            "The action may not be delivered, or may not deliver the planned outcomes, "
+            "without intervention",
+        ),
+        ActionStatus.amber: Symbol(
+            "▲",
+            "Needs adjustment",
+            AMBER,
+            "The action will be delivered but adjustments need to be made, or it may not "
+            "be delivered as planned",
+        ),
+        ActionStatus.green: Symbol(
+            "✔", "On track", GREEN, "The action is being delivered as planned"
+        ),
+        ActionStatus.completed: Symbol(
+            "★", "Completed", BLUE, "The action has been completed as planned"
+        ),
+        ActionStatus.not_started: Symbol(
+            "○", "Not started", GREY, "The start date for the action is in the future"
+        ),
+        ActionStatus.ongoing: Symbol(
+            "∞",
+            "Ongoing",
+            GREY,
+            "An ongoing activity throughout the Corporate Plan, so it has no set due date",
+        ),
+        ActionStatus.not_relevant: Symbol(
+            "n/r",
+            "Not relevant",
+            GREY,
+            "Not relevant: the action was completed before or is not yet due to start",
+        ),
+        ActionStatus.missing: Symbol("?", "Missing information", PURPLE, "Missing information"),
+    }
+)
+
+POINT_TYPE_SYMBOLS: Final[Mapping[PointType, Symbol]] = MappingProxyType(
+    {
+        PointType.common_cause: Symbol(
+            "●", "Common cause", SPC_COMMON_CAUSE_GREY, "Common cause variation: no change"
+        ),
+        PointType.special_cause_improvement: Symbol(
+            "◆",
+            "Improvement",
+            SPC_IMPROVEMENT_BLUE,
+            "Special cause variation of an improving nature",
+        ),
+        PointType.special_cause_concern: Symbol(
+            "■",
+            "Concern",
+            SPC_CONCERN_ORANGE,
+            "Special cause variation of a concerning nature",
+        ),
+        PointType.special_cause_neutral_high: Symbol(
+            "▲",
+            "Unusually high",
+            SPC_NEUTRAL_PURPLE,
+            "Special cause variation, higher values, where neither way is better",
+        ),
+        PointType.special_cause_neutral_low: Symbol(
+            "▼",
+            "Unusually low",
+            SPC_NEUTRAL_PURPLE,
+            "Special cause variation, lower values, where neither way is better",
+        ),
+    }
+)
+
+ASSURANCE_SYMBOLS: Final[Mapping[Assurance, Symbol]] = MappingProxyType(
+    {
+        Assurance.consistent_pass: Symbol(
+            "P",
+            "Consistently passing",
+            SPC_IMPROVEMENT_BLUE,
+            "The process will consistently meet the target",
+        ),
+        Assurance.consistent_fail: Symbol(
+            "F",
+            "Consistently failing",
+            SPC_CONCERN_ORANGE,
+            "The process will consistently fail the target without change",
+        ),
+        Assurance.inconsistent: Symbol(
+            "?",
+            "Hit and miss",
+            SPC_COMMON_CAUSE_GREY,
+            "The process will sometimes meet and sometimes miss the target",
+        ),
+    }
+)
+
+_UP: Final = "↑"
+_DOWN: Final = "↓"
+_LEVEL: Final = "→"
+
+DIRECTION_SYMBOLS: Final[Mapping[tuple[Movement, Judgement], Symbol]] = MappingProxyType(
+    {
+        (Movement.increasing, Judgement.worsening): Symbol(
+            _UP, "Worsening", RED, "Value increasing (smaller is better)"
+        ),
+        (Movement.decreasing, Judgement.improving): Symbol(
+            _DOWN, "Improving", GREEN, "Value decreasing (smaller is better)"
+        ),
+        (Movement.increasing, Judgement.improving): Symbol(
+            _UP, "Improving", GREEN, "Value increasing (bigger is better)"
+        ),
+        (Movement.decreasing, Judgement.worsening): Symbol(
+            _DOWN, "Worsening", RED, "Value decreasing (bigger is better)"
+        ),
+        (Movement.no_change, Judgement.no_change): Symbol(_LEVEL, "No change", GREY, "No change"),
+        (Movement.increasing, Judgement.not_applicable): Symbol(
+            _UP, "Increasing", GREY, "Value increasing (neither way is better)"
+        ),
+        (Movement.decreasing, Judgement.not_applicable): Symbol(
+            _DOWN, "Decreasing", GREY, "Value decreasing (neither way is better)"
+        ),
+        (Movement.no_change, Judgement.not_applicable): Symbol(
+            _LEVEL, "No change", GREY, "No change (neither way is better)"
+        ),
+        (Movement.unknown, Judgement.not_applicable): Symbol(
+            "·", "No comparison", GREY, "No earlier value to compare with"
+        ),
+    }
+)
+"""Direction of change by (movement, judgement), as `core.status.direction` gives them."""
+
+LEGEND: Final[Mapping[str, tuple[Symbol, ...]]] = MappingProxyType(
+    {
+        "Performance": tuple(RAG_SYMBOLS.values()),
+        "Direction of change": tuple(DIRECTION_SYMBOLS.values())[:5],
+        "Data": tuple(DATA_STATUS_SYMBOLS.values()),
+        "Actions": tuple(ACTION_STATUS_SYMBOLS.values()),
+        "SPC variation": tuple(POINT_TYPE_SYMBOLS.values()),
+        "SPC assurance": tuple(ASSURANCE_SYMBOLS.values()),
+    }
+)
+"""Each group's title and symbols, in the order a key shows them."""
+
+
+def _unknown(what: str, value: object) -> CoreError:
+    return CoreError(f"There is no symbol for {what} {value!r}.")
+
+
+def rag_symbol(status: Rag | str) -> Symbol:
+    """The symbol for a RAG status.
+
+    >>> label(rag_symbol("amber"))
+    '▲ Just off target'
+    """
+    try:
+        return RAG_SYMBOLS[Rag(status)]
+    except ValueError:
+        raise _unknown("the status", status) from None
+
+
+def data_status_symbol(status: DataStatus | str) -> Symbol:
+    """The symbol for a data deadline status.
+
+    >>> label(data_status_symbol("late"))
+    '! Late'
+    """
+    try:
+        return DATA_STATUS_SYMBOLS[DataStatus(status)]
+    except ValueError:
+        raise _unknown("the data status", status) from None
+
+
+def action_status_symbol(status: ActionStatus | str) -> Symbol:
+    """The symbol for an action's status, from the legend.
+
+    >>> label(action_status_symbol("not_relevant"))
+    'n/r Not relevant'
+    """
+    try:
+        return ACTION_STATUS_SYMBOLS[ActionStatus(status)]
+    except ValueError:
+        raise _unknown("the action status", status) from None
+
+
+def point_type_symbol(point_type: PointType | str) -> Symbol:
+    """The symbol for an SPC point's variation.
+
+    >>> point_type_symbol("special_cause_concern").colour
+    '#FAB428'
+    """
+    try:
+        return POINT_TYPE_SYMBOLS[PointType(point_type)]
+    except ValueError:
+        raise _unknown("the point type", point_type) from None
+
+
+def assurance_symbol(assurance: Assurance | str) -> Symbol:
+    """The symbol for SPC assurance against a target.
+
+    >>> label(assurance_symbol("consistent_fail"))
+    'F Consistently failing'
+    """
+    try:
+        return ASSURANCE_SYMBOLS[Assurance(assurance)]
+    except ValueError:
+        raise _unknown("the assurance", assurance) from None
+
+
+def judgement_symbol(
+    movement: Movement | str, judgement: Judgement | str, polarity: Polarity | str
+) -> Symbol:
+    """The legend's arrow for a direction of change.
+
+    The arrow shows the way the value moved and the word whether that is good; for a
+    neutral measure the word says only which way it moved. A judgement that does not
+    fit the movement and polarity (improving while increasing where smaller is
+    better) raises `CoreError`.
+
+    >>> label(judgement_symbol("decreasing", "improving", "lower_is_better"))
+    '↓ Improving'
+    >>> judgement_symbol("increasing", "worsening", "lower_is_better").description
+    'Value increasing (smaller is better)'
+    """
+    try:
+        move, judged, pole = Movement(movement), Judgement(judgement), Polarity(polarity)
+    except ValueError:
+        raise _unknown("the direction", (movement, judgement, polarity)) from None
+    if pole is Polarity.neutral or move is Movement.unknown:
+        expected = Judgement.not_applicable
+    elif move is Movement.no_change:
+        expected = Judgement.no_change
+    else:
+        better = (move is Movement.increasing) == (pole is Polarity.higher_is_better)
+        expected = Judgement.improving if better else Judgement.worsening
+    if judged is not expected:
+        raise CoreError(
+            f"A value that is {move.value.replace('_', ' ')} with polarity {pole.value} is "
+            f"{expected.value.replace('_', ' ')}, not {judged.value.replace('_', ' ')}."
+        )
+    return DIRECTION_SYMBOLS[(move, judged)]
+
+
+def change_symbol(change: Change, polarity: Polarity | str) -> Symbol:
+    """The legend's arrow for a `core.status.Change`.
+
+    >>> from core.status import direction
+    >>> label(change_symbol(direction(12, 10, polarity="lower_is_better"), "lower_is_better"))
+    '↑ Worsening'
+    """
+    return judgement_symbol(change.movement, change.judgement, polarity)
