@@ -37,7 +37,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from core.errors import CoreError, PeriodError
 from core.vocab import Frequency
@@ -531,7 +531,7 @@ def _is_missing(value: object) -> bool:
         return True
 
 
-def excel_serial_to_date(serial: float) -> date:
+def excel_serial_to_date(serial: float | Decimal) -> date:
     """The date of an Excel serial day number (1900 date system; time of day dropped).
 
     >>> excel_serial_to_date(45383)
@@ -539,11 +539,11 @@ def excel_serial_to_date(serial: float) -> date:
     >>> excel_serial_to_date(45383.75)
     datetime.date(2024, 4, 1)
     """
-    if isinstance(serial, bool) or not isinstance(serial, numbers.Real):
+    if isinstance(serial, bool) or not isinstance(serial, numbers.Real | Decimal):
         raise PeriodError(f"An Excel date number must be a number, not {serial!r}.")
     if not math.isfinite(float(serial)) or not 1 <= serial < EXCEL_MAX_SERIAL + 1:
         raise PeriodError(
-            f"{serial!r} is not an Excel date number: expected a day number from 1 "
+            f"{serial} is not an Excel date number: expected a day number from 1 "
             f"to {EXCEL_MAX_SERIAL}, such as 45383 for 1 April 2024."
         )
     days = math.floor(serial)
@@ -615,6 +615,11 @@ def _read_year_pair_text(
         return _Reading(Frequency.monthly, int(y1), int(y2))
     if len(y1) == 2 and not _follows(y1, y2):
         return None
+    if match["sep"] == "-" and len(y2) <= 2 and not _follows(y1, y2):
+        raise PeriodError(
+            f"'{shown}' is neither a month (months run from 01 to 12, as in '2024-04') "
+            "nor a financial year (as in '2024/25')."
+        )
     return _Reading(Frequency.annual, _read_year_pair(match, shown))
 
 
@@ -760,7 +765,7 @@ def parse_period(
     if isinstance(value, date):
         return Period.containing(_as_date(value), freq, year_start_month=year_start_month)
     if isinstance(value, numbers.Real | Decimal) and not isinstance(value, bool):
-        day = excel_serial_to_date(float(value))
+        day = excel_serial_to_date(cast(float, value))
         return Period.containing(day, freq, year_start_month=year_start_month)
     if not isinstance(value, str):
         raise PeriodError(
