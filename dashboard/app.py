@@ -1,0 +1,35 @@
+"""The entrypoint: page config, sign-in, navigation built from the role, and run.
+
+``streamlit run dashboard/app.py``. Every page is registered (so any bookmarked link
+resolves, with its query parameters); the menu lists only the pages the role may use;
+an anonymous visit to any page but the portal shows the sign-in form first and then that
+page. Each page checks access again itself (``dashboard.ui.guard``).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import auth
+from dashboard.navigation import HOME, PAGES, menu_for
+from dashboard.ui.shell import prepare, run_page, sidebar
+
+st.set_page_config(page_title="Vital Signs", page_icon=":material/monitor_heart:",
+                   layout="wide", initial_sidebar_state="auto")
+prepare()
+
+user = auth.current_user()
+role = auth.current_role() if user else None
+pages = {spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon,
+                                url_path=spec.url_path, default=spec is HOME)
+         for spec in PAGES}
+current = st.navigation(list(pages.values()), position="hidden")
+spec = next(s for s in PAGES if pages[s.url_path] is current or
+            pages[s.url_path].url_path == current.url_path)
+
+if user is None and not spec.public:
+    auth.login_form()
+else:
+    if user is not None and role is not None:
+        sidebar(user, [(pages[s.url_path], s) for s in menu_for(role)])
+    run_page(current, spec, role)

@@ -1,0 +1,219 @@
+"""Signing in and out with local accounts (streamlit-authenticator), and who is signed in.
+
+Password hashes live in the database. The cookie key comes from the settings or is
+generated once and kept in the database, so every instance shares it. Failed sign-ins
+are counted in the database; after ``max_login_attempts`` the account is locked for
+``lockout_minutes``. A sign-in lasts ``session_hours``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+import streamlit as st
+import streamlit_authenticator as stauth
+from sqlmodel import Session, col, select
+from streamlit_authenticator.utilities import LoginError
+
+from core.vocab import Role
+from dashboard.settings import get_settings
+from dashboard.store.db import get_engine, session_scope
+from dashboard.store.meta import get_or_create_cookie_key
+from dashboard.store.models import User
+from dashboard.store.security import Actor
+from dashboard.store.users import (
+    actor_for,
+    get_user_by_username,
+    record_failed_login,
+    record_successful_login,
+)
+
+log = logging.getLogger(__name__)
+
+USERNAME_KEY = "username"
+STATUS_KEY = "authentication_status"
+HOURS_PER_DAY = 24
+
+
+def _cookie_key() -> str:
+    settings = get_settings()
+    if settings.cookie_key:
+        return settings.cookie_key
+    with session_scope() as session:
+        return get_or_create_cookie_key(session=session)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _credentials(session: Session) -> dict[str, Any]:
+    settings = get_settings()
+    max_attempts = settings.max_login_attempts
+    users = session.exec(select(User).where(col(User.active).is_(True))).all()
+    out: dict[str, Any] = {}
+    for user in users:
+        if user.is_demo and not settings.demo_mode:
+            continue
+        if not user.password_hash:
+            continue
+        locked = user.locked_until is not None and user.locked_until > _now()
+        failed = max_attempts if locked else (0 if user.locked_until else user.failed_logins)
+        out[user.username] = {
+            "name": user.name,
+            "email": user.email or "",
+            "password": user.password_hash,
+            "roles": [user.role],
+            "failed_login_attempts": failed,
+        }
+    return {"usernames": out}
+
+
+def _authenticator(credentials: dict[str, Any]) -> stauth.Authenticate:
+    settings = get_settings()
+    return stauth.Authenticate(
+        credentials,
+        cookie_name=settings.cookie_name,
+        cookie_key=_cookie_key(),
+        cookie_expiry_days=settings.session_hours / HOURS_PER_DAY,
+        auto_hash=False,
+        login_sleep_time=0,
+    )
+
+
+def _on_login(event: dict[str, Any]) -> None:
+    with session_scope() as session:
+        user = get_user_by_username(session=session, username=event["username"])
+        if user is not None:
+            record_successful_login(session=session, user=user)
+
+
+def _persist_failures(before: dict[str, int], credentials: dict[str, Any]) -> str | None:
+    """Save failed attempts counted during this run; returns a lockout message if any."""
+    settings = get_settings()
+    message = None
+    for username, data in credentials["usernames"].items():
+        if data.get("failed_login_attempts", 0) > before.get(username, 0):
+            with session_scope() as session:
+                user = get_user_by_username(session=session, username=username)
+                if user is None:
+                    continue
+                if user.locked_until is not None and user.locked_until <= _now():
+                    user.failed_logins = 0
+                    user.locked_until = None
+                locked = record_failed_login(session=session, user=user,
+                                             max_attempts=settings.max_login_attempts,
+                                             lockout_minutes=settings.lockout_minutes)
+                if locked:
+                    message = _locked_message()
+    return message
+
+
+def _locked_message() -> str:
+    minutes = get_settings().lockout_minutes
+    return (f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
+            "Ask an administrator if you need access sooner.")
+
+
+def login_form() -> None:
+    """Show the sign-in form (and the demo notice); signs the user in on success."""
+    settings = get_settings()
+    st.title("Vital Signs")
+    st.caption(f"{settings.council_name} performance management")
+    if settings.demo_mode:
+        st.info(
+            "**Demo mode is on.** Sign in as `demo.admin`, `demo.lead`, `demo.executive`, "
+            "`demo.member` or `demo.staff` with the password `vitalsigns-demo`.",
+            icon=":material/info:",
+        )
+    with Session(get_engine()) as session:
+        credentials = _credentials(session)
+    before = {u: d["failed_login_attempts"] for u, d in credentials["usernames"].items()}
+    authenticator = _authenticator(credentials)
+    try:
+        authenticator.login(
+            location="main",
+            max_login_attempts=settings.max_login_attempts,
+            fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
+                    "Login": "Sign in"},
+            callback=_on_login,
+            key="sign-in",
+        )
+    except LoginError:
+        st.error(_locked_message(), icon=":material/lock:")
+        return
+    locked = _persist_failures(before, credentials)
+    if locked:
+        st.error(locked, icon=":material/lock:")
+    elif st.session_state.get(STATUS_KEY) is False:
+        st.error("The username or password is not right.", icon=":material/error:")
+    if st.session_state.get(STATUS_KEY):
+        st.rerun()
+    st.page_link(_portal_page(), label="Public performance portal", icon=":material/public:")
+
+
+def _portal_page() -> str:
+    from dashboard.navigation import BY_PATH
+
+    return str(BY_PATH["portal"].path)
+
+
+def current_user() -> User | None:
+    """The signed-in, active user, or None."""
+    if not st.session_state.get(STATUS_KEY):
+        return None
+    username = st.session_state.get(USERNAME_KEY)
+    if not username:
+        return None
+    with Session(get_engine(), expire_on_commit=False) as session:
+        user = get_user_by_username(session=session, username=username)
+        if user is None or not user.active:
+            _clear_session()
+            return None
+        if user.is_demo and not get_settings().demo_mode:
+            _clear_session()
+            return None
+        return user
+
+
+def current_actor() -> Actor | None:
+    user = current_user()
+    if user is None:
+        return None
+    with Session(get_engine()) as session:
+        return actor_for(session=session, user=user)
+
+
+def current_role() -> Role | None:
+    user = current_user()
+    return Role(user.role) if user else None
+
+
+def _clear_session() -> None:
+    for key in ("name", USERNAME_KEY, STATUS_KEY, "email", "roles"):
+        st.session_state[key] = None
+
+
+def logout_button() -> None:
+    """A sign-out button (in the sidebar)."""
+    with Session(get_engine()) as session:
+        credentials = _credentials(session)
+    authenticator = _authenticator(credentials)
+    authenticator.logout("Sign out", location="sidebar", key="sign-out",
+                         callback=_on_logout)
+
+
+def _on_logout(event: dict[str, Any]) -> None:
+    username = event.get("username")
+    if not username:
+        return
+    from dashboard.store import audit
+
+    with session_scope() as session:
+        user = get_user_by_username(session=session, username=username)
+        if user is not None:
+            audit.record(session, actor=Actor(id=user.id, username=user.username,
+                                              role=Role(user.role)),
+                         action="logout", entity="user", entity_id=user.id, bump=False)

@@ -1,0 +1,67 @@
+"""One `Settings` object for the whole application, read from the environment.
+
+Every setting can be given as an environment variable (``DATABASE_URL``,
+``VITALSIGNS_DEMO_MODE``...) or in a ``.env`` file beside the project.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_SQLITE_PATH = DATA_DIR / "vitalsigns.db"
+
+
+class Settings(BaseSettings):
+    """Configuration. Defaults suit a laptop demo; production sets the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="VITALSIGNS_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    database_url: str = Field(
+        default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
+        validation_alias="DATABASE_URL",
+        description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    cookie_key: str | None = Field(
+        default=None,
+        description="Secret that signs sign-in cookies. When unset, one is generated once "
+        "and kept in the database so every app instance shares it.",
+    )
+    cookie_name: str = "vitalsigns_auth"
+    demo_mode: bool = Field(
+        default=False,
+        description="Demo users exist and the login page says so. `make run` turns it on.",
+    )
+    council_name: str = "North Coast District Council"
+    year_start_month: int = Field(default=4, ge=1, le=12)
+    data_deadline_day: int = Field(default=10, ge=1, le=28)
+    session_hours: float = Field(default=8.0, gt=0, description="Sign-in lifetime in hours.")
+    max_login_attempts: int = Field(default=5, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+    upload_max_mb: float = Field(default=20.0, gt=0)
+    behind_schedule_points: float = Field(
+        default=20.0,
+        ge=0,
+        description="An action is behind schedule when its % complete is this many points "
+        "below the straight line from start to due date.",
+    )
+    checkin_close_days: int = Field(
+        default=30, ge=0, description="Days after quarter end when a check-in becomes overdue."
+    )
+    checkin_retention_days: int = Field(
+        default=730, ge=0, description="Days after a person leaves before their check-ins go."
+    )
+    base_url: str = "http://localhost:8501"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings (read once)."""
+    return Settings()

@@ -1,0 +1,86 @@
+"""Writing to the append-only audit log, and the data version every write moves on.
+
+``record`` adds one entry in the caller's transaction, so the change and its audit entry
+are saved together or not at all. The database refuses UPDATE and DELETE on the log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, SQLModel, col, select
+
+from dashboard.store.models import AuditLog, DataVersion, utcnow
+from dashboard.store.security import Actor
+
+__all__ = ["bump_data_version", "data_version", "record", "snapshot"]
+
+SKIPPED_FIELDS = frozenset({"password_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: SQLModel | dict[str, Any] | None) -> dict[str, Any] | None:
+    """A JSON-safe copy of a row's fields (secrets left out)."""
+    if obj is None:
+        return None
+    data = obj if isinstance(obj, dict) else obj.model_dump()
+    return {k: _plain(v) for k, v in data.items() if k not in SKIPPED_FIELDS}
+
+
+def record(
+    session: Session,
+    *,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: Any = "",
+    before: SQLModel | dict[str, Any] | None = None,
+    after: SQLModel | dict[str, Any] | None = None,
+    upload_id: int | None = None,
+    note: str = "",
+    bump: bool = True,
+) -> AuditLog:
+    """Add an audit entry (and, for data changes, move the data version on)."""
+    entry = AuditLog(
+        at=utcnow(),
+        user_id=actor.id,
+        username=actor.username,
+        source=actor.source,
+        action=action,
+        entity=entity,
+        entity_id=str(entity_id if entity_id is not None else ""),
+        before=snapshot(before),
+        after=snapshot(after),
+        upload_id=upload_id,
+        note=note,
+    )
+    session.add(entry)
+    if bump:
+        bump_data_version(session)
+    return entry
+
+
+def bump_data_version(session: Session) -> None:
+    """Move the data version on (in the caller's transaction)."""
+    session.exec(update(DataVersion).where(col(DataVersion.id) == 1)  # type: ignore[call-overload]
+                 .values(version=DataVersion.version + 1))
+
+
+def data_version(session: Session) -> int:
+    """The current data version: cached reads are keyed by it."""
+    row = session.exec(select(DataVersion.version).where(DataVersion.id == 1)).first()
+    return int(row or 0)

@@ -1,0 +1,234 @@
+"""Measures, their targets, observations and SPC recalculation (rebase) points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from core.vocab import Lifecycle, ObservationStatus
+from dashboard.store import audit
+from dashboard.store.models import (
+    Department,
+    Measure,
+    MeasureCreate,
+    MeasureUpdate,
+    Observation,
+    ObservationCreate,
+    RebasePoint,
+    Target,
+    utcnow,
+)
+from dashboard.store.security import Actor, PermissionDenied, require_admin, require_department
+
+__all__ = [
+    "add_rebase_point",
+    "create_measure",
+    "get_measure",
+    "get_measure_by_code",
+    "list_measures",
+    "list_observations",
+    "list_rebase_points",
+    "list_targets",
+    "remove_rebase_point",
+    "set_target",
+    "update_measure",
+    "upsert_observation",
+]
+
+
+def _department_name(session: Session, department_id: int) -> str:
+    dept = session.get(Department, department_id)
+    return dept.name if dept else ""
+
+
+def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
+    """Add a measure. Admins add any; a lead may only *propose* one for their department."""
+    if not actor.is_admin:
+        require_department(actor, measure_in.department_id, doing="propose measures",
+                           department_name=_department_name(session, measure_in.department_id))
+        if measure_in.lifecycle != Lifecycle.proposed:
+            raise PermissionDenied("Leads can propose measures; an admin activates them.")
+    if get_measure_by_code(session=session, code=measure_in.code) is not None:
+        raise ValueError(f"A measure with code '{measure_in.code}' already exists.")
+    measure = Measure.model_validate(measure_in)
+    session.add(measure)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="measure",
+                 entity_id=measure.code, after=measure)
+    return measure
+
+
+def update_measure(*, session: Session, actor: Actor, measure_id: int,
+                   measure_in: MeasureUpdate) -> Measure:
+    require_admin(actor, doing="edit the measure register")
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise LookupError(f"No measure with id {measure_id}.")
+    before = audit.snapshot(measure)
+    for key, value in measure_in.model_dump(exclude_unset=True).items():
+        setattr(measure, key, value)
+    measure.updated_at = utcnow()
+    session.add(measure)
+    session.flush()
+    audit.record(session, actor=actor, action="update", entity="measure",
+                 entity_id=measure.code, before=before, after=measure)
+    return measure
+
+
+def get_measure(*, session: Session, measure_id: int) -> Measure | None:
+    return session.get(Measure, measure_id)
+
+
+def get_measure_by_code(*, session: Session, code: str) -> Measure | None:
+    return session.exec(select(Measure).where(Measure.code == code.strip().upper())).first()
+
+
+def list_measures(*, session: Session, include_retired: bool = False,
+                  include_proposed: bool = False) -> Sequence[Measure]:
+    query = select(Measure).order_by(col(Measure.code))
+    lifecycles = [Lifecycle.active.value]
+    if include_retired:
+        lifecycles.append(Lifecycle.retired.value)
+    if include_proposed:
+        lifecycles.append(Lifecycle.proposed.value)
+    return session.exec(query.where(col(Measure.lifecycle).in_(lifecycles))).all()
+
+
+def _require_measure_data(session: Session, actor: Actor, measure: Measure, doing: str) -> None:
+    require_department(actor, measure.department_id, doing=doing,
+                       department_name=_department_name(session, measure.department_id))
+
+
+def set_target(*, session: Session, actor: Actor, measure: Measure, period: str,
+               period_start: date, value: float, reason: str = "",
+               upload_id: int | None = None) -> Target:
+    """Set (or change) a measure's target for a period; the change is audited with its reason."""
+    _require_measure_data(session, actor, measure, "set targets")
+    target = session.exec(
+        select(Target).where(Target.measure_id == measure.id, Target.period == period)
+    ).first()
+    before = audit.snapshot(target)
+    if target is None:
+        assert measure.id is not None
+        target = Target(measure_id=measure.id, period=period, period_start=period_start,
+                        value=value, reason=reason)
+    elif target.value == value:
+        return target
+    target.value = value
+    target.reason = reason
+    target.set_by = actor.id
+    target.set_at = utcnow()
+    target.upload_id = upload_id
+    session.add(target)
+    session.flush()
+    audit.record(session, actor=actor, action="update" if before else "create", entity="target",
+                 entity_id=f"{measure.code} {period}", before=before, after=target,
+                 upload_id=upload_id, note=reason)
+    return target
+
+
+def list_targets(*, session: Session, measure_id: int) -> Sequence[Target]:
+    return session.exec(
+        select(Target).where(Target.measure_id == measure_id).order_by(col(Target.period_start))
+    ).all()
+
+
+OBSERVATION_FIELDS = ("value", "numerator", "denominator", "commentary", "action_note",
+                      "commentary_public", "provisional")
+
+
+def upsert_observation(*, session: Session, actor: Actor, measure: Measure,
+                       observation_in: ObservationCreate, submit: bool = False,
+                       upload_id: int | None = None) -> tuple[Observation, str]:
+    """Add or change a measure's figures for a period.
+
+    A blank (None, or an empty text) never clears a stored value. Returns the row and
+    what happened: ``added``, ``changed`` or ``unchanged``. A change to an approved figure
+    marks it ``revised``.
+    """
+    _require_measure_data(session, actor, measure, "submit figures")
+    obs = session.exec(
+        select(Observation).where(Observation.measure_id == measure.id,
+                                  Observation.period == observation_in.period)
+    ).first()
+    new_status = ObservationStatus.submitted if submit else ObservationStatus.draft
+    if obs is None:
+        obs = Observation.model_validate(observation_in)
+        obs.status = new_status
+        obs.upload_id = upload_id
+        obs.submitted_by = actor.id
+        obs.submitted_at = utcnow() if submit else None
+        session.add(obs)
+        session.flush()
+        audit.record(session, actor=actor, action="create", entity="observation",
+                     entity_id=f"{measure.code} {obs.period}", after=obs, upload_id=upload_id)
+        return obs, "added"
+    before = audit.snapshot(obs)
+    changed = False
+    for name in OBSERVATION_FIELDS:
+        new = getattr(observation_in, name)
+        if new is None or new == "":
+            continue
+        if getattr(obs, name) != new:
+            setattr(obs, name, new)
+            changed = True
+    if submit and obs.status == ObservationStatus.draft:
+        obs.status = new_status
+        obs.submitted_at = utcnow()
+        changed = True
+    if not changed:
+        return obs, "unchanged"
+    if before and before.get("status") == ObservationStatus.approved:
+        obs.revised = True
+        obs.status = new_status
+    obs.upload_id = upload_id
+    obs.submitted_by = actor.id
+    obs.updated_at = utcnow()
+    session.add(obs)
+    session.flush()
+    audit.record(session, actor=actor, action="update", entity="observation",
+                 entity_id=f"{measure.code} {obs.period}", before=before, after=obs,
+                 upload_id=upload_id)
+    return obs, "changed"
+
+
+def list_observations(*, session: Session, measure_id: int) -> Sequence[Observation]:
+    return session.exec(
+        select(Observation).where(Observation.measure_id == measure_id)
+        .order_by(col(Observation.period_start))
+    ).all()
+
+
+def add_rebase_point(*, session: Session, actor: Actor, measure: Measure, period: str,
+                     reason: str) -> RebasePoint:
+    """Add an SPC recalculation point with its reason (leads of the department, admins)."""
+    _require_measure_data(session, actor, measure, "add recalculation points")
+    if not reason.strip():
+        raise ValueError("Say why the limits are recalculated at this period.")
+    assert measure.id is not None
+    point = RebasePoint(measure_id=measure.id, period=period, reason=reason.strip(),
+                        created_by=actor.id)
+    session.add(point)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="rebase_point",
+                 entity_id=f"{measure.code} {period}", after=point)
+    return point
+
+
+def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure,
+                        point_id: int) -> None:
+    _require_measure_data(session, actor, measure, "remove recalculation points")
+    point = session.get(RebasePoint, point_id)
+    if point is None or point.measure_id != measure.id:
+        raise LookupError("That recalculation point does not exist.")
+    before = audit.snapshot(point)
+    session.delete(point)
+    session.flush()
+    audit.record(session, actor=actor, action="delete", entity="rebase_point",
+                 entity_id=f"{measure.code} {point.period}", before=before)
+
+
+def list_rebase_points(*, session: Session, measure_id: int) -> Sequence[RebasePoint]:
+    return session.exec(select(RebasePoint).where(RebasePoint.measure_id == measure_id)).all()

@@ -1,0 +1,92 @@
+"""Themes (corporate-plan priorities) and departments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlmodel import Session, col, select
+
+from dashboard.store import audit
+from dashboard.store.models import Department, DepartmentCreate, Theme, ThemeCreate
+from dashboard.store.security import Actor, require_admin
+
+__all__ = [
+    "create_department",
+    "create_theme",
+    "get_department_by_name",
+    "get_theme_by_name",
+    "list_departments",
+    "list_themes",
+    "rename_department",
+    "update_theme",
+]
+
+
+def create_theme(*, session: Session, actor: Actor, theme_in: ThemeCreate) -> Theme:
+    require_admin(actor, doing="create themes")
+    theme = Theme.model_validate(theme_in)
+    session.add(theme)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="theme", entity_id=theme.id,
+                 after=theme)
+    return theme
+
+
+def update_theme(*, session: Session, actor: Actor, theme_id: int, name: str | None = None,
+                 description: str | None = None) -> Theme:
+    require_admin(actor, doing="edit themes")
+    theme = session.get(Theme, theme_id)
+    if theme is None:
+        raise LookupError(f"No theme with id {theme_id}.")
+    before = audit.snapshot(theme)
+    if name is not None:
+        theme.name = name
+    if description is not None:
+        theme.description = description
+    session.add(theme)
+    session.flush()
+    audit.record(session, actor=actor, action="update", entity="theme", entity_id=theme.id,
+                 before=before, after=theme)
+    return theme
+
+
+def list_themes(*, session: Session) -> Sequence[Theme]:
+    return session.exec(select(Theme).order_by(col(Theme.sort_order), col(Theme.name))).all()
+
+
+def get_theme_by_name(*, session: Session, name: str) -> Theme | None:
+    return session.exec(select(Theme).where(Theme.name == name)).first()
+
+
+def create_department(*, session: Session, actor: Actor,
+                      department_in: DepartmentCreate) -> Department:
+    require_admin(actor, doing="create departments")
+    dept = Department.model_validate(department_in)
+    session.add(dept)
+    session.flush()
+    audit.record(session, actor=actor, action="create", entity="department",
+                 entity_id=dept.id, after=dept)
+    return dept
+
+
+def rename_department(*, session: Session, actor: Actor, department_id: int,
+                      name: str) -> Department:
+    require_admin(actor, doing="rename departments")
+    dept = session.get(Department, department_id)
+    if dept is None:
+        raise LookupError(f"No department with id {department_id}.")
+    before = audit.snapshot(dept)
+    dept.name = name
+    session.add(dept)
+    session.flush()
+    audit.record(session, actor=actor, action="update", entity="department",
+                 entity_id=dept.id, before=before, after=dept)
+    return dept
+
+
+def list_departments(*, session: Session) -> Sequence[Department]:
+    return session.exec(select(Department).order_by(col(Department.name))).all()
+
+
+def get_department_by_name(*, session: Session, name: str) -> Department | None:
+    return session.exec(select(Department).where(Department.name == name)).first()

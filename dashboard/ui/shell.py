@@ -1,0 +1,64 @@
+"""The app's frame: start-up, the sidebar menu, and running a page safely."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+import streamlit as st
+
+from core.vocab import Role
+from dashboard import auth
+from dashboard.bootstrap import prepare_database
+from dashboard.navigation import PageSpec
+from dashboard.settings import get_settings
+from dashboard.store.models import User
+
+log = logging.getLogger("vitalsigns")
+
+ROLE_WORDS = {
+    Role.admin: "Administrator",
+    Role.lead: "Performance lead",
+    Role.executive: "Executive",
+    Role.member: "Councillor",
+    Role.staff: "Staff",
+}
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _prepared(database_url: str) -> bool:
+    prepare_database()
+    return True
+
+
+def prepare() -> None:
+    """Migrate (and in demo mode seed) the database once per process."""
+    _prepared(get_settings().database_url)
+
+
+def sidebar(user: User, menu: list[tuple[Any, PageSpec]]) -> None:
+    """The menu of the pages this role may use, who is signed in, and sign out."""
+    with st.sidebar:
+        st.markdown(f"**{get_settings().council_name}**")
+        for page, _spec in menu:
+            st.page_link(page)
+        st.divider()
+        st.markdown(f"Signed in as **{user.name}**")
+        st.caption(f"{ROLE_WORDS.get(Role(user.role), user.role)} · `{user.username}`")
+        auth.logout_button()
+
+
+def run_page(page: Any, spec: PageSpec, role: Role | None) -> None:
+    """Run the page; an unexpected error shows a plain message with a reference, never a
+    traceback (the log keeps the detail)."""
+    try:
+        page.run()
+    except Exception:
+        ref = uuid.uuid4().hex[:8]
+        log.exception("Page %s failed (ref %s)", spec.url_path, ref)
+        st.error(
+            "Sorry, something went wrong showing this page. Nothing was changed. "
+            f"If it keeps happening, tell the performance team and quote reference `{ref}`.",
+            icon=":material/error:",
+        )
