@@ -512,7 +512,7 @@ class Period:
         return self._ordinal() >= self._check_comparable(other)._ordinal()
 
 
-# Parsing --------------------------------------------------------------------------
+# Parsing ---
 
 
 def _as_date(value: date) -> date:
