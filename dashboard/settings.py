@@ -6,6 +6,7 @@ Every setting can be given as an environment variable (``DATABASE_URL``,
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,9 +60,17 @@ class Settings(BaseSettings):
         default=730, ge=0, description="Days after a person leaves before their check-ins go."
     )
     base_url: str = "http://localhost:8501"
+    today: date | None = Field(
+        default=None, description="Pin the app's clock (demos and tests); default: today."
+    )
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process's settings (read once)."""
     return Settings()
+
+
+def today() -> date:
+    """Today's date as the app sees it (``VITALSIGNS_TODAY`` pins it)."""
+    return get_settings().today or date.today()

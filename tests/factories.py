@@ -1,0 +1,68 @@
+"""Small builders for test data (themes, departments, users, measures)."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from core.vocab import Role
+from dashboard.store.models import DepartmentCreate, MeasureCreate, ThemeCreate, UserCreate
+from dashboard.store.security import Actor
+from dashboard.store.structure import create_department, create_theme
+from dashboard.store.users import actor_for, create_user
+
+ADMIN = Actor.command_line()
+
+
+def make_structure(session: Session) -> dict[str, int]:
+    """A theme and two departments; returns their ids by name."""
+    theme = create_theme(session=session, actor=ADMIN, theme_in=ThemeCreate(name="Homes"))
+    housing = create_department(
+        session=session, actor=ADMIN, department_in=DepartmentCreate(name="Housing")
+    )
+    planning = create_department(
+        session=session, actor=ADMIN, department_in=DepartmentCreate(name="Planning")
+    )
+    session.commit()
+    assert theme.id and housing.id and planning.id
+    return {"theme": theme.id, "Housing": housing.id, "Planning": planning.id}
+
+
+def make_user(
+    session: Session,
+    username: str,
+    role: Role,
+    department_ids: list[int] | None = None,
+    line_manager_id: int | None = None,
+) -> Actor:
+    user = create_user(
+        session=session,
+        actor=ADMIN,
+        user_in=UserCreate(
+            username=username,
+            name=username.title(),
+            role=role,
+            password="a-long-password",
+            department_ids=department_ids or [],
+            line_manager_id=line_manager_id,
+        ),
+    )
+    session.commit()
+    return actor_for(session=session, user=user)
+
+
+def measure_in(
+    ids: dict[str, int], code: str = "HOU-01", department: str = "Housing", **overrides: object
+) -> MeasureCreate:
+    data: dict[str, object] = dict(
+        code=code,
+        name=f"Measure {code}",
+        theme_id=ids["theme"],
+        department_id=ids[department],
+        frequency="monthly",
+        polarity="higher_is_better",
+        unit="count",
+        tolerance_kind="relative",
+        tolerance=10.0,
+    )
+    data.update(overrides)
+    return MeasureCreate(**data)  # type: ignore[arg-type]
