@@ -72,7 +72,7 @@ class Category(StrEnum):
 
 
 class Unit(StrEnum):
-    count = "count"
+    count = "count"  # type: ignore[assignment]  # the word shadows str.count
     percent = "percent"
     currency = "currency"
     days = "days"
