@@ -16,6 +16,7 @@ __all__ = ["close_to_limits", "outside_limits"]
 def outside_limits(y: FloatArray, lpl: FloatArray, upl: FloatArray) -> BoolArray:
     """True where a point lies strictly beyond a process limit.
 
+    >>> import numpy as np
     >>> outside_limits(np.array([0.0, 1.0, 5.0, 6.0]), np.full(4, 1.0), np.full(4, 5.0)).tolist()
     [True, False, False, True]
     """
@@ -28,6 +29,7 @@ def close_to_limits(
 ) -> BoolArray:
     """True where a point lies beyond a near limit but is not outside the process limits.
 
+    >>> import numpy as np
     >>> y = np.array([2.0, 3.5, 4.5, 6.0])
     >>> close_to_limits(y, np.full(4, 2.5), np.full(4, 4.0),
     ...                 np.array([False, False, False, True])).tolist()

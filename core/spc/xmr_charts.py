@@ -508,8 +508,11 @@ def xmr_many(
 
     series_index = pd.Index(uniques, name=series)
     if n == 0:
-        empty = _points_frame({c: np.zeros(0) for c in POINT_COLUMNS}, None, frame.index)
-        empty.insert(0, series, names.to_numpy())
+        kinds = {"rebase_group": np.int64, "outside_limits": bool, "close_to_limits": bool}
+        kinds |= dict.fromkeys(("relative_to_mean", "special_cause_type", "point_type"), np.int8)
+        rows = {c: np.zeros(0, dtype=kinds.get(c, np.float64)) for c in POINT_COLUMNS}
+        empty = _points_frame(rows, None, frame.index)
+        empty.insert(0, series, names.array)
         summary = pd.DataFrame({c: [] for c in SUMMARY_COLUMNS}, index=series_index)
         return SpcBatch(points=empty, summary=summary, series=series)
 
@@ -519,7 +522,7 @@ def xmr_many(
         inverse = np.empty(n, dtype=np.int64)
         inverse[order] = np.arange(n)
     points = _points_frame(computed.rows, inverse, frame.index)
-    points.insert(0, series, names.to_numpy())
+    points.insert(0, series, names.array)
     summary = _frame(
         {
             "improvement_direction": _DIRECTION_BY_SIGN[series_sign + 1],
