@@ -1,0 +1,1 @@
+"""Spreadsheet imports: read, check, preview and save all-or-nothing (see ``registry``)."""
