@@ -16,12 +16,13 @@ Offers:
   (code format, polarity and unit consistent with the year-to-date method, tolerance
   only with a target).
 - `CODE_PATTERN`: what a measure code looks like (``HOU-01``).
+- `profile_annual_target`: an annual target spread over the year's months or quarters.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Final
@@ -43,6 +44,7 @@ __all__ = [
     "measure_field_problems",
     "next_lifecycles",
     "normalise_code",
+    "profile_annual_target",
 ]
 
 
@@ -287,3 +289,38 @@ def measure_field_problems(fields: MeasureFields) -> list[str]:
             if fields.tolerance < 0:
                 problems.append("A tolerance cannot be negative.")
     return problems
+
+
+def profile_annual_target(
+    annual: float, ytd_method: str, periods: int, weights: Sequence[float] | None = None
+) -> list[float]:
+    """An annual target as one target per period of the year.
+
+    A ``sum`` measure's annual total is split by ``weights`` (evenly without them); for
+    ``mean``, ``ratio`` and ``latest`` the annual level applies to every period, so weights
+    make no sense there.
+
+    >>> profile_annual_target(120, "sum", 4, [1, 1, 1, 2])
+    [24.0, 24.0, 24.0, 48.0]
+    >>> profile_annual_target(85, "ratio", 4)
+    [85.0, 85.0, 85.0, 85.0]
+    """
+    if periods < 1:
+        raise RegisterError("A profile needs at least one period.")
+    method = YtdMethod(ytd_method)
+    if method != YtdMethod.sum:
+        if weights is not None:
+            raise RegisterError(
+                f"A {method} measure's annual target applies to every period: "
+                "a profile only splits totals (the sum method)."
+            )
+        return [float(annual)] * periods
+    shares = list(weights) if weights is not None else [1.0] * periods
+    if len(shares) != periods:
+        raise RegisterError(
+            f"The profile needs {periods} weights, one per period, not {len(shares)}."
+        )
+    if any(w < 0 for w in shares) or sum(shares) <= 0:
+        raise RegisterError("Profile weights must be zero or more and not all zero.")
+    total = float(sum(shares))
+    return [float(annual) * w / total for w in shares]

@@ -264,6 +264,9 @@ class Observation(ObservationBase, table=True):
     approved_at: datetime | None = None
     upload_id: int | None = Field(default=None, foreign_key="upload.id")
     updated_at: datetime = Field(default_factory=utcnow)
+    embargo_until: date | None = Field(
+        default=None, description="An approved figure reaches the public portal on this day"
+    )
 
 
 class ObservationCreate(ObservationBase):

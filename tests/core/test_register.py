@@ -247,3 +247,38 @@ def test_a_tolerance_needs_kind_and_size_and_cannot_be_negative():
 @pytest.mark.parametrize(("decimals", "ok"), [(-1, False), (0, True), (6, True), (7, False)])
 def test_decimals_between_zero_and_six(decimals, ok):
     assert (measure_field_problems(fields(decimals=decimals)) == []) is ok
+
+
+def test_an_annual_total_is_spread_evenly_over_twelve_months():
+    from core.register import profile_annual_target
+
+    assert profile_annual_target(1200, "sum", 12) == [100.0] * 12
+
+
+def test_an_annual_total_follows_the_profile_weights():
+    from core.register import profile_annual_target
+
+    assert profile_annual_target(100, "sum", 4, [1, 2, 3, 4]) == [10.0, 20.0, 30.0, 40.0]
+
+
+def test_a_level_target_applies_to_every_period():
+    from core.register import profile_annual_target
+
+    assert profile_annual_target(92.5, "mean", 3) == [92.5, 92.5, 92.5]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((100, "sum", 0, None), "at least one period"),
+        ((100, "sum", 4, [1, 1]), "needs 4 weights, one per period, not 2"),
+        ((100, "sum", 2, [0, 0]), "not all zero"),
+        ((100, "sum", 2, [-1, 2]), "zero or more"),
+        ((100, "latest", 2, [1, 1]), "a profile only splits totals"),
+    ],
+)
+def test_bad_profiles_are_refused_with_a_reason(args, message):
+    from core.register import profile_annual_target
+
+    with pytest.raises(RegisterError, match=message):
+        profile_annual_target(*args)

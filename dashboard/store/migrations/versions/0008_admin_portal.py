@@ -1,10 +1,13 @@
-"""admin portal: schema changes for this area (none yet)
+"""admin portal: an embargo date on approved figures (published on the portal from that day)
 
 Revision ID: 0008
 Revises: 0007
 """
 
 from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -13,8 +16,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("observation") as batch:
+        batch.add_column(sa.Column("embargo_until", sa.Date(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("observation") as batch:
+        batch.drop_column("embargo_until")
