@@ -10,7 +10,7 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +60,25 @@ class Settings(BaseSettings):
         default=730, ge=0, description="Days after a person leaves before their check-ins go."
     )
     base_url: str = "http://localhost:8501"
+    # Reminders: e-mail through the council's SMTP relay.
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server for reminder e-mails; unset: nothing is sent."
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_starttls: bool = Field(default=True, description="Upgrade the connection (STARTTLS).")
+    smtp_ssl: bool = Field(default=False, description="Connect over TLS from the start (465).")
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "Vital Signs <vitalsigns@localhost>"
+    reminder_days_before: int = Field(
+        default=3, ge=0, description="Days before a deadline when the reminder goes."
+    )
+    escalate_after_days: int = Field(
+        default=5, ge=0, description="Days after the chaser when the owner's manager is told."
+    )
+    allow_digest_opt_out: bool = Field(
+        default=True, description="People may turn off their reminder digests."
+    )
     today: date | None = Field(
         default=None, description="Pin the app's clock (demos and tests); default: today."
     )
