@@ -1,10 +1,7 @@
-"""Measure: One measure: its SPC chart, figures, targets, commentary and benchmarking position."""
-
-import streamlit as st
+"""Measure: one measure's chart, figures, targets, commentary and benchmarking position."""
 
 from dashboard.ui.guard import require_page
+from dashboard.ui.measure import render
 
 actor = require_page("measure")
-st.title("Measure")
-st.caption("One measure: its SPC chart, figures, targets, commentary and benchmarking position.")
-st.info("This page is being built.", icon=":material/construction:")
+render(actor)

@@ -1,10 +1,7 @@
-"""Vital Signs: Every measure at a glance: RAG, year to date, direction of change, SPC variation and assurance."""
-
-import streamlit as st
+"""Vital Signs: every measure at a glance."""
 
 from dashboard.ui.guard import require_page
+from dashboard.ui.vital_signs import render
 
 actor = require_page("vital-signs")
-st.title("Vital Signs")
-st.caption("Every measure at a glance: RAG, year to date, direction of change, SPC variation and assurance.")
-st.info("This page is being built.", icon=":material/construction:")
+render(actor)

@@ -1,0 +1,496 @@
+"""The Measure page: one measure's header, chart, figures, year to date, benchmarking
+position and linked actions.
+
+`render(actor)` draws the page for the measure named by ``?code=`` (and ``&period=``,
+the Vital Signs period picker's choice, when given).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.legend import GREY
+from core.vocab import Polarity, Role, ToleranceKind
+from dashboard.exports import safe_frame
+from dashboard.queries import MeasureDetail, load_measure_detail, load_scorecard
+from dashboard.store.db import session_scope
+from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
+from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
+from dashboard.ui.widgets import (
+    action_status_cell,
+    data_status_cell,
+    direction_cell,
+    format_value,
+    legend_markdown,
+    rag_cell,
+    variation_cell,
+)
+
+__all__ = ["history_table", "render", "run_chart"]
+
+SPC = "SPC chart"
+RUN = "Run chart with target"
+POLARITY_WORDS = {
+    Polarity.higher_is_better.value: "Higher is better",
+    Polarity.lower_is_better.value: "Lower is better",
+    Polarity.neutral.value: "Neither way is better (contextual)",
+}
+LEVEL_WORDS = {
+    "kpm": "Key performance measure",
+    "management": "Management measure",
+    "service": "Service measure",
+    "contextual": "Contextual measure",
+}
+QUARTILE_WORDS = {
+    "top": "top quartile (best)",
+    "second": "second quartile",
+    "third": "third quartile",
+    "bottom": "bottom quartile (worst)",
+}
+TARGET_LINE = "#D4351C"
+BAND_FILL = "rgba(212, 53, 28, 0.10)"
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ").capitalize() if value else "–"
+
+
+def _tolerance_text(measure: dict[str, Any]) -> str:
+    tolerance = measure.get("tolerance")
+    if tolerance is None or pd.isna(tolerance):
+        return "None set"
+    if measure.get("tolerance_kind") == ToleranceKind.relative:
+        return f"{tolerance:g}% of the target"
+    return format_value(tolerance, measure["unit"], measure["decimals"])
+
+
+def _header(detail: MeasureDetail) -> None:
+    m = detail.measure
+    st.title(f"{m['code']} · {m['name']}")
+    if m.get("definition"):
+        st.markdown(m["definition"])
+    comparison = (
+        "the same period last year"
+        if m.get("comparison") == "same_period_last_year"
+        else "the previous period"
+    )
+    facts = {
+        "Owner": m.get("owner") or "–",
+        "Department": m["department"],
+        "Theme": m["theme"],
+        "Level": LEVEL_WORDS.get(m["level"], _words(m["level"])),
+        "Category": _words(m.get("category")),
+        "Leading or lagging": "Leading" if m.get("leading") else "Lagging",
+        "Frequency": _words(m["frequency"]),
+        "Polarity": POLARITY_WORDS.get(m["polarity"], _words(m["polarity"])),
+        "Tolerance": _tolerance_text(m),
+        "Direction compared with": comparison,
+        "Data source": m.get("data_source") or "–",
+        "Status": _words(m.get("lifecycle")),
+    }
+    with st.container(border=True):
+        columns = st.columns(4)
+        for i, (name, value) in enumerate(facts.items()):
+            columns[i % 4].markdown(f"**{name}**  \n{value}")
+
+
+def _status_strip(detail: MeasureDetail) -> None:
+    row = detail.row
+    if row is None:
+        st.info("This measure is not active, so it has no current status.")
+        return
+    m = detail.measure
+    tiles = st.columns(6)
+    tiles[0].metric(
+        f"Latest ({row['period']})",
+        format_value(row["value"], m["unit"], m["decimals"], m.get("scale_label")),
+    )
+    tiles[1].metric(
+        "Target",
+        format_value(row["target"], m["unit"], m["decimals"])
+        if row["target"] is not None and not pd.isna(row["target"])
+        else "No target",
+    )
+    tiles[2].metric("Status", rag_cell(row["rag"]))
+    tiles[3].metric("Direction", direction_cell(row["movement"], row["judgement"], m["polarity"]))
+    tiles[4].metric("Variation", variation_cell(row["variation"]))
+    tiles[5].metric("Data", data_status_cell(row["data_status"], row["data_status_period"]))
+    if row["exception_reasons"]:
+        st.warning(
+            "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",
+            icon=":material/priority_high:",
+        )
+    if row.get("commentary") or row.get("action_note"):
+        with st.container(border=True):
+            st.markdown(f"**Commentary ({row['period']})**")
+            st.text(row.get("commentary") or "No commentary.")
+            if row.get("action_note"):
+                st.markdown("**What is being done**")
+                st.text(row["action_note"])
+
+
+def run_chart(detail: MeasureDetail) -> go.Figure:
+    """The values over time with the target and the tolerance band (worse side)."""
+    m = detail.measure
+    history = detail.history.loc[detail.history["value"].notna()]
+    figure = go.Figure()
+    x = history["period"].tolist()
+    targets = pd.to_numeric(history["target"], errors="coerce")
+    tolerance = m.get("tolerance")
+    if targets.notna().any() and tolerance is not None and not pd.isna(tolerance):
+        if m.get("tolerance_kind") == ToleranceKind.relative:
+            size = targets.abs() * float(tolerance) / 100
+        else:
+            size = pd.Series(float(tolerance), index=targets.index)
+        edge = targets - size if m["polarity"] == Polarity.higher_is_better else targets + size
+        figure.add_trace(
+            go.Scatter(
+                x=x, y=targets, mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip"
+            )
+        )
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=edge,
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=BAND_FILL,
+                name="Tolerance (just off target)",
+                hoverinfo="skip",
+            )
+        )
+    if targets.notna().any():
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=targets,
+                mode="lines",
+                name="Target",
+                line={"color": TARGET_LINE, "dash": "dash", "width": 2},
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=history["value"],
+            mode="lines+markers",
+            name="Actual",
+            line={"color": GREY, "width": 2},
+            marker={"size": 6},
+        )
+    )
+    figure.update_layout(
+        height=420,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.15},
+        plot_bgcolor="white",
+        yaxis_title=m["unit"],
+    )
+    figure.update_xaxes(type="category", showgrid=False)
+    figure.update_yaxes(gridcolor="#E5E5E5")
+    return figure
+
+
+def _chart(detail: MeasureDetail) -> None:
+    m = detail.measure
+    st.subheader("Chart")
+    if detail.spc is None:
+        count = int(detail.history["value"].notna().sum())
+        st.info(
+            "Only one figure so far: a chart needs at least two."
+            if count == 1
+            else "No figures yet: the chart appears once figures are uploaded."
+        )
+        return
+    kind = st.segmented_control(
+        "Chart type", [SPC, RUN], default=SPC, key="measure_chart", label_visibility="collapsed"
+    )
+    if kind == RUN:
+        st.plotly_chart(run_chart(detail), width="stretch")
+        st.caption(
+            "The dashed line is the target; the shaded band is the tolerance (just off target)."
+        )
+    else:
+        figure = spc_figure(
+            detail.spc,
+            x=detail.spc_periods,
+            title="",
+            unit="%" if m["unit"] == "percent" else "",
+            decimals=int(m["decimals"]),
+            rebase_reasons=detail.rebase_reasons,
+        )
+        st.plotly_chart(figure, width="stretch")
+        words = [
+            f"Variation: {variation_words(detail.spc.variation, detail.spc.improvement_direction)}"
+        ]
+        if detail.spc.assurance is not None:
+            words.append(f"Assurance: {assurance_words(detail.spc.assurance)}")
+        if detail.spc.short_group_warning:
+            words.append("Fewer than 15 points since the last recalculation: read with care")
+        st.caption(" · ".join(words))
+        with st.expander("Key to the symbols"):
+            st.markdown(legend_markdown(["SPC variation", "SPC assurance"]))
+
+
+def _can_edit(actor: Actor, detail: MeasureDetail) -> bool:
+    return actor.is_admin or (
+        actor.role == Role.lead and detail.measure["department_id"] in actor.department_ids
+    )
+
+
+def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
+    points = detail.rebase_points
+    if not _can_edit(actor, detail):
+        if len(points):
+            st.caption(
+                "Limits recalculated at: "
+                + "; ".join(f"{p.period} ({p.reason})" for p in points.itertuples())
+            )
+        return
+    with st.expander(f"Recalculation (rebase) points · {len(points)}"):
+        st.caption(
+            "Recalculate the SPC limits from a period when the process changed for a known "
+            "reason (a new system, a change of definition). Say why; the change is audited."
+        )
+        for p in points.sort_values("period").itertuples():
+            left, right = st.columns([4, 1])
+            left.markdown(f"**{p.period}**: {p.reason}")
+            if right.button("Remove", key=f"rebase_remove_{p.id}"):
+                _write(
+                    actor,
+                    detail,
+                    lambda s, m, pid=int(p.id): remove_rebase_point(
+                        session=s, actor=actor, measure=m, point_id=pid
+                    ),
+                )
+        periods = [p for p in detail.spc_periods[1:] if p not in set(points["period"])]
+        with st.form("rebase_add", clear_on_submit=True):
+            period = st.selectbox("Recalculate from", periods[::-1] or ["–"])
+            reason = st.text_input("Reason", max_chars=300)
+            if st.form_submit_button("Add recalculation point"):
+                if not periods:
+                    st.error("There is no period to recalculate from yet.")
+                else:
+                    _write(
+                        actor,
+                        detail,
+                        lambda s, m: add_rebase_point(
+                            session=s, actor=actor, measure=m, period=period, reason=reason
+                        ),
+                    )
+
+
+def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
+    try:
+        with session_scope() as session:
+            measure = get_measure_by_code(session=session, code=detail.measure["code"])
+            if measure is None:
+                raise LookupError("The measure no longer exists.")
+            change(session, measure)
+    except (PermissionDenied, ValueError, LookupError) as error:
+        st.error(str(error))
+        return
+    except Exception:  # a duplicate period, say
+        st.error("That recalculation point could not be saved. Nothing was changed.")
+        return
+    st.cache_data.clear()
+    st.rerun()
+
+
+def history_table(detail: MeasureDetail) -> pd.DataFrame:
+    """Every period, newest first, as the table and the downloads show it."""
+    m = detail.measure
+    h = detail.history.iloc[::-1]
+    return pd.DataFrame(
+        {
+            "Period": h["period"],
+            "Actual": [format_value(v, m["unit"], m["decimals"]) for v in h["value"]],
+            "Target": [
+                "–" if t is None or pd.isna(t) else format_value(t, m["unit"], m["decimals"])
+                for t in h["target"]
+            ],
+            "Status": h["rag"].map(rag_cell),
+            "Direction": [
+                direction_cell(mv, j, m["polarity"])
+                for mv, j in zip(h["movement"], h["judgement"], strict=True)
+            ],
+            "Commentary": h["commentary"],
+            "What is being done": h["action_note"],
+            "Submitted by": h["submitted_by"],
+            "Submitted": [
+                "" if v is None or pd.isna(v) else pd.Timestamp(v).strftime("%d %b %Y %H:%M")
+                for v in h["submitted_at"]
+            ],
+            "Figure status": [
+                _words(s) + (" (provisional)" if p else "") + (" (revised)" if r else "")
+                for s, p, r in zip(h["status"], h["provisional"], h["revised"], strict=True)
+            ],
+        }
+    ).reset_index(drop=True)
+
+
+def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def _history(detail: MeasureDetail) -> None:
+    st.subheader("Every period")
+    if detail.history.empty:
+        st.info("No figures have been uploaded for this measure yet.")
+        return
+    table = history_table(detail)
+    st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Commentary": st.column_config.TextColumn("Commentary", width="large"),
+            "What is being done": st.column_config.TextColumn("What is being done", width="medium"),
+        },
+        height=min(38 + 35 * len(table), 460),
+    )
+    code = detail.measure["code"]
+    export = safe_frame(table)
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(
+        "Download CSV",
+        export.to_csv(index=False).encode("utf-8"),
+        file_name=f"{code}.csv",
+        mime="text/csv",
+    )
+    right.download_button(
+        "Download Excel",
+        _excel(export, code),
+        file_name=f"{code}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _ytd(detail: MeasureDetail) -> None:
+    row = detail.row
+    m = detail.measure
+    st.subheader("Year to date")
+    if row is None:
+        st.markdown("–")
+        return
+    st.metric(
+        f"Actual to {row['period']} ({m['ytd_method']})",
+        format_value(row["ytd_actual"], m["unit"], m["decimals"]),
+    )
+    target = row["ytd_target"]
+    target_text = (
+        "No target"
+        if target is None or pd.isna(target)
+        else format_value(target, m["unit"], m["decimals"])
+    )
+    st.markdown(
+        f"**Target:** {target_text}  \n"
+        f"**Status:** {rag_cell(row['ytd_rag'])}  \n"
+        f"**Periods in:** {row['ytd_present']} of {row['ytd_expected']}"
+    )
+
+
+def _benchmark(detail: MeasureDetail) -> None:
+    st.subheader("Benchmarking")
+    b = detail.benchmark
+    if not b:
+        st.markdown("No comparator data for this measure.")
+        return
+    unit = detail.measure["unit"]
+    decimals = detail.measure["decimals"]
+    if b.get("rank") is None:
+        st.markdown(f"{b['metric']} ({b['period']}): no rank (neither way is better).")
+        return
+    st.metric(f"Rank in {b['group']} ({b['period']})", f"{b['rank']} of {b['of']}")
+    st.markdown(
+        f"**Quartile:** {QUARTILE_WORDS.get(b['quartile'] or '', 'too few councils to say')}  \n"
+        f"**Our value:** {format_value(b['value'], unit, decimals)} · "
+        f"**Group median:** {format_value(b['median'], unit, decimals)}  \n"
+        f"Metric: {b['metric']}"
+    )
+
+
+def _actions(detail: MeasureDetail) -> None:
+    st.subheader("Linked delivery-plan actions")
+    a = detail.actions
+    if a.empty:
+        st.markdown("No delivery-plan actions are linked to this measure.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Action": a["code"],
+                "Title": a["title"],
+                "Status": a["status"].map(action_status_cell),
+                "Officer": a["officer"],
+                "% complete": a["percent_complete"],
+                "Due": a["due_date"],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "% complete": st.column_config.ProgressColumn(
+                "% complete", min_value=0, max_value=100, format="%d%%"
+            ),
+            "Due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+        },
+    )
+
+
+def _pick_measure() -> None:
+    st.title("Measure")
+    card = load_scorecard()
+    if card.empty:
+        st.info("No measures yet.")
+        return
+    options = card["code"].tolist()
+    names = dict(zip(card["code"], card["name"], strict=True))
+    code = st.selectbox(
+        "Choose a measure", options, index=None, format_func=lambda c: f"{c} · {names[c]}"
+    )
+    if code:
+        st.query_params["code"] = code
+        st.rerun()
+
+
+def render(actor: Actor) -> None:
+    """Draw the measure page for ``?code=``."""
+    code = (st.query_params.get("code") or "").strip().upper()
+    period = st.query_params.get("period") or None
+    back = "vital-signs" + (f"?period={period}" if period else "")
+    if not code:
+        _pick_measure()
+        return
+    try:
+        detail = load_measure_detail(code, period)
+    except ValueError as error:
+        st.error(f"That period could not be shown: {error}")
+        detail = load_measure_detail(code, None)
+    if detail is None:
+        st.title("Measure")
+        st.error(f"No measure has the code {code}.")
+        st.markdown(f"[← Back to Vital Signs]({back})")
+        return
+    st.markdown(f"[← Back to Vital Signs]({back})")
+    _header(detail)
+    _status_strip(detail)
+    _chart(detail)
+    _rebase_panel(actor, detail)
+    left, middle = st.columns(2)
+    with left:
+        _ytd(detail)
+    with middle:
+        _benchmark(detail)
+    _history(detail)
+    _actions(detail)

@@ -1,0 +1,124 @@
+"""Status cells and small formatting helpers every page can reuse.
+
+Each status is shown as the legend's icon and word (``✔ On target``), never colour alone:
+
+- `rag_cell`, `direction_cell`, `variation_cell`, `assurance_cell`, `data_status_cell`,
+  `action_status_cell`: the text for a table cell or a badge.
+- `format_value(value, unit, decimals, scale_label)`: a figure as a person reads it.
+- `legend_markdown(groups)`: the key of the symbols, for an expander under a table.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from core.errors import CoreError
+from core.legend import (
+    LEGEND,
+    action_status_symbol,
+    assurance_symbol,
+    data_status_symbol,
+    judgement_symbol,
+    label,
+    point_type_symbol,
+    rag_symbol,
+)
+from core.status import as_displayed
+
+__all__ = [
+    "action_status_cell",
+    "assurance_cell",
+    "data_status_cell",
+    "direction_cell",
+    "format_value",
+    "is_blank",
+    "legend_markdown",
+    "rag_cell",
+    "variation_cell",
+]
+
+NO_SPC = "· Too few points"
+
+
+def is_blank(value: Any) -> bool:
+    """None, NaN or an empty text."""
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and not value
+
+
+def rag_cell(status: Any) -> str:
+    """``✔ On target``; blank for no status."""
+    return "" if is_blank(status) else label(rag_symbol(status))
+
+
+def direction_cell(movement: Any, judgement: Any, polarity: Any) -> str:
+    """``↑ Improving``, ``↓ Worsening``, ``→ No change``, ``· No comparison``."""
+    if is_blank(movement):
+        return ""
+    try:
+        return label(judgement_symbol(movement, judgement, polarity))
+    except CoreError:
+        return ""
+
+
+def variation_cell(point_type: Any) -> str:
+    """``■ Concern`` (special-cause concern); ``· Too few points`` when there is none."""
+    return NO_SPC if is_blank(point_type) else label(point_type_symbol(point_type))
+
+
+def assurance_cell(assurance: Any) -> str:
+    """``F Consistently failing``; blank when there is no target (no assurance)."""
+    return "" if is_blank(assurance) else label(assurance_symbol(assurance))
+
+
+def data_status_cell(status: Any, period: Any = None) -> str:
+    """``! Late`` (with the period when given, ``! Late 2025-10``)."""
+    if is_blank(status):
+        return ""
+    text = label(data_status_symbol(status))
+    return text if is_blank(period) or status == "submitted" else f"{text} ({period})"
+
+
+def action_status_cell(status: Any) -> str:
+    return "" if is_blank(status) else label(action_status_symbol(status))
+
+
+_PREFIX = {"currency": "£"}
+_SUFFIX = {"percent": "%", "days": " days"}
+
+
+def format_value(value: Any, unit: Any = "", decimals: Any = 0, scale_label: Any = "") -> str:
+    """``85.2%``, ``£1,234``, ``12 days``, ``1,234``; ``–`` for a blank."""
+    if is_blank(value):
+        return "–"
+    places = 0 if is_blank(decimals) else int(decimals)
+    number = as_displayed(float(value), places)
+    assert number is not None
+    text = f"{abs(number):,.{places}f}"
+    sign = "-" if number < 0 else ""
+    unit_word = "" if is_blank(unit) else str(unit)
+    out = f"{sign}{_PREFIX.get(unit_word, '')}{text}{_SUFFIX.get(unit_word, '')}"
+    if not is_blank(scale_label) and unit_word != "percent":
+        scale = str(scale_label)
+        if unit_word == "currency":
+            scale = scale.replace("GBP", "").strip()
+        if scale:
+            out = f"{out} {scale}"
+    return out
+
+
+def legend_markdown(groups: Iterable[str] = tuple(LEGEND)) -> str:
+    """The key of the symbols as a Markdown list per group (icon, word, meaning)."""
+    lines: list[str] = []
+    for group in groups:
+        lines.append(f"**{group}**")
+        for symbol in LEGEND[group]:
+            icon = symbol.icon.replace("*", "\\*")
+            lines.append(f"- `{icon}` {symbol.word}: {symbol.description}")
+        lines.append("")
+    return "\n".join(lines)
