@@ -1,0 +1,96 @@
+"""The ``measures`` import: actuals, targets and commentary for a lead's measures."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlmodel import Session
+
+from dashboard.importing.commit import write_plan
+from dashboard.importing.layouts import DATA_COLUMNS, WIDE_PREFIX, entries, header_matcher
+from dashboard.importing.reading import read_table
+from dashboard.importing.registry import (
+    CheckedImport,
+    ImportOptions,
+    SourceFile,
+    register,
+)
+from dashboard.importing.validate import Plan, plan_entries
+from dashboard.settings import get_settings, today
+from dashboard.store.security import Actor
+
+__all__ = ["MeasuresImport"]
+
+
+def _progress(options: ImportOptions, fraction: float, text: str) -> None:
+    if options.progress is not None:
+        options.progress(fraction, text)
+
+
+class MeasuresImport:
+    name = "measures"
+    label = "Measures: actuals, targets and commentary"
+
+    def check(
+        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
+    ) -> CheckedImport:
+        settings = get_settings()
+        _progress(options, 0.05, "Reading the file")
+        table = read_table(
+            source.filename,
+            source.data,
+            matcher=header_matcher(settings.year_start_month),
+            data_columns=DATA_COLUMNS,
+            sheet=options.sheet,
+            max_mb=settings.upload_max_mb,
+        )
+        layout, items = entries(table, settings.year_start_month)
+        _progress(options, 0.4, f"Checking {len(table.frame):,} rows")
+        plan = plan_entries(
+            session=session,
+            actor=actor,
+            entries=items,
+            submit=options.submit,
+            allow_changes=options.allow_changes,
+            today=today(),
+            year_start_month=settings.year_start_month,
+        )
+        rows, added, changed, unchanged = plan.counts()
+        rows = len(table.frame)
+        original = table.frame.rename(
+            columns={
+                c: c[len(WIDE_PREFIX) :] for c in table.frame.columns if c.startswith(WIDE_PREFIX)
+            }
+        )
+        _progress(options, 0.8, "Comparing with what is stored")
+        return CheckedImport(
+            kind=self.name,
+            filename=source.filename,
+            sha256=source.sha256,
+            rows=rows,
+            added=added,
+            changed=changed,
+            unchanged=rows - added - changed,
+            problems=plan.problems,
+            preview=plan.preview_frame(),
+            original=pd.DataFrame(original),
+            layout=layout,
+            sheet=table.sheet,
+            payload=plan,
+        )
+
+    def write(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        checked: CheckedImport,
+        upload_id: int,
+        options: ImportOptions,
+    ) -> None:
+        plan: Plan = checked.payload
+        write_plan(
+            session=session, actor=actor, plan=plan, upload_id=upload_id, submit=options.submit
+        )
+
+
+register(MeasuresImport())
