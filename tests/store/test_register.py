@@ -1,0 +1,395 @@
+"""The measure register's lifecycle, targets, approvals, users and the audit log (store)."""
+
+from __future__ import annotations
+
+import ast
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlmodel import Session, select
+
+from core.register import CHECKLIST, RegisterError
+from core.vocab import Role
+from dashboard.store import register
+from dashboard.store.measures import upsert_observation
+from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
+from dashboard.store.security import PermissionDenied
+from dashboard.store.users import get_user_by_username, list_users
+from tests.factories import ADMIN, make_structure, make_user, measure_in
+
+ALL_YES = {q.key: "yes" for q in CHECKLIST}
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def proposal(ids, code="HOU-07", **overrides):
+    base = {
+        "rationale": "Tracks the new homes priority",
+        "data_source": "Housing register",
+        "baseline": "120 in 2023/24",
+        "proposed_target": "150",
+        "tolerance_kind": None,
+        "tolerance": None,
+    }
+    base.update(overrides)
+    return measure_in(ids, code=code, **base)
+
+
+@pytest.fixture
+def world(session: Session):
+    ids = make_structure(session)
+    lead = make_user(session, "lead.one", Role.lead, [ids["Housing"]])
+    admin = make_user(session, "admin.one", Role.admin)
+    return ids, lead, admin
+
+
+def test_a_lead_proposes_a_measure_for_their_own_department(session, world):
+    ids, lead, _ = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    session.commit()
+    assert m.lifecycle == "proposed"
+    assert m.published is False
+    assert m.rationale == "Tracks the new homes priority"
+
+
+def test_a_lead_cannot_propose_for_another_department(session, world):
+    ids, lead, _ = world
+    with pytest.raises(PermissionDenied, match="not of Planning"):
+        register.propose_measure(
+            session=session, actor=lead, measure_in=proposal(ids, department="Planning")
+        )
+
+
+def test_a_proposal_needs_a_rationale_and_data_source(session, world):
+    ids, lead, _ = world
+    with pytest.raises(RegisterError, match="needs a rationale and a data source"):
+        register.propose_measure(
+            session=session, actor=lead, measure_in=proposal(ids, rationale="", data_source=" ")
+        )
+
+
+def test_a_duplicate_code_is_refused_whatever_its_case(session, world):
+    ids, lead, _ = world
+    register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    with pytest.raises(RegisterError, match="A measure with code 'HOU-07' already exists."):
+        register.propose_measure(
+            session=session, actor=lead, measure_in=proposal(ids, code="hou-07")
+        )
+
+
+def test_inconsistent_fields_are_refused_with_the_reason(session, world):
+    ids, _, admin = world
+    with pytest.raises(RegisterError, match="needs a percent, rate or ratio unit, not days"):
+        register.add_measure(
+            session=session,
+            actor=admin,
+            measure_in=proposal(ids, ytd_method="ratio", unit="days", lifecycle="proposed"),
+        )
+
+
+def test_activation_without_a_complete_checklist_is_refused(session, world):
+    ids, lead, admin = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    register.review_checklist(
+        session=session, actor=admin, measure_id=m.id, answers={**ALL_YES, "recent": ""}
+    )
+    with pytest.raises(RegisterError, match="Not answered: Is the data sufficiently recent?"):
+        register.approve_measure(session=session, actor=admin, measure_id=m.id)
+    assert session.get(Measure, m.id).lifecycle == "proposed"
+
+
+def test_an_admin_activates_a_proposal_with_a_complete_checklist(session, world):
+    ids, lead, admin = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    register.review_checklist(session=session, actor=admin, measure_id=m.id, answers=ALL_YES)
+    register.approve_measure(session=session, actor=admin, measure_id=m.id, comments="Agreed")
+    session.commit()
+    m = session.get(Measure, m.id)
+    assert (m.lifecycle, m.review_comments) == ("active", "Agreed")
+    notes = session.exec(
+        select(AuditLog.note).where(AuditLog.entity == "measure", AuditLog.entity_id == "HOU-07")
+    ).all()
+    assert notes == ["proposed", "checklist reviewed", "approved"]
+
+
+def test_a_lead_cannot_approve_or_review_or_return(session, world):
+    ids, lead, _ = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    with pytest.raises(PermissionDenied, match="cannot approve measures"):
+        register.approve_measure(session=session, actor=lead, measure_id=m.id)
+    with pytest.raises(PermissionDenied, match="cannot review the quality checklist"):
+        register.review_checklist(session=session, actor=lead, measure_id=m.id, answers=ALL_YES)
+    with pytest.raises(PermissionDenied, match="cannot return proposals"):
+        register.return_measure(session=session, actor=lead, measure_id=m.id, comments="x")
+
+
+def test_a_returned_proposal_stays_proposed_with_the_comments(session, world):
+    ids, lead, admin = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    with pytest.raises(RegisterError, match="Say what the lead needs to change"):
+        register.return_measure(session=session, actor=admin, measure_id=m.id, comments=" ")
+    register.return_measure(
+        session=session, actor=admin, measure_id=m.id, comments="Add a comparator"
+    )
+    m = session.get(Measure, m.id)
+    assert (m.lifecycle, m.review_comments) == ("proposed", "Add a comparator")
+
+
+def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
+    ids, lead, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    upsert_observation(
+        session=session,
+        actor=lead,
+        measure=m,
+        observation_in=ObservationCreate(
+            measure_id=m.id, period="2025-04", period_start=date(2025, 4, 1), value=12
+        ),
+    )
+    register.retire_measure(session=session, actor=admin, measure_id=m.id, reason="Replaced")
+    session.commit()
+    assert session.get(Measure, m.id).lifecycle == "retired"
+    assert session.exec(text("select count(*) from observation")).one()[0] == 1
+    with pytest.raises(RegisterError, match="A retired measure cannot become active."):
+        register.approve_measure(session=session, actor=admin, measure_id=m.id)
+
+
+def test_an_admin_cannot_add_an_active_measure_without_its_checklist(session, world):
+    ids, _, admin = world
+    with pytest.raises(RegisterError, match="checklist must be complete"):
+        register.add_measure(
+            session=session, actor=admin, measure_in=proposal(ids, lifecycle="active")
+        )
+
+
+def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session, world):
+    ids, lead, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    session.commit()
+    register.set_period_target(
+        session=session, actor=lead, measure_id=m.id, period="Apr-25", value=10, reason="Plan"
+    )
+    session.commit()
+    with pytest.raises(RegisterError, match="Say why the 2025-04 target of HOU-07 changes from 10"):
+        register.set_period_target(
+            session=session, actor=lead, measure_id=m.id, period="2025-04", value=12, reason=""
+        )
+    register.set_period_target(
+        session=session,
+        actor=admin,
+        measure_id=m.id,
+        period="2025-04",
+        value=12,
+        reason="Cabinet raised the ambition",
+    )
+    session.commit()
+    history = register.target_history(session, m.id)
+    assert [(h.username, h.period, h.before, h.after, h.reason) for h in history] == [
+        ("admin.one", "2025-04", 10.0, 12.0, "Cabinet raised the ambition"),
+        ("lead.one", "2025-04", None, 10.0, "Plan"),
+    ]
+
+
+def test_an_annual_target_is_profiled_over_the_months(session, world):
+    ids, _, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    register.set_annual_target(
+        session=session, actor=admin, measure_id=m.id, year="2025/26", value=1200, reason="Plan"
+    )
+    session.commit()
+    rows = session.exec(select(Target).where(Target.measure_id == m.id)).all()
+    assert len(rows) == 12
+    assert {r.value for r in rows} == {100.0}
+    assert min(r.period for r in rows) == "2025-04"
+    assert max(r.period for r in rows) == "2026-03"
+
+
+def test_a_neutral_measure_takes_no_target(session, world):
+    ids, _, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, polarity="neutral", proposed_target="", lifecycle="proposed"),
+    )
+    with pytest.raises(RegisterError, match="neutral"):
+        register.set_period_target(
+            session=session, actor=admin, measure_id=m.id, period="2025-04", value=1, reason="x"
+        )
+
+
+def _figure(session, lead, m, period, start, value, submit=True):
+    obs, _ = upsert_observation(
+        session=session,
+        actor=lead,
+        measure=m,
+        observation_in=ObservationCreate(
+            measure_id=m.id, period=period, period_start=start, value=value
+        ),
+        submit=submit,
+    )
+    session.commit()
+    return obs
+
+
+def test_admins_approve_figures_in_bulk_for_a_period_with_an_embargo(session, world):
+    ids, lead, admin = world
+    a = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    b = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, code="HOU-08", lifecycle="active", checklist=ALL_YES),
+    )
+    _figure(session, lead, a, "2025-04", date(2025, 4, 1), 5)
+    _figure(session, lead, b, "2025-04", date(2025, 4, 1), 6)
+    _figure(session, lead, a, "2025-05", date(2025, 5, 1), 7)
+    with pytest.raises(PermissionDenied):
+        register.approve_period(session=session, actor=lead, period="2025-04")
+    n = register.approve_period(
+        session=session, actor=admin, period="2025-04", embargo_until=date(2025, 6, 3)
+    )
+    session.commit()
+    assert n == 2
+    assert [o.period for o in register.pending_figures(session=session)] == ["2025-05"]
+
+
+def test_a_draft_cannot_be_approved(session, world):
+    ids, lead, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
+    with pytest.raises(RegisterError, match="The 2025-04 figure of HOU-07 is a draft"):
+        register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+
+
+def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal(session, world):
+    ids, lead, admin = world
+    m = register.add_measure(
+        session=session,
+        actor=admin,
+        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+    )
+    obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5)
+    register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+    session.commit()
+    obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 6)
+    assert obs.revised is True
+    assert obs.status == "submitted"
+
+
+def test_the_last_admin_cannot_be_deactivated_or_demoted(session, world):
+    _, lead, admin = world
+    # The factory's command-line actor is not a user: admin.one is the only admin user.
+    with pytest.raises(PermissionDenied, match="last active admin"):
+        register.deactivate_user(session=session, actor=ADMIN, user_id=admin.id)
+    with pytest.raises(PermissionDenied, match="last active admin"):
+        register.change_role(session=session, actor=ADMIN, user_id=admin.id, role="lead")
+
+
+def test_an_admin_cannot_deactivate_themselves(session, world):
+    _, _, admin = world
+    with pytest.raises(PermissionDenied, match="cannot deactivate yourself"):
+        register.deactivate_user(session=session, actor=admin, user_id=admin.id)
+
+
+def test_an_admin_deactivates_changes_role_and_resets_passwords(session, world):
+    ids, lead, admin = world
+    register.change_role(
+        session=session,
+        actor=admin,
+        user_id=lead.id,
+        role="lead",
+        department_ids=[ids["Housing"], ids["Planning"]],
+    )
+    temporary = register.reset_password(session=session, actor=admin, user_id=lead.id)
+    register.deactivate_user(session=session, actor=admin, user_id=lead.id)
+    session.commit()
+    from dashboard.store.users import check_password, user_department_ids
+
+    user = get_user_by_username(session=session, username="lead.one")
+    assert user.active is False
+    assert check_password(temporary, user.password_hash)
+    assert len(temporary) >= 10
+    assert user_department_ids(session=session, user_id=lead.id) == {
+        ids["Housing"],
+        ids["Planning"],
+    }
+    assert [u.username for u in list_users(session=session, include_inactive=False)] == [
+        "admin.one"
+    ]
+
+
+def test_a_lead_cannot_manage_users(session, world):
+    _, lead, admin = world
+    with pytest.raises(PermissionDenied):
+        register.reset_password(session=session, actor=lead, user_id=admin.id)
+    with pytest.raises(PermissionDenied):
+        register.deactivate_user(session=session, actor=lead, user_id=admin.id)
+
+
+def test_the_audit_log_is_searchable_by_user_entity_and_text(session, world):
+    ids, lead, admin = world
+    register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
+    session.commit()
+    q = register.AuditQuery(username="lead.one", entity="measure")
+    rows = register.search_audit(session=session, actor=admin, query=q)
+    assert [(r.entity_id, r.note) for r in rows] == [("HOU-07", "proposed")]
+    rows = register.search_audit(
+        session=session, actor=admin, query=register.AuditQuery(text="hou-07")
+    )
+    assert len(rows) == 1
+    with pytest.raises(PermissionDenied):
+        register.search_audit(session=session, actor=lead, query=q)
+
+
+def test_the_database_refuses_to_update_or_delete_the_audit_log(engine, session, world):
+    assert session.exec(select(AuditLog)).first() is not None
+    session.close()
+    for statement in ("UPDATE audit_log SET username = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(Exception, match="(?i)audit"), engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def _writes_to_audit_log(tree: ast.AST) -> list[str]:
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in {"update", "delete"} and node.args:
+                arg = node.args[0]
+                if getattr(arg, "id", getattr(arg, "attr", "")) == "AuditLog":
+                    found.append(ast.unparse(node))
+    return found
+
+
+def test_nothing_in_the_application_updates_or_deletes_the_audit_log():
+    offenders = []
+    for path in (ROOT / "dashboard").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        source = path.read_text(encoding="utf-8")
+        offenders += [f"{path.name}: {c}" for c in _writes_to_audit_log(ast.parse(source))]
+        lowered = source.lower()
+        for phrase in ("update audit_log", "delete from audit_log", "truncate audit_log"):
+            if phrase in lowered:
+                offenders.append(f"{path.name}: {phrase}")
+    assert offenders == []
