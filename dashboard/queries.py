@@ -512,3 +512,79 @@ def load_measure_detail(code: str, as_at: str | None = None) -> MeasureDetail | 
     return _cached_measure_detail(
         current_data_version(), code.strip().upper(), _as_at(as_at), app_settings.today()
     )
+
+
+# --- benchmarking -------------------------------------------------------------
+# Reads for the benchmarking page (computed in dashboard.store.benchmarks with
+# core.benchmark), cached by the data version like the rest.
+
+
+def build_comparator_groups(session: Session) -> pd.DataFrame:
+    """Every comparator group with its member count: ``id, name, own_area_code,
+    own_area_name, source, description, is_default, members``."""
+    from dashboard.store import benchmarks as bench
+
+    rows = []
+    for group in bench.list_comparator_groups(session=session):
+        assert group.id is not None
+        members = bench.group_members(session=session, group_id=group.id)
+        rows.append({**group.model_dump(), "members": len(members)})
+    columns = [
+        "id", "name", "own_area_code", "own_area_name", "source", "description",
+        "is_default", "members",
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _cached_comparator_groups(version: int) -> pd.DataFrame:
+    with Session(get_engine()) as session:
+        return build_comparator_groups(session)
+
+
+def load_comparator_groups() -> pd.DataFrame:
+    """`build_comparator_groups`, cached by the data version."""
+    return _cached_comparator_groups(current_data_version())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
+def _cached_group_members(version: int, group_id: int) -> pd.DataFrame:
+    from dashboard.store import benchmarks as bench
+
+    with Session(get_engine()) as session:
+        members = bench.group_members(session=session, group_id=group_id)
+        return pd.DataFrame(
+            [{"area_code": m.area_code, "area_name": m.area_name} for m in members],
+            columns=["area_code", "area_name"],
+        )
+
+
+def load_group_members(group_id: int) -> pd.DataFrame:
+    """A group's members (``area_code, area_name``), cached by the data version."""
+    return _cached_group_members(current_data_version(), group_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _cached_benchmark_positions(version: int, group_id: int) -> pd.DataFrame:
+    from dashboard.store import benchmarks as bench
+
+    with Session(get_engine()) as session:
+        return bench.positions_frame(session=session, group_id=group_id)
+
+
+def load_benchmark_positions(group_id: int) -> pd.DataFrame:
+    """Where we stand on each measure in the group (``positions_frame``), worst first."""
+    return _cached_benchmark_positions(current_data_version(), group_id)
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _cached_benchmark_values(version: int, group_id: int) -> pd.DataFrame:
+    from dashboard.store import benchmarks as bench
+
+    with Session(get_engine()) as session:
+        return bench.benchmark_frame(session=session, group_id=group_id)
+
+
+def load_benchmark_values(group_id: int) -> pd.DataFrame:
+    """The group's benchmark values, long (``benchmark_frame``), cached."""
+    return _cached_benchmark_values(current_data_version(), group_id)
