@@ -70,7 +70,7 @@ class Snapshot:
 
     def name(self, user_id: int | None) -> str:
         person = self.person(user_id)
-        return person.name if person else "No lead (admins)"
+        return person.name if person else "No lead set"
 
 
 def rules_from(settings: Settings) -> Rules:

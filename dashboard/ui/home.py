@@ -38,3 +38,6 @@ def render_home(actor: Actor) -> None:
     for col, spec in zip(cols, specs, strict=True):
         with col:
             st.page_link(str(spec.path), label=spec.title, icon=spec.icon)
+    from dashboard.ui.reminders import render_owed
+
+    render_owed(actor)
