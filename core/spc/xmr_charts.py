@@ -441,9 +441,10 @@ def xmr_many(
 
     Rows of a series are in time order in `frame` (series may be interleaved).
     `improvement_direction` is one direction for all, or the name of a column holding a
-    direction constant within each series; `target` is one number for all, or the name
-    of a column (which may vary by row: a trajectory); `rebase` names a boolean column
-    marking rows that start a new rebase group. Other options as `xmr`.
+    direction constant within each series (a column of that name wins over the word);
+    `target` is one number for all, or the name of a column (which may vary by row: a
+    trajectory); `rebase` names a boolean column marking rows that start a new rebase
+    group. Other options as `xmr`.
 
     Unlike `xmr`, a series with fewer than two values does not raise: its rows get no
     limits and no point type, and its summary no variation.
