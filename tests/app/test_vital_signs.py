@@ -1,0 +1,183 @@
+"""The Vital Signs page on the demo council seeded at 2025-11-14 (DEMO_AS_OF).
+
+Expected statuses were worked out by hand from the seeded figures (see each test).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from core.vocab import Role
+from dashboard.queries import build_scorecard
+from dashboard.store import db
+from tests.apptest import open_page, texts
+from tests.conftest import DEMO_AS_OF
+from tests.factories import make_user
+
+KPMS = {
+    "HOU-01",
+    "HOU-02",
+    "HOU-03",
+    "BUS-01",
+    "CUS-01",
+    "CUS-02",
+    "CUS-03",
+    "CUS-04",
+    "ENV-01",
+    "ENV-02",
+    "QOL-01",
+    "QOL-02",
+    "QOL-03",
+    "QOL-04",
+    "QOL-05",
+    "PLN-01",
+    "FIN-01",
+    "FIN-02",
+}
+
+
+def table(at):
+    frame = at.dataframe[-1].value
+    return frame.assign(code=frame["Code"].str.extract(r"code=([^&]+)")[0]).set_index("code")
+
+
+def vital_signs(username="demo.executive", query=None):
+    at = open_page("vital_signs.py", username=username, query=query)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def multiselect(at, label):
+    return next(w for w in at.multiselect if w.label == label)
+
+
+def test_the_table_shows_every_active_kpm_by_default(app_env):
+    at = vital_signs()
+    assert set(table(at).index) == KPMS
+    assert "Showing 18 of 37 measures" in texts(at)
+
+
+def test_statuses_match_the_figures_worked_out_by_hand(app_env):
+    rows = table(vital_signs())
+    # PLN-01 (higher is better, tolerance 5 points): Oct 2025 64.3% against 94.7% is 30.4
+    # short: red; down from 65.9%: worsening; 64.3 is below the lower process limit
+    # (mean 74.79 - 2.66 x mean moving range = 69.24): special-cause concern.
+    assert rows.loc[
+        "PLN-01", ["Latest", "Target", "Status", "Direction", "Variation"]
+    ].tolist() == ["64.3%", "94.7%", "✖ Off target", "↓ Worsening", "■ Concern"]
+    # FIN-01 (lower is better, tolerance 50): Q2 53 against 0: red; up from 52: worsening;
+    # 53 is above the upper process limit (about 30.8): concern.
+    assert rows.loc["FIN-01", ["Status", "Direction", "Variation"]].tolist() == [
+        "✖ Off target",
+        "↑ Worsening",
+        "■ Concern",
+    ]
+    # QOL-03 compares with the same month last year: Oct 2025 21,785 against Oct 2024
+    # 31,746: worsening; 21,785 against 38,184 with 5% tolerance (1,909): red; below the
+    # lower limit (about 27,762): concern.
+    assert rows.loc["QOL-03", ["Status", "Direction", "Variation"]].tolist() == [
+        "✖ Off target",
+        "↓ Worsening",
+        "■ Concern",
+    ]
+    # BUS-01 (10% tolerance = 12.2): Q2 116 against 122 is 6 short: amber; down from 125;
+    # inside the limits (76.9 to 157.1), no run, trend or two of three near a limit.
+    assert rows.loc["BUS-01", ["Status", "Direction", "Variation"]].tolist() == [
+        "▲ Just off target",
+        "↓ Worsening",
+        "● Common cause",
+    ]
+    # HOU-03: Housing has not sent October's figure and the deadline (10 Nov) has passed.
+    assert rows.loc["HOU-03", ["Status", "Data"]].tolist() == ["? No data", "! Late (2025-10)"]
+
+
+def test_the_red_filter_in_the_url_keeps_only_off_target_measures(app_env):
+    rows = table(vital_signs(query={"rag": "red"}))
+    assert {"PLN-01", "FIN-01", "QOL-03"} <= set(rows.index)
+    assert set(rows["Status"]) == {"✖ Off target"}
+    assert "BUS-01" not in rows.index
+
+
+def test_choosing_filters_changes_the_rows_and_the_url(app_env):
+    at = vital_signs()
+    multiselect(at, "Level").set_value(["management"]).run()
+    assert set(table(at).index) == {"PLN-02", "CUS-05", "WST-01", "HR-01", "REV-01"}
+    multiselect(at, "Department").set_value(["Customer Services"]).run()
+    assert set(table(at).index) == {"CUS-05"}
+    assert at.query_params["level"] in ("management", ["management"])
+    assert at.query_params["department"] in ("Customer Services", ["Customer Services"])
+
+
+def test_all_levels_from_the_url(app_env):
+    rows = table(vital_signs(query={"level": "all", "theme": "Customer Focus"}))
+    assert set(rows.index) == {"CUS-01", "CUS-02", "CUS-03", "CUS-04", "CUS-05", "CUS-C1"}
+
+
+def test_needs_attention_drops_measures_with_nothing_to_discuss(app_env):
+    rows = table(vital_signs(query={"attention": "1"}))
+    assert "PLN-01" in rows.index
+    assert "FIN-02" not in rows.index  # neutral, submitted, common cause
+
+
+def test_the_period_picker_shows_that_period_and_its_year_to_date(app_env):
+    at = vital_signs()
+    at.selectbox[0].set_value("2025-09").run()
+    rows = table(at)
+    # September's figures were in on time for Housing: HOU-03 shows its 2025-09 value.
+    assert rows.loc["HOU-03", "Period"] == "2025-09"
+    assert rows.loc["HOU-03", "Data"] == "● Submitted"
+    assert rows.loc["PLN-01", ["Period", "Latest"]].tolist() == ["2025-09", "65.9%"]
+    assert rows.loc["BUS-01", "Period"] == "2025/26 Q2"
+    assert at.query_params["period"] in ("2025-09", ["2025-09"])
+
+
+def test_a_quarter_in_the_url_moves_monthly_measures_to_its_last_month(app_env):
+    rows = table(vital_signs(query={"period": "2025/26 Q1"}))
+    assert rows.loc["PLN-01", "Period"] == "2025-06"
+    assert rows.loc["BUS-01", "Period"] == "2025/26 Q1"
+    assert rows.loc["PLN-01", "Code"] == "measure?code=PLN-01&period=2025/26 Q1"
+
+
+@pytest.mark.parametrize("username", ["demo.lead", "demo.executive", "demo.member", "demo.admin"])
+def test_leads_executives_members_and_admins_all_see_the_table(app_env, username):
+    at = vital_signs(username)
+    assert set(table(at).index) == KPMS
+    assert "Performance overview" in texts(at)
+
+
+def test_staff_are_refused(app_env):
+    at = vital_signs("demo.staff")
+    assert "not available to your role" in texts(at)
+    assert not at.dataframe
+
+
+def test_the_overview_counts_by_theme_and_lists_changes(app_env):
+    at = vital_signs()
+    overview = at.dataframe[0].value.set_index("Theme")
+    # Customer Focus KPMs: CUS-01..04, all late for October / Q2
+    assert overview.loc["Customer Focus", "Measures"] == 4
+    assert overview.loc["Customer Focus", "! Late data"] == 4
+    said = texts(at)
+    assert "Changed status since the previous period" in said
+
+
+def test_an_empty_database_says_there_are_no_measures_yet(empty_app_env):
+    with Session(db.get_engine(empty_app_env)) as session:
+        make_user(session, "first.admin", Role.admin)
+    at = open_page("vital_signs.py", username="first.admin")
+    assert not at.exception
+    said = texts(at)
+    assert "No measures yet" in said
+    assert "[Upload figures](upload)" in said
+
+
+def test_the_demo_council_has_every_kind_of_exception_among_its_kpms(demo_engine, app_env):
+    with Session(demo_engine) as session:
+        card = build_scorecard(session, today=DEMO_AS_OF)
+    kpms = card.loc[card["level"] == "kpm"]
+    assert (kpms["rag"] == "red").sum() >= 3
+    assert (kpms["rag"] == "amber").sum() >= 3
+    assert (kpms["data_status"] == "late").sum() >= 2
+    assert (kpms["variation"] == "special_cause_concern").sum() >= 2
+    assert (kpms["assurance"] == "consistent_fail").sum() >= 2
