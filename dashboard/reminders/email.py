@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
+from email.policy import SMTP
 from email.utils import formataddr, make_msgid
 
 from core.obligations import Digest, DigestItem, Obligation, ObligationKind, Stage
@@ -25,6 +26,7 @@ SECTIONS: tuple[tuple[ObligationKind, str, str], ...] = (
     (ObligationKind.checkin_agree, "Check-ins to agree", "Open check-ins"),
 )
 ESCALATION_TITLE = "Escalated to you"
+MAX_LINE = 998
 
 
 @dataclass(frozen=True)
@@ -153,7 +155,8 @@ def compose(
     )
     body_text = "\n".join(text) + "\n"
 
-    message = EmailMessage()
+    # Long subject lines stay on one line (SMTP allows 998 characters).
+    message = EmailMessage(policy=SMTP.clone(max_line_length=MAX_LINE))
     message["Subject"] = subject
     message["From"] = mail_from
     message["To"] = formataddr((first_name, to_email))
