@@ -186,7 +186,8 @@ def _validate_staff(session: Session, staff: Staff) -> None:
 def create_staff(*, session: Session, actor: Actor, staff: Staff) -> Staff:
     """Add a staff record (admins)."""
     require_admin(actor, doing="add staff records")
-    _validate_staff(session, staff)
+    with session.no_autoflush:
+        _validate_staff(session, staff)
     session.add(staff)
     session.flush()
     audit.record(
@@ -210,11 +211,13 @@ def update_staff(*, session: Session, actor: Actor, staff_id: int, **changes: An
         raise ValueError(f"Unknown staff field(s): {', '.join(sorted(unknown))}.")
     staff = _staff(session, staff_id)
     before = audit.snapshot(staff)
-    for name, value in changes.items():
-        setattr(staff, name, value)
-    if "active" in changes and changes["active"] and "left_on" not in changes:
-        staff.left_on = None
-    _validate_staff(session, staff)
+    candidate = Staff.model_validate({**staff.model_dump(), **changes})
+    if changes.get("active") and "left_on" not in changes:
+        candidate.left_on = None
+    with session.no_autoflush:
+        _validate_staff(session, candidate)
+    for name in STAFF_FIELDS:
+        setattr(staff, name, getattr(candidate, name))
     session.add(staff)
     session.flush()
     audit.record(
