@@ -40,6 +40,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("upload", "Upload", ":material/upload_file:", "upload.py",
              frozenset({Role.admin, Role.lead})),
     PageSpec("actions", "Actions", ":material/checklist:", "actions.py", READERS),
+    PageSpec("action", "Action", ":material/task_alt:", "action.py", READERS, in_menu=False),
     PageSpec("benchmarking", "Benchmarking", ":material/leaderboard:", "benchmarking.py",
              READERS),
     PageSpec("check-ins", "Check-ins", ":material/forum:", "check_ins.py",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session, col, delete, select
 
 from core.vocab import ActionStatus
+from dashboard.settings import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,
@@ -16,19 +18,37 @@ from dashboard.store.models import (
     ActionUpdate,
     ActionUpdateIn,
     Department,
+    Measure,
+    Theme,
+    User,
     utcnow,
 )
-from dashboard.store.security import Actor, require_department, require_role
+from dashboard.store.security import (
+    Actor,
+    PermissionDenied,
+    require_admin,
+    require_department,
+    require_role,
+)
 
 __all__ = [
+    "ActionRow",
+    "UpdateRow",
+    "apply_updates",
+    "close_action",
     "create_action",
     "get_action_by_code",
     "linked_measure_ids",
+    "list_action_rows",
     "list_action_updates",
     "list_actions",
+    "list_update_rows",
     "set_linked_measures",
     "update_action",
 ]
+
+# What only an administrator may change: the plan itself, not progress against it.
+PLAN_FIELDS = frozenset({"title", "start_date", "due_date", "officer", "published"})
 
 COMMENTARY_REQUIRED = frozenset({ActionStatus.red, ActionStatus.amber})
 
@@ -38,16 +58,21 @@ def _dept_name(session: Session, department_id: int) -> str:
     return dept.name if dept else ""
 
 
-def create_action(*, session: Session, actor: Actor, action_in: ActionCreate,
-                  from_meeting: bool = False) -> Action:
+def create_action(
+    *, session: Session, actor: Actor, action_in: ActionCreate, from_meeting: bool = False
+) -> Action:
     """Create an action: admins always; executives when a meeting decides one."""
     if from_meeting:
         from core.vocab import Role
 
         require_role(actor, Role.executive, doing="create actions from a meeting")
     else:
-        require_department(actor, action_in.department_id, doing="create actions",
-                           department_name=_dept_name(session, action_in.department_id))
+        require_department(
+            actor,
+            action_in.department_id,
+            doing="create actions",
+            department_name=_dept_name(session, action_in.department_id),
+        )
     ActionStatus(action_in.status)
     if get_action_by_code(session=session, code=action_in.code) is not None:
         raise ValueError(f"An action with code '{action_in.code}' already exists.")
@@ -60,13 +85,21 @@ def create_action(*, session: Session, actor: Actor, action_in: ActionCreate,
     session.flush()
     after = audit.snapshot(action) or {}
     after["measure_ids"] = sorted(set(action_in.measure_ids))
-    audit.record(session, actor=actor, action="create", entity="action", entity_id=action.code,
-                 after=after)
+    audit.record(
+        session, actor=actor, action="create", entity="action", entity_id=action.code, after=after
+    )
     return action
 
 
-def update_action(*, session: Session, actor: Actor, action_id: int, update_in: ActionUpdateIn,
-                  update_date: date | None = None, upload_id: int | None = None) -> Action:
+def update_action(
+    *,
+    session: Session,
+    actor: Actor,
+    action_id: int,
+    update_in: ActionUpdateIn,
+    update_date: date | None = None,
+    upload_id: int | None = None,
+) -> Action:
     """Record a progress update (status, %, dates, commentary) on an action, audited.
 
     Leads update their departments' actions; moving to red or amber needs commentary.
@@ -74,49 +107,89 @@ def update_action(*, session: Session, actor: Actor, action_id: int, update_in: 
     action = session.get(Action, action_id)
     if action is None:
         raise LookupError(f"No action with id {action_id}.")
-    require_department(actor, action.department_id, doing="update actions",
-                       department_name=_dept_name(session, action.department_id))
+    require_department(
+        actor,
+        action.department_id,
+        doing="update actions",
+        department_name=_dept_name(session, action.department_id),
+    )
     changes = update_in.model_dump(exclude_unset=True)
+    if action.closed:
+        raise ValueError(f"Action {action.code} is closed: it can no longer be updated.")
+    planned = sorted(k for k in PLAN_FIELDS & changes.keys() if changes[k] != getattr(action, k))
+    if planned and not actor.is_admin:
+        raise PermissionDenied(
+            f"Only an administrator can change an action's plan ({', '.join(planned)})."
+        )
     if "status" in changes:
         status = ActionStatus(changes["status"])
         moving = status != action.status
-        if moving and status in COMMENTARY_REQUIRED and not (changes.get("commentary") or "").strip():
-            raise ValueError(
-                f"Say what is being done: a {status.value} status needs commentary."
-            )
+        if (
+            moving
+            and status in COMMENTARY_REQUIRED
+            and not (changes.get("commentary") or "").strip()
+        ):
+            raise ValueError(f"Say what is being done: a {status.value} status needs commentary.")
     if "percent_complete" in changes and changes["percent_complete"] is not None:
         pct = float(changes["percent_complete"])
         if not 0 <= pct <= 100:
             raise ValueError("% complete must be between 0 and 100.")
+    when = update_date or settings_today()
+    if changes.get("status") == ActionStatus.completed and not (
+        changes.get("completed_date") or action.completed_date
+    ):
+        changes["completed_date"] = when
     before = audit.snapshot(action)
     for key, value in changes.items():
         setattr(action, key, value)
     action.updated_at = utcnow()
     session.add(action)
-    session.add(ActionUpdate(
-        action_id=action_id, update_date=update_date or date.today(), status=action.status,
-        percent_complete=action.percent_complete, estimated_end=action.estimated_end,
-        commentary=changes.get("commentary") or "", by_user_id=actor.id,
-    ))
+    session.add(
+        ActionUpdate(
+            action_id=action_id,
+            update_date=when,
+            status=action.status,
+            percent_complete=action.percent_complete,
+            estimated_end=action.estimated_end,
+            commentary=changes.get("commentary") or "",
+            by_user_id=actor.id,
+        )
+    )
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="action", entity_id=action.code,
-                 before=before, after=action, upload_id=upload_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="action",
+        entity_id=action.code,
+        before=before,
+        after=action,
+        upload_id=upload_id,
+    )
     return action
 
 
-def set_linked_measures(*, session: Session, actor: Actor, action_id: int,
-                        measure_ids: list[int]) -> None:
+def set_linked_measures(
+    *, session: Session, actor: Actor, action_id: int, measure_ids: list[int]
+) -> None:
     action = session.get(Action, action_id)
     if action is None:
         raise LookupError(f"No action with id {action_id}.")
     require_department(actor, action.department_id, doing="link measures to actions")
     before = sorted(linked_measure_ids(session=session, action_id=action_id))
-    session.exec(delete(ActionMeasure).where(col(ActionMeasure.action_id) == action_id))  # type: ignore[call-overload]
+    session.exec(delete(ActionMeasure).where(col(ActionMeasure.action_id) == action_id))
     for measure_id in sorted(set(measure_ids)):
         session.add(ActionMeasure(action_id=action_id, measure_id=measure_id))
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="action", entity_id=action.code,
-                 before={"measure_ids": before}, after={"measure_ids": sorted(set(measure_ids))})
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="action",
+        entity_id=action.code,
+        before={"measure_ids": before},
+        after={"measure_ids": sorted(set(measure_ids))},
+    )
 
 
 def get_action_by_code(*, session: Session, code: str) -> Action | None:
@@ -128,13 +201,200 @@ def list_actions(*, session: Session) -> Sequence[Action]:
 
 
 def linked_measure_ids(*, session: Session, action_id: int) -> list[int]:
-    return list(session.exec(
-        select(ActionMeasure.measure_id).where(ActionMeasure.action_id == action_id)
-    ).all())
+    return list(
+        session.exec(
+            select(ActionMeasure.measure_id).where(ActionMeasure.action_id == action_id)
+        ).all()
+    )
 
 
 def list_action_updates(*, session: Session, action_id: int) -> Sequence[ActionUpdate]:
     return session.exec(
-        select(ActionUpdate).where(ActionUpdate.action_id == action_id)
+        select(ActionUpdate)
+        .where(ActionUpdate.action_id == action_id)
         .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
     ).all()
+
+
+def apply_updates(
+    *,
+    session: Session,
+    actor: Actor,
+    updates: Mapping[int, ActionUpdateIn],
+    update_date: date | None = None,
+) -> list[Action]:
+    """Apply many progress updates (an edited table) in the caller's transaction.
+
+    All or nothing: the first refusal raises, naming the action by its code, and the
+    caller's transaction (e.g. ``session_scope``) rolls every update back.
+    """
+    done: list[Action] = []
+    for action_id, update_in in updates.items():
+        action = session.get(Action, action_id)
+        code = action.code if action is not None else f"#{action_id}"
+        try:
+            done.append(
+                update_action(
+                    session=session,
+                    actor=actor,
+                    action_id=action_id,
+                    update_in=update_in,
+                    update_date=update_date,
+                )
+            )
+        except PermissionDenied as exc:
+            raise PermissionDenied(f"{code}: {exc}") from exc
+        except (ValueError, LookupError) as exc:
+            raise ValueError(f"{code}: {exc}") from exc
+    return done
+
+
+def close_action(*, session: Session, actor: Actor, action_id: int, reason: str = "") -> Action:
+    """Close an action (admins only): it leaves the live plan but keeps its history."""
+    require_admin(actor, doing="close actions")
+    action = session.get(Action, action_id)
+    if action is None:
+        raise LookupError(f"No action with id {action_id}.")
+    if action.closed:
+        raise ValueError(f"Action {action.code} is already closed.")
+    before = audit.snapshot(action)
+    action.closed = True
+    action.updated_at = utcnow()
+    session.add(action)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="close",
+        entity="action",
+        entity_id=action.code,
+        before=before,
+        after=action,
+        note=reason.strip(),
+    )
+    return action
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """An action as the delivery plan lists it: names resolved, latest update attached."""
+
+    id: int
+    code: str
+    title: str
+    description: str
+    theme: str
+    theme_order: int
+    department_id: int
+    department: str
+    officer: str
+    status: str
+    percent_complete: float
+    start_date: date | None
+    due_date: date | None
+    estimated_end: date | None
+    completed_date: date | None
+    published: bool
+    closed: bool
+    commentary: str
+    last_update: date | None
+    last_commentary: str
+    last_by: str
+    measure_codes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def list_action_rows(*, session: Session, include_closed: bool = False) -> list[ActionRow]:
+    """Every action with its theme, department, linked measure codes and latest update."""
+    query = (
+        select(Action, Theme.name, Theme.sort_order, Department.name)
+        .join(Theme, col(Theme.id) == col(Action.theme_id))
+        .join(Department, col(Department.id) == col(Action.department_id))
+        .order_by(col(Theme.sort_order), col(Theme.name), col(Action.code))
+    )
+    if not include_closed:
+        query = query.where(col(Action.closed).is_(False))
+    rows = session.exec(query).all()
+    # The latest update is the one with the latest date (ties: the last written).
+    ranked = session.exec(
+        select(ActionUpdate, User.name)
+        .join(User, col(User.id) == col(ActionUpdate.by_user_id), isouter=True)
+        .order_by(col(ActionUpdate.action_id), col(ActionUpdate.update_date), col(ActionUpdate.id))
+    ).all()
+    latest: dict[int, tuple[ActionUpdate, str]] = {}
+    for each, who in ranked:
+        latest[each.action_id] = (each, who or "")
+    links = session.exec(
+        select(ActionMeasure.action_id, Measure.code)
+        .join(Measure, col(Measure.id) == col(ActionMeasure.measure_id))
+        .order_by(col(Measure.code))
+    ).all()
+    codes: dict[int, list[str]] = {}
+    for action_id, code in links:
+        codes.setdefault(action_id, []).append(code)
+    out: list[ActionRow] = []
+    for action, theme, theme_order, dept in rows:
+        assert action.id is not None
+        upd: ActionUpdate | None = None
+        by = ""
+        if action.id in latest:
+            upd, by = latest[action.id]
+        out.append(
+            ActionRow(
+                id=action.id,
+                code=action.code,
+                title=action.title,
+                description=action.description,
+                theme=theme,
+                theme_order=theme_order,
+                department_id=action.department_id,
+                department=dept,
+                officer=action.officer,
+                status=str(action.status),
+                percent_complete=action.percent_complete,
+                start_date=action.start_date,
+                due_date=action.due_date,
+                estimated_end=action.estimated_end,
+                completed_date=action.completed_date,
+                published=action.published,
+                closed=action.closed,
+                commentary=action.commentary,
+                last_update=upd.update_date if upd else None,
+                last_commentary=(upd.commentary if upd else "") or "",
+                last_by=by,
+                measure_codes=tuple(codes.get(action.id, ())),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    """One dated update on an action, with who made it."""
+
+    update_date: date
+    status: str
+    percent_complete: float
+    estimated_end: date | None
+    commentary: str
+    by: str
+
+
+def list_update_rows(*, session: Session, action_id: int) -> list[UpdateRow]:
+    """An action's updates, newest first, with the name of who made each."""
+    rows = session.exec(
+        select(ActionUpdate, User.name)
+        .join(User, col(User.id) == col(ActionUpdate.by_user_id), isouter=True)
+        .where(ActionUpdate.action_id == action_id)
+        .order_by(col(ActionUpdate.update_date).desc(), col(ActionUpdate.id).desc())
+    ).all()
+    return [
+        UpdateRow(
+            update_date=u.update_date,
+            status=str(u.status),
+            percent_complete=u.percent_complete,
+            estimated_end=u.estimated_end,
+            commentary=u.commentary,
+            by=by or "",
+        )
+        for u, by in rows
+    ]

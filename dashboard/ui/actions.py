@@ -1,0 +1,510 @@
+"""Widgets for the delivery plan: filters, the plan table, the editable table, the update
+form, the overview, and the planned-vs-estimated bar chart.
+
+Writes go through `dashboard.store.actions` (which checks the role and departments and
+audits every change); a refusal is shown as a plain message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.actions import FLAG_DESCRIPTIONS, FLAG_ICON, FLAG_WORDS, ActionFlag
+from core.errors import CoreError
+from core.legend import ACTION_STATUS_SYMBOLS, BLUE, GREEN, GREY, RED, label
+from core.vocab import ActionStatus
+from dashboard.navigation import BY_PATH
+from dashboard.settings import today as app_today
+from dashboard.store import actions as store
+from dashboard.store.db import session_scope
+from dashboard.store.models import ActionCreate, ActionUpdateIn
+from dashboard.store.security import Actor, PermissionDenied
+
+__all__ = [
+    "STATUS_BY_LABEL",
+    "STATUS_LABELS",
+    "admin_forms",
+    "create_form",
+    "editable_table",
+    "filter_plan",
+    "flash",
+    "gantt_figure",
+    "legend_key",
+    "overview",
+    "plan_tables",
+    "update_form",
+]
+
+STATUS_LABELS: dict[str, str] = {s.value: label(sym) for s, sym in ACTION_STATUS_SYMBOLS.items()}
+STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in STATUS_LABELS.items()}
+_FLASH_KEY = "actions_flash"
+WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
+
+
+def flash() -> None:
+    """Show (once) the message a write left before the page reran."""
+    message = st.session_state.pop(_FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def _done(message: str) -> None:
+    st.cache_data.clear()
+    st.session_state[_FLASH_KEY] = message
+    st.rerun()
+
+
+def _write(work: Callable[[Any], object], message: str) -> None:
+    """Run ``work(session)`` in one transaction; show a refusal, or rerun with ``message``."""
+    try:
+        with session_scope() as session:
+            work(session)
+    except WRITE_ERRORS as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    _done(message)
+
+
+def legend_key() -> None:
+    """The plain-English key to statuses and flags."""
+    with st.expander("Key to statuses and flags"):
+        rows = [
+            {"Status": label(sym), "Meaning": sym.description}
+            for sym in ACTION_STATUS_SYMBOLS.values()
+        ]
+        rows += [
+            {"Status": f"{FLAG_ICON} {FLAG_WORDS[f]}", "Meaning": FLAG_DESCRIPTIONS[f]}
+            for f in ActionFlag
+        ]
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+
+
+def filter_plan(plan: pd.DataFrame, *, key: str = "plan") -> pd.DataFrame:
+    """Filters by theme, department, officer, status and "needs attention"."""
+    if plan.empty:
+        return plan
+    c1, c2, c3, c4 = st.columns(4)
+    themes = c1.multiselect("Theme", list(dict.fromkeys(plan["theme"])), key=f"{key}_theme")
+    depts = c2.multiselect("Department", sorted(plan["department"].unique()), key=f"{key}_dept")
+    officers = c3.multiselect("Officer", sorted(plan["officer"].unique()), key=f"{key}_officer")
+    statuses = c4.multiselect(
+        "Status",
+        [STATUS_LABELS[s.value] for s in ActionStatus],
+        key=f"{key}_status",
+    )
+    attention = st.toggle(
+        "Needs attention only (red, amber, missing information, or flagged)",
+        key=f"{key}_attention",
+    )
+    keep = pd.Series(True, index=plan.index)
+    if themes:
+        keep &= plan["theme"].isin(themes)
+    if depts:
+        keep &= plan["department"].isin(depts)
+    if officers:
+        keep &= plan["officer"].isin(officers)
+    if statuses:
+        keep &= plan["status"].isin([STATUS_BY_LABEL[s] for s in statuses])
+    if attention:
+        keep &= plan["needs_attention"]
+    return plan[keep]
+
+
+def _link(code: str) -> str:
+    return f"/{BY_PATH['action'].url_path}?code={code}"
+
+
+PLAN_TABLE_COLUMNS = {
+    "link": st.column_config.LinkColumn(
+        "Action", display_text=r"code=(.*)$", help="Open the action", width="small"
+    ),
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "status_label": st.column_config.TextColumn("Status", help="The officer's own status"),
+    "flags_label": st.column_config.TextColumn(
+        "Flags", help="What the system flags beside the status"
+    ),
+    "officer": st.column_config.TextColumn("Officer"),
+    "department": st.column_config.TextColumn("Department"),
+    "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+    "estimated_end": st.column_config.DateColumn("Estimated end / completed", format="D MMM YYYY"),
+    "percent_complete": st.column_config.ProgressColumn(
+        "% complete", min_value=0, max_value=100, format="%.0f%%"
+    ),
+    "last_update": st.column_config.DateColumn("Latest update", format="D MMM YYYY"),
+    "last_commentary": st.column_config.TextColumn("Latest commentary", width="large"),
+    "measures": st.column_config.TextColumn("Linked measures"),
+}
+
+
+def plan_tables(plan: pd.DataFrame) -> None:
+    """The delivery plan, one table per theme, overdue and slipping first."""
+    if plan.empty:
+        st.info("No actions match these filters.", icon=":material/filter_alt_off:")
+        return
+    shown = plan.assign(link=plan["code"].map(_link))
+    for theme, part in shown.groupby("theme", sort=False):
+        flagged = int(part["needs_attention"].sum())
+        st.subheader(f"{theme}")
+        st.caption(f"{len(part)} actions · {flagged} need attention")
+        st.dataframe(
+            part[list(PLAN_TABLE_COLUMNS)],
+            hide_index=True,
+            width="stretch",
+            column_config=PLAN_TABLE_COLUMNS,
+            key=f"plan_{theme}",
+        )
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value.strip():
+        return date.fromisoformat(value.strip()[:10])
+    return None
+
+
+def _changes(before: pd.Series, after: pd.Series) -> ActionUpdateIn | None:
+    data: dict[str, object] = {}
+    status = STATUS_BY_LABEL.get(str(after["status_label"]), str(before["status"]))
+    if status != before["status"]:
+        data["status"] = status
+    pct = after["percent_complete"]
+    if pct is not None and not pd.isna(pct) and float(pct) != float(before["percent_complete"]):
+        data["percent_complete"] = float(pct)
+    est = _as_date(after["estimated_end"])
+    if est != _as_date(before["estimated_end"]):
+        data["estimated_end"] = est
+    note = str(after.get("new_commentary") or "").strip()
+    if note:
+        data["commentary"] = note
+    if not data:
+        return None
+    if "commentary" not in data and "status" in data:
+        data["commentary"] = ""
+    return ActionUpdateIn(**data)  # type: ignore[arg-type]
+
+
+def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
+    """Many actions updated at once: status, % complete, estimated end and commentary."""
+    mine = plan[plan["department_id"].map(actor.can_edit_department)]
+    mine = mine[~mine["status"].isin([ActionStatus.completed.value])]
+    if mine.empty:
+        st.info("None of the actions shown here are yours to update.", icon=":material/info:")
+        return
+    base = mine[
+        [
+            "id",
+            "code",
+            "title",
+            "status",
+            "status_label",
+            "flags_label",
+            "percent_complete",
+            "estimated_end",
+        ]
+    ].assign(new_commentary="")
+    base = base.set_index("id")
+    edited = st.data_editor(
+        base.drop(columns=["status"]),
+        key="actions_editor",
+        hide_index=True,
+        width="stretch",
+        num_rows="fixed",
+        disabled=["code", "title", "flags_label"],
+        column_config={
+            "code": st.column_config.TextColumn("Action"),
+            "title": st.column_config.TextColumn("Title", width="medium"),
+            "status_label": st.column_config.SelectboxColumn(
+                "Status", options=list(STATUS_LABELS.values()), required=True
+            ),
+            "flags_label": st.column_config.TextColumn("Flags"),
+            "percent_complete": st.column_config.NumberColumn(
+                "% complete", min_value=0, max_value=100, step=5, format="%.0f"
+            ),
+            "estimated_end": st.column_config.DateColumn("Estimated end", format="D MMM YYYY"),
+            "new_commentary": st.column_config.TextColumn(
+                "New commentary",
+                help="What is being done. Needed when you move an action to red or amber.",
+                width="large",
+            ),
+        },
+    )
+    if st.button("Save updates", type="primary", key="actions_save"):
+        updates: dict[int, ActionUpdateIn] = {}
+        for action_id, row in edited.iterrows():
+            change = _changes(base.loc[action_id], row)
+            if change is not None:
+                updates[int(action_id)] = change  # type: ignore[arg-type]
+        if not updates:
+            st.info("Nothing has changed.", icon=":material/info:")
+            return
+        on = app_today()
+        _write(
+            lambda s: store.apply_updates(session=s, actor=actor, updates=updates, update_date=on),
+            f"Saved {len(updates)} update{'s' if len(updates) != 1 else ''}.",
+        )
+
+
+def update_form(row: pd.Series, actor: Actor) -> None:
+    """One action's progress update: status, %, estimated end and commentary."""
+    with st.form("action_update"):
+        st.markdown("**Record a progress update**")
+        options = list(STATUS_LABELS.values())
+        status = st.selectbox(
+            "Status", options, index=options.index(STATUS_LABELS[str(row["status"])])
+        )
+        c1, c2 = st.columns(2)
+        pct = c1.number_input(
+            "% complete",
+            min_value=0.0,
+            max_value=100.0,
+            step=5.0,
+            value=float(row["percent_complete"]),
+        )
+        est = c2.date_input(
+            "Estimated end", value=_as_date(row["estimated_end"]), format="DD/MM/YYYY"
+        )
+        note = st.text_area(
+            "Commentary",
+            help="What has happened and what is being done. Needed for red and amber.",
+        )
+        if st.form_submit_button("Save update", type="primary"):
+            data: dict[str, object] = {
+                "status": STATUS_BY_LABEL[status],
+                "percent_complete": pct,
+                "estimated_end": est if isinstance(est, date) else None,
+                "commentary": note,
+            }
+            action_id = int(row["id"])
+            on = app_today()
+            _write(
+                lambda s: store.update_action(
+                    session=s,
+                    actor=actor,
+                    action_id=action_id,
+                    update_in=ActionUpdateIn(**data),  # type: ignore[arg-type]
+                    update_date=on,
+                ),
+                f"Update saved on {row['code']}.",
+            )
+
+
+def admin_forms(row: pd.Series, actor: Actor) -> None:
+    """Admins change the plan (title, officer, dates, published) and close actions."""
+    with st.expander("Edit the plan (administrators)"):
+        with st.form("action_edit"):
+            title = st.text_input("Title", value=str(row["title"]))
+            officer = st.text_input("Responsible officer", value=str(row["officer"]))
+            c1, c2 = st.columns(2)
+            start = c1.date_input(
+                "Start date", value=_as_date(row["start_date"]), format="DD/MM/YYYY"
+            )
+            due = c2.date_input("Due date", value=_as_date(row["due_date"]), format="DD/MM/YYYY")
+            published = st.checkbox("Published on the public portal", value=bool(row["published"]))
+            reason = st.text_input("Why (kept in the audit log)")
+            if st.form_submit_button("Save changes"):
+                data = {
+                    "title": title.strip(),
+                    "officer": officer.strip(),
+                    "start_date": start if isinstance(start, date) else None,
+                    "due_date": due if isinstance(due, date) else None,
+                    "published": published,
+                    "commentary": reason,
+                }
+                action_id = int(row["id"])
+                if not data["title"]:
+                    st.error("An action needs a title.")
+                else:
+                    _write(
+                        lambda s: store.update_action(
+                            session=s,
+                            actor=actor,
+                            action_id=action_id,
+                            update_in=ActionUpdateIn(**data),  # type: ignore[arg-type]
+                            update_date=app_today(),
+                        ),
+                        f"{row['code']} changed.",
+                    )
+    with st.expander("Close this action (administrators)"):
+        st.caption("A closed action leaves the live delivery plan; its history is kept.")
+        with st.form("action_close"):
+            reason = st.text_input("Reason for closing")
+            if st.form_submit_button("Close action"):
+                action_id = int(row["id"])
+                _write(
+                    lambda s: store.close_action(
+                        session=s, actor=actor, action_id=action_id, reason=reason
+                    ),
+                    f"{row['code']} closed.",
+                )
+
+
+def create_form(actor: Actor, themes: dict[str, int], departments: dict[str, int]) -> None:
+    """Admins add an action to the delivery plan."""
+    with st.expander("Create an action (administrators)"):
+        with st.form("action_create", clear_on_submit=False):
+            c1, c2 = st.columns([1, 3])
+            code = c1.text_input("Code", placeholder="DP-41")
+            title = c2.text_input("Title")
+            c3, c4, c5 = st.columns(3)
+            theme = c3.selectbox("Theme", list(themes))
+            dept = c4.selectbox("Department", list(departments))
+            officer = c5.text_input("Responsible officer")
+            c6, c7 = st.columns(2)
+            start = c6.date_input("Start date", value=None, format="DD/MM/YYYY")
+            due = c7.date_input(
+                "Due date", value=None, format="DD/MM/YYYY", help="Leave blank if ongoing"
+            )
+            if st.form_submit_button("Create action"):
+                problems = []
+                if not code.strip():
+                    problems.append("a code")
+                if not title.strip():
+                    problems.append("a title")
+                if problems:
+                    st.error(f"An action needs {' and '.join(problems)}.")
+                    return
+                on = app_today()
+                start_d = start if isinstance(start, date) else None
+                due_d = due if isinstance(due, date) else None
+                if due_d is None:
+                    status = ActionStatus.ongoing
+                elif start_d is not None and start_d > on:
+                    status = ActionStatus.not_started
+                else:
+                    status = ActionStatus.green
+                if start_d and due_d and due_d < start_d:
+                    st.error("The due date is before the start date.")
+                    return
+                action_in = ActionCreate(
+                    code=code.strip().upper(),
+                    title=title.strip(),
+                    theme_id=themes[theme],
+                    department_id=departments[dept],
+                    officer=officer.strip(),
+                    status=status.value,
+                    start_date=start_d,
+                    due_date=due_d,
+                    estimated_end=due_d,
+                )
+                _write(
+                    lambda s: store.create_action(session=s, actor=actor, action_in=action_in),
+                    f"{action_in.code} created.",
+                )
+
+
+STATUS_COLUMN_CONFIG = {
+    "theme": st.column_config.TextColumn("Theme", width="medium"),
+    "actions": st.column_config.NumberColumn("Actions"),
+    **{s.value: st.column_config.NumberColumn(STATUS_LABELS[s.value]) for s in ActionStatus},
+    "overdue": st.column_config.NumberColumn(f"{FLAG_ICON} Overdue"),
+    "slipping": st.column_config.NumberColumn(f"{FLAG_ICON} Slipping"),
+    "needs_attention": st.column_config.NumberColumn("Need attention"),
+}
+
+
+def overview(counts: pd.DataFrame, exceptions: list[Any]) -> None:
+    """Counts by status per theme, and the exceptions with their commentary."""
+    st.dataframe(counts, hide_index=True, width="stretch", column_config=STATUS_COLUMN_CONFIG)
+    st.markdown(f"**Exceptions** ({len(exceptions)}): red, amber, overdue or slipping")
+    if not exceptions:
+        st.success("No exceptions: every action is on track.", icon=":material/check_circle:")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "code": e.code,
+                "title": e.title,
+                "theme": e.theme,
+                "officer": e.officer,
+                "status": e.status_label,
+                "flags": e.flags_label,
+                "why": " · ".join(e.reasons),
+                "due": e.due_date,
+                "estimated_end": e.estimated_end,
+                "commentary": e.commentary,
+            }
+            for e in exceptions
+        ]
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "code": st.column_config.TextColumn("Action"),
+            "title": st.column_config.TextColumn("Title", width="medium"),
+            "theme": st.column_config.TextColumn("Theme"),
+            "officer": st.column_config.TextColumn("Officer"),
+            "status": st.column_config.TextColumn("Status"),
+            "flags": st.column_config.TextColumn("Flags"),
+            "why": st.column_config.TextColumn("Why it is an exception"),
+            "due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+            "estimated_end": st.column_config.DateColumn("Estimated end", format="D MMM YYYY"),
+            "commentary": st.column_config.TextColumn("Commentary", width="large"),
+        },
+    )
+
+
+def gantt_figure(row: pd.Series, today: date) -> go.Figure | None:
+    """Planned (start to due) against estimated (start to estimated end or completion)."""
+    start = _as_date(row["start_date"])
+    due = _as_date(row["due_date"])
+    end = _as_date(row["completed_date"]) or _as_date(row["estimated_end"])
+    if start is None or (due is None and end is None):
+        return None
+    bars = []
+    if due is not None:
+        bars.append(("Planned", due, BLUE))
+    if end is not None:
+        late = due is not None and end > due
+        word = "Completed" if _as_date(row["completed_date"]) else "Estimated"
+        bars.append((word, end, RED if late else GREEN))
+    fig = go.Figure()
+    for name, finish, colour in reversed(bars):
+        days = (finish - start).days
+        fig.add_trace(
+            go.Bar(
+                y=[name],
+                x=[max(days, 1) * 86_400_000],
+                base=[start.isoformat()],
+                orientation="h",
+                marker_color=colour,
+                name=name,
+                text=[f"{start:%d %b %Y} → {finish:%d %b %Y}"],
+                textposition="inside",
+                hovertemplate=f"{name}: {start:%d %b %Y} to {finish:%d %b %Y}<extra></extra>",
+            )
+        )
+    fig.add_shape(
+        type="line",
+        x0=today.isoformat(),
+        x1=today.isoformat(),
+        y0=0,
+        y1=1,
+        yref="paper",
+        line={"color": GREY, "dash": "dash"},
+    )
+    fig.add_annotation(
+        x=today.isoformat(), y=1, yref="paper", text="Today", showarrow=False, yanchor="bottom"
+    )
+    fig.update_layout(
+        xaxis={"type": "date", "title": None},
+        yaxis={"title": None},
+        showlegend=False,
+        height=220,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        barmode="overlay",
+    )
+    return fig
