@@ -235,7 +235,7 @@ def _load_builtin() -> None:
     # The measures kind registers itself on import; other kinds add modules here.
     import importlib
 
-    for module in ("dashboard.importing.measures",):
+    for module in ("dashboard.importing.measures", "dashboard.importing.kinds.benchmarks"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -1,0 +1,1 @@
+"""Import kinds that plug into `dashboard.importing.registry`."""
