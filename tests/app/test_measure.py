@@ -1,0 +1,144 @@
+"""The Measure page on the demo council seeded at 2025-11-14."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session, select
+
+from core.vocab import Role
+from dashboard.exports import safe_frame
+from dashboard.store import db
+from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.models import AuditLog, ObservationCreate, RebasePoint
+from tests.apptest import open_page, texts
+from tests.factories import ADMIN, make_structure, make_user, measure_in
+
+
+def measure_page(code, username="demo.executive", **query):
+    at = open_page("measure.py", username=username, query={"code": code, **query})
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_the_page_shows_the_header_chart_every_period_and_position(app_env):
+    at = measure_page("PLN-01")
+    said = texts(at)
+    assert "PLN-01 · Major planning applications decided within 13 weeks" in said
+    assert "Higher is better" in said
+    assert at.get("plotly_chart")
+    history = at.dataframe[0].value
+    # figures from 2019-04 to 2025-10: 79 months, newest first
+    assert len(history) == 79
+    assert history.iloc[0][["Period", "Actual", "Target", "Status"]].tolist() == [
+        "2025-10",
+        "64.3%",
+        "94.7%",
+        "✖ Off target",
+    ]
+    assert "Rank in CIPFA nearest neighbours" in " ".join(m.label for m in at.metric)
+    assert "bottom quartile (worst)" in said
+
+
+def test_the_run_chart_toggle_draws_the_target_and_tolerance(app_env):
+    at = measure_page("PLN-01")
+    at.get("button_group")[0].set_value("Run chart with target").run()
+    assert not at.exception
+    assert "shaded band is the tolerance" in texts(at)
+
+
+def test_an_unknown_code_says_so(app_env):
+    at = measure_page("NOPE-99")
+    assert "No measure has the code NOPE-99." in texts(at)
+
+
+def test_an_executive_cannot_add_recalculation_points(app_env):
+    at = measure_page("HOU-03")
+    assert not any(b.label == "Add recalculation point" for b in at.button)
+
+
+def test_a_lead_adds_a_recalculation_point_with_a_reason_and_it_is_audited(app_env):
+    at = measure_page("HOU-03", username="demo.lead")
+    select_box = next(s for s in at.selectbox if s.label == "Recalculate from")
+    select_box.set_value("2024-04")
+    next(t for t in at.text_input if t.label == "Reason").input("New allocations policy")
+    next(b for b in at.button if b.label == "Add recalculation point").click().run()
+    assert not at.exception
+    assert "**2024-04**: New allocations policy" in texts(at)
+    with Session(db.get_engine(app_env)) as session:
+        point = session.exec(select(RebasePoint).where(RebasePoint.period == "2024-04")).one()
+        assert point.reason == "New allocations policy"
+        entry = session.exec(select(AuditLog).where(AuditLog.entity == "rebase_point")).one()
+        assert entry.username == "demo.lead"
+
+
+def test_a_lead_cannot_rebase_another_departments_measure(app_env):
+    at = measure_page("PLN-01", username="demo.lead")
+    assert not any(b.label == "Add recalculation point" for b in at.button)
+
+
+def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env):
+    with Session(db.get_engine(empty_app_env)) as session:
+        ids = make_structure(session)
+        make_user(session, "first.admin", Role.admin)
+        one = create_measure(
+            session=session, actor=ADMIN, measure_in=measure_in(ids, code="ONE-01")
+        )
+        bare = create_measure(
+            session=session, actor=ADMIN, measure_in=measure_in(ids, code="BARE-01")
+        )
+        upsert_observation(
+            session=session,
+            actor=ADMIN,
+            measure=one,
+            submit=True,
+            observation_in=ObservationCreate(
+                measure_id=one.id, period="2025-10", period_start=date(2025, 10, 1), value=12
+            ),
+        )
+        set_target(
+            session=session,
+            actor=ADMIN,
+            measure=one,
+            period="2025-10",
+            period_start=date(2025, 10, 1),
+            value=10,
+        )
+        for month, value in ((9, 5), (10, 7)):
+            upsert_observation(
+                session=session,
+                actor=ADMIN,
+                measure=bare,
+                submit=True,
+                observation_in=ObservationCreate(
+                    measure_id=bare.id,
+                    period=f"2025-{month:02d}",
+                    period_start=date(2025, month, 1),
+                    value=value,
+                ),
+            )
+        session.commit()
+    at = open_page("measure.py", username="first.admin", query={"code": "ONE-01"})
+    assert not at.exception
+    said = texts(at)
+    assert "Only one figure so far: a chart needs at least two." in said
+    assert "✔ On target" in [m.value for m in at.metric]
+    at = open_page("measure.py", username="first.admin", query={"code": "BARE-01"})
+    assert not at.exception
+    assert "No target" in [m.value for m in at.metric]
+    assert at.get("plotly_chart")
+    vs = open_page("vital_signs.py", username="first.admin", query={"level": "all"})
+    assert not vs.exception
+    rows = vs.dataframe[-1].value
+    assert set(rows["Status"]) == {"✔ On target", "◇ No target"}
+
+
+def test_exports_write_formula_like_text_as_text():
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {"Commentary": ['=HYPERLINK("x")', "+1", "-2 down", "@SUM", "fine"], "n": [1, -2, 3, 4, 5]}
+    )
+    safe = safe_frame(frame)
+    assert safe["Commentary"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2 down", "'@SUM", "fine"]
+    assert safe["n"].tolist() == [1, -2, 3, 4, 5]
