@@ -2,6 +2,12 @@
 
 import streamlit as st
 
-st.title("How the council is performing")
-st.caption("Published measures, updated when the figures are approved.")
-st.info("The public portal is being built.", icon=":material/construction:")
+from dashboard.ui.portal import load_portal, render_portal
+
+try:
+    portal = load_portal()
+except Exception:  # noqa: BLE001 - residents never see a traceback
+    st.title("How the council is performing")
+    st.error("Sorry, the figures cannot be shown just now. Please try again later.")
+    st.stop()
+render_portal(portal)

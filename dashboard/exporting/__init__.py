@@ -1,0 +1,1 @@
+"""Exports: the portable data dump, the public portal's data and its static site."""
