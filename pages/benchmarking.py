@@ -15,9 +15,11 @@ groups = queries.load_comparator_groups()
 is_admin = actor.role == Role.admin
 
 if is_admin:
-    where_tab, groups_tab = st.tabs(["Where we stand", "Comparator groups"])
+    where_tab, groups_tab, import_tab = st.tabs(
+        ["Where we stand", "Comparator groups", "Import benchmark data"]
+    )
 else:
-    where_tab, groups_tab = st.container(), None
+    where_tab, groups_tab, import_tab = st.container(), None, None
 
 with where_tab:
     if groups.empty:
@@ -65,3 +67,7 @@ with where_tab:
 if groups_tab is not None:
     with groups_tab:
         ui.render_groups_admin(actor, groups)
+
+if import_tab is not None:
+    with import_tab:
+        ui.render_import(actor)

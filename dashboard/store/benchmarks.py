@@ -40,6 +40,7 @@ __all__ = [
     "group_members",
     "list_comparator_groups",
     "map_metric",
+    "measure_choices",
     "positions_frame",
     "series_frame",
     "set_default_group",
@@ -506,3 +507,11 @@ def positions_frame(*, session: Session, group_id: int) -> pd.DataFrame:
     result["_order"] = result["quartile"].map(order).fillna(4)
     result = result.sort_values(["_order", "code"], kind="stable").drop(columns="_order")
     return result.reset_index(drop=True)
+
+
+def measure_choices(*, session: Session) -> list[tuple[int, str]]:
+    """(id, "CODE name") of every measure not retired, for mapping metrics to measures."""
+    rows = session.exec(
+        select(Measure).where(Measure.lifecycle != "retired").order_by(col(Measure.code))
+    ).all()
+    return [(m.id, f"{m.code} {m.name}") for m in rows if m.id is not None]

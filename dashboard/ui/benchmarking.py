@@ -34,6 +34,7 @@ __all__ = [
     "rank_cell",
     "ranked_bar_figure",
     "render_groups_admin",
+    "render_import",
     "render_measure",
     "render_overview",
     "trend_cell",
@@ -586,3 +587,153 @@ def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
 
         if _write(actor, f"Created '{group_in.name}'.", create):
             st.rerun()
+
+
+# --- importing benchmark data (admin) ---------------------------------------------
+
+SHAPE_LABELS = {
+    "long": "One row per council, metric and period (long)",
+    "wide_periods": "One row per council, one column per period",
+    "wide_areas": "One row per period, one column per council (area codes as headers)",
+}
+NONE = "(none)"
+
+
+def render_import(actor: Actor) -> None:
+    """Upload a benchmark file: describe a new layout once, map new metrics once, check,
+    preview and import all or nothing."""
+    from sqlmodel import Session
+
+    from dashboard.importing.kinds import benchmarks as kind
+    from dashboard.importing.registry import (
+        ImportOptions,
+        SourceFile,
+        UnreadableFile,
+        run_check,
+        run_import,
+    )
+    from dashboard.store.db import get_engine
+
+    st.caption(
+        "CSV or Excel. The tidy shape (area_code, area_name, metric, period, value, unit) "
+        "needs no mapping; other layouts are described once and remembered."
+    )
+    upload = st.file_uploader("Benchmark file", type=["csv", "xlsx"], key="benchmark_file")
+    if upload is None:
+        return
+    src = SourceFile(filename=upload.name, data=upload.getvalue())
+    engine = get_engine()
+    try:
+        headers = kind.file_headers(src)
+    except UnreadableFile as exc:
+        st.error(str(exc), icon="✖")
+        return
+    with Session(engine) as session:
+        layout = kind.find_layout(session, headers)
+        choices = bench.measure_choices(session=session)
+    if layout is None:
+        st.markdown("**This layout is new: say which column holds what (asked once).**")
+        with st.form("benchmark_layout"):
+            shape = st.radio("Layout", list(SHAPE_LABELS), format_func=SHAPE_LABELS.__getitem__)
+            options = [NONE, *headers]
+            c1, c2 = st.columns(2)
+            area = c1.selectbox("Area code column", options, key="map_area")
+            area_name = c2.selectbox("Area name column", options, key="map_area_name")
+            metric = c1.selectbox("Metric column", options, key="map_metric")
+            metric_name = c2.text_input("...or the file's one metric", key="map_metric_name")
+            period = c1.selectbox("Period column", options, key="map_period")
+            value = c2.selectbox("Value column (long layout)", options, key="map_value")
+            go_on = st.form_submit_button("Remember this layout")
+        if go_on:
+
+            def pick(v: str) -> str | None:
+                return None if v == NONE else v
+
+            chosen = kind.Layout(
+                shape=str(shape),
+                area_code=pick(area),
+                area_name=pick(area_name),
+                metric=pick(metric),
+                metric_name=metric_name.strip() or None,
+                period=pick(period),
+                value=pick(value),
+            )
+            if _write(
+                actor,
+                "Layout remembered: files with these headers will not ask again.",
+                lambda s: kind.remember_layout(
+                    session=s, actor=actor, headers=headers, layout=chosen
+                ),
+            ):
+                st.rerun()
+        return
+    with Session(engine) as session:
+        _known, new = kind.metrics_in_file(session, src)
+    if new:
+        st.markdown("**New metrics: map each to one of our measures (asked once).**")
+        labels = {None: "(keep, not mapped to a measure)", **dict(choices)}
+        with st.form("benchmark_metrics"):
+            picked = {
+                name: st.selectbox(
+                    name, list(labels), format_func=labels.__getitem__, key=f"metric_{i}"
+                )
+                for i, name in enumerate(new)
+            }
+            go_on = st.form_submit_button("Remember these metrics")
+        if go_on and _write(
+            actor,
+            "Metrics mapped.",
+            lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
+        ):
+            st.rerun()
+        return
+    try:
+        checked = run_check(
+            engine=engine, actor=actor, source=src, kind=kind.KIND, options=ImportOptions()
+        )
+    except (UnreadableFile, PermissionDenied) as exc:
+        st.error(str(exc), icon="✖")
+        return
+    st.markdown(
+        f"{checked.rows} rows: **{checked.added} new**, **{checked.changed} changed**, "
+        f"{checked.unchanged} unchanged."
+    )
+    if checked.problems:
+        st.dataframe(
+            pd.DataFrame(
+                [
+                    {
+                        "Row": p.row or "file",
+                        "Column": p.column,
+                        "Severity": str(p.severity),
+                        "Message": p.message,
+                    }
+                    for p in checked.sorted_problems()
+                ]
+            ),
+            hide_index=True,
+            width="stretch",
+            key="benchmark_problems",
+        )
+    if not checked.ok:
+        st.error("Nothing can be saved until the errors are fixed.", icon="✖")
+        return
+    if checked.nothing_to_change:
+        st.info("Nothing to change: every value matches what is stored.")
+        return
+    with st.expander("Preview of the changes"):
+        st.dataframe(checked.preview.head(500), hide_index=True, width="stretch")
+    if st.button("Import all of it", type="primary", key="benchmark_commit"):
+        result = run_import(
+            engine=engine,
+            actor=actor,
+            source=src,
+            kind=kind.KIND,
+            options=ImportOptions(),
+            expect_fingerprint=checked.fingerprint,
+        )
+        if result.committed:
+            st.cache_data.clear()
+            st.success(result.message, icon="✔")
+        else:
+            st.error(result.message, icon="✖")
