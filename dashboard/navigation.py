@@ -52,6 +52,10 @@ PAGES: tuple[PageSpec, ...] = (
              frozenset({Role.admin})),
     PageSpec("portal", "Public portal", ":material/public:", "portal.py", ALL_SIGNED_IN,
              public=True),
+    PageSpec("accessibility", "Accessibility statement", ":material/accessibility:",
+             "accessibility.py", ALL_SIGNED_IN, public=True, in_menu=False),
+    PageSpec("privacy", "Privacy notice", ":material/policy:", "privacy.py", ALL_SIGNED_IN,
+             public=True, in_menu=False),
 )
 BY_PATH = {p.url_path: p for p in PAGES}
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -552,9 +552,9 @@ def search_audit(*, session: Session, actor: Actor, query: AuditQuery) -> list[A
     if query.entity:
         stmt = stmt.where(AuditLog.entity == query.entity)
     if query.since:
-        stmt = stmt.where(col(AuditLog.at) >= datetime.combine(query.since, datetime.min.time()))
+        stmt = stmt.where(col(AuditLog.at) >= datetime.combine(query.since, time.min, tzinfo=UTC))
     if query.until:
-        stmt = stmt.where(col(AuditLog.at) <= datetime.combine(query.until, datetime.max.time()))
+        stmt = stmt.where(col(AuditLog.at) <= datetime.combine(query.until, time.max, tzinfo=UTC))
     if query.text:
         needle = f"%{query.text}%"
         stmt = stmt.where(col(AuditLog.entity_id).ilike(needle) | col(AuditLog.note).ilike(needle))

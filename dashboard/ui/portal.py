@@ -130,3 +130,20 @@ def render_portal(portal: Portal) -> None:
             )
     st.divider()
     st.markdown("[Accessibility statement](/accessibility) · [Privacy notice](/privacy)")
+
+
+def render_text_page(which: str) -> None:
+    """The accessibility statement or the privacy notice, from the shared text."""
+    from dashboard.exporting.public_pages import accessibility_statement, privacy_notice
+
+    title, sections = accessibility_statement() if which == "accessibility" else privacy_notice()
+    st.title(title)
+    for heading, paragraphs in sections:
+        st.header(heading)
+        for paragraph in paragraphs:
+            st.markdown(paragraph)
+    st.divider()
+    st.markdown(
+        "[Performance portal](/portal) · [Accessibility statement](/accessibility) · "
+        "[Privacy notice](/privacy)"
+    )

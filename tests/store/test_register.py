@@ -393,3 +393,19 @@ def test_nothing_in_the_application_updates_or_deletes_the_audit_log():
             if phrase in lowered:
                 offenders.append(f"{path.name}: {phrase}")
     assert offenders == []
+
+
+def test_the_audit_log_is_filtered_by_date(session, world):
+    _, _, admin = world
+    today_rows = register.search_audit(
+        session=session,
+        actor=admin,
+        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2100, 1, 1)),
+    )
+    none = register.search_audit(
+        session=session,
+        actor=admin,
+        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2000, 1, 2)),
+    )
+    assert len(today_rows) >= 5
+    assert none == []

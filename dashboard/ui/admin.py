@@ -1,0 +1,655 @@
+"""The admin page's tabs: register, proposals, targets, approvals, structure, users, audit.
+
+Every write goes through ``dashboard.store`` (which checks the role again and audits it);
+a refusal is shown as a plain message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from core.register import CHECKLIST, CHECKLIST_GROUPS, Answer, checklist_problems
+from core.vocab import Frequency, Lifecycle, Polarity, Role, Unit, YtdMethod
+from dashboard.exports import safe_frame
+from dashboard.settings import today
+from dashboard.store import register
+from dashboard.store.db import session_scope
+from dashboard.store.models import (
+    DepartmentCreate,
+    Measure,
+    MeasureCreate,
+    MeasureUpdate,
+    ThemeCreate,
+    UserCreate,
+)
+from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.structure import (
+    create_department,
+    create_theme,
+    list_departments,
+    list_themes,
+    rename_department,
+    update_theme,
+)
+from dashboard.store.users import create_user, list_users, user_department_ids
+
+ANSWER_WORDS = {Answer.yes: "Yes", Answer.no: "No", Answer.not_applicable: "Not applicable"}
+LIFECYCLE_WORDS = {"proposed": "◌ Proposed", "active": "● Active", "retired": "✕ Retired"}
+
+
+def attempt(action: Callable[[Any], Any], success: str) -> Any:
+    """Run a store write in its own transaction; show success or the plain refusal."""
+    try:
+        with session_scope() as session:
+            result = action(session)
+    except (PermissionDenied, ValueError, LookupError) as exc:
+        st.error(str(exc), icon=":material/error:")
+        return None
+    st.cache_data.clear()
+    st.success(success, icon=":material/check_circle:")
+    return result
+
+
+def _names() -> tuple[dict[int, str], dict[int, str]]:
+    with session_scope() as session:
+        themes = {t.id: t.name for t in list_themes(session=session) if t.id is not None}
+        depts = {d.id: d.name for d in list_departments(session=session) if d.id is not None}
+    return themes, depts
+
+
+# --- register ----------------------------------------------------------------
+
+
+def register_tab(actor: Actor) -> None:
+    themes, depts = _names()
+    shown = st.multiselect(
+        "Show measures that are",
+        list(LIFECYCLE_WORDS),
+        default=["active", "proposed"],
+        format_func=lambda v: LIFECYCLE_WORDS[v],
+        help="Retired measures keep their history; they are hidden unless you choose them.",
+    )
+    with session_scope() as session:
+        measures = register.list_register(session=session, lifecycles=shown or None)
+    frame = pd.DataFrame(
+        [
+            {
+                "Code": m.code,
+                "Name": m.name,
+                "Lifecycle": LIFECYCLE_WORDS.get(m.lifecycle, m.lifecycle),
+                "Theme": themes.get(m.theme_id, ""),
+                "Department": depts.get(m.department_id, ""),
+                "Frequency": m.frequency,
+                "Polarity": m.polarity,
+                "Unit": m.unit,
+                "Published": m.published,
+            }
+            for m in measures
+        ]
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        use_container_width=True,
+        column_config={"Published": st.column_config.CheckboxColumn("Published")},
+    )
+    if not measures:
+        return
+    codes = {m.code: m for m in measures}
+    code = st.selectbox("Edit or retire a measure", list(codes), key="register_pick")
+    measure = codes[code]
+    _edit_form(actor, measure, themes, depts)
+    if measure.lifecycle != Lifecycle.retired:
+        with st.form(f"retire_{measure.code}"):
+            reason = st.text_input("Why is this measure retired?")
+            if st.form_submit_button(f"Retire {measure.code}"):
+                attempt(
+                    lambda s: register.retire_measure(
+                        session=s, actor=actor, measure_id=measure.id, reason=reason
+                    ),
+                    f"{measure.code} is retired. Its figures are kept.",
+                )
+    st.subheader("Add a measure")
+    _new_measure_form(actor, themes, depts)
+
+
+def _edit_form(
+    actor: Actor, measure: Measure, themes: dict[int, str], depts: dict[int, str]
+) -> None:
+    with st.form(f"edit_{measure.code}"):
+        st.markdown(f"**{measure.code}: edit**")
+        name = st.text_input("Name", measure.name)
+        definition = st.text_area("Definition", measure.definition)
+        polarity = st.selectbox(
+            "Polarity",
+            [p.value for p in Polarity],
+            index=[p.value for p in Polarity].index(measure.polarity),
+        )
+        unit = st.selectbox(
+            "Unit", [u.value for u in Unit], index=[u.value for u in Unit].index(measure.unit)
+        )
+        ytd = st.selectbox(
+            "Year-to-date method",
+            [y.value for y in YtdMethod],
+            index=[y.value for y in YtdMethod].index(measure.ytd_method),
+        )
+        decimals = st.number_input("Decimals", 0, 6, int(measure.decimals))
+        kinds = ["", "absolute", "relative"]
+        kind = st.selectbox(
+            "Tolerance kind",
+            kinds,
+            index=kinds.index(measure.tolerance_kind or ""),
+            format_func=lambda k: k or "No tolerance",
+        )
+        tolerance = st.number_input(
+            "Tolerance", value=float(measure.tolerance or 0.0), min_value=0.0
+        )
+        data_source = st.text_input("Data source", measure.data_source)
+        published = st.checkbox("Published on the public portal", measure.published)
+        if st.form_submit_button("Save changes"):
+            update = MeasureUpdate(
+                name=name,
+                definition=definition,
+                polarity=polarity,
+                unit=unit,
+                ytd_method=ytd,
+                decimals=int(decimals),
+                tolerance_kind=kind or None,
+                tolerance=tolerance if kind else None,
+                data_source=data_source,
+                published=published,
+            )
+            attempt(
+                lambda s: register.edit_measure(
+                    session=s, actor=actor, measure_id=measure.id, measure_in=update
+                ),
+                f"{measure.code} is saved.",
+            )
+
+
+def _new_measure_form(
+    actor: Actor, themes: dict[int, str], depts: dict[int, str], *, propose: bool = False
+) -> None:
+    if not themes or not depts:
+        st.info("Add a theme and a department first.")
+        return
+    allowed = (
+        depts if actor.is_admin else {k: v for k, v in depts.items() if k in actor.department_ids}
+    )
+    with st.form("propose_measure" if propose else "new_measure", clear_on_submit=False):
+        code = st.text_input("Code", placeholder="HOU-09")
+        name = st.text_input("Name")
+        theme_id = st.selectbox("Theme", list(themes), format_func=themes.get)
+        dept_id = st.selectbox("Department", list(allowed), format_func=allowed.get)
+        frequency = st.selectbox("Frequency", [f.value for f in Frequency])
+        polarity = st.selectbox("Polarity", [p.value for p in Polarity])
+        unit = st.selectbox("Unit", [u.value for u in Unit])
+        ytd = st.selectbox("Year-to-date method", [y.value for y in YtdMethod])
+        rationale = st.text_area("Rationale: why measure this?")
+        source = st.text_input("Data source")
+        baseline = st.text_input("Baseline")
+        target = st.text_input("Proposed target")
+        if st.form_submit_button("Propose measure" if propose else "Add as proposed"):
+            measure_in = MeasureCreate(
+                code=code,
+                name=name,
+                theme_id=theme_id,
+                department_id=dept_id,
+                frequency=frequency,
+                polarity=polarity,
+                unit=unit,
+                ytd_method=ytd,
+                rationale=rationale,
+                data_source=source,
+                baseline=baseline,
+                proposed_target=target,
+                lifecycle=Lifecycle.proposed.value,
+            )
+            attempt(
+                lambda s: register.propose_measure(session=s, actor=actor, measure_in=measure_in),
+                f"{code.strip().upper()} is proposed: answer its checklist under Proposals.",
+            )
+
+
+# --- proposals -----------------------------------------------------------------
+
+
+def proposals_tab(actor: Actor) -> None:
+    with session_scope() as session:
+        proposed = register.list_register(session=session, lifecycles=[Lifecycle.proposed])
+    if not proposed:
+        st.info("No proposed measures are waiting.")
+        return
+    codes = {m.code: m for m in proposed}
+    code = st.selectbox("Proposal", list(codes), key="proposal_pick")
+    m = codes[code]
+    st.markdown(
+        f"**{m.code} {m.name}**  \nRationale: {m.rationale or '—'}  \n"
+        f"Data source: {m.data_source or '—'}  \nBaseline: {m.baseline or '—'}  \n"
+        f"Proposed target: {m.proposed_target or '—'}"
+    )
+    if m.review_comments:
+        st.info(f"Comments so far: {m.review_comments}")
+    options = [a.value for a in Answer]
+    with st.form(f"checklist_{m.code}"):
+        st.markdown("**Quality standards checklist (Appendix C)**")
+        answers: dict[str, str] = {}
+        for group in CHECKLIST_GROUPS:
+            st.markdown(f"*{group}*")
+            for q in CHECKLIST:
+                if q.group != group:
+                    continue
+                current = (m.checklist or {}).get(q.key)
+                answers[q.key] = (
+                    st.radio(
+                        q.text,
+                        options,
+                        index=options.index(current) if current in options else None,
+                        format_func=lambda a: ANSWER_WORDS[Answer(a)],
+                        horizontal=True,
+                        key=f"q_{m.code}_{q.key}",
+                    )
+                    or ""
+                )
+        comments = st.text_area("Comments for the lead")
+        save, approve, send_back = st.columns(3)
+        do_save = save.form_submit_button("Save answers")
+        do_approve = approve.form_submit_button("Approve and activate", type="primary")
+        do_return = send_back.form_submit_button("Return with comments")
+    if do_save or do_approve:
+        attempt(
+            lambda s: register.review_checklist(
+                session=s, actor=actor, measure_id=m.id, answers=answers
+            ),
+            "Checklist answers saved.",
+        )
+    if do_approve:
+        problems = checklist_problems(answers)
+        if problems:
+            st.error("Not activated: " + " ".join(problems[:4]), icon=":material/error:")
+        else:
+            attempt(
+                lambda s: register.approve_measure(
+                    session=s, actor=actor, measure_id=m.id, comments=comments
+                ),
+                f"{m.code} is now active.",
+            )
+    if do_return:
+        attempt(
+            lambda s: register.return_measure(
+                session=s, actor=actor, measure_id=m.id, comments=comments
+            ),
+            f"{m.code} is returned to its lead with your comments.",
+        )
+
+
+# --- targets -----------------------------------------------------------------
+
+
+def targets_tab(actor: Actor) -> None:
+    with session_scope() as session:
+        measures = [
+            m
+            for m in register.list_register(session=session, lifecycles=["active", "proposed"])
+            if m.polarity != Polarity.neutral
+        ]
+    if not measures:
+        st.info("No measures take targets.")
+        return
+    codes = {m.code: m for m in measures}
+    code = st.selectbox(
+        "Measure", list(codes), key="target_pick", format_func=lambda c: f"{c} {codes[c].name}"
+    )
+    m = codes[code]
+    one, annual = st.columns(2)
+    with one.form("period_target"):
+        st.markdown("**One period's target**")
+        period = st.text_input("Period", placeholder="2025-04, Q1 2025/26 or 2025/26")
+        value = st.number_input("Target", value=0.0, format="%f")
+        reason = st.text_input("Reason for the change")
+        if st.form_submit_button("Set target"):
+            attempt(
+                lambda s: register.set_period_target(
+                    session=s,
+                    actor=actor,
+                    measure_id=m.id,
+                    period=period,
+                    value=value,
+                    reason=reason,
+                ),
+                "Target saved.",
+            )
+    with annual.form("annual_target"):
+        st.markdown("**Annual target with a profile**")
+        year = st.text_input("Financial year", placeholder="2025/26")
+        total = st.number_input("Annual target", value=0.0, format="%f")
+        profile = st.text_input(
+            "Profile weights (optional, sum method only)",
+            placeholder="e.g. 1,1,1,2 for quarters",
+        )
+        why = st.text_input("Reason")
+        if st.form_submit_button("Set annual target"):
+            try:
+                weights = [float(w) for w in profile.split(",")] if profile.strip() else None
+            except ValueError:
+                st.error("Profile weights are numbers separated by commas, like 1,1,1,2.")
+            else:
+                attempt(
+                    lambda s: register.set_annual_target(
+                        session=s,
+                        actor=actor,
+                        measure_id=m.id,
+                        year=year,
+                        value=total,
+                        reason=why,
+                        weights=weights,
+                    ),
+                    "Annual target profiled over the year.",
+                )
+    with session_scope() as session:
+        history = register.target_history(session, m.id)
+    st.subheader("History of target changes")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "When": h.at,
+                    "Who": h.username,
+                    "Period": h.period,
+                    "From": h.before,
+                    "To": h.after,
+                    "Why": h.reason,
+                }
+                for h in history
+            ],
+            columns=["When", "Who", "Period", "From", "To", "Why"],
+        ),
+        hide_index=True,
+        use_container_width=True,
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
+    )
+
+
+# --- approvals -----------------------------------------------------------------
+
+
+def approvals_tab(actor: Actor) -> None:
+    with session_scope() as session:
+        pending = register.pending_figures(session=session)
+        measures = {m.id: m for m in register.list_register(session=session)}
+    if not pending:
+        st.info("No submitted figures are waiting for approval.")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "Approve": False,
+                "id": o.id,
+                "Measure": f"{measures[o.measure_id].code} {measures[o.measure_id].name}",
+                "Period": o.period,
+                "Value": o.value,
+                "Revised": o.revised,
+            }
+            for o in pending
+        ]
+    )
+    embargo = st.date_input(
+        "Embargo until (optional): approved figures reach the portal on this day",
+        value=None,
+        min_value=today(),
+    )
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        use_container_width=True,
+        disabled=["id", "Measure", "Period", "Value", "Revised"],
+        column_config={"id": None, "Approve": st.column_config.CheckboxColumn("Approve")},
+        key="approvals_editor",
+    )
+    chosen = [int(i) for i in edited.loc[edited["Approve"], "id"]]
+    if st.button(f"Approve the {len(chosen)} chosen figures", disabled=not chosen):
+        attempt(
+            lambda s: register.approve_figures(
+                session=s, actor=actor, observation_ids=chosen, embargo_until=embargo
+            ),
+            f"{len(chosen)} figures approved.",
+        )
+    periods = sorted({o.period for o in pending}, reverse=True)
+    period = st.selectbox("Or approve every submitted figure of a period", periods)
+    if st.button(f"Approve all of {period}"):
+        attempt(
+            lambda s: register.approve_period(
+                session=s, actor=actor, period=period, embargo_until=embargo
+            ),
+            f"Every submitted figure of {period} is approved.",
+        )
+
+
+# --- themes and departments ----------------------------------------------------
+
+
+def structure_tab(actor: Actor) -> None:
+    themes, depts = _names()
+    left, right = st.columns(2)
+    with left:
+        st.subheader("Themes")
+        st.dataframe(
+            pd.DataFrame({"Theme": list(themes.values())}),
+            hide_index=True,
+            use_container_width=True,
+        )
+        with st.form("new_theme", clear_on_submit=True):
+            name = st.text_input("New theme")
+            if st.form_submit_button("Add theme"):
+                attempt(
+                    lambda s: create_theme(
+                        session=s, actor=actor, theme_in=ThemeCreate(name=name.strip())
+                    ),
+                    f"Theme '{name}' added.",
+                )
+        if themes:
+            with st.form("rename_theme"):
+                tid = st.selectbox("Theme to rename", list(themes), format_func=themes.get)
+                new = st.text_input("New name")
+                if st.form_submit_button("Rename theme"):
+                    attempt(
+                        lambda s: update_theme(
+                            session=s, actor=actor, theme_id=tid, name=new.strip()
+                        ),
+                        "Theme renamed.",
+                    )
+    with right:
+        st.subheader("Departments")
+        st.dataframe(
+            pd.DataFrame({"Department": list(depts.values())}),
+            hide_index=True,
+            use_container_width=True,
+        )
+        with st.form("new_department", clear_on_submit=True):
+            name = st.text_input("New department")
+            if st.form_submit_button("Add department"):
+                attempt(
+                    lambda s: create_department(
+                        session=s, actor=actor, department_in=DepartmentCreate(name=name.strip())
+                    ),
+                    f"Department '{name}' added.",
+                )
+        if depts:
+            with st.form("rename_department"):
+                did = st.selectbox("Department to rename", list(depts), format_func=depts.get)
+                new = st.text_input("New name ")
+                if st.form_submit_button("Rename department"):
+                    attempt(
+                        lambda s: rename_department(
+                            session=s, actor=actor, department_id=did, name=new.strip()
+                        ),
+                        "Department renamed.",
+                    )
+
+
+# --- users -------------------------------------------------------------------
+
+
+def users_tab(actor: Actor) -> None:
+    _, depts = _names()
+    with session_scope() as session:
+        users = list(list_users(session=session))
+        dept_map = {
+            u.id: user_department_ids(session=session, user_id=u.id)
+            for u in users
+            if u.id is not None
+        }
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "Username": u.username,
+                    "Name": u.name,
+                    "Role": u.role,
+                    "Departments": ", ".join(sorted(depts.get(d, "") for d in dept_map[u.id])),
+                    "Status": "● Active" if u.active else "✕ Deactivated",
+                }
+                for u in users
+            ]
+        ),
+        hide_index=True,
+        use_container_width=True,
+    )
+    by_name = {u.username: u for u in users}
+    pick = st.selectbox("Manage a user", list(by_name), key="user_pick")
+    user = by_name[pick]
+    roles = [r.value for r in Role]
+    with st.form(f"user_{user.username}"):
+        role = st.selectbox("Role", roles, index=roles.index(user.role))
+        chosen = st.multiselect(
+            "Departments", list(depts), default=sorted(dept_map[user.id]), format_func=depts.get
+        )
+        if st.form_submit_button("Save role and departments"):
+            attempt(
+                lambda s: register.change_role(
+                    session=s, actor=actor, user_id=user.id, role=role, department_ids=chosen
+                ),
+                f"{user.username} is saved.",
+            )
+    a, b = st.columns(2)
+    if user.active:
+        if a.button(f"Deactivate {user.username}"):
+            attempt(
+                lambda s: register.deactivate_user(session=s, actor=actor, user_id=user.id),
+                f"{user.username} can no longer sign in.",
+            )
+    elif a.button(f"Reactivate {user.username}"):
+        attempt(
+            lambda s: register.reactivate_user(session=s, actor=actor, user_id=user.id),
+            f"{user.username} can sign in again.",
+        )
+    if b.button(f"Reset {user.username}'s password"):
+        temporary = attempt(
+            lambda s: register.reset_password(session=s, actor=actor, user_id=user.id),
+            "Password reset.",
+        )
+        if temporary:
+            st.code(temporary, language=None)
+            st.caption("Pass this temporary password on securely; it is not shown again.")
+    st.subheader("Add a user")
+    with st.form("new_user", clear_on_submit=True):
+        username = st.text_input("Username")
+        name = st.text_input("Full name")
+        email = st.text_input("E-mail")
+        role = st.selectbox("Role ", roles)
+        chosen = st.multiselect("Departments ", list(depts), format_func=depts.get)
+        password = st.text_input("First password (at least 10 characters)", type="password")
+        if st.form_submit_button("Add user"):
+            attempt(
+                lambda s: create_user(
+                    session=s,
+                    actor=actor,
+                    user_in=UserCreate(
+                        username=username,
+                        name=name,
+                        email=email or None,
+                        role=role,
+                        department_ids=chosen,
+                        password=password,
+                    ),
+                ),
+                f"{username} added.",
+            )
+
+
+# --- audit log -----------------------------------------------------------------
+
+
+def audit_tab(actor: Actor) -> None:
+    st.caption("The audit log is append-only: it can be searched and exported, never edited.")
+    with session_scope() as session:
+        entities = register.audit_entities(session=session)
+        usernames = register.audit_usernames(session=session)
+    c1, c2, c3, c4 = st.columns(4)
+    who = c1.selectbox("User", [""] + usernames, format_func=lambda v: v or "Anyone")
+    what = c2.selectbox("Entity", [""] + entities, format_func=lambda v: v or "Anything")
+    since = c3.date_input("From", value=today() - timedelta(days=90))
+    until = c4.date_input("To", value=today())
+    text = st.text_input("Search the entity or note", placeholder="e.g. HOU-01")
+    query = register.AuditQuery(
+        username=who or None,
+        entity=what or None,
+        since=since if isinstance(since, date) else None,
+        until=until if isinstance(until, date) else None,
+        text=text or None,
+    )
+    try:
+        with session_scope() as session:
+            rows = register.search_audit(session=session, actor=actor, query=query)
+    except PermissionDenied as exc:
+        st.error(str(exc))
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "When": r.at,
+                "Who": r.username,
+                "Source": r.source,
+                "Action": r.action,
+                "Entity": r.entity,
+                "Which": r.entity_id,
+                "Before": json.dumps(r.before, sort_keys=True) if r.before else "",
+                "After": json.dumps(r.after, sort_keys=True) if r.after else "",
+                "Upload": r.upload_id,
+                "Note": r.note,
+            }
+            for r in rows
+        ],
+        columns=[
+            "When",
+            "Who",
+            "Source",
+            "Action",
+            "Entity",
+            "Which",
+            "Before",
+            "After",
+            "Upload",
+            "Note",
+        ],
+    )
+    st.markdown(f"{len(frame)} entries (newest first, at most {query.limit}).")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        use_container_width=True,
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
+    )
+    st.download_button(
+        "Export these entries (CSV)",
+        safe_frame(frame).to_csv(index=False).encode("utf-8"),
+        file_name="audit-log.csv",
+        mime="text/csv",
+        icon=":material/download:",
+    )
