@@ -1,0 +1,46 @@
+"""The validation report as a spreadsheet: the original rows with a messages column beside
+them (formula-safe), so a lead can fix the file where the problems are."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import pandas as pd
+
+from dashboard.exports import safe_frame
+from dashboard.importing.registry import CheckedImport
+
+__all__ = ["messages_frame", "messages_workbook", "problems_frame"]
+
+
+def problems_frame(checked: CheckedImport) -> pd.DataFrame:
+    """Errors first, then warnings and notes: severity, row, column, message."""
+    rows = [
+        {"severity": p.severity.value, "row": p.row, "column": p.column, "message": p.message}
+        for p in checked.sorted_problems()
+    ]
+    return pd.DataFrame(rows, columns=["severity", "row", "column", "message"])
+
+
+def messages_frame(checked: CheckedImport) -> pd.DataFrame:
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for p in checked.sorted_problems():
+        by_row[p.row].append(f"{p.severity.value} ({p.column}): {p.message}")
+    frame = checked.original.copy()
+    if frame.empty:
+        frame = pd.DataFrame({"row": []})
+    frame["messages"] = [" | ".join(by_row.get(int(r), [])) for r in frame["row"]]
+    return frame
+
+
+def messages_workbook(checked: CheckedImport) -> bytes:
+    """The original rows plus a ``messages`` column, as .xlsx bytes."""
+    frame = safe_frame(messages_frame(checked).astype(object))
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
+        frame.to_excel(writer, sheet_name="Checked rows", index=False)
+        sheet = writer.sheets["Checked rows"]
+        sheet.freeze_panes(1, 0)
+        sheet.set_column(len(frame.columns) - 1, len(frame.columns) - 1, 90)
+    return out.getvalue()
