@@ -1,10 +1,7 @@
-"""Check-ins: Quarterly check-ins: objectives linked to measures and actions."""
+"""Check-ins: objectives linked to measures and actions, quarterly check-ins, completion."""
 
-import streamlit as st
-
+from dashboard.ui.check_ins import render_page
 from dashboard.ui.guard import require_page
 
 actor = require_page("check-ins")
-st.title("Check-ins")
-st.caption("Quarterly check-ins: objectives linked to measures and actions.")
-st.info("This page is being built.", icon=":material/construction:")
+render_page(actor)

@@ -61,6 +61,7 @@ __all__ = [
     "can_see_person",
     "can_view_staff",
     "checkin_progress",
+    "checkin_states",
     "checkins_to_agree",
     "completion_figures",
     "create_objective",
@@ -73,6 +74,7 @@ __all__ = [
     "is_own",
     "list_checkins",
     "list_objectives",
+    "link_choices",
     "list_staff",
     "objective_links",
     "objectives_for_action",
@@ -739,6 +741,27 @@ def completion_figures(
     return completion(persons, statuses, quarters, today=today, close_days=close_days)
 
 
+def checkin_states(
+    *,
+    session: Session,
+    actor: Actor,
+    staff_id: int,
+    quarters: Sequence[Period],
+    today: date,
+    close_days: int,
+) -> dict[str, CheckinState]:
+    """A person's check-in state per quarter they were in post for (no text: leads of
+    their department and executives may see these)."""
+    staff = _staff(session, staff_id)
+    _require_see(actor, staff)
+    statuses = _statuses(session, [staff_id], (q.label for q in quarters))
+    return {
+        q.label: checkin_state(q, statuses.get((staff_id, q.label)), today, close_days)
+        for q in sorted(quarters)
+        if in_post(q, left_on=staff.left_on, active=staff.active)
+    }
+
+
 @dataclass(frozen=True)
 class OverdueCheckin:
     staff_id: int
@@ -896,3 +919,18 @@ def objectives_for_action(
         select(ObjectiveAction.objective_id).where(ObjectiveAction.action_id == action_id)
     ).all()
     return _thread(session, actor, list(ids), financial_year)
+
+
+def link_choices(*, session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    """What an objective can be linked to: active measures and open actions, as
+    ``{id: "CODE name"}``, by code."""
+    measures = session.exec(
+        select(Measure).where(Measure.lifecycle == "active").order_by(col(Measure.code))
+    ).all()
+    actions = session.exec(
+        select(Action).where(col(Action.closed).is_(False)).order_by(col(Action.code))
+    ).all()
+    return (
+        {m.id: f"{m.code} {m.name}" for m in measures if m.id is not None},
+        {a.id: f"{a.code} {a.title}" for a in actions if a.id is not None},
+    )

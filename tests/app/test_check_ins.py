@@ -1,0 +1,120 @@
+"""The check-in journey in AppTest: demo.staff writes and submits their Q2 check-in,
+demo.lead (their line manager) agrees it, and Housing's completion figures move."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from dashboard.store.db import get_engine
+from dashboard.store.models import Checkin, Staff
+from tests.apptest import open_page, texts
+
+Q2 = "2025/26 Q2"
+
+
+def _chris_q2() -> Checkin | None:
+    with Session(get_engine()) as session:
+        chris = session.exec(select(Staff).where(Staff.name == "Chris Taylor")).one()
+        return session.exec(
+            select(Checkin).where(Checkin.staff_id == chris.id, Checkin.quarter == Q2)
+        ).first()
+
+
+def _completion(at) -> pd.DataFrame:
+    for frame in at.dataframe:
+        value = frame.value
+        if "Agreed %" in value.columns:
+            return value
+    raise AssertionError("no completion table on the page")
+
+
+def _housing_q2(at) -> dict[str, int]:
+    frame = _completion(at)
+    row = frame[(frame["Department"] == "Housing") & (frame["Quarter"] == Q2)].iloc[0]
+    return {k: int(row[k]) for k in ("Due", "Submitted", "Agreed", "Overdue")}
+
+
+def test_staff_write_and_submit_their_check_in_and_their_manager_agrees_it(app_env):
+    # demo.staff opens the page: the Q2 check-in is the one to write, and it is overdue
+    at = open_page("check_ins.py", username="demo.staff")
+    assert not at.exception
+    said = texts(at)
+    assert "My check-in for 2025/26 Q2" in said
+    assert "! Overdue" in said
+    assert "Completion by department" not in said  # staff never see completion
+    assert _chris_q2() is None
+
+    # the lead's completion figures before
+    lead = open_page("check_ins.py", username="demo.lead")
+    before = _housing_q2(lead)
+    assert before["Overdue"] >= 1
+
+    # rate both objectives, comment, add development and submit
+    at.radio[0].set_value("at_risk")
+    at.radio[1].set_value("on_track")
+    areas = {a.label: a for a in at.text_area}
+    areas["Comment on objective 1"].input("Two vacancies slowed the relets.")
+    areas["Comment on objective 2"].input("Milestones met.")
+    areas["Development activities (training, shadowing, reading, coaching)"].input(
+        "Data literacy course in January."
+    )
+    areas["My comments"].input("A hard quarter; back on course.")
+    next(b for b in at.button if b.label == "Submit to my line manager").click().run()
+    assert not at.exception
+    said = texts(at)
+    assert "Check-in for 2025/26 Q2 submitted to your line manager." in said
+    assert "◐ Awaiting agreement" in said
+    stored = _chris_q2()
+    assert stored is not None and stored.status == "submitted"
+    assert stored.development == "Data literacy course in January."
+
+    # demo.lead sees it to agree, comments and agrees
+    lead = open_page("check_ins.py", username="demo.lead")
+    assert not lead.exception
+    assert any("Chris Taylor · 2025/26 Q2" in e.label for e in lead.expander)
+    lead.text_area(key=f"manager-comment-{stored.id}").input("Well done on the relets.")
+    lead.button(key=f"agree-{stored.id}").click().run()
+    assert not lead.exception
+    assert "Chris Taylor's check-in for 2025/26 Q2 agreed." in texts(lead)
+    agreed = _chris_q2()
+    assert agreed.status == "agreed" and agreed.manager_comment == "Well done on the relets."
+
+    # Housing's Q2 completion moved: one more submitted, one more agreed, one fewer overdue
+    after = _housing_q2(lead)
+    assert after == {
+        "Due": before["Due"],
+        "Submitted": before["Submitted"] + 1,
+        "Agreed": before["Agreed"] + 1,
+        "Overdue": before["Overdue"] - 1,
+    }
+
+    # and demo.staff now reads it as agreed, no longer editable
+    at = open_page("check_ins.py", username="demo.staff")
+    said = texts(at)
+    assert "✔ Agreed" in said
+    assert "Well done on the relets." in said
+    assert not any(b.label == "Submit to my line manager" for b in at.button)
+
+
+def test_a_refusal_is_a_plain_message_not_a_traceback(app_env):
+    at = open_page("check_ins.py", username="demo.staff")
+    form_area = next(a for a in at.text_area if a.label.startswith("Objective (specific"))
+    form_area.input("   ")
+    next(b for b in at.button if b.label == "Save objective").click().run()
+    assert not at.exception
+    assert "Write the objective." in texts(at)
+
+
+def test_executives_see_completion_for_every_department_but_no_form(app_env):
+    at = open_page("check_ins.py", username="demo.executive")
+    assert not at.exception
+    frame = _completion(at)
+    assert frame["Department"].nunique() > 2
+    assert not any(b.label == "Submit to my line manager" for b in at.button)
+
+
+def test_a_lead_sees_completion_only_for_their_departments(app_env):
+    at = open_page("check_ins.py", username="demo.lead")
+    frame = _completion(at)
+    assert set(frame["Department"]) == {"Housing", "Customer Services"}
