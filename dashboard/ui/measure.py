@@ -95,6 +95,7 @@ def _header(detail: MeasureDetail) -> None:
         "Status": _words(m.get("lifecycle")),
     }
     with st.container(border=True):
+        st.markdown("##### About this measure")
         columns = st.columns(4)
         for i, (name, value) in enumerate(facts.items()):
             columns[i % 4].markdown(f"**{name}**  \n{value}")
@@ -106,21 +107,21 @@ def _status_strip(detail: MeasureDetail) -> None:
         st.info("This measure is not active, so it has no current status.")
         return
     m = detail.measure
-    tiles = st.columns(6)
-    tiles[0].metric(
+    first, second = st.columns(3), st.columns(3)
+    first[0].metric(
         f"Latest ({row['period']})",
         format_value(row["value"], m["unit"], m["decimals"], m.get("scale_label")),
     )
-    tiles[1].metric(
+    first[1].metric(
         "Target",
         format_value(row["target"], m["unit"], m["decimals"])
         if row["target"] is not None and not pd.isna(row["target"])
         else "No target",
     )
-    tiles[2].metric("Status", rag_cell(row["rag"]))
-    tiles[3].metric("Direction", direction_cell(row["movement"], row["judgement"], m["polarity"]))
-    tiles[4].metric("Variation", variation_cell(row["variation"]))
-    tiles[5].metric("Data", data_status_cell(row["data_status"], row["data_status_period"]))
+    first[2].metric("Status", rag_cell(row["rag"]))
+    second[0].metric("Direction", direction_cell(row["movement"], row["judgement"], m["polarity"]))
+    second[1].metric("Variation", variation_cell(row["variation"]))
+    second[2].metric("Data", data_status_cell(row["data_status"], row["data_status_period"]))
     if row["exception_reasons"]:
         st.warning(
             "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",
