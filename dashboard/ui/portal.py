@@ -62,7 +62,7 @@ def render_key() -> None:
 def _measure(m: PortalMeasure) -> None:
     st.subheader(f"{m.name}")
     if m.definition:
-        st.caption(m.definition)
+        st.markdown(m.definition)
     latest = m.show(m.latest_value)
     lines = [
         f"**Latest figure** ({m.latest_period or 'none yet'}): {latest}",

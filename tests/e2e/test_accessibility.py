@@ -1,0 +1,102 @@
+"""axe-core in Chromium on the public portal, live and as a static site: no serious or
+critical violations, on whole pages with data loaded and no rules disabled."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from dashboard.exporting.portal_data import build_portal
+from dashboard.exporting.static_site import write_site
+from tests.conftest import DEMO_AS_OF
+from tests.e2e.conftest import wait_idle
+
+pytestmark = pytest.mark.e2e
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(page, output: Path, name: str) -> list[dict]:
+    results = axe_module.Axe().run(page)
+    violations = results.response["violations"]
+    (output / f"{name}-axe.json").write_text(json.dumps(violations, indent=2))
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in violations
+        if v.get("impact") in SERIOUS
+    ]
+
+
+def test_the_live_portal_has_no_serious_accessibility_violations(app_url, page, output_dir):
+    page.goto(f"{app_url}/portal")
+    page.get_by_role("heading", name="How to read this page").wait_for()
+    page.get_by_text("Local Homes for Local Need").first.wait_for()
+    wait_idle(page)
+    assert serious_violations(page, output_dir, "portal-live") == []
+
+
+@pytest.mark.parametrize("path", ["accessibility", "privacy"])
+def test_the_public_statement_pages_have_no_serious_violations(app_url, page, output_dir, path):
+    page.goto(f"{app_url}/{path}")
+    page.get_by_role("heading", level=1).first.wait_for()
+    wait_idle(page)
+    assert serious_violations(page, output_dir, f"{path}-live") == []
+
+
+@pytest.fixture
+def static_site(demo_engine, tmp_path: Path) -> Iterator[str]:
+    with Session(demo_engine) as session:
+        portal = build_portal(session, today=DEMO_AS_OF)
+    folder = tmp_path / "site"
+    write_site(portal, folder)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1"],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    import urllib.request
+
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            break
+        except OSError:
+            proc.poll()
+            import time
+
+            time.sleep(0.1)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize("name", ["index", "accessibility", "privacy"])
+def test_the_static_portal_has_no_serious_violations(static_site, page, output_dir, name):
+    page.goto(f"{static_site}/{name}.html")
+    page.get_by_role("heading", level=1).wait_for()
+    assert serious_violations(page, output_dir, f"static-{name}") == []
+    if name == "index":
+        page.set_viewport_size({"width": 390, "height": 844})
+        overflow = page.evaluate(
+            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0
+        page.screenshot(path=str(output_dir / "static-390.png"))
