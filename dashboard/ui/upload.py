@@ -1,0 +1,285 @@
+"""The Upload page: what is due, the template, upload -> report -> preview -> save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+from sqlmodel import Session
+
+from dashboard.importing.due import due_list
+from dashboard.importing.registry import (
+    CheckedImport,
+    ImportOptions,
+    ImportResult,
+    SourceFile,
+    UnreadableFile,
+    run_check,
+    run_import,
+)
+from dashboard.importing.report import messages_workbook, problems_frame
+from dashboard.importing.template import build_template
+from dashboard.navigation import BY_PATH
+from dashboard.settings import get_settings, today
+from dashboard.store.db import get_engine
+from dashboard.store.security import Actor, PermissionDenied
+
+__all__ = ["SOURCE_KEY", "render"]
+
+#: Session key holding the file to check (set by the uploader; tests may set it directly).
+SOURCE_KEY = "upload.source"
+_RESULT_KEY = "upload.result"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _due_section(actor: Actor) -> None:
+    s = get_settings()
+    with Session(get_engine()) as session:
+        frame = due_list(
+            session=session,
+            actor=actor,
+            today=today(),
+            deadline_day=s.data_deadline_day,
+            year_start_month=s.year_start_month,
+        )
+    if actor.is_admin:
+        st.subheader("Chase list: every department, most late first")
+    else:
+        st.subheader("Due and late for your departments")
+    if frame.empty:
+        st.success("Nothing is due or late: every figure is in.", icon=":material/check_circle:")
+        return
+    late = int((frame["days_late"] > 0).sum())
+    st.caption(
+        f"{len(frame)} figures awaited, {late} of them late (deadline: day "
+        f"{s.data_deadline_day} of the month after the period)."
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "department": st.column_config.TextColumn("Department"),
+            "code": st.column_config.TextColumn("Code"),
+            "measure": st.column_config.TextColumn("Measure", width="large"),
+            "frequency": st.column_config.TextColumn("Frequency"),
+            "period": st.column_config.TextColumn("Period"),
+            "due": st.column_config.DateColumn("Due by", format="D MMM YYYY"),
+            "status": st.column_config.TextColumn("Status"),
+            "days_late": st.column_config.NumberColumn("Days late", format="%d"),
+        },
+    )
+
+
+def _template_button(actor: Actor) -> None:
+    s = get_settings()
+    with Session(get_engine()) as session:
+        data = build_template(
+            session=session,
+            actor=actor,
+            today=today(),
+            deadline_day=s.data_deadline_day,
+            year_start_month=s.year_start_month,
+        )
+    st.download_button(
+        "Download the template of what is due",
+        data=data,
+        file_name=f"vital-signs-template-{today().isoformat()}.xlsx",
+        mime=XLSX_MIME,
+        icon=":material/download:",
+    )
+
+
+def _check(actor: Actor, source: SourceFile) -> CheckedImport | str:
+    bar = st.progress(0.0, text="Reading the file")
+
+    def progress(fraction: float, text: str) -> None:
+        bar.progress(min(fraction, 1.0), text=text)
+
+    try:
+        checked = run_check(
+            engine=get_engine(),
+            actor=actor,
+            source=source,
+            kind="measures",
+            options=ImportOptions(progress=progress),
+        )
+    except UnreadableFile as exc:
+        bar.empty()
+        return str(exc)
+    bar.empty()
+    return checked
+
+
+def _report(checked: CheckedImport) -> None:
+    errors, warnings = len(checked.errors), len(checked.warnings)
+    cols = st.columns(6)
+    for col, (name, n) in zip(
+        cols,
+        (
+            ("Errors", errors),
+            ("Warnings and notes", warnings),
+            ("Rows", checked.rows),
+            ("New", checked.added),
+            ("Changed", checked.changed),
+            ("Unchanged", checked.unchanged),
+        ),
+        strict=True,
+    ):
+        col.metric(name, f"{n:,}")
+    if checked.problems:
+        st.subheader("What the checks found")
+        st.caption("Errors first (nothing is saved while any remain), then warnings and notes.")
+        frame = problems_frame(checked)
+        frame["severity"] = frame["severity"].map(
+            {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Check this value"}
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "severity": st.column_config.TextColumn("Kind"),
+                "row": st.column_config.NumberColumn("Row", format="%d"),
+                "column": st.column_config.TextColumn("Column"),
+                "message": st.column_config.TextColumn("Message", width="large"),
+            },
+        )
+        st.download_button(
+            "Download the rows with their messages",
+            data=messages_workbook(checked),
+            file_name=f"checked-{checked.filename.rsplit('.', 1)[0]}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/download:",
+        )
+
+
+def _preview(checked: CheckedImport) -> None:
+    st.subheader("What will be saved")
+    preview = checked.preview.copy()
+    preview["outcome"] = preview["outcome"].map({"added": "➕ New", "changed": "✎ Changed"})
+    st.dataframe(
+        preview,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "row": st.column_config.NumberColumn("Row", format="%d"),
+            "code": st.column_config.TextColumn("Code"),
+            "period": st.column_config.TextColumn("Period"),
+            "field": st.column_config.TextColumn("Field"),
+            "old": st.column_config.TextColumn("Stored now"),
+            "new": st.column_config.TextColumn("From the file"),
+            "outcome": st.column_config.TextColumn("What happens"),
+        },
+    )
+
+
+def _save(actor: Actor, source: SourceFile, checked: CheckedImport, submit: bool) -> None:
+    with st.status("Saving…", expanded=False) as status:
+        try:
+            result = run_import(
+                engine=get_engine(),
+                actor=actor,
+                source=source,
+                kind="measures",
+                options=ImportOptions(submit=submit),
+                expect_fingerprint=checked.fingerprint,
+            )
+        except (PermissionDenied, UnreadableFile, ValueError) as exc:
+            status.update(label="Not saved", state="error")
+            st.error(str(exc))
+            return
+        status.update(
+            label="Saved" if result.committed else "Not saved",
+            state="complete" if result.committed else "error",
+        )
+    if result.committed:
+        st.cache_data.clear()
+    st.session_state[_RESULT_KEY] = (source.sha256, result, submit)
+
+
+def _show_result(result: ImportResult, submitted: bool) -> None:
+    c = result.checked
+    if result.committed:
+        how = "submitted" if submitted else "saved as a draft"
+        st.success(
+            f"{c.filename} {how}: {c.added} new, {c.changed} changed, {c.unchanged} unchanged "
+            "rows. Every page now shows the new figures.",
+            icon=":material/check_circle:",
+        )
+        spec = BY_PATH["vital-signs"]
+        st.page_link(str(spec.path), label="See them on Vital Signs", icon=spec.icon)
+        return
+    if c.errors:
+        st.error(
+            f"Not saved: {len(c.errors)} error{'s' if len(c.errors) != 1 else ''} "
+            f"{'stop' if len(c.errors) != 1 else 'stops'} it. Nothing has been saved."
+        )
+        _report(c)
+    else:
+        st.warning(result.message)
+
+
+def render(actor: Actor) -> None:
+    _due_section(actor)
+    _template_button(actor)
+    st.subheader("Upload your spreadsheet")
+    st.caption(
+        "An Excel workbook (.xlsx) or CSV: the template, or one row per measure with a column "
+        f"per period. Up to {get_settings().upload_max_mb:g} MB. Nothing is saved until you "
+        "choose Save or Submit."
+    )
+    uploaded: Any = st.file_uploader("Spreadsheet to upload", key="upload.file")
+    if uploaded is not None and st.session_state.get("upload.file_id") != uploaded.file_id:
+        # A new upload (even of the same file) starts a fresh check.
+        st.session_state["upload.file_id"] = uploaded.file_id
+        st.session_state[SOURCE_KEY] = SourceFile(filename=uploaded.name, data=uploaded.getvalue())
+        st.session_state.pop(_RESULT_KEY, None)
+    source = st.session_state.get(SOURCE_KEY)
+    if source is None:
+        return
+    done = st.session_state.get(_RESULT_KEY)
+    if done is not None and done[0] == source.sha256 and done[1].committed:
+        _show_result(done[1], done[2])
+        return
+    checked = _check(actor, source)
+    if isinstance(checked, str):
+        st.error(checked, icon=":material/error:")
+        return
+    st.markdown(
+        f"**{source.filename}**: {checked.layout} layout"
+        f"{f', sheet {checked.sheet}' if checked.sheet else ''}."
+    )
+    _report(checked)
+    if checked.errors:
+        st.error(
+            f"Fix the {len(checked.errors)} error{'s' if len(checked.errors) != 1 else ''} "
+            "and upload the file again. Nothing has been saved.",
+            icon=":material/error:",
+        )
+        return
+    if checked.nothing_to_change:
+        st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
+        return
+    _preview(checked)
+    confirmed = True
+    if checked.changed:
+        confirmed = st.checkbox(
+            f"I confirm the {checked.changed} change{'s' if checked.changed != 1 else ''} to "
+            "figures already stored",
+            key=f"upload.confirm.{source.sha256}",
+        )
+    left, right = st.columns(2)
+    draft = left.button("Save as draft", disabled=not confirmed, width="stretch")
+    submit = right.button(
+        "Submit",
+        type="primary",
+        disabled=not confirmed,
+        width="stretch",
+        help="Submitting needs commentary on red, amber and worsening figures.",
+    )
+    if draft or submit:
+        _save(actor, source, checked, submit=bool(submit))
+        done = st.session_state.get(_RESULT_KEY)
+        if done is not None:
+            _show_result(done[1], done[2])
