@@ -126,9 +126,17 @@ def ranked_bar_figure(
             opacity=BAND_OPACITY,
             line_width=0,
             layer="below",
-            annotation_text=quartile_symbol(["top", "second", "third", "bottom"][q]).word,
-            annotation_position="right",
-            annotation_font_size=12,
+        )
+        symbol = quartile_symbol(["top", "second", "third", "bottom"][q])
+        fig.add_annotation(
+            xref="paper",
+            x=1.01,
+            xanchor="left",
+            yref="y",
+            y=(first + last) / 2 - 1,
+            text=f"{symbol.icon} {symbol.word}",
+            showarrow=False,
+            font={"size": 12, "color": symbol.colour},
         )
     colours = [OUR_COLOUR if own else OTHER_COLOUR for own in ranked["own"]]
     patterns = [OUR_PATTERN if own else "" for own in ranked["own"]]
@@ -167,7 +175,7 @@ def ranked_bar_figure(
     fig.update_layout(
         title=title,
         height=max(320, 28 * of + 120),
-        margin={"l": 10, "r": 120, "t": 60, "b": 40},
+        margin={"l": 10, "r": 150, "t": 60, "b": 40},
         plot_bgcolor="#FFFFFF",
         bargap=0.25,
         xaxis_title=unit,
