@@ -593,8 +593,11 @@ def _render_completion(actor: Actor) -> None:
     st.caption(
         f"For {scope}. **Due**: people in post at the quarter's end. **Submitted** "
         "includes those since agreed. **Overdue**: not submitted by the close date. "
-        "A quarter that has not ended is not due yet."
+        f"The current quarter, {_current_quarter().label}, is due once it ends."
     )
+    ended = [q.label for q in quarters if q.end < _today()]
+    if ended:
+        figures = tuple(f for f in figures if f.quarter in ended)
     if not figures:
         st.info("No staff records in scope yet.")
         return
@@ -612,7 +615,6 @@ def _render_completion(actor: Actor) -> None:
             for f in figures
         ]
     )
-    ended = [q.label for q in quarters if q.end < _today()]
     totals = frame[frame["Quarter"].isin(ended)]
     if not totals.empty:
         latest = ended[-1]
@@ -628,7 +630,7 @@ def _render_completion(actor: Actor) -> None:
         width="stretch",
         column_config={
             "Agreed %": st.column_config.ProgressColumn(
-                "Agreed",
+                "Share agreed",
                 help="Check-ins agreed as a share of those due",
                 format="%.0f%%",
                 min_value=0,

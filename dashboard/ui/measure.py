@@ -495,3 +495,6 @@ def render(actor: Actor) -> None:
         _benchmark(detail)
     _history(detail)
     _actions(detail)
+    from dashboard.ui.check_ins import render_golden_thread
+
+    render_golden_thread(actor, measure_id=detail.measure.get("id"))

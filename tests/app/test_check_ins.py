@@ -118,3 +118,17 @@ def test_a_lead_sees_completion_only_for_their_departments(app_env):
     at = open_page("check_ins.py", username="demo.lead")
     frame = _completion(at)
     assert set(frame["Department"]) == {"Housing", "Customer Services"}
+
+
+def test_the_measure_page_shows_the_golden_thread_with_holders_for_managers_only(app_env):
+    lead = open_page("measure.py", username="demo.lead", query={"code": "HOU-01"})
+    assert not lead.exception
+    said = texts(lead)
+    assert "The golden thread: staff objectives for 2025/26" in said
+    assert "linked to this measure" in said
+    holders = next(f.value for f in lead.dataframe if "Job title" in f.value.columns)
+    assert "Chris Taylor" in set(holders["Name"])
+
+    member = open_page("measure.py", username="demo.member", query={"code": "HOU-01"})
+    assert "linked to this measure" in texts(member)
+    assert not any("Job title" in f.value.columns for f in member.dataframe)
