@@ -92,8 +92,20 @@ def current_data_version() -> int:
 
 
 def _frame(session: Session, statement: Any) -> pd.DataFrame:
-    result = session.connection().execute(statement)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    connection = session.connection()
+    # the driver's own rows (no per-row type processing): dates may come back as ISO text
+    # on SQLite, which `core.scorecard` reads either way
+    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    finally:
+        cursor.close()
+    if not rows:
+        return pd.DataFrame(columns=columns)
+    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def measure_frames(

@@ -17,7 +17,13 @@ import streamlit as st
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.exports import safe_frame
-from dashboard.queries import MeasureDetail, load_measure_detail, load_scorecard
+from dashboard.queries import (
+    MeasureDetail,
+    current_data_version,
+    load_measure_detail,
+    load_scorecard,
+)
+from dashboard.settings import today as app_today
 from dashboard.store.db import session_scope
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
 from dashboard.store.security import Actor, PermissionDenied
@@ -199,6 +205,22 @@ def run_chart(detail: MeasureDetail) -> go.Figure:
     return figure
 
 
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
+def _spc_chart(version: int, code: str, period: str | None, today: Any) -> go.Figure:
+    """The measure's SPC chart, cached by the data version (drawing it is the slow part)."""
+    detail = load_measure_detail(code, period)
+    assert detail is not None and detail.spc is not None
+    m = detail.measure
+    return spc_figure(
+        detail.spc,
+        x=detail.spc_periods,
+        title="",
+        unit="%" if m["unit"] == "percent" else "",
+        decimals=int(m["decimals"]),
+        rebase_reasons=detail.rebase_reasons,
+    )
+
+
 def _chart(detail: MeasureDetail) -> None:
     m = detail.measure
     st.subheader("Chart")
@@ -219,13 +241,8 @@ def _chart(detail: MeasureDetail) -> None:
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = spc_figure(
-            detail.spc,
-            x=detail.spc_periods,
-            title="",
-            unit="%" if m["unit"] == "percent" else "",
-            decimals=int(m["decimals"]),
-            rebase_reasons=detail.rebase_reasons,
+        figure = _spc_chart(
+            current_data_version(), m["code"], st.query_params.get("period") or None, app_today()
         )
         st.plotly_chart(figure, width="stretch")
         words = [
@@ -344,12 +361,28 @@ def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
     return buffer.getvalue()
 
 
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
+def _table_and_exports(
+    version: int, code: str, period: str | None, today: Any
+) -> tuple[pd.DataFrame, bytes, bytes]:
+    """The every-period table and its CSV and Excel files, cached by the data version."""
+    detail = load_measure_detail(code, period)
+    assert detail is not None
+    table = history_table(detail)
+    export = safe_frame(table)
+    return table, export.to_csv(index=False).encode("utf-8"), _excel(export, code)
+
+
 def _history(detail: MeasureDetail) -> None:
     st.subheader("Every period")
     if detail.history.empty:
         st.info("No figures have been uploaded for this measure yet.")
         return
-    table = history_table(detail)
+    code = detail.measure["code"]
+    period = st.query_params.get("period") or None
+    table, csv_bytes, excel_bytes = _table_and_exports(
+        current_data_version(), code, period, app_today()
+    )
     st.dataframe(
         table,
         hide_index=True,
@@ -360,18 +393,16 @@ def _history(detail: MeasureDetail) -> None:
         },
         height=min(38 + 35 * len(table), 460),
     )
-    code = detail.measure["code"]
-    export = safe_frame(table)
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         "Download CSV",
-        export.to_csv(index=False).encode("utf-8"),
+        csv_bytes,
         file_name=f"{code}.csv",
         mime="text/csv",
     )
     right.download_button(
         "Download Excel",
-        _excel(export, code),
+        excel_bytes,
         file_name=f"{code}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

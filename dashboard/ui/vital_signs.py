@@ -16,7 +16,8 @@ from core.legend import RAG_SYMBOLS, label, rag_symbol
 from core.scorecard import filter_scorecard, overview, status_changes
 from core.vocab import DataStatus, Level, PointType, Rag, Role
 from dashboard.exports import safe_frame
-from dashboard.queries import load_scorecard, scorecard_periods
+from dashboard.queries import current_data_version, load_scorecard, scorecard_periods
+from dashboard.settings import today as app_today
 from dashboard.store.security import Actor
 from dashboard.ui.widgets import (
     assurance_cell,
@@ -41,6 +42,7 @@ LEVEL_WORDS = {
 }
 RAG_ORDER = [r.value for r in RAG_SYMBOLS]
 VARIATION_ORDER = [p.value for p in PointType] + ["none"]
+MAX_CHANGES_LISTED = 12
 _SEVERITY = {Rag.red.value: 0, Rag.amber.value: 1, Rag.no_data.value: 2, Rag.green.value: 3}
 
 
@@ -204,8 +206,10 @@ def _overview(rows: pd.DataFrame, as_at: str) -> None:
         else:
             lines = [
                 f"- **{r.code}** {r.name}: {rag_cell(r.previous_rag)} → {rag_cell(r.rag)}"
-                for r in changes.itertuples()
+                for r in changes.head(MAX_CHANGES_LISTED).itertuples()
             ]
+            if len(changes) > MAX_CHANGES_LISTED:
+                lines.append(f"- and {len(changes) - MAX_CHANGES_LISTED} more")
             st.markdown("\n".join(lines))
 
 
@@ -286,6 +290,42 @@ def _order(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _filter_key(chosen: dict[str, Any]) -> tuple[Any, ...]:
+    return tuple(
+        tuple(chosen[k]) if isinstance(chosen[k], list) else chosen[k] for k in sorted(chosen)
+    )
+
+
+def _rows(card: pd.DataFrame, chosen: dict[str, Any]) -> pd.DataFrame:
+    return _order(
+        filter_scorecard(
+            card,
+            themes=chosen["themes"],
+            departments=chosen["departments"],
+            levels=chosen["levels"],
+            rags=chosen["rags"],
+            variations=chosen["variations"],
+            needs_attention=chosen["needs_attention"],
+        )
+    )
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=128)
+def _table_and_export(
+    version: int, period: str, today: Any, key: tuple[Any, ...]
+) -> tuple[pd.DataFrame, bytes]:
+    """The formatted table and its CSV for one view, cached like the scorecard."""
+    chosen = dict(zip(sorted(_KEYS), key, strict=True))
+    chosen = {k: list(v) if isinstance(v, tuple) else v for k, v in chosen.items()}
+    rows = _rows(load_scorecard(None if period == LATEST else period), chosen)
+    table = display_table(rows, period)
+    export = safe_frame(table.drop(columns=["Trend"]).assign(Code=rows["code"].to_numpy()))
+    return table, export.to_csv(index=False).encode("utf-8")
+
+
+_KEYS = ("period", "levels", "themes", "departments", "rags", "variations", "needs_attention")
+
+
 def render(actor: Actor) -> None:
     """Draw the Vital Signs page for `actor`."""
     st.title("Vital Signs")
@@ -310,17 +350,7 @@ def render(actor: Actor) -> None:
     _write_filters(chosen)
     if chosen["period"] != filters["period"]:
         card = load_scorecard(None if chosen["period"] == LATEST else chosen["period"])
-    rows = _order(
-        filter_scorecard(
-            card,
-            themes=chosen["themes"],
-            departments=chosen["departments"],
-            levels=chosen["levels"],
-            rags=chosen["rags"],
-            variations=chosen["variations"],
-            needs_attention=chosen["needs_attention"],
-        )
-    )
+    rows = _rows(card, chosen)
     as_at = "latest figures" if chosen["period"] == LATEST else f"as at {chosen['period']}"
     _overview(rows, as_at)
     st.subheader("Measures")
@@ -331,7 +361,9 @@ def render(actor: Actor) -> None:
     if rows.empty:
         st.info("No measure matches these filters.", icon=":material/filter_alt_off:")
     else:
-        table = display_table(rows, chosen["period"])
+        table, export_csv = _table_and_export(
+            current_data_version(), chosen["period"], app_today(), _filter_key(chosen)
+        )
         st.dataframe(
             table,
             column_config=COLUMN_CONFIG,
@@ -340,10 +372,9 @@ def render(actor: Actor) -> None:
             height=min(38 + 35 * len(table), 720),
             key="vs_table",
         )
-        export = safe_frame(table.drop(columns=["Trend"]).assign(Code=rows["code"].to_numpy()))
         st.download_button(
             "Download this table (CSV)",
-            export.to_csv(index=False).encode("utf-8"),
+            export_csv,
             file_name="vital-signs.csv",
             mime="text/csv",
         )
