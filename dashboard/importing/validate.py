@@ -90,6 +90,7 @@ class _Clean:
     commentary: str = ""
     action_note: str = ""
     value_new: bool = False  # the value is added or changed
+    label: str = ""
 
 
 def _fmt(value: Any) -> str:
@@ -123,13 +124,33 @@ class _Checker:
         self.by_name = {m.name.strip().lower(): m for m in measures}
         self.departments = {d.id: d.name for d in session.exec(select(Department)).all()}
         self._period_cache: dict[tuple[Any, ...], Period | str] = {}
+        self._measure_cache: dict[str, Measure] = {}
+        self._labels: dict[Period, str] = {}
+        self._open: dict[Period, bool] = {}
 
     def problem(self, row: int, column: str, message: str, sev: Severity = Severity.error) -> None:
         self.plan.problems.append(Problem(row, column, message, sev))
 
+    def _not_ended(self, p: Period) -> bool:
+        found = self._open.get(p)
+        if found is None:
+            found = self._open[p] = p.end >= self.today
+        return found
+
     # --- one entry ---------------------------------------------------------
 
     def measure_of(self, e: Entry) -> Measure | None:
+        key = e.code if isinstance(e.code, str) else None
+        if key is not None:
+            found = self._measure_cache.get(key)
+            if found is not None:
+                return found
+        m = self._measure_of(e)
+        if m is not None and key is not None:
+            self._measure_cache[key] = m
+        return m
+
+    def _measure_of(self, e: Entry) -> Measure | None:
         if is_blank(e.code):
             self.problem(e.row, "code", "A measure code is needed.")
             return None
@@ -183,6 +204,14 @@ class _Checker:
             return None, True, False
         if isinstance(raw, float) and not np.isnan(raw):
             return raw, True, False
+        if isinstance(raw, str):
+            try:
+                quick = float(raw)
+            except ValueError:
+                pass
+            else:
+                if np.isfinite(quick):
+                    return quick, True, False
         try:
             n = parse_number(raw)
         except NumberError as exc:
@@ -247,7 +276,7 @@ class _Checker:
                     scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
                     value = round(num / den * scale, 10)
         has_actual = value is not None or num is not None
-        if p is not None and has_actual and p.end >= self.today:
+        if p is not None and has_actual and self._not_ended(p):
             column = e.value_column if value is not None or e.wide else "numerator"
             self.problem(
                 e.row,
@@ -258,10 +287,14 @@ class _Checker:
             ok = False
         if not ok or p is None:
             return None
+        label = self._labels.get(p)
+        if label is None:
+            label = self._labels[p] = p.label
         return _Clean(
             entry=e,
             measure=m,
             period=p,
+            label=label,
             value=value,
             numerator=num,
             denominator=den,
@@ -273,21 +306,44 @@ class _Checker:
 
 def _stored(
     session: Session, measure_ids: set[int]
-) -> tuple[dict[tuple[int, str], Observation], dict[tuple[int, str], Target], dict[int, set[str]]]:
+) -> tuple[dict[tuple[int, str], Any], dict[tuple[int, str], Any], dict[int, set[str]]]:
+    """Stored figures and targets of these measures, as plain rows (one query each:
+    loading full ORM objects would cost more than every check together)."""
     if not measure_ids:
         return {}, {}, {}
     ids = list(measure_ids)
     obs = {
         (o.measure_id, o.period): o
-        for o in session.exec(select(Observation).where(col(Observation.measure_id).in_(ids)))
+        for o in session.exec(
+            select(
+                Observation.id,
+                Observation.measure_id,
+                Observation.period,
+                Observation.period_start,
+                Observation.value,
+                Observation.numerator,
+                Observation.denominator,
+                Observation.commentary,
+                Observation.action_note,
+                Observation.status,
+            ).where(col(Observation.measure_id).in_(ids))
+        )
     }
     targets = {
         (t.measure_id, t.period): t
-        for t in session.exec(select(Target).where(col(Target.measure_id).in_(ids)))
+        for t in session.exec(
+            select(Target.id, Target.measure_id, Target.period, Target.value).where(
+                col(Target.measure_id).in_(ids)
+            )
+        )
     }
     rebases: dict[int, set[str]] = defaultdict(set)
-    for r in session.exec(select(RebasePoint).where(col(RebasePoint.measure_id).in_(ids))):
-        rebases[r.measure_id].add(r.period)
+    for mid, period in session.exec(
+        select(RebasePoint.measure_id, RebasePoint.period).where(
+            col(RebasePoint.measure_id).in_(ids)
+        )
+    ):
+        rebases[mid].add(period)
     return obs, targets, rebases
 
 
@@ -325,13 +381,13 @@ def plan_entries(
     for c in cleaned:
         assert c.measure.id is not None
         part = "target" if c.entry.wide is not None and c.value is None else "value"
-        key = (c.measure.id, c.period.label, part if c.entry.wide is not None else "row")
+        key = (c.measure.id, c.label, part if c.entry.wide is not None else "row")
         first = seen.get(key)
         if first is not None and first != c.entry.row:
             ck.problem(
                 c.entry.row,
                 c.entry.period_column,
-                f"{c.measure.code} {c.period.label} is already in row {first}.",
+                f"{c.measure.code} {c.label} is already in row {first}.",
             )
             continue
         seen[key] = c.entry.row
@@ -357,8 +413,8 @@ def _mark(plan: Plan, row: int, outcome: str) -> None:
 def _diff(
     ck: _Checker,
     items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Observation],
-    stored_targets: dict[tuple[int, str], Target],
+    stored_obs: dict[tuple[int, str], Any],
+    stored_targets: dict[tuple[int, str], Any],
 ) -> None:
     plan = ck.plan
     new_status = ObservationStatus.submitted if ck.submit else ObservationStatus.draft
@@ -368,7 +424,7 @@ def _diff(
     for c in items:
         m = c.measure
         assert m.id is not None
-        key = (m.id, c.period.label)
+        key = (m.id, c.label)
         row = c.entry.row
         fields = {
             "value": c.value,
@@ -391,7 +447,7 @@ def _diff(
                 obs_rows[key] = (c, row)
             c.value_new = c.value is not None
             for f, v in given.items():
-                plan.preview.append(_pv(row, m.code, c.period.label, f, None, v, "added"))
+                plan.preview.append(_pv(row, m.code, c.label, f, None, v, "added"))
             _mark(plan, row, "added")
             continue
         before: dict[str, Any] = {}
@@ -427,7 +483,7 @@ def _diff(
         elif stored.status == ObservationStatus.submitted:
             pass  # a draft upload does not take a submitted figure back to draft
         for f in before:
-            plan.preview.append(_pv(row, m.code, c.period.label, f, before[f], after[f], "changed"))
+            plan.preview.append(_pv(row, m.code, c.label, f, before[f], after[f], "changed"))
         _mark(plan, row, "changed")
         update = {"id": stored.id, **after, "upload_id": None}
         update["submitted_by"] = ck.actor.id
@@ -438,9 +494,9 @@ def _diff(
             (
                 "update",
                 "observation",
-                f"{m.code} {c.period.label}",
-                {"measure": m.code, "period": c.period.label, **before},
-                {"measure": m.code, "period": c.period.label, **after},
+                f"{m.code} {c.label}",
+                {"measure": m.code, "period": c.label, **before},
+                {"measure": m.code, "period": c.label, **after},
             )
         )
         plan.department_ids.add(m.department_id)
@@ -450,7 +506,7 @@ def _diff(
         plan.obs_inserts.append(
             {
                 "measure_id": key[0],
-                "period": c.period.label,
+                "period": c.label,
                 "period_start": c.period.start,
                 **{f: given.get(f) for f in ("value", "numerator", "denominator")},
                 "commentary": given.get("commentary") or "",
@@ -463,21 +519,21 @@ def _diff(
             (
                 "create",
                 "observation",
-                f"{m.code} {c.period.label}",
+                f"{m.code} {c.label}",
                 None,
-                {"measure": m.code, "period": c.period.label, "status": new_status.value, **given},
+                {"measure": m.code, "period": c.label, "status": new_status.value, **given},
             )
         )
         plan.department_ids.add(m.department_id)
 
 
-def _target(ck: _Checker, c: _Clean, stored: Target | None) -> None:
+def _target(ck: _Checker, c: _Clean, stored: Any) -> None:
     plan = ck.plan
     m = c.measure
     row = c.entry.row
     v = c.target
     assert v is not None and m.id is not None
-    label = c.period.label
+    label = c.label
     if stored is None:
         plan.target_inserts.append(
             {"measure_id": m.id, "period": label, "period_start": c.period.start, "value": v}
@@ -533,7 +589,7 @@ def _pv(
 
 
 def _values_by_period(
-    items: list[_Clean], stored_obs: dict[tuple[int, str], Observation]
+    items: list[_Clean], stored_obs: dict[tuple[int, str], Any]
 ) -> dict[int, dict[str, float]]:
     out: dict[int, dict[str, float]] = defaultdict(dict)
     for (mid, period), o in stored_obs.items():
@@ -541,32 +597,32 @@ def _values_by_period(
             out[mid][period] = o.value
     for c in items:
         if c.value is not None and c.measure.id is not None:
-            out[c.measure.id][c.period.label] = c.value
+            out[c.measure.id][c.label] = c.value
     return out
 
 
 def _commentary(
     ck: _Checker,
     items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Observation],
-    stored_targets: dict[tuple[int, str], Target],
+    stored_obs: dict[tuple[int, str], Any],
+    stored_targets: dict[tuple[int, str], Any],
 ) -> None:
-    file_targets = {(c.measure.id, c.period.label): c.target for c in items if c.target is not None}
-    file_comment = {(c.measure.id, c.period.label): c.commentary for c in items if c.commentary}
+    file_targets = {(c.measure.id, c.label): c.target for c in items if c.target is not None}
+    file_comment = {(c.measure.id, c.label): c.commentary for c in items if c.commentary}
     values = _values_by_period(items, stored_obs)
     severity = Severity.error if ck.submit else Severity.warning
     for c in items:
         if c.value is None or not c.value_new:
             continue
         m = c.measure
-        key = (m.id, c.period.label)
+        key = (m.id, c.label)
         assert m.id is not None
-        stored = stored_obs.get((m.id, c.period.label))
+        stored = stored_obs.get((m.id, c.label))
         if file_comment.get(key) or (stored is not None and stored.commentary.strip()):
             continue
         target = file_targets.get(key)
-        if target is None and (m.id, c.period.label) in stored_targets:
-            target = stored_targets[(m.id, c.period.label)].value
+        if target is None and (m.id, c.label) in stored_targets:
+            target = stored_targets[(m.id, c.label)].value
         compare = (
             c.period.same_period_last_year()
             if m.comparison == Comparison.same_period_last_year
@@ -594,7 +650,7 @@ def _commentary(
         ck.problem(
             c.entry.row,
             "commentary",
-            f"{m.code} {c.period.label} {why}: add commentary saying what is being done.",
+            f"{m.code} {c.label} {why}: add commentary saying what is being done.",
             severity,
         )
 
@@ -602,8 +658,8 @@ def _commentary(
 def _spc(
     ck: _Checker,
     items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Observation],
-    stored_targets: dict[tuple[int, str], Target],
+    stored_obs: dict[tuple[int, str], Any],
+    stored_targets: dict[tuple[int, str], Any],
     rebases: dict[int, set[str]],
 ) -> None:
     fresh = [c for c in items if c.value_new and c.value is not None]
@@ -616,7 +672,7 @@ def _spc(
         if mid in measures:
             starts[period] = o.period_start
     for c in items:
-        starts[c.period.label] = c.period.start
+        starts[c.label] = c.period.start
     series: list[int] = []
     ys: list[float] = []
     labels: list[str] = []
@@ -657,7 +713,7 @@ def _spc(
         )
     }
     for c in fresh:
-        hit = lookup.get((c.measure.id, c.period.label))  # type: ignore[arg-type]
+        hit = lookup.get((c.measure.id, c.label))  # type: ignore[arg-type]
         if hit is None:
             continue
         lpl, upl = hit
