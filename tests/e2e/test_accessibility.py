@@ -19,6 +19,7 @@ from tests.conftest import DEMO_AS_OF
 from tests.e2e.conftest import wait_idle
 
 pytestmark = pytest.mark.e2e
+FIRST_LOAD_MS = 120_000
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 SERIOUS = {"serious", "critical"}
@@ -42,7 +43,8 @@ def serious_violations(page, output: Path, name: str) -> list[dict]:
 
 def test_the_live_portal_has_no_serious_accessibility_violations(app_url, page, output_dir):
     page.goto(f"{app_url}/portal")
-    page.get_by_role("heading", name="How to read this page").wait_for()
+    # the first visit prepares the app and builds the portal: allow for a busy machine
+    page.get_by_role("heading", name="How to read this page").wait_for(timeout=FIRST_LOAD_MS)
     page.get_by_text("Local Homes for Local Need").first.wait_for()
     wait_idle(page)
     assert serious_violations(page, output_dir, "portal-live") == []
