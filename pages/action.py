@@ -37,7 +37,7 @@ if detail is None:
 row = detail.row
 st.page_link(BY_PATH["actions"].path, label="Back to the delivery plan", icon=BACK)
 st.title(f"{row['code']}: {row['title']}")
-ui.flash()
+ui.flash(row.to_frame().T)
 st.markdown(
     f"**{row['status_label']}**" + (f" · {row['flags_label']}" if row["flags_label"] else "")
 )

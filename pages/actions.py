@@ -18,9 +18,8 @@ st.caption(
     "The Corporate Delivery Plan: each action's own status, with what the system flags "
     "beside it. Overdue and slipping actions come first in each theme."
 )
-ui.flash()
-
 plan = load_plan()
+ui.flash(plan)
 if plan.empty:
     st.info("There are no actions in the delivery plan yet.", icon=":material/info:")
     if actor.role == Role.admin:

@@ -43,24 +43,49 @@ __all__ = [
 
 STATUS_LABELS: dict[str, str] = {s.value: label(sym) for s, sym in ACTION_STATUS_SYMBOLS.items()}
 STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in STATUS_LABELS.items()}
+# Fixed widths (pixels) so the editable table reads without scrolling sideways.
+EDITOR_WIDTHS = {
+    "code": 70,
+    "title": 230,
+    "status_label": 165,
+    "flags_label": 250,
+    "percent_complete": 95,
+    "estimated_end": 115,
+    "new_commentary": 300,
+}
 _FLASH_KEY = "actions_flash"
+_FLAGS_KEY = "actions_flags_before"
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 
 
-def flash() -> None:
-    """Show (once) the message a write left before the page reran."""
+def flash(plan: pd.DataFrame | None = None) -> None:
+    """Show (once) the message a write left before the page reran, and how the flags on
+    the actions just updated have changed."""
     message = st.session_state.pop(_FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
+    before: dict[str, str] = st.session_state.pop(_FLAGS_KEY, None) or {}
+    if not message:
+        return
+    st.success(message, icon=":material/check_circle:")
+    if plan is None or plan.empty or not before:
+        return
+    now = dict(zip(plan["code"], plan["flags_label"], strict=True))
+    lines = [
+        f"- **{code}**: {before[code] or 'no flags'} → {now.get(code) or 'no flags'}"
+        for code in sorted(before)
+    ]
+    st.markdown("Flags on the actions you updated:\n" + "\n".join(lines))
 
 
-def _done(message: str) -> None:
+def _done(message: str, flags_before: dict[str, str] | None = None) -> None:
     st.cache_data.clear()
     st.session_state[_FLASH_KEY] = message
+    st.session_state[_FLAGS_KEY] = flags_before or {}
     st.rerun()
 
 
-def _write(work: Callable[[Any], object], message: str) -> None:
+def _write(
+    work: Callable[[Any], object], message: str, flags_before: dict[str, str] | None = None
+) -> None:
     """Run ``work(session)`` in one transaction; show a refusal, or rerun with ``message``."""
     try:
         with session_scope() as session:
@@ -68,7 +93,7 @@ def _write(work: Callable[[Any], object], message: str) -> None:
     except WRITE_ERRORS as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    _done(message)
+    _done(message, flags_before)
 
 
 def legend_key() -> None:
@@ -219,24 +244,34 @@ def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
         base.drop(columns=["status"]),
         key="actions_editor",
         hide_index=True,
-        width="stretch",
+        width="content",
         num_rows="fixed",
         disabled=["code", "title", "flags_label"],
         column_config={
-            "code": st.column_config.TextColumn("Action"),
-            "title": st.column_config.TextColumn("Title", width="medium"),
+            "code": st.column_config.TextColumn("Action", width=EDITOR_WIDTHS["code"]),
+            "title": st.column_config.TextColumn("Title", width=EDITOR_WIDTHS["title"]),
             "status_label": st.column_config.SelectboxColumn(
-                "Status", options=list(STATUS_LABELS.values()), required=True
+                "Status",
+                options=list(STATUS_LABELS.values()),
+                required=True,
+                width=EDITOR_WIDTHS["status_label"],
             ),
-            "flags_label": st.column_config.TextColumn("Flags"),
+            "flags_label": st.column_config.TextColumn("Flags", width=EDITOR_WIDTHS["flags_label"]),
             "percent_complete": st.column_config.NumberColumn(
-                "% complete", min_value=0, max_value=100, step=5, format="%.0f"
+                "% complete",
+                min_value=0,
+                max_value=100,
+                step=5,
+                format="%.0f",
+                width=EDITOR_WIDTHS["percent_complete"],
             ),
-            "estimated_end": st.column_config.DateColumn("Estimated end", format="D MMM YYYY"),
+            "estimated_end": st.column_config.DateColumn(
+                "Estimated end", format="D MMM YYYY", width=EDITOR_WIDTHS["estimated_end"]
+            ),
             "new_commentary": st.column_config.TextColumn(
                 "New commentary",
                 help="What is being done. Needed when you move an action to red or amber.",
-                width="large",
+                width=EDITOR_WIDTHS["new_commentary"],
             ),
         },
     )
@@ -253,6 +288,7 @@ def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
         _write(
             lambda s: store.apply_updates(session=s, actor=actor, updates=updates, update_date=on),
             f"Saved {len(updates)} update{'s' if len(updates) != 1 else ''}.",
+            {str(base.loc[i, "code"]): str(base.loc[i, "flags_label"]) for i in updates},
         )
 
 
@@ -297,6 +333,7 @@ def update_form(row: pd.Series, actor: Actor) -> None:
                     update_date=on,
                 ),
                 f"Update saved on {row['code']}.",
+                {str(row["code"]): str(row["flags_label"])},
             )
 
 
