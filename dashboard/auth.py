@@ -9,9 +9,10 @@ are counted in the database; after ``max_login_attempts`` the account is locked 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
 from sqlmodel import Session, col, select
@@ -23,6 +24,12 @@ from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import User
 from dashboard.store.security import Actor
+from dashboard.store.sessions import (
+    create_auth_session,
+    revoke_auth_session,
+    session_id_for,
+    validate_auth_session,
+)
 from dashboard.store.users import (
     actor_for,
     get_user_by_username,
@@ -34,6 +41,8 @@ log = logging.getLogger(__name__)
 
 USERNAME_KEY = "username"
 STATUS_KEY = "authentication_status"
+SESSION_ID_KEY = "vitalsigns_session_id"
+LOGOUT_KEY = "logout"
 HOURS_PER_DAY = 24
 
 
@@ -103,9 +112,12 @@ def _persist_failures(before: dict[str, int], credentials: dict[str, Any]) -> st
                 if user.locked_until is not None and user.locked_until <= _now():
                     user.failed_logins = 0
                     user.locked_until = None
-                locked = record_failed_login(session=session, user=user,
-                                             max_attempts=settings.max_login_attempts,
-                                             lockout_minutes=settings.lockout_minutes)
+                locked = record_failed_login(
+                    session=session,
+                    user=user,
+                    max_attempts=settings.max_login_attempts,
+                    lockout_minutes=settings.lockout_minutes,
+                )
                 if locked:
                     message = _locked_message()
     return message
@@ -113,8 +125,10 @@ def _persist_failures(before: dict[str, int], credentials: dict[str, Any]) -> st
 
 def _locked_message() -> str:
     minutes = get_settings().lockout_minutes
-    return (f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
-            "Ask an administrator if you need access sooner.")
+    return (
+        f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
+        "Ask an administrator if you need access sooner."
+    )
 
 
 def login_form() -> None:
@@ -131,13 +145,18 @@ def login_form() -> None:
     with Session(get_engine()) as session:
         credentials = _credentials(session)
     before = {u: d["failed_login_attempts"] for u, d in credentials["usernames"].items()}
+    _refuse_dead_cookie()
     authenticator = _authenticator(credentials)
     try:
         authenticator.login(
             location="main",
             max_login_attempts=settings.max_login_attempts,
-            fields={"Form name": "Sign in", "Username": "Username", "Password": "Password",
-                    "Login": "Sign in"},
+            fields={
+                "Form name": "Sign in",
+                "Username": "Username",
+                "Password": "Password",
+                "Login": "Sign in",
+            },
             callback=_on_login,
             key="sign-in",
         )
@@ -150,7 +169,13 @@ def login_form() -> None:
     elif st.session_state.get(STATUS_KEY) is False:
         st.error("The username or password is not right.", icon=":material/error:")
     if st.session_state.get(STATUS_KEY):
-        st.rerun()
+        if not st.session_state.get(SESSION_ID_KEY):
+            _start_server_session(authenticator)
+        # No st.rerun() here: the browser must first store the sign-in cookie, and the
+        # cookie component asks for the next run itself once it has.
+        st.success("Signed in. Opening your page…", icon=":material/check_circle:")
+        st.button("Continue", key="continue-after-sign-in")
+        return
     st.page_link(_portal_page(), label="Public performance portal", icon=":material/public:")
 
 
@@ -160,16 +185,62 @@ def _portal_page() -> str:
     return str(BY_PATH["portal"].path)
 
 
+def _limits() -> tuple[timedelta, timedelta]:
+    settings = get_settings()
+    return (timedelta(minutes=settings.session_idle_minutes),
+            timedelta(hours=settings.session_hours))
+
+
+def _refuse_dead_cookie() -> None:
+    """Before the cookie can sign anyone in, check its session on the server: a cookie
+    from a session that was signed out, idle too long or revoked signs nobody in."""
+    if st.session_state.get(STATUS_KEY):
+        return
+    token = st.context.cookies.get(get_settings().cookie_name)
+    if not token:
+        return
+    try:
+        claims = jwt.decode(token, _cookie_key(), algorithms=["HS256"])
+        session_id = session_id_for(str(claims["username"]), claims["exp_date"])
+    except (jwt.PyJWTError, KeyError):
+        st.session_state[LOGOUT_KEY] = True
+        return
+    idle, lifetime = _limits()
+    with Session(get_engine(), expire_on_commit=False) as session:
+        user = validate_auth_session(session=session, session_id=session_id, idle=idle,
+                                     lifetime=lifetime)
+    if user is None or user.username != claims["username"]:
+        st.session_state[LOGOUT_KEY] = True  # streamlit-authenticator then ignores it
+        return
+    st.session_state[SESSION_ID_KEY] = session_id
+
+
+def _start_server_session(authenticator: stauth.Authenticate) -> None:
+    """Record the new sign-in on the server (its id is derived from the cookie)."""
+    username = st.session_state.get(USERNAME_KEY) or ""
+    expires = authenticator.cookie_controller.cookie_model.exp_date
+    with session_scope() as session:
+        user = get_user_by_username(session=session, username=username)
+        if user is None or user.id is None:
+            return
+        session_id = session_id_for(username, expires)
+        create_auth_session(session=session, user_id=user.id, session_id=session_id)
+    st.session_state[SESSION_ID_KEY] = session_id
+
+
 def current_user() -> User | None:
-    """The signed-in, active user, or None."""
+    """The signed-in, active user with a live server-side session, or None."""
     if not st.session_state.get(STATUS_KEY):
         return None
     username = st.session_state.get(USERNAME_KEY)
     if not username:
         return None
+    idle, lifetime = _limits()
     with Session(get_engine(), expire_on_commit=False) as session:
-        user = get_user_by_username(session=session, username=username)
-        if user is None or not user.active:
+        user = validate_auth_session(session=session,
+                                     session_id=st.session_state.get(SESSION_ID_KEY),
+                                     idle=idle, lifetime=lifetime)
+        if user is None or user.username != username:
             _clear_session()
             return None
         if user.is_demo and not get_settings().demo_mode:
@@ -192,8 +263,9 @@ def current_role() -> Role | None:
 
 
 def _clear_session() -> None:
-    for key in ("name", USERNAME_KEY, STATUS_KEY, "email", "roles"):
+    for key in ("name", USERNAME_KEY, STATUS_KEY, "email", "roles", SESSION_ID_KEY):
         st.session_state[key] = None
+    st.session_state[LOGOUT_KEY] = True
 
 
 def logout_button() -> None:
@@ -201,8 +273,7 @@ def logout_button() -> None:
     with Session(get_engine()) as session:
         credentials = _credentials(session)
     authenticator = _authenticator(credentials)
-    authenticator.logout("Sign out", location="sidebar", key="sign-out",
-                         callback=_on_logout)
+    authenticator.logout("Sign out", location="sidebar", key="sign-out", callback=_on_logout)
 
 
 def _on_logout(event: dict[str, Any]) -> None:
@@ -212,8 +283,15 @@ def _on_logout(event: dict[str, Any]) -> None:
     from dashboard.store import audit
 
     with session_scope() as session:
+        revoke_auth_session(session=session, session_id=st.session_state.get(SESSION_ID_KEY))
+        st.session_state[SESSION_ID_KEY] = None
         user = get_user_by_username(session=session, username=username)
         if user is not None:
-            audit.record(session, actor=Actor(id=user.id, username=user.username,
-                                              role=Role(user.role)),
-                         action="logout", entity="user", entity_id=user.id, bump=False)
+            audit.record(
+                session,
+                actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
+                action="logout",
+                entity="user",
+                entity_id=user.id,
+                bump=False,
+            )

@@ -19,12 +19,15 @@ Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler]] = {}
 
 
-def command(name: str, configure: Callable[[argparse.ArgumentParser], None]) -> Callable[
-        [Handler], Handler]:
+def command(
+    name: str, configure: Callable[[argparse.ArgumentParser], None]
+) -> Callable[[Handler], Handler]:
     """Register a subcommand (other modules add ``import``, ``export``... this way)."""
+
     def register(handler: Handler) -> Handler:
         _COMMANDS[name] = (configure, handler)
         return handler
+
     return register
 
 
@@ -49,13 +52,18 @@ def _init_db(_args: argparse.Namespace) -> int:
 
 
 def _seed_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as-of", type=_date, default=None,
-                        help="pin the clock (default: today), e.g. 2024-11-23")
-    parser.add_argument("--measures", type=int, default=None,
-                        help="scale up to this many measures (benchmarks)")
+    parser.add_argument(
+        "--as-of", type=_date, default=None, help="pin the clock (default: today), e.g. 2024-11-23"
+    )
+    parser.add_argument(
+        "--measures", type=int, default=None, help="scale up to this many measures (benchmarks)"
+    )
     parser.add_argument("--years", type=int, default=None, help="years of history")
-    parser.add_argument("--if-empty", action="store_true",
-                        help="do nothing when the database already holds measures")
+    parser.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing when the database already holds measures",
+    )
 
 
 @command("seed-demo", _seed_args)
@@ -74,9 +82,11 @@ def _seed_demo(args: argparse.Namespace) -> int:
         return 1
     started = time.perf_counter()
     summary = seed_demo(engine, as_of=args.as_of, measures=args.measures, years=args.years)
-    print(f"Seeded the demo council as of {summary.as_of}: {summary.measures} measures, "
-          f"{summary.observations} figures, {summary.targets} targets, {summary.actions} "
-          f"actions, {summary.staff} staff in {time.perf_counter() - started:.1f} s.")
+    print(
+        f"Seeded the demo council as of {summary.as_of}: {summary.measures} measures, "
+        f"{summary.observations} figures, {summary.targets} targets, {summary.actions} "
+        f"actions, {summary.staff} staff in {time.perf_counter() - started:.1f} s."
+    )
     return 0
 
 
@@ -85,11 +95,18 @@ def _user_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", required=True)
     parser.add_argument("--role", required=True, choices=[r.value for r in Role])
     parser.add_argument("--email", default=None)
-    parser.add_argument("--department", action="append", default=[],
-                        help="a department the user leads (repeat for several)")
+    parser.add_argument(
+        "--department",
+        action="append",
+        default=[],
+        help="a department the user leads (repeat for several)",
+    )
     parser.add_argument("--line-manager", default=None, help="the line manager's username")
-    parser.add_argument("--password-stdin", action="store_true",
-                        help="read the password from standard input instead of asking")
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of asking",
+    )
 
 
 @command("create-user", _user_args)
@@ -125,9 +142,19 @@ def _create_user(args: argparse.Namespace) -> int:
                 return 1
             manager_id = manager.id
         try:
-            user = create_user(session=session, actor=Actor.command_line(), user_in=UserCreate(
-                username=args.username, name=args.name, role=args.role, email=args.email,
-                password=password, department_ids=dept_ids, line_manager_id=manager_id))
+            user = create_user(
+                session=session,
+                actor=Actor.command_line(),
+                user_in=UserCreate(
+                    username=args.username,
+                    name=args.name,
+                    role=args.role,
+                    email=args.email,
+                    password=password,
+                    department_ids=dept_ids,
+                    line_manager_id=manager_id,
+                ),
+            )
         except ValueError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -137,8 +164,9 @@ def _create_user(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     _load_plugins()
-    parser = argparse.ArgumentParser(prog="python -m dashboard",
-                                     description="Vital Signs command line")
+    parser = argparse.ArgumentParser(
+        prog="python -m dashboard", description="Vital Signs command line"
+    )
     sub = parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, (configure, handler) in sorted(_COMMANDS.items()):
         doc = (handler.__doc__ or "").strip().splitlines()
@@ -152,8 +180,7 @@ def _load_plugins() -> None:
     """Import the modules that register further commands (import, export, reminders...)."""
     import importlib
 
-    for module in ("dashboard.importing.cli", "dashboard.exporting.cli",
-                   "dashboard.reminders.cli"):
+    for module in ("dashboard.importing.cli", "dashboard.exporting.cli", "dashboard.reminders.cli"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -93,8 +93,13 @@ THEME_ORDER = (
 DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...], str | None], ...] = (
     ("demo.admin", "Alex Morgan (Corporate Delivery Unit)", Role.admin, (), None),
     ("demo.executive", "Jo Whitfield (Executive Director)", Role.executive, (), None),
-    ("demo.lead", "Sam Okafor (Performance Lead)", Role.lead,
-     ("Housing", "Customer Services"), "demo.executive"),
+    (
+        "demo.lead",
+        "Sam Okafor (Performance Lead)",
+        Role.lead,
+        ("Housing", "Customer Services"),
+        "demo.executive",
+    ),
     ("demo.member", "Cllr Pat Greene", Role.member, (), None),
     ("demo.staff", "Chris Taylor", Role.staff, ("Housing",), "demo.lead"),
 )
@@ -111,58 +116,126 @@ UNSUBMITTED_DEPARTMENTS = ("Housing", "Customer Services")
 
 # A plausible level for each demo measure (per period, in its unit).
 LEVELS: dict[str, float] = {
-    "HOU-C1": 9.8, "HOU-C2": 520, "HOU-01": 38, "HOU-02": 460, "HOU-03": 2450,
-    "BUS-C1": 41.0, "BUS-C2": 74.5, "BUS-C3": 3.1, "BUS-C4": 8_100_000, "BUS-C5": 540.0,
-    "BUS-01": 120, "CUS-C1": 68.0, "CUS-01": 9, "CUS-02": 6, "CUS-03": 55, "CUS-04": 70,
-    "CUS-05": 78.0, "ENV-C1": 610.0, "ENV-01": 3900, "ENV-02": 2600, "WST-01": 42.0,
-    "QOL-C1": 66.0, "QOL-C2": 19.2, "QOL-C3": 52.0, "QOL-C4": 84.1, "QOL-C5": 80.6,
-    "QOL-01": 95_000, "QOL-02": 4, "QOL-03": 41_000, "QOL-04": 9, "QOL-05": 6,
-    "PLN-01": 82.0, "PLN-02": 80.0, "REV-01": 18.0, "HR-01": 0.75, "FIN-01": 20,
+    "HOU-C1": 9.8,
+    "HOU-C2": 520,
+    "HOU-01": 38,
+    "HOU-02": 460,
+    "HOU-03": 2450,
+    "BUS-C1": 41.0,
+    "BUS-C2": 74.5,
+    "BUS-C3": 3.1,
+    "BUS-C4": 8_100_000,
+    "BUS-C5": 540.0,
+    "BUS-01": 120,
+    "CUS-C1": 68.0,
+    "CUS-01": 9,
+    "CUS-02": 6,
+    "CUS-03": 55,
+    "CUS-04": 70,
+    "CUS-05": 78.0,
+    "ENV-C1": 610.0,
+    "ENV-01": 3900,
+    "ENV-02": 2600,
+    "WST-01": 42.0,
+    "QOL-C1": 66.0,
+    "QOL-C2": 19.2,
+    "QOL-C3": 52.0,
+    "QOL-C4": 84.1,
+    "QOL-C5": 80.6,
+    "QOL-01": 95_000,
+    "QOL-02": 4,
+    "QOL-03": 41_000,
+    "QOL-04": 9,
+    "QOL-05": 6,
+    "PLN-01": 82.0,
+    "PLN-02": 80.0,
+    "REV-01": 18.0,
+    "HR-01": 0.75,
+    "FIN-01": 20,
     "FIN-02": 165.0,
 }
 
 OFFICERS = (
-    "Priya Shah", "Tom Barker", "Helen Price", "Ravi Patel", "Lucy Evans", "Mark Doyle",
-    "Grace Lin", "Owen Hughes", "Nadia Khan", "Ben Carter", "Ellie Ward", "Dan Fisher",
+    "Priya Shah",
+    "Tom Barker",
+    "Helen Price",
+    "Ravi Patel",
+    "Lucy Evans",
+    "Mark Doyle",
+    "Grace Lin",
+    "Owen Hughes",
+    "Nadia Khan",
+    "Ben Carter",
+    "Ellie Ward",
+    "Dan Fisher",
 )
 
 NEIGHBOURS = (
-    ("E07000143", "Breckland"), ("E07000144", "Broadland"), ("E07000145", "Great Yarmouth"),
-    ("E07000146", "King's Lynn and West Norfolk"), ("E07000149", "South Norfolk"),
-    ("E07000200", "Babergh"), ("E07000202", "Ipswich"), ("E07000203", "Mid Suffolk"),
-    ("E07000244", "East Suffolk"), ("E07000245", "West Suffolk"), ("E07000112", "Folkestone and Hythe"),
-    ("E07000044", "South Hams"), ("E07000046", "Torridge"), ("E07000043", "North Devon"),
+    ("E07000143", "Breckland"),
+    ("E07000144", "Broadland"),
+    ("E07000145", "Great Yarmouth"),
+    ("E07000146", "King's Lynn and West Norfolk"),
+    ("E07000149", "South Norfolk"),
+    ("E07000200", "Babergh"),
+    ("E07000202", "Ipswich"),
+    ("E07000203", "Mid Suffolk"),
+    ("E07000244", "East Suffolk"),
+    ("E07000245", "West Suffolk"),
+    ("E07000112", "Folkestone and Hythe"),
+    ("E07000044", "South Hams"),
+    ("E07000046", "Torridge"),
+    ("E07000043", "North Devon"),
     ("E07000140", "South Holland"),
 )
 
 ACTION_TITLES = (
-    "Deliver the Local Plan examination", "Bring 50 long-term empty homes back into use",
-    "Open the new temporary accommodation scheme", "Launch the first-time buyer support scheme",
-    "Run the business growth grants programme", "Refresh the economic growth strategy",
-    "Deliver the coastal tourism campaign", "Support town-centre markets",
-    "Launch the new customer portal", "Review the complaints policy",
-    "Introduce webchat for council tax enquiries", "Train staff in customer care standards",
-    "Plant 110,000 trees by 2026", "Decarbonise the council fleet",
-    "Install solar panels on council buildings", "Deliver the coastal erosion scheme",
-    "Upgrade public conveniences", "Open two Changing Places facilities",
-    "Refurbish the leisure centre", "Retain Blue Flag status for all beaches",
-    "Deliver the health and wellbeing strategy", "Extend the free swim scheme",
-    "Balance the medium-term financial plan", "Deliver the asset management plan",
-    "Review fees and charges", "Implement the new finance system",
-    "Digitise planning applications", "Recruit to hard-to-fill planning posts",
-    "Deliver the housing allocations review", "Launch the homelessness prevention fund",
-    "Adopt the climate emergency action plan", "Deliver the food waste collection pilot",
-    "Renew the community safety partnership plan", "Open the youth activities hub",
-    "Deliver the cost-of-living support programme", "Review the council's property portfolio",
-    "Introduce electric vehicle charging points", "Deliver the beach accessibility project",
-    "Refresh the workforce strategy", "Deliver the cyber security improvement plan",
+    "Deliver the Local Plan examination",
+    "Bring 50 long-term empty homes back into use",
+    "Open the new temporary accommodation scheme",
+    "Launch the first-time buyer support scheme",
+    "Run the business growth grants programme",
+    "Refresh the economic growth strategy",
+    "Deliver the coastal tourism campaign",
+    "Support town-centre markets",
+    "Launch the new customer portal",
+    "Review the complaints policy",
+    "Introduce webchat for council tax enquiries",
+    "Train staff in customer care standards",
+    "Plant 110,000 trees by 2026",
+    "Decarbonise the council fleet",
+    "Install solar panels on council buildings",
+    "Deliver the coastal erosion scheme",
+    "Upgrade public conveniences",
+    "Open two Changing Places facilities",
+    "Refurbish the leisure centre",
+    "Retain Blue Flag status for all beaches",
+    "Deliver the health and wellbeing strategy",
+    "Extend the free swim scheme",
+    "Balance the medium-term financial plan",
+    "Deliver the asset management plan",
+    "Review fees and charges",
+    "Implement the new finance system",
+    "Digitise planning applications",
+    "Recruit to hard-to-fill planning posts",
+    "Deliver the housing allocations review",
+    "Launch the homelessness prevention fund",
+    "Adopt the climate emergency action plan",
+    "Deliver the food waste collection pilot",
+    "Renew the community safety partnership plan",
+    "Open the youth activities hub",
+    "Deliver the cost-of-living support programme",
+    "Review the council's property portfolio",
+    "Introduce electric vehicle charging points",
+    "Deliver the beach accessibility project",
+    "Refresh the workforce strategy",
+    "Deliver the cyber security improvement plan",
 )
 
 COMMENTARY = {
     "red": "Performance is below target. A recovery plan has been agreed with the service "
-           "manager and progress is reviewed fortnightly.",
+    "manager and progress is reviewed fortnightly.",
     "amber": "Slightly off target this period. The team expects to recover next period; "
-             "extra resource has been moved to clear the backlog.",
+    "extra resource has been moved to clear the backlog.",
     "green": "On target.",
 }
 ACTION_NOTE = "Recovery plan in place; update to CLT next month."
@@ -201,10 +274,18 @@ def _read_specs(path: Path = DEMO_MEASURES_CSV) -> list[_MeasureSpec]:
         rows = list(csv.DictReader(handle))
     return [
         _MeasureSpec(
-            code=r["code"], name=r["name"], theme=r["theme"], department=r["department"],
-            level=r["level"], category=r["category"], frequency=r["frequency"],
-            polarity=r["polarity"], unit=r["unit"], decimals=int(r["decimals"]),
-            ytd_method=r["ytd_method"], tolerance_kind=r["tolerance_kind"] or None,
+            code=r["code"],
+            name=r["name"],
+            theme=r["theme"],
+            department=r["department"],
+            level=r["level"],
+            category=r["category"],
+            frequency=r["frequency"],
+            polarity=r["polarity"],
+            unit=r["unit"],
+            decimals=int(r["decimals"]),
+            ytd_method=r["ytd_method"],
+            tolerance_kind=r["tolerance_kind"] or None,
             tolerance=float(r["tolerance"]) if r["tolerance"] else None,
             published=r["published"].strip().lower() == "true",
         )
@@ -221,8 +302,15 @@ def _scaled_specs(specs: list[_MeasureSpec], count: int) -> list[_MeasureSpec]:
     while len(out) < count:
         base = specs[n % len(specs)]
         copy_no = n // len(specs) + 2
-        out.append(_MeasureSpec(**{**base.__dict__, "code": f"{base.code}-{copy_no:03d}",
-                                   "name": f"{base.name} ({copy_no})"}))
+        out.append(
+            _MeasureSpec(
+                **{
+                    **base.__dict__,
+                    "code": f"{base.code}-{copy_no:03d}",
+                    "name": f"{base.name} ({copy_no})",
+                }
+            )
+        )
         n += 1
     return out
 
@@ -247,8 +335,14 @@ def _deadline_passed(period: Period, as_of: date) -> bool:
 
 
 class _Generator:
-    def __init__(self, engine: Engine, as_of: date, measures: int | None, years: int | None,
-                 with_people: bool) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        as_of: date,
+        measures: int | None,
+        years: int | None,
+        with_people: bool,
+    ) -> None:
         self.engine = engine
         self.as_of = as_of
         self.rng = random.Random(SEED)
@@ -271,8 +365,10 @@ class _Generator:
     # -- structure ------------------------------------------------------------
 
     def structure(self, session: Session) -> None:
-        themes = sorted({s.theme for s in self.specs},
-                        key=lambda t: (THEME_ORDER.index(t) if t in THEME_ORDER else 99, t))
+        themes = sorted(
+            {s.theme for s in self.specs},
+            key=lambda t: (THEME_ORDER.index(t) if t in THEME_ORDER else 99, t),
+        )
         for i, name in enumerate(themes):
             theme = Theme(name=name, sort_order=i)
             session.add(theme)
@@ -289,10 +385,15 @@ class _Generator:
     def users(self, session: Session) -> None:
         password_hash = hash_password(DEMO_PASSWORD)
         for username, name, role, depts, manager in DEMO_USERS:
-            user = User(username=username, name=name, role=role,
-                        email=f"{username}@example.org", password_hash=password_hash,
-                        is_demo=True,
-                        line_manager_id=self.user_ids.get(manager) if manager else None)
+            user = User(
+                username=username,
+                name=name,
+                role=role,
+                email=f"{username}@example.org",
+                password_hash=password_hash,
+                is_demo=True,
+                line_manager_id=self.user_ids.get(manager) if manager else None,
+            )
             session.add(user)
             session.flush()
             assert user.id is not None
@@ -306,22 +407,43 @@ class _Generator:
     def measures(self, session: Session) -> None:
         rows = []
         for i, spec in enumerate(self.specs):
-            rows.append(dict(
-                code=spec.code, name=spec.name,
-                definition=_definition(spec),
-                theme_id=self.theme_ids[spec.theme], department_id=self.dept_ids[spec.department],
-                owner=OFFICERS[i % len(OFFICERS)], level=spec.level, category=spec.category,
-                leading=spec.category in ("input", "output"), frequency=spec.frequency,
-                polarity=spec.polarity, unit=spec.unit, scale_label=_scale_label(spec),
-                decimals=spec.decimals, ytd_method=spec.ytd_method,
-                tolerance_kind=spec.tolerance_kind, tolerance=spec.tolerance,
-                comparison=("same_period_last_year" if spec.code in ("QOL-03", "CUS-04")
-                            else "previous_period"),
-                data_source=_data_source(spec), comparator_metric="",
-                published=spec.published, lifecycle="active", checklist=_full_checklist(),
-                rationale="", baseline="", proposed_target="", review_comments="",
-                created_at=_at(self.start), updated_at=_at(self.start),
-            ))
+            rows.append(
+                {
+                    "code": spec.code,
+                    "name": spec.name,
+                    "definition": _definition(spec),
+                    "theme_id": self.theme_ids[spec.theme],
+                    "department_id": self.dept_ids[spec.department],
+                    "owner": OFFICERS[i % len(OFFICERS)],
+                    "level": spec.level,
+                    "category": spec.category,
+                    "leading": spec.category in ("input", "output"),
+                    "frequency": spec.frequency,
+                    "polarity": spec.polarity,
+                    "unit": spec.unit,
+                    "scale_label": _scale_label(spec),
+                    "decimals": spec.decimals,
+                    "ytd_method": spec.ytd_method,
+                    "tolerance_kind": spec.tolerance_kind,
+                    "tolerance": spec.tolerance,
+                    "comparison": (
+                        "same_period_last_year"
+                        if spec.code in ("QOL-03", "CUS-04")
+                        else "previous_period"
+                    ),
+                    "data_source": _data_source(spec),
+                    "comparator_metric": "",
+                    "published": spec.published,
+                    "lifecycle": "active",
+                    "checklist": _full_checklist(),
+                    "rationale": "",
+                    "baseline": "",
+                    "proposed_target": "",
+                    "review_comments": "",
+                    "created_at": _at(self.start),
+                    "updated_at": _at(self.start),
+                }
+            )
         session.execute(insert(Measure), rows)
         for m in session.exec(select(Measure)).all():
             assert m.id is not None
@@ -344,24 +466,49 @@ class _Generator:
             for i, period in enumerate(periods):
                 target = targets[i] if targets is not None else None
                 if target is not None:
-                    target_rows.append(dict(
-                        measure_id=mid, period=period.label, period_start=period.start,
-                        value=target, reason="Annual target agreed by Cabinet",
-                        set_by=approver, set_at=_at(first.start), upload_id=None))
+                    target_rows.append(
+                        {
+                            "measure_id": mid,
+                            "period": period.label,
+                            "period_start": period.start,
+                            "value": target,
+                            "reason": "Annual target agreed by Cabinet",
+                            "set_by": approver,
+                            "set_at": _at(first.start),
+                            "upload_id": None,
+                        }
+                    )
                 if period in skip:
                     continue
-                obs_rows.append(self._observation(spec, mid, period, series[i], target,
-                                                  series[i - 1] if i else None,
-                                                  submitter, approver))
+                obs_rows.append(
+                    self._observation(
+                        spec,
+                        mid,
+                        period,
+                        series[i],
+                        target,
+                        series[i - 1] if i else None,
+                        submitter,
+                        approver,
+                    )
+                )
             # targets for the rest of this financial year and the next period
             if targets is not None:
                 nxt = periods[-1].next()
                 end_of_year = Period.containing(self.as_of, Frequency.annual).end
                 while nxt.start <= end_of_year:
-                    target_rows.append(dict(
-                        measure_id=mid, period=nxt.label, period_start=nxt.start,
-                        value=targets[-1], reason="Annual target agreed by Cabinet",
-                        set_by=approver, set_at=_at(first.start), upload_id=None))
+                    target_rows.append(
+                        {
+                            "measure_id": mid,
+                            "period": nxt.label,
+                            "period_start": nxt.start,
+                            "value": targets[-1],
+                            "reason": "Annual target agreed by Cabinet",
+                            "set_by": approver,
+                            "set_at": _at(first.start),
+                            "upload_id": None,
+                        }
+                    )
                     nxt = nxt.next()
         for chunk in _chunks(obs_rows, 5000):
             session.execute(insert(Observation), chunk)
@@ -398,8 +545,9 @@ class _Generator:
         code = self._base_code(spec.code) if self.scale else spec.code
         return {role for role, codes in CAST.items() if code in codes}
 
-    def _apply_cast(self, spec: _MeasureSpec, values: list[float], noise: float,
-                    rng: random.Random) -> None:
+    def _apply_cast(
+        self, spec: _MeasureSpec, values: list[float], noise: float, rng: random.Random
+    ) -> None:
         roles = self._cast(spec)
         worse = -1.0 if spec.polarity == Polarity.higher_is_better else 1.0
         if "concern" in roles and len(values) >= 12:
@@ -419,8 +567,9 @@ class _Generator:
             v = max(v, 0.0)
         return round(v, spec.decimals)
 
-    def _targets(self, spec: _MeasureSpec, series: list[float],
-                 periods: list[Period]) -> list[float] | None:
+    def _targets(
+        self, spec: _MeasureSpec, series: list[float], periods: list[Period]
+    ) -> list[float] | None:
         if spec.tolerance_kind is None or spec.polarity == Polarity.neutral:
             return None
         roles = self._cast(spec)
@@ -444,7 +593,7 @@ class _Generator:
             gap = tol * 0.5 if tol > 0 else 0.0
             series[-1] = round(target - better * gap, spec.decimals)
             if gap == 0 or series[-1] == target:
-                series[-1] = round(target - better * max(tol, 10 ** -spec.decimals), spec.decimals)
+                series[-1] = round(target - better * max(tol, 10**-spec.decimals), spec.decimals)
         elif "failing" not in roles and "concern" not in roles and latest is not None:
             pass
         if spec.unit == "percent":
@@ -458,13 +607,25 @@ class _Generator:
             return {periods[-1]}
         if spec.code in CAST["late"]:
             # the latest period whose deadline has passed, and anything after it
-            return {p for p in periods if _deadline_passed(p, self.as_of)
-                    and p == max(q for q in periods if _deadline_passed(q, self.as_of))}
+            return {
+                p
+                for p in periods
+                if _deadline_passed(p, self.as_of)
+                and p == max(q for q in periods if _deadline_passed(q, self.as_of))
+            }
         return set()
 
-    def _observation(self, spec: _MeasureSpec, mid: int, period: Period, value: float,
-                     target: float | None, previous: float | None, submitter: int | None,
-                     approver: int | None) -> dict[str, Any]:
+    def _observation(
+        self,
+        spec: _MeasureSpec,
+        mid: int,
+        period: Period,
+        value: float,
+        target: float | None,
+        previous: float | None,
+        submitter: int | None,
+        approver: int | None,
+    ) -> dict[str, Any]:
         numerator = denominator = None
         if spec.ytd_method == "ratio":
             denominator = float(12 + zlib.crc32(f"{spec.code} {period.label}".encode()) % 20)
@@ -477,28 +638,43 @@ class _Generator:
         elif previous is not None and target is None and spec.level != "contextual":
             commentary = ""
         recent = period.end >= self.as_of - timedelta(days=120)
-        submitted_at = _at(min(due_date(period, period.frequency) - timedelta(days=3),
-                               self.as_of))
+        submitted_at = _at(min(due_date(period, period.frequency) - timedelta(days=3), self.as_of))
         approved = not recent
-        return dict(
-            measure_id=mid, period=period.label, period_start=period.start, value=value,
-            numerator=numerator, denominator=denominator, commentary=commentary,
-            commentary_public=status == "red", action_note=action_note, provisional=False,
-            revised=False,
-            status=(ObservationStatus.approved if approved else ObservationStatus.submitted).value,
-            submitted_by=submitter, submitted_at=submitted_at,
-            approved_by=approver if approved else None,
-            approved_at=submitted_at + timedelta(days=5) if approved else None,
-            upload_id=None, updated_at=submitted_at,
-        )
+        return {
+            "measure_id": mid,
+            "period": period.label,
+            "period_start": period.start,
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+            "commentary": commentary,
+            "commentary_public": status == "red",
+            "action_note": action_note,
+            "provisional": False,
+            "revised": False,
+            "status": (
+                ObservationStatus.approved if approved else ObservationStatus.submitted
+            ).value,
+            "submitted_by": submitter,
+            "submitted_at": submitted_at,
+            "approved_by": approver if approved else None,
+            "approved_at": submitted_at + timedelta(days=5) if approved else None,
+            "upload_id": None,
+            "updated_at": submitted_at,
+        }
 
     def rebase(self, session: Session) -> None:
         if self.scale or "HR-01" not in self.measure_ids:
             return
         period = Period.containing(date(2021, 4, 1), Frequency.monthly)
-        session.add(RebasePoint(measure_id=self.measure_ids["HR-01"], period=period.label,
-                                reason="New sickness absence policy introduced",
-                                created_by=self.user_ids.get("demo.admin")))
+        session.add(
+            RebasePoint(
+                measure_id=self.measure_ids["HR-01"],
+                period=period.label,
+                reason="New sickness absence policy introduced",
+                created_by=self.user_ids.get("demo.admin"),
+            )
+        )
 
     # -- delivery plan -----------------------------------------------------------
 
@@ -525,13 +701,21 @@ class _Generator:
             status = statuses[i % len(statuses)]
             plan = _action_plan(status, i, today, rng)
             action = Action(
-                code=f"DP-{i + 1:02d}", title=title, description=f"{title}, as set out in "
-                "the Corporate Delivery Plan.", theme_id=self.theme_ids[theme],
-                department_id=self.dept_ids[dept], officer=OFFICERS[(i * 5) % len(OFFICERS)],
-                status=status.value, percent_complete=plan["pct"], start_date=plan["start"],
-                due_date=plan["due"], estimated_end=plan["est"],
-                completed_date=plan["done"], published=i % 7 != 3,
-                commentary=plan["note"], created_at=_at(plan["start"] or today),
+                code=f"DP-{i + 1:02d}",
+                title=title,
+                description=f"{title}, as set out in the Corporate Delivery Plan.",
+                theme_id=self.theme_ids[theme],
+                department_id=self.dept_ids[dept],
+                officer=OFFICERS[(i * 5) % len(OFFICERS)],
+                status=status.value,
+                percent_complete=plan["pct"],
+                start_date=plan["start"],
+                due_date=plan["due"],
+                estimated_end=plan["est"],
+                completed_date=plan["done"],
+                published=i % 7 != 3,
+                commentary=plan["note"],
+                created_at=_at(plan["start"] or today),
                 updated_at=_at(plan["last_update"]),
             )
             session.add(action)
@@ -539,30 +723,45 @@ class _Generator:
             assert action.id is not None
             for code in measures_by_theme.get(theme, [])[:2]:
                 if code in self.measure_ids:
-                    session.add(ActionMeasure(action_id=action.id,
-                                              measure_id=self.measure_ids[code]))
+                    session.add(
+                        ActionMeasure(action_id=action.id, measure_id=self.measure_ids[code])
+                    )
             for j, when in enumerate(plan["updates"]):
-                session.add(ActionUpdate(
-                    action_id=action.id, update_date=when, status=status.value,
-                    percent_complete=max(0.0, plan["pct"] - 10 * (len(plan["updates"]) - 1 - j)),
-                    estimated_end=plan["est"], commentary=plan["note"] if j == len(
-                        plan["updates"]) - 1 else "Progressing as planned.",
-                    by_user_id=lead, created_at=_at(when)))
+                session.add(
+                    ActionUpdate(
+                        action_id=action.id,
+                        update_date=when,
+                        status=status.value,
+                        percent_complete=max(
+                            0.0, plan["pct"] - 10 * (len(plan["updates"]) - 1 - j)
+                        ),
+                        estimated_end=plan["est"],
+                        commentary=plan["note"]
+                        if j == len(plan["updates"]) - 1
+                        else "Progressing as planned.",
+                        by_user_id=lead,
+                        created_at=_at(when),
+                    )
+                )
             self.counts["actions"] += 1
 
     # -- benchmarking ----------------------------------------------------------
 
     def benchmarks(self, session: Session) -> None:
-        group = ComparatorGroup(name="CIPFA nearest neighbours", own_area_code=OWN_AREA_CODE,
-                                own_area_name=OWN_AREA_NAME,
-                                source="CIPFA nearest neighbours (demo)",
-                                description="The 15 most similar district councils",
-                                is_default=True)
+        group = ComparatorGroup(
+            name="CIPFA nearest neighbours",
+            own_area_code=OWN_AREA_CODE,
+            own_area_name=OWN_AREA_NAME,
+            source="CIPFA nearest neighbours (demo)",
+            description="The 15 most similar district councils",
+            is_default=True,
+        )
         session.add(group)
         session.flush()
         assert group.id is not None
-        session.add(ComparatorMember(group_id=group.id, area_code=OWN_AREA_CODE,
-                                     area_name=OWN_AREA_NAME))
+        session.add(
+            ComparatorMember(group_id=group.id, area_code=OWN_AREA_CODE, area_name=OWN_AREA_NAME)
+        )
         for code, name in NEIGHBOURS:
             session.add(ComparatorMember(group_id=group.id, area_code=code, area_name=name))
         rng = random.Random(f"{SEED}-benchmarks")
@@ -571,9 +770,12 @@ class _Generator:
         for spec in self.specs:
             if spec.level != "kpm" or spec.polarity == Polarity.neutral:
                 continue
-            metric = BenchmarkMetric(metric=f"{spec.name} (LG Inform)",
-                                     measure_id=self.measure_ids[spec.code],
-                                     polarity=spec.polarity, unit=spec.unit)
+            metric = BenchmarkMetric(
+                metric=f"{spec.name} (LG Inform)",
+                measure_id=self.measure_ids[spec.code],
+                polarity=spec.polarity,
+                unit=spec.unit,
+            )
             session.add(metric)
             session.flush()
             assert metric.id is not None
@@ -591,24 +793,75 @@ class _Generator:
                         value = annual_level * (1 + worse * (0.35 if bad else -0.05 * k))
                     if area_code == "E07000046" and k == 4 and spec.code.endswith("1"):
                         value = None  # a council that has not published yet
-                    rows.append(dict(metric_id=metric.id, area_code=area_code,
-                                     area_name=area_name, period=year.label,
-                                     value=None if value is None else round(value, 2),
-                                     upload_id=None))
+                    rows.append(
+                        {
+                            "metric_id": metric.id,
+                            "area_code": area_code,
+                            "area_name": area_name,
+                            "period": year.label,
+                            "value": None if value is None else round(value, 2),
+                            "upload_id": None,
+                        }
+                    )
             session.execute(insert(BenchmarkValue), rows)
 
     # -- people ------------------------------------------------------------------
 
     def people(self, session: Session) -> None:
         rng = random.Random(f"{SEED}-people")
-        first = ("Aisha", "Ben", "Cara", "Dev", "Emma", "Finn", "Gina", "Hugo", "Isla", "Jack",
-                 "Kira", "Liam", "Maya", "Noah", "Olive", "Pete", "Quinn", "Rosa", "Sean",
-                 "Tara", "Umar", "Vera", "Will", "Yasmin", "Zac", "Anna", "Bill", "Cleo", "Drew")
-        last = ("Adams", "Brown", "Clarke", "Dixon", "Ellis", "Foster", "Gray", "Hall", "Irwin",
-                "Jones", "King", "Lewis", "Moore", "Nash")
+        first = (
+            "Aisha",
+            "Ben",
+            "Cara",
+            "Dev",
+            "Emma",
+            "Finn",
+            "Gina",
+            "Hugo",
+            "Isla",
+            "Jack",
+            "Kira",
+            "Liam",
+            "Maya",
+            "Noah",
+            "Olive",
+            "Pete",
+            "Quinn",
+            "Rosa",
+            "Sean",
+            "Tara",
+            "Umar",
+            "Vera",
+            "Will",
+            "Yasmin",
+            "Zac",
+            "Anna",
+            "Bill",
+            "Cleo",
+            "Drew",
+        )
+        last = (
+            "Adams",
+            "Brown",
+            "Clarke",
+            "Dixon",
+            "Ellis",
+            "Foster",
+            "Gray",
+            "Hall",
+            "Irwin",
+            "Jones",
+            "King",
+            "Lewis",
+            "Moore",
+            "Nash",
+        )
         titles = ("Officer", "Senior Officer", "Assistant", "Team Leader", "Coordinator")
-        managers = [self.user_ids["demo.lead"], self.user_ids["demo.executive"],
-                    self.user_ids["demo.admin"]]
+        managers = [
+            self.user_ids["demo.lead"],
+            self.user_ids["demo.executive"],
+            self.user_ids["demo.admin"],
+        ]
         current_q = Period.containing(self.as_of, Frequency.quarterly)
         fy = current_q.financial_year
         past_quarters = [q for q in current_q.periods_in_year() if q < current_q]
@@ -617,8 +870,13 @@ class _Generator:
         measure_codes = [s.code for s in self.specs if s.level in ("kpm", "management")]
         action_ids = list(session.exec(select(Action.id)).all())
         staff_specs: list[tuple[str, str, str, int, int | None]] = [
-            ("Chris Taylor", "Housing Options Officer", "Housing", managers[0],
-             self.user_ids["demo.staff"]),
+            (
+                "Chris Taylor",
+                "Housing Options Officer",
+                "Housing",
+                managers[0],
+                self.user_ids["demo.staff"],
+            ),
         ]
         depts = sorted(self.dept_ids)
         for i in range(29):
@@ -627,33 +885,47 @@ class _Generator:
             name = f"{first[i % len(first)]} {last[(i * 3) % len(last)]}"
             staff_specs.append((name, f"{dept} {titles[i % len(titles)]}", dept, manager, None))
         for n, (name, title, dept, manager, user_id) in enumerate(staff_specs):
-            staff = Staff(name=name, job_title=title, department_id=self.dept_ids[dept],
-                          line_manager_id=manager, user_id=user_id,
-                          email=f"{name.lower().replace(' ', '.')}@example.org",
-                          employee_ref=f"E{1000 + n}")
+            staff = Staff(
+                name=name,
+                job_title=title,
+                department_id=self.dept_ids[dept],
+                line_manager_id=manager,
+                user_id=user_id,
+                email=f"{name.lower().replace(' ', '.')}@example.org",
+                employee_ref=f"E{1000 + n}",
+            )
             session.add(staff)
             session.flush()
             assert staff.id is not None
             self.counts["staff"] += 1
             objectives = []
-            dept_measures = [s.code for s in self.specs if s.department == dept
-                             and s.code in measure_codes] or measure_codes[:3]
+            dept_measures = [
+                s.code for s in self.specs if s.department == dept and s.code in measure_codes
+            ] or measure_codes[:3]
             for k in range(2):
-                obj = Objective(staff_id=staff.id, financial_year=fy,
-                                text=_objective_text(k, dept),
-                                success_measure="Agreed milestones met on time",
-                                due_date=Period.containing(self.as_of, Frequency.annual).end,
-                                agreed_by=manager, agreed_at=_at(current_q.year().start))
+                obj = Objective(
+                    staff_id=staff.id,
+                    financial_year=fy,
+                    text=_objective_text(k, dept),
+                    success_measure="Agreed milestones met on time",
+                    due_date=Period.containing(self.as_of, Frequency.annual).end,
+                    agreed_by=manager,
+                    agreed_at=_at(current_q.year().start),
+                )
                 session.add(obj)
                 session.flush()
                 assert obj.id is not None
                 objectives.append(obj)
                 code = dept_measures[(n + k) % len(dept_measures)]
-                session.add(ObjectiveMeasure(objective_id=obj.id,
-                                             measure_id=self.measure_ids[code]))
+                session.add(
+                    ObjectiveMeasure(objective_id=obj.id, measure_id=self.measure_ids[code])
+                )
                 if action_ids and k == 1:
-                    session.add(ObjectiveAction(objective_id=obj.id,
-                                                action_id=action_ids[n % len(action_ids)]))
+                    session.add(
+                        ObjectiveAction(
+                            objective_id=obj.id, action_id=action_ids[n % len(action_ids)]
+                        )
+                    )
             for qi, quarter in enumerate(past_quarters):
                 is_last = qi == len(past_quarters) - 1
                 # a realistic mix: most agreed, some submitted, some never written
@@ -662,32 +934,46 @@ class _Generator:
                     continue  # demo.staff has this quarter's check-in to write
                 if is_last and roll < 0.25:
                     continue  # overdue
-                status = (CheckinStatus.agreed if (not is_last or roll > 0.55)
-                          else CheckinStatus.submitted)
+                status = (
+                    CheckinStatus.agreed
+                    if (not is_last or roll > 0.55)
+                    else CheckinStatus.submitted
+                )
                 when = _at(quarter.end + timedelta(days=10 + n % 15))
-                checkin = Checkin(staff_id=staff.id, quarter=quarter.label, status=status.value,
-                                  development="Attend the data literacy course.",
-                                  staff_comment="A busy quarter; good progress overall.",
-                                  manager_comment=("Agreed. Well done on the backlog."
-                                                   if status == CheckinStatus.agreed else ""),
-                                  created_at=when, submitted_at=when,
-                                  agreed_at=when + timedelta(days=4)
-                                  if status == CheckinStatus.agreed else None,
-                                  agreed_by=manager if status == CheckinStatus.agreed else None)
+                checkin = Checkin(
+                    staff_id=staff.id,
+                    quarter=quarter.label,
+                    status=status.value,
+                    development="Attend the data literacy course.",
+                    staff_comment="A busy quarter; good progress overall.",
+                    manager_comment=(
+                        "Agreed. Well done on the backlog."
+                        if status == CheckinStatus.agreed
+                        else ""
+                    ),
+                    created_at=when,
+                    submitted_at=when,
+                    agreed_at=when + timedelta(days=4) if status == CheckinStatus.agreed else None,
+                    agreed_by=manager if status == CheckinStatus.agreed else None,
+                )
                 session.add(checkin)
                 session.flush()
                 assert checkin.id is not None
                 for obj in objectives:
                     assert obj.id is not None
-                    session.add(CheckinProgress(
-                        checkin_id=checkin.id, objective_id=obj.id,
-                        progress=rng.choice(list(ObjectiveProgress)[:3]).value,
-                        comment="On course." if rng.random() > 0.3 else "Some delays."))
+                    session.add(
+                        CheckinProgress(
+                            checkin_id=checkin.id,
+                            objective_id=obj.id,
+                            progress=rng.choice(list(ObjectiveProgress)[:3]).value,
+                            comment="On course." if rng.random() > 0.3 else "Some delays.",
+                        )
+                    )
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
     for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+        yield rows[i : i + size]
 
 
 def _stdev(values: list[float]) -> float:
@@ -718,8 +1004,11 @@ def _rag_word(spec: _MeasureSpec, value: float, target: float | None) -> str:
 
 def _definition(spec: _MeasureSpec) -> str:
     per = {"monthly": "each month", "quarterly": "each quarter", "annual": "each year"}
-    better = {"higher_is_better": "Higher is better.", "lower_is_better": "Lower is better.",
-              "neutral": "Neither higher nor lower is better: reported for context."}
+    better = {
+        "higher_is_better": "Higher is better.",
+        "lower_is_better": "Lower is better.",
+        "neutral": "Neither higher nor lower is better: reported for context.",
+    }
     return f"{spec.name}, reported {per[spec.frequency]}. {better[spec.polarity]}"
 
 
@@ -738,9 +1027,17 @@ def _scale_label(spec: _MeasureSpec) -> str:
 
 
 CHECKLIST_QUESTIONS = (
-    "relevant_priority", "comparator", "accurate_calculation", "information_asset_register",
-    "reliable_source", "recent", "time_series", "balanced_set", "optimal_number",
-    "best_presentation", "target_appropriate",
+    "relevant_priority",
+    "comparator",
+    "accurate_calculation",
+    "information_asset_register",
+    "reliable_source",
+    "recent",
+    "time_series",
+    "balanced_set",
+    "optimal_number",
+    "best_presentation",
+    "target_appropriate",
 )
 
 
@@ -754,8 +1051,7 @@ def _objective_text(k: int, dept: str) -> str:
     return f"Deliver my part of the {dept} delivery-plan action on time."
 
 
-def _action_plan(status: ActionStatus, i: int, today: date,
-                 rng: random.Random) -> dict[str, Any]:
+def _action_plan(status: ActionStatus, i: int, today: date, rng: random.Random) -> dict[str, Any]:
     """Dates, % complete and updates for a demo action, so every flag appears somewhere."""
     d = timedelta
     start: date | None = today - d(days=200 + 10 * i)
@@ -817,16 +1113,34 @@ def _action_plan(status: ActionStatus, i: int, today: date,
         pct = 0.0
         note = ""
         last_update = today - d(days=300)
-    updates = sorted({last_update - d(days=90 * k) for k in range(3)
-                      if start is None or last_update - d(days=90 * k) >= start})
+    updates = sorted(
+        {
+            last_update - d(days=90 * k)
+            for k in range(3)
+            if start is None or last_update - d(days=90 * k) >= start
+        }
+    )
     if not updates:
         updates = [last_update]
-    return {"start": start, "due": due, "est": est, "done": done, "pct": pct, "note": note,
-            "last_update": last_update, "updates": updates}
+    return {
+        "start": start,
+        "due": due,
+        "est": est,
+        "done": done,
+        "pct": pct,
+        "note": note,
+        "last_update": last_update,
+        "updates": updates,
+    }
 
 
-def seed_demo(engine: Engine, *, as_of: date | None = None, measures: int | None = None,
-              years: int | None = None) -> SeedSummary:
+def seed_demo(
+    engine: Engine,
+    *,
+    as_of: date | None = None,
+    measures: int | None = None,
+    years: int | None = None,
+) -> SeedSummary:
     """Fill an empty database with the demo council, as it would be on ``as_of``.
 
     Refuses (``ValueError``) when the database already holds measures.
@@ -844,11 +1158,21 @@ def seed_demo(engine: Engine, *, as_of: date | None = None, measures: int | None
         gen.actions(session)
         gen.benchmarks(session)
         gen.people(session)
-        audit.record(session, actor=Actor.system(), action="create", entity="demo_council",
-                     entity_id="", after={"as_of": as_of.isoformat(),
-                                          "measures": len(gen.specs)},
-                     note="demo council seeded")
+        audit.record(
+            session,
+            actor=Actor.system(),
+            action="create",
+            entity="demo_council",
+            entity_id="",
+            after={"as_of": as_of.isoformat(), "measures": len(gen.specs)},
+            note="demo council seeded",
+        )
         session.commit()
-    return SeedSummary(measures=len(gen.specs), observations=gen.counts["observations"],
-                       targets=gen.counts["targets"], actions=gen.counts["actions"],
-                       staff=gen.counts["staff"], as_of=as_of)
+    return SeedSummary(
+        measures=len(gen.specs),
+        observations=gen.counts["observations"],
+        targets=gen.counts["targets"],
+        actions=gen.counts["actions"],
+        staff=gen.counts["staff"],
+        as_of=as_of,
+    )

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     year_start_month: int = Field(default=4, ge=1, le=12)
     data_deadline_day: int = Field(default=10, ge=1, le=28)
     session_hours: float = Field(default=8.0, gt=0, description="Sign-in lifetime in hours.")
+    session_idle_minutes: float = Field(
+        default=60.0, gt=0, description="A sign-in ends after this long without activity."
+    )
     max_login_attempts: int = Field(default=5, ge=1)
     lockout_minutes: int = Field(default=15, ge=1)
     upload_max_mb: float = Field(default=20.0, gt=0)

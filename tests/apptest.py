@@ -6,9 +6,16 @@ fresh database and clears Streamlit's caches.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
+
+from dashboard.auth import SESSION_ID_KEY
+from dashboard.store.db import get_engine
+from dashboard.store.sessions import create_auth_session
+from dashboard.store.users import get_user_by_username
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -23,6 +30,17 @@ DEMO_USERS = {
 }
 
 
+def start_session(username: str) -> str:
+    """A live server-side session for ``username`` (as signing in would make)."""
+    session_id = f"test-{username}-{uuid.uuid4().hex}"
+    with Session(get_engine()) as session:
+        user = get_user_by_username(session=session, username=username)
+        assert user is not None and user.id is not None, f"no user {username}"
+        create_auth_session(session=session, user_id=user.id, session_id=session_id)
+        session.commit()
+    return session_id
+
+
 def open_page(
     script: str | None = None, *, username: str | None = None, query: dict[str, str] | None = None
 ) -> AppTest:
@@ -32,6 +50,7 @@ def open_page(
         at.session_state["authentication_status"] = True
         at.session_state["username"] = username
         at.session_state["name"] = username
+        at.session_state[SESSION_ID_KEY] = start_session(username)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import DEMO_AS_OF
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -144,13 +144,39 @@ def page(browser: object) -> Iterator[object]:
     context.close()
 
 
+SIGN_IN_ATTEMPTS = 3
+SIGN_IN_WAIT_MS = 15_000
+
+
 def sign_in(page: object, url: str, username: str, path: str = "") -> None:
-    """Open ``path`` and sign in through the form as ``username``."""
+    """Open ``path`` and sign in through the form as ``username``.
+
+    The sign-in page reruns once by itself as it loads (its cookie component reports in);
+    a form filled during that rerun can come back empty, so like a person the test fills
+    it again when nothing happened.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     page.goto(f"{url}/{path}")  # type: ignore[attr-defined]
-    page.get_by_role("textbox", name="Username").fill(username)  # type: ignore[attr-defined]
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)  # type: ignore[attr-defined]
-    page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
-    page.get_by_text("Signed in as").wait_for()  # type: ignore[attr-defined]
+    signed_in = page.get_by_text("Signed in as")  # type: ignore[attr-defined]
+    opening = page.get_by_text("Signed in. Opening your page")  # type: ignore[attr-defined]
+    for attempt in range(SIGN_IN_ATTEMPTS):
+        page.get_by_role("textbox", name="Username").fill(username)  # type: ignore[attr-defined]
+        page.get_by_role("textbox", name="Password").fill(PASSWORD)  # type: ignore[attr-defined]
+        page.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+        try:
+            signed_in.or_(opening).first.wait_for(timeout=SIGN_IN_WAIT_MS)
+            break
+        except PlaywrightTimeout:
+            if attempt == SIGN_IN_ATTEMPTS - 1:
+                raise
+    try:
+        signed_in.wait_for(timeout=SIGN_IN_WAIT_MS)
+    except PlaywrightTimeout:
+        # the app moves on by itself once the browser has stored the cookie; if it has
+        # not, the Continue button does what a person would do
+        page.get_by_role("button", name="Continue").click()  # type: ignore[attr-defined]
+        signed_in.wait_for()
 
 
 def wait_idle(page: object) -> None:

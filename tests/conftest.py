@@ -26,6 +26,8 @@ from sqlmodel import Session
 from dashboard import settings as settings_module
 from dashboard.store import db
 
+pytest_plugins = ["tests.browser"]
+
 DEMO_AS_OF = date(2025, 11, 14)
 TESTS_DIR = Path(__file__).resolve().parent
 OUTPUT_DIR = TESTS_DIR / "output"

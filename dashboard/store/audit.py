@@ -76,8 +76,11 @@ def record(
 
 def bump_data_version(session: Session) -> None:
     """Move the data version on (in the caller's transaction)."""
-    session.exec(update(DataVersion).where(col(DataVersion.id) == 1)  # type: ignore[call-overload]
-                 .values(version=DataVersion.version + 1))
+    session.exec(
+        update(DataVersion)
+        .where(col(DataVersion.id) == 1)  # type: ignore[call-overload]
+        .values(version=DataVersion.version + 1)
+    )
 
 
 def data_version(session: Session) -> int:

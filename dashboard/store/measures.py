@@ -46,8 +46,12 @@ def _department_name(session: Session, department_id: int) -> str:
 def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
     """Add a measure. Admins add any; a lead may only *propose* one for their department."""
     if not actor.is_admin:
-        require_department(actor, measure_in.department_id, doing="propose measures",
-                           department_name=_department_name(session, measure_in.department_id))
+        require_department(
+            actor,
+            measure_in.department_id,
+            doing="propose measures",
+            department_name=_department_name(session, measure_in.department_id),
+        )
         if measure_in.lifecycle != Lifecycle.proposed:
             raise PermissionDenied("Leads can propose measures; an admin activates them.")
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
@@ -55,13 +59,20 @@ def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate)
     measure = Measure.model_validate(measure_in)
     session.add(measure)
     session.flush()
-    audit.record(session, actor=actor, action="create", entity="measure",
-                 entity_id=measure.code, after=measure)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="measure",
+        entity_id=measure.code,
+        after=measure,
+    )
     return measure
 
 
-def update_measure(*, session: Session, actor: Actor, measure_id: int,
-                   measure_in: MeasureUpdate) -> Measure:
+def update_measure(
+    *, session: Session, actor: Actor, measure_id: int, measure_in: MeasureUpdate
+) -> Measure:
     require_admin(actor, doing="edit the measure register")
     measure = session.get(Measure, measure_id)
     if measure is None:
@@ -72,8 +83,15 @@ def update_measure(*, session: Session, actor: Actor, measure_id: int,
     measure.updated_at = utcnow()
     session.add(measure)
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="measure",
-                 entity_id=measure.code, before=before, after=measure)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="measure",
+        entity_id=measure.code,
+        before=before,
+        after=measure,
+    )
     return measure
 
 
@@ -85,8 +103,9 @@ def get_measure_by_code(*, session: Session, code: str) -> Measure | None:
     return session.exec(select(Measure).where(Measure.code == code.strip().upper())).first()
 
 
-def list_measures(*, session: Session, include_retired: bool = False,
-                  include_proposed: bool = False) -> Sequence[Measure]:
+def list_measures(
+    *, session: Session, include_retired: bool = False, include_proposed: bool = False
+) -> Sequence[Measure]:
     query = select(Measure).order_by(col(Measure.code))
     lifecycles = [Lifecycle.active.value]
     if include_retired:
@@ -97,13 +116,25 @@ def list_measures(*, session: Session, include_retired: bool = False,
 
 
 def _require_measure_data(session: Session, actor: Actor, measure: Measure, doing: str) -> None:
-    require_department(actor, measure.department_id, doing=doing,
-                       department_name=_department_name(session, measure.department_id))
+    require_department(
+        actor,
+        measure.department_id,
+        doing=doing,
+        department_name=_department_name(session, measure.department_id),
+    )
 
 
-def set_target(*, session: Session, actor: Actor, measure: Measure, period: str,
-               period_start: date, value: float, reason: str = "",
-               upload_id: int | None = None) -> Target:
+def set_target(
+    *,
+    session: Session,
+    actor: Actor,
+    measure: Measure,
+    period: str,
+    period_start: date,
+    value: float,
+    reason: str = "",
+    upload_id: int | None = None,
+) -> Target:
     """Set (or change) a measure's target for a period; the change is audited with its reason."""
     _require_measure_data(session, actor, measure, "set targets")
     target = session.exec(
@@ -112,8 +143,13 @@ def set_target(*, session: Session, actor: Actor, measure: Measure, period: str,
     before = audit.snapshot(target)
     if target is None:
         assert measure.id is not None
-        target = Target(measure_id=measure.id, period=period, period_start=period_start,
-                        value=value, reason=reason)
+        target = Target(
+            measure_id=measure.id,
+            period=period,
+            period_start=period_start,
+            value=value,
+            reason=reason,
+        )
     elif target.value == value:
         return target
     target.value = value
@@ -123,9 +159,17 @@ def set_target(*, session: Session, actor: Actor, measure: Measure, period: str,
     target.upload_id = upload_id
     session.add(target)
     session.flush()
-    audit.record(session, actor=actor, action="update" if before else "create", entity="target",
-                 entity_id=f"{measure.code} {period}", before=before, after=target,
-                 upload_id=upload_id, note=reason)
+    audit.record(
+        session,
+        actor=actor,
+        action="update" if before else "create",
+        entity="target",
+        entity_id=f"{measure.code} {period}",
+        before=before,
+        after=target,
+        upload_id=upload_id,
+        note=reason,
+    )
     return target
 
 
@@ -135,13 +179,26 @@ def list_targets(*, session: Session, measure_id: int) -> Sequence[Target]:
     ).all()
 
 
-OBSERVATION_FIELDS = ("value", "numerator", "denominator", "commentary", "action_note",
-                      "commentary_public", "provisional")
+OBSERVATION_FIELDS = (
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+    "action_note",
+    "commentary_public",
+    "provisional",
+)
 
 
-def upsert_observation(*, session: Session, actor: Actor, measure: Measure,
-                       observation_in: ObservationCreate, submit: bool = False,
-                       upload_id: int | None = None) -> tuple[Observation, str]:
+def upsert_observation(
+    *,
+    session: Session,
+    actor: Actor,
+    measure: Measure,
+    observation_in: ObservationCreate,
+    submit: bool = False,
+    upload_id: int | None = None,
+) -> tuple[Observation, str]:
     """Add or change a measure's figures for a period.
 
     A blank (None, or an empty text) never clears a stored value. Returns the row and
@@ -150,8 +207,9 @@ def upsert_observation(*, session: Session, actor: Actor, measure: Measure,
     """
     _require_measure_data(session, actor, measure, "submit figures")
     obs = session.exec(
-        select(Observation).where(Observation.measure_id == measure.id,
-                                  Observation.period == observation_in.period)
+        select(Observation).where(
+            Observation.measure_id == measure.id, Observation.period == observation_in.period
+        )
     ).first()
     new_status = ObservationStatus.submitted if submit else ObservationStatus.draft
     if obs is None:
@@ -162,8 +220,15 @@ def upsert_observation(*, session: Session, actor: Actor, measure: Measure,
         obs.submitted_at = utcnow() if submit else None
         session.add(obs)
         session.flush()
-        audit.record(session, actor=actor, action="create", entity="observation",
-                     entity_id=f"{measure.code} {obs.period}", after=obs, upload_id=upload_id)
+        audit.record(
+            session,
+            actor=actor,
+            action="create",
+            entity="observation",
+            entity_id=f"{measure.code} {obs.period}",
+            after=obs,
+            upload_id=upload_id,
+        )
         return obs, "added"
     before = audit.snapshot(obs)
     changed = False
@@ -188,37 +253,52 @@ def upsert_observation(*, session: Session, actor: Actor, measure: Measure,
     obs.updated_at = utcnow()
     session.add(obs)
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="observation",
-                 entity_id=f"{measure.code} {obs.period}", before=before, after=obs,
-                 upload_id=upload_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="observation",
+        entity_id=f"{measure.code} {obs.period}",
+        before=before,
+        after=obs,
+        upload_id=upload_id,
+    )
     return obs, "changed"
 
 
 def list_observations(*, session: Session, measure_id: int) -> Sequence[Observation]:
     return session.exec(
-        select(Observation).where(Observation.measure_id == measure_id)
+        select(Observation)
+        .where(Observation.measure_id == measure_id)
         .order_by(col(Observation.period_start))
     ).all()
 
 
-def add_rebase_point(*, session: Session, actor: Actor, measure: Measure, period: str,
-                     reason: str) -> RebasePoint:
+def add_rebase_point(
+    *, session: Session, actor: Actor, measure: Measure, period: str, reason: str
+) -> RebasePoint:
     """Add an SPC recalculation point with its reason (leads of the department, admins)."""
     _require_measure_data(session, actor, measure, "add recalculation points")
     if not reason.strip():
         raise ValueError("Say why the limits are recalculated at this period.")
     assert measure.id is not None
-    point = RebasePoint(measure_id=measure.id, period=period, reason=reason.strip(),
-                        created_by=actor.id)
+    point = RebasePoint(
+        measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
+    )
     session.add(point)
     session.flush()
-    audit.record(session, actor=actor, action="create", entity="rebase_point",
-                 entity_id=f"{measure.code} {period}", after=point)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="rebase_point",
+        entity_id=f"{measure.code} {period}",
+        after=point,
+    )
     return point
 
 
-def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure,
-                        point_id: int) -> None:
+def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure, point_id: int) -> None:
     _require_measure_data(session, actor, measure, "remove recalculation points")
     point = session.get(RebasePoint, point_id)
     if point is None or point.measure_id != measure.id:
@@ -226,8 +306,14 @@ def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure,
     before = audit.snapshot(point)
     session.delete(point)
     session.flush()
-    audit.record(session, actor=actor, action="delete", entity="rebase_point",
-                 entity_id=f"{measure.code} {point.period}", before=before)
+    audit.record(
+        session,
+        actor=actor,
+        action="delete",
+        entity="rebase_point",
+        entity_id=f"{measure.code} {point.period}",
+        before=before,
+    )
 
 
 def list_rebase_points(*, session: Session, measure_id: int) -> Sequence[RebasePoint]:

@@ -34,14 +34,16 @@ class Actor:
     @classmethod
     def command_line(cls) -> Actor:
         """The command line without ``--user``: acts as the system administrator."""
-        return cls(id=None, username=CLI_USERNAME, role=Role.admin, name="Command line",
-                   source="cli")
+        return cls(
+            id=None, username=CLI_USERNAME, role=Role.admin, name="Command line", source="cli"
+        )
 
     @classmethod
     def system(cls) -> Actor:
         """Jobs the application runs on its own (seeding, retention, reminders)."""
-        return cls(id=None, username=SYSTEM_USERNAME, role=Role.admin, name="System",
-                   source="system")
+        return cls(
+            id=None, username=SYSTEM_USERNAME, role=Role.admin, name="System", source="system"
+        )
 
     @property
     def is_admin(self) -> bool:
@@ -66,8 +68,9 @@ def require_admin(actor: Actor, *, doing: str) -> None:
     require_role(actor, doing=doing)
 
 
-def require_department(actor: Actor, department_id: int | None, *, doing: str,
-                       department_name: str = "") -> None:
+def require_department(
+    actor: Actor, department_id: int | None, *, doing: str, department_name: str = ""
+) -> None:
     """Refuse unless the actor may edit data of ``department_id``."""
     if actor.can_edit_department(department_id):
         return

@@ -27,13 +27,20 @@ def create_theme(*, session: Session, actor: Actor, theme_in: ThemeCreate) -> Th
     theme = Theme.model_validate(theme_in)
     session.add(theme)
     session.flush()
-    audit.record(session, actor=actor, action="create", entity="theme", entity_id=theme.id,
-                 after=theme)
+    audit.record(
+        session, actor=actor, action="create", entity="theme", entity_id=theme.id, after=theme
+    )
     return theme
 
 
-def update_theme(*, session: Session, actor: Actor, theme_id: int, name: str | None = None,
-                 description: str | None = None) -> Theme:
+def update_theme(
+    *,
+    session: Session,
+    actor: Actor,
+    theme_id: int,
+    name: str | None = None,
+    description: str | None = None,
+) -> Theme:
     require_admin(actor, doing="edit themes")
     theme = session.get(Theme, theme_id)
     if theme is None:
@@ -45,8 +52,15 @@ def update_theme(*, session: Session, actor: Actor, theme_id: int, name: str | N
         theme.description = description
     session.add(theme)
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="theme", entity_id=theme.id,
-                 before=before, after=theme)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="theme",
+        entity_id=theme.id,
+        before=before,
+        after=theme,
+    )
     return theme
 
 
@@ -58,19 +72,22 @@ def get_theme_by_name(*, session: Session, name: str) -> Theme | None:
     return session.exec(select(Theme).where(Theme.name == name)).first()
 
 
-def create_department(*, session: Session, actor: Actor,
-                      department_in: DepartmentCreate) -> Department:
+def create_department(
+    *, session: Session, actor: Actor, department_in: DepartmentCreate
+) -> Department:
     require_admin(actor, doing="create departments")
     dept = Department.model_validate(department_in)
     session.add(dept)
     session.flush()
-    audit.record(session, actor=actor, action="create", entity="department",
-                 entity_id=dept.id, after=dept)
+    audit.record(
+        session, actor=actor, action="create", entity="department", entity_id=dept.id, after=dept
+    )
     return dept
 
 
-def rename_department(*, session: Session, actor: Actor, department_id: int,
-                      name: str) -> Department:
+def rename_department(
+    *, session: Session, actor: Actor, department_id: int, name: str
+) -> Department:
     require_admin(actor, doing="rename departments")
     dept = session.get(Department, department_id)
     if dept is None:
@@ -79,8 +96,15 @@ def rename_department(*, session: Session, actor: Actor, department_id: int,
     dept.name = name
     session.add(dept)
     session.flush()
-    audit.record(session, actor=actor, action="update", entity="department",
-                 entity_id=dept.id, before=before, after=dept)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="department",
+        entity_id=dept.id,
+        before=before,
+        after=dept,
+    )
     return dept
 
 

@@ -12,6 +12,7 @@ from core.vocab import Role
 from dashboard.store import audit
 from dashboard.store.models import User, UserCreate, UserDepartment, UserUpdate, utcnow
 from dashboard.store.security import Actor, PermissionDenied, require_admin
+from dashboard.store.sessions import revoke_user_sessions
 
 __all__ = [
     "actor_for",
@@ -59,9 +60,14 @@ def user_department_ids(*, session: Session, user_id: int) -> frozenset[int]:
 def actor_for(*, session: Session, user: User, source: str = "app") -> Actor:
     """The `Actor` for a signed-in user."""
     assert user.id is not None
-    return Actor(id=user.id, username=user.username, role=Role(user.role),
-                 department_ids=user_department_ids(session=session, user_id=user.id),
-                 name=user.name, source=source)
+    return Actor(
+        id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        department_ids=user_department_ids(session=session, user_id=user.id),
+        name=user.name,
+        source=source,
+    )
 
 
 def _set_departments(session: Session, user_id: int, department_ids: list[int]) -> None:
@@ -70,8 +76,9 @@ def _set_departments(session: Session, user_id: int, department_ids: list[int]) 
         session.add(UserDepartment(user_id=user_id, department_id=dept_id))
 
 
-def create_user(*, session: Session, actor: Actor, user_in: UserCreate,
-                is_demo: bool = False) -> User:
+def create_user(
+    *, session: Session, actor: Actor, user_in: UserCreate, is_demo: bool = False
+) -> User:
     """Add a user (admins only). The password, when given, is stored as a bcrypt hash."""
     require_admin(actor, doing="create users")
     Role(user_in.role)  # refuses an unknown role
@@ -93,8 +100,15 @@ def create_user(*, session: Session, actor: Actor, user_in: UserCreate,
     session.flush()
     after = audit.snapshot(user) or {}
     after["department_ids"] = sorted(set(user_in.department_ids))
-    audit.record(session, actor=actor, action="create", entity="user", entity_id=user.id,
-                 after=after, bump=False)
+    audit.record(
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        after=after,
+        bump=False,
+    )
     return user
 
 
@@ -109,8 +123,10 @@ def update_user(*, session: Session, actor: Actor, user_id: int, user_in: UserUp
     changes = user_in.model_dump(exclude_unset=True, exclude={"department_ids"})
     if "role" in changes:
         Role(changes["role"])
-    losing_admin = user.role == Role.admin and user.active and (
-        changes.get("role", Role.admin) != Role.admin or changes.get("active", True) is False
+    losing_admin = (
+        user.role == Role.admin
+        and user.active
+        and (changes.get("role", Role.admin) != Role.admin or changes.get("active", True) is False)
     )
     if losing_admin:
         admins = session.exec(
@@ -121,13 +137,23 @@ def update_user(*, session: Session, actor: Actor, user_id: int, user_in: UserUp
     for key, value in changes.items():
         setattr(user, key, value)
     session.add(user)
+    if changes.get("active") is False or "role" in changes:
+        revoke_user_sessions(session=session, user_id=user_id)
     if user_in.department_ids is not None:
         _set_departments(session, user_id, user_in.department_ids)
     session.flush()
     after = audit.snapshot(user) or {}
     after["department_ids"] = sorted(user_department_ids(session=session, user_id=user_id))
-    audit.record(session, actor=actor, action="update", entity="user", entity_id=user_id,
-                 before=before, after=after, bump=False)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user_id,
+        before=before,
+        after=after,
+        bump=False,
+    )
     return user
 
 
@@ -144,8 +170,16 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    audit.record(session, actor=actor, action="update", entity="user", entity_id=user_id,
-                 note="password changed", bump=False)
+    revoke_user_sessions(session=session, user_id=user_id)
+    audit.record(
+        session,
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user_id,
+        note="password changed",
+        bump=False,
+    )
 
 
 def get_user_by_username(*, session: Session, username: str) -> User | None:
@@ -159,17 +193,24 @@ def list_users(*, session: Session, include_inactive: bool = True) -> Sequence[U
     return session.exec(query).all()
 
 
-def record_failed_login(*, session: Session, user: User, max_attempts: int,
-                        lockout_minutes: int) -> bool:
+def record_failed_login(
+    *, session: Session, user: User, max_attempts: int, lockout_minutes: int
+) -> bool:
     """Count a failed sign-in; lock the account after ``max_attempts``. True when locked."""
     user.failed_logins += 1
     locked = user.failed_logins >= max_attempts
     if locked:
         user.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
     session.add(user)
-    audit.record(session, actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-                 action="login_failed", entity="user", entity_id=user.id,
-                 note="account locked" if locked else "", bump=False)
+    audit.record(
+        session,
+        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
+        action="login_failed",
+        entity="user",
+        entity_id=user.id,
+        note="account locked" if locked else "",
+        bump=False,
+    )
     return locked
 
 
@@ -177,5 +218,12 @@ def record_successful_login(*, session: Session, user: User, method: str = "loca
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    audit.record(session, actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-                 action="login", entity="user", entity_id=user.id, note=method, bump=False)
+    audit.record(
+        session,
+        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
+        action="login",
+        entity="user",
+        entity_id=user.id,
+        note=method,
+        bump=False,
+    )

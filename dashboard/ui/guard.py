@@ -22,8 +22,9 @@ def require_page(url_path: str) -> Actor:
     assert actor is not None
     if not allowed(spec, actor.role):
         st.title(spec.title)
-        st.error(f"{NOT_AVAILABLE} Use the menu to find the pages you can use.",
-                 icon=":material/block:")
+        st.error(
+            f"{NOT_AVAILABLE} Use the menu to find the pages you can use.", icon=":material/block:"
+        )
         st.stop()
     return actor
 

@@ -12,10 +12,8 @@ from dashboard.store.security import Actor
 INTRO = {
     Role.admin: "Keep the measure register, users and comparator groups; approve figures.",
     Role.lead: "Upload this month's figures for your departments and update your actions.",
-    Role.executive: "See where the council is on track and where it is not; run the CLT "
-                    "meeting.",
-    Role.member: "Read the quarterly exception report, benchmarking and delivery-plan "
-                 "progress.",
+    Role.executive: "See where the council is on track and where it is not; run the CLT meeting.",
+    Role.member: "Read the quarterly exception report, benchmarking and delivery-plan progress.",
     Role.staff: "Write your quarterly check-in against your objectives.",
 }
 

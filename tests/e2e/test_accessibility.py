@@ -16,7 +16,7 @@ from sqlmodel import Session
 from dashboard.exporting.portal_data import build_portal
 from dashboard.exporting.static_site import write_site
 from tests.conftest import DEMO_AS_OF
-from tests.e2e.conftest import wait_idle
+from tests.browser import wait_idle
 
 pytestmark = pytest.mark.e2e
 FIRST_LOAD_MS = 120_000

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from dashboard.ui.actions import EDITOR_WIDTHS
-from tests.e2e.conftest import sign_in, wait_idle
+from tests.browser import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 

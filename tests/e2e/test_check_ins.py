@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import sign_in, wait_idle
+from tests.browser import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 

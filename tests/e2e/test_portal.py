@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from dashboard.store.db import get_engine
 from dashboard.store.models import Measure, Observation
-from tests.e2e.conftest import start_app, wait_idle
+from tests.browser import start_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 FIRST_LOAD_MS = 120_000
