@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -84,6 +85,24 @@ class Settings(BaseSettings):
     )
     today: date | None = Field(
         default=None, description="Pin the app's clock (demos and tests); default: today."
+    )
+    # Single sign-on (OpenID Connect through Streamlit's st.login; the provider is set in
+    # .streamlit/secrets.toml [auth]).
+    auth_mode: Literal["local", "sso", "both"] = Field(
+        default="local",
+        description="How people sign in: local accounts, single sign-on, or both.",
+    )
+    sso_provider: str | None = Field(
+        default=None,
+        description="The provider's name when secrets.toml has [auth.<name>]; unset: [auth].",
+    )
+    sso_groups_claim: str = Field(
+        default="groups", description="The identity-provider claim that lists a person's groups."
+    )
+    sso_group_roles: dict[str, str] = Field(
+        default_factory=dict,
+        description='Group claim value -> role for people with no user record yet, as JSON: '
+        '{"perf-team-group-id": "admin", "all-staff-group-id": "staff"}.',
     )
 
 
