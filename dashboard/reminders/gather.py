@@ -115,7 +115,7 @@ def _measures(session: Session) -> list[MeasureDue]:
     first = dict(
         session.exec(
             select(Observation.measure_id, func.min(Observation.period_start)).group_by(
-                Observation.measure_id
+                col(Observation.measure_id)
             )
         ).all()
     )
@@ -149,7 +149,7 @@ def _actions(session: Session) -> list[ActionDue]:
     last = dict(
         session.exec(
             select(ActionUpdate.action_id, func.max(ActionUpdate.update_date)).group_by(
-                ActionUpdate.action_id
+                col(ActionUpdate.action_id)
             )
         ).all()
     )
@@ -159,7 +159,7 @@ def _actions(session: Session) -> list[ActionDue]:
             title=a.title,
             department_id=a.department_id,
             started=a.start_date or a.created_at.date(),
-            last_update=last.get(a.id),
+            last_update=last.get(a.id) if a.id is not None else None,
             status=a.status,
             closed=a.closed,
         )

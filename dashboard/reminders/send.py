@@ -14,7 +14,7 @@ import smtplib
 import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -171,17 +171,19 @@ def send_reminders(
     to_send: list[tuple[Digest, Composed, str]] = []
     for digest in planned:
         user = snapshot.users[digest.recipient_id]
-        base = {
-            "user_id": digest.recipient_id,
-            "username": user.username,
-            "email": user.email or "",
-            "items": len(digest.items),
-        }
+        base = Outcome(
+            user_id=digest.recipient_id,
+            username=user.username,
+            email=user.email or "",
+            subject="",
+            items=len(digest.items),
+            status="planned",
+        )
         if digest.recipient_id in done_today:
-            report.outcomes.append(Outcome(**base, subject="", status="already_sent"))
+            report.outcomes.append(replace(base, subject="", status="already_sent"))
             continue
         if not user.email:
-            report.outcomes.append(Outcome(**base, subject="", status="no_email"))
+            report.outcomes.append(replace(base, subject="", status="no_email"))
             continue
         composed = compose(
             digest,
@@ -197,7 +199,7 @@ def send_reminders(
         )
         if dry_run:
             report.outcomes.append(
-                Outcome(**base, subject=composed.subject, status="dry_run", composed=composed)
+                replace(base, subject=composed.subject, status="dry_run", composed=composed)
             )
         else:
             to_send.append((digest, composed, user.username))
@@ -218,13 +220,14 @@ def _send_one(
     username: str,
     today: date,
 ) -> Outcome:
-    base = {
-        "user_id": digest.recipient_id,
-        "username": username,
-        "email": composed.to,
-        "subject": composed.subject,
-        "items": len(digest.items),
-    }
+    base = Outcome(
+        user_id=digest.recipient_id,
+        username=username,
+        email=composed.to,
+        subject=composed.subject,
+        items=len(digest.items),
+        status="planned",
+    )
     session = Session(engine, expire_on_commit=False)
     try:
         row = ReminderSent(
@@ -241,7 +244,7 @@ def _send_one(
             session.flush()
         except IntegrityError:
             session.rollback()
-            return Outcome(**base, status="already_sent")
+            return replace(base, status="already_sent")
         audit.record(
             session,
             actor=Actor.system(),
@@ -253,10 +256,10 @@ def _send_one(
         )
         server.send_message(composed.message)
         session.commit()
-        return Outcome(**base, status="sent", composed=composed)
+        return replace(base, status="sent", composed=composed)
     except Exception as exc:  # one person's failure must not stop everyone else's digest
         session.rollback()
         log.warning("Reminder to %s failed: %s", username, exc)
-        return Outcome(**base, status="failed", detail=str(exc))
+        return replace(base, status="failed", detail=str(exc))
     finally:
         session.close()
