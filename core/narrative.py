@@ -154,8 +154,11 @@ def format_value(value: float | None, unit: str, decimals: int = 0, scale_label:
     return text
 
 
+def _fmt(f: NarrativeFacts, value: float | None) -> str:
+    return format_value(value, f.unit, f.decimals, f.scale_label)
+
+
 def _value_sentence(f: NarrativeFacts) -> str:
-    fmt = lambda v: format_value(v, f.unit, f.decimals, f.scale_label)  # noqa: E731
     when = f"In {f.period}" if f.period else "In the latest period"
     if f.value is None:
         if f.data_status == "late" or f.rag == "no_data":
@@ -164,23 +167,22 @@ def _value_sentence(f: NarrativeFacts) -> str:
                 "by the deadline."
             )
         return f"There is no figure for {f.period or 'the latest period'} yet."
-    sentence = f"{when}, {f.name} was {fmt(f.value)}"
+    sentence = f"{when}, {f.name} was {_fmt(f, f.value)}"
     if f.target is None:
         return sentence + "; no target is set."
     phrase = _RAG_PHRASE.get(f.rag)
     if phrase is None:
-        return sentence + f" against a target of {fmt(f.target)}."
-    return sentence + f" against a target of {fmt(f.target)}: {phrase}."
+        return sentence + f" against a target of {_fmt(f, f.target)}."
+    return sentence + f" against a target of {_fmt(f, f.target)}: {phrase}."
 
 
 def _ytd_sentence(f: NarrativeFacts) -> str:
     if f.ytd_actual is None:
         return ""
-    fmt = lambda v: format_value(v, f.unit, f.decimals, f.scale_label)  # noqa: E731
-    sentence = f"Year to date it stands at {fmt(f.ytd_actual)}"
+    sentence = f"Year to date it stands at {_fmt(f, f.ytd_actual)}"
     if f.ytd_target is None:
         return sentence + "."
-    sentence += f" against {fmt(f.ytd_target)}"
+    sentence += f" against {_fmt(f, f.ytd_target)}"
     phrase = _YTD_PHRASE.get(f.ytd_rag)
     return sentence + (f" ({phrase})." if phrase else ".")
 
@@ -188,10 +190,9 @@ def _ytd_sentence(f: NarrativeFacts) -> str:
 def _direction_sentence(f: NarrativeFacts) -> str:
     if f.movement in ("unknown", "") or not f.comparison_period:
         return ""
-    fmt = lambda v: format_value(v, f.unit, f.decimals, f.scale_label)  # noqa: E731
     since = f"{f.comparison_period}"
     if f.comparison_value is not None:
-        since += f" ({fmt(f.comparison_value)})"
+        since += f" ({_fmt(f, f.comparison_value)})"
     if f.movement == "no_change":
         return f"It is unchanged since {since}."
     verb = "increased" if f.movement == "increasing" else "decreased"
