@@ -29,6 +29,9 @@ __all__ = ["NarrativeFacts", "draft_narrative", "facts_from_row", "format_value"
 
 NO_COMMENTARY: Final = "No commentary has been provided by the responsible officer."
 
+# scale labels that only repeat the unit ("%" on a percentage) are not said twice
+_SAYS_UNIT: Final = frozenset({"%", "percent", "percentage", "£", "gbp", "day", "days"})
+
 _RAG_PHRASE: Final = {
     "green": "on target",
     "amber": "just off target (worse than target but within tolerance)",
@@ -149,7 +152,7 @@ def format_value(value: float | None, unit: str, decimals: int = 0, scale_label:
         text = ("-£" + text[1:]) if text.startswith("-") else "£" + text
     elif unit == "days":
         text += " day" if text == "1" else " days"
-    if scale_label:
+    if scale_label and scale_label.strip().lower() not in _SAYS_UNIT:
         text += f" ({scale_label})"
     return text
 

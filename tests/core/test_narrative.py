@@ -139,6 +139,8 @@ def test_values_are_formatted_by_unit_decimals_and_scale():
     assert format_value(0.866, "rate", 2) == "0.87"
     assert format_value(2856.0, "count") == "2,856"
     assert format_value(None, "percent", 1) == "no value"
+    assert format_value(65.9, "percent", 1, "%") == "65.9%"
+    assert format_value(3.0, "days", 0, "days") == "3 days"
 
 
 def test_facts_from_a_scorecard_row_treat_nan_as_missing():
