@@ -235,7 +235,11 @@ def _load_builtin() -> None:
     # The measures kind registers itself on import; other kinds add modules here.
     import importlib
 
-    for module in ("dashboard.importing.measures", "dashboard.importing.kinds.benchmarks"):
+    for module in (
+        "dashboard.importing.measures",
+        "dashboard.importing.kinds.benchmarks",
+        "dashboard.importing.kinds.actions",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
