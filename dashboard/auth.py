@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
+from dashboard import sso
 from dashboard.settings import get_settings
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meta import get_or_create_cookie_key
@@ -132,10 +133,28 @@ def _locked_message() -> str:
 
 
 def login_form() -> None:
-    """Show the sign-in form (and the demo notice); signs the user in on success."""
+    """Show the sign-in page: single sign-on, the local form, or both (``auth_mode``)."""
     settings = get_settings()
+    refusal = sso.message() if sso.enabled() else None
+    if refusal and refusal != sso.ENDED:
+        sso.refused_page(refusal)
+        return
     st.title("Vital Signs")
     st.caption(f"{settings.council_name} performance management")
+    if refusal:
+        st.info(refusal, icon=":material/schedule:")
+    if sso.enabled():
+        sso.login_button()
+        if settings.auth_mode == "sso":
+            st.page_link(_portal_page(), label="Public performance portal",
+                         icon=":material/public:")
+            return
+        st.caption("Or sign in with a Vital Signs account:")
+    _local_form()
+
+
+def _local_form() -> None:
+    settings = get_settings()
     if settings.demo_mode:
         st.info(
             "**Demo mode is on.** Sign in as `demo.admin`, `demo.lead`, `demo.executive`, "
@@ -229,9 +248,10 @@ def _start_server_session(authenticator: stauth.Authenticate) -> None:
 
 
 def current_user() -> User | None:
-    """The signed-in, active user with a live server-side session, or None."""
-    if not st.session_state.get(STATUS_KEY):
-        return None
+    """The signed-in, active user with a live server-side session, or None (local
+    accounts first, then single sign-on when the auth mode allows it)."""
+    if not st.session_state.get(STATUS_KEY) or get_settings().auth_mode == "sso":
+        return sso.current_user()
     username = st.session_state.get(USERNAME_KEY)
     if not username:
         return None
@@ -270,6 +290,9 @@ def _clear_session() -> None:
 
 def logout_button() -> None:
     """A sign-out button (in the sidebar)."""
+    if sso.is_sso_session():
+        sso.sign_out_button()
+        return
     with Session(get_engine()) as session:
         credentials = _credentials(session)
     authenticator = _authenticator(credentials)
