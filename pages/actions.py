@@ -45,6 +45,7 @@ with plan_tab:
             "Moving an action to red or amber needs commentary saying what is being done."
         )
         ui.editable_table(shown, actor)
+        ui.import_section(actor, plan)
         st.divider()
     ui.plan_tables(shown)
     if actor.role == Role.admin:

@@ -35,6 +35,7 @@ __all__ = [
     "filter_plan",
     "flash",
     "gantt_figure",
+    "import_section",
     "legend_key",
     "overview",
     "plan_tables",
@@ -545,3 +546,181 @@ def gantt_figure(row: pd.Series, today: date) -> go.Figure | None:
         barmode="overlay",
     )
     return fig
+
+
+# --- import from a spreadsheet ------------------------------------------------------
+
+IMPORT_SOURCE_KEY = "actions_import.source"
+_IMPORT_DONE_KEY = "actions_import.done"
+TEMPLATE_COLUMNS = {
+    "code": "code",
+    "title": "title",
+    "theme": "theme",
+    "department": "department",
+    "officer": "officer",
+    "status": "status",
+    "percent_complete": "% complete",
+    "start_date": "start",
+    "due_date": "due",
+    "estimated_end": "estimated end",
+    "commentary": "commentary",
+    "update_date": "update date",
+    "measures": "linked measures",
+}
+
+
+def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
+    """The actions this person may update, as a file to fill in and upload."""
+    from dashboard.exports import safe_frame
+
+    mine = plan[plan["department_id"].map(actor.can_edit_department)]
+    frame = mine.assign(commentary="", update_date="")[list(TEMPLATE_COLUMNS)]
+    frame = frame.rename(columns=TEMPLATE_COLUMNS)
+    return safe_frame(frame.astype(object)).to_csv(index=False).encode("utf-8-sig")
+
+
+def _import_report(checked: Any) -> None:
+    from dashboard.importing.report import messages_workbook, problems_frame
+
+    cols = st.columns(5)
+    for column, (name, n) in zip(
+        cols,
+        (
+            ("Errors", len(checked.errors)),
+            ("Rows", checked.rows),
+            ("New actions", checked.added),
+            ("Actions changed", checked.changed),
+            ("Unchanged", checked.unchanged),
+        ),
+        strict=True,
+    ):
+        column.metric(name, f"{n:,}")
+    if checked.problems:
+        frame = problems_frame(checked)
+        frame["severity"] = frame["severity"].map(
+            {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Note"}
+        )
+        st.dataframe(
+            frame,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "severity": st.column_config.TextColumn("Kind"),
+                "row": st.column_config.NumberColumn("Row", format="%d"),
+                "column": st.column_config.TextColumn("Column"),
+                "message": st.column_config.TextColumn("Message", width="large"),
+            },
+        )
+        st.download_button(
+            "Download the rows with their messages",
+            data=messages_workbook(checked),
+            file_name=f"checked-{checked.filename.rsplit('.', 1)[0]}.xlsx",
+            icon=":material/download:",
+            key="actions_import_messages",
+        )
+
+
+def import_section(actor: Actor, plan: pd.DataFrame) -> None:
+    """Update many actions (or, for administrators, add actions) from a spreadsheet:
+    every problem by row and column, a preview of old -> new, then all or nothing."""
+    from dashboard.importing.registry import (
+        ImportOptions,
+        SourceFile,
+        UnreadableFile,
+        run_check,
+        run_import,
+    )
+    from dashboard.store.db import get_engine
+
+    with st.expander("Update actions from a spreadsheet"):
+        st.caption(
+            "One row per action: code, status, % complete, estimated end, commentary and "
+            "update date (and, for administrators, title, theme, department, officer, start "
+            "and due). Linked measures are codes separated by commas or semicolons. A blank "
+            "cell leaves the stored value as it is. Nothing is saved until you confirm."
+        )
+        st.download_button(
+            "Download your actions as a file to fill in",
+            data=_template_csv(plan, actor),
+            file_name=f"delivery-plan-{app_today().isoformat()}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="actions_import_template",
+        )
+        uploaded: Any = st.file_uploader(
+            "Spreadsheet of action updates (.xlsx or .csv)", key="actions_import.file"
+        )
+        if uploaded is not None and st.session_state.get("actions_import.id") != uploaded.file_id:
+            st.session_state["actions_import.id"] = uploaded.file_id
+            st.session_state[IMPORT_SOURCE_KEY] = SourceFile(
+                filename=uploaded.name, data=uploaded.getvalue()
+            )
+        source = st.session_state.get(IMPORT_SOURCE_KEY)
+        if source is None:
+            return
+        try:
+            checked = run_check(
+                engine=get_engine(),
+                actor=actor,
+                source=source,
+                kind="actions",
+                options=ImportOptions(),
+            )
+        except UnreadableFile as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        except WRITE_ERRORS as exc:
+            st.error(str(exc), icon=":material/error:")
+            return
+        st.markdown(f"**{source.filename}**")
+        _import_report(checked)
+        if checked.errors:
+            n = len(checked.errors)
+            st.error(
+                f"Fix the {n} error{'s' if n != 1 else ''} and upload the file again. "
+                "Nothing has been saved.",
+                icon=":material/error:",
+            )
+            return
+        if checked.nothing_to_change:
+            st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
+            return
+        preview = checked.preview.assign(
+            outcome=checked.preview["outcome"].map({"added": "➕ New", "changed": "✎ Changed"})
+        )
+        st.markdown("**What will be saved**")
+        st.dataframe(
+            preview,
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "row": st.column_config.NumberColumn("Row", format="%d"),
+                "code": st.column_config.TextColumn("Action"),
+                "field": st.column_config.TextColumn("Field"),
+                "old": st.column_config.TextColumn("Stored now"),
+                "new": st.column_config.TextColumn("From the file", width="large"),
+                "outcome": st.column_config.TextColumn("What happens"),
+            },
+        )
+        if st.button("Save these updates", type="primary", key="actions_import_save"):
+            try:
+                result = run_import(
+                    engine=get_engine(),
+                    actor=actor,
+                    source=source,
+                    kind="actions",
+                    options=ImportOptions(),
+                    expect_fingerprint=checked.fingerprint,
+                )
+            except (*WRITE_ERRORS, UnreadableFile) as exc:
+                st.error(str(exc), icon=":material/error:")
+                return
+            if not result.committed:
+                st.error(f"Not saved: {result.message}", icon=":material/error:")
+                return
+            st.session_state.pop(IMPORT_SOURCE_KEY, None)
+            _done(
+                f"{source.filename} saved: {result.checked.added} new and "
+                f"{result.checked.changed} changed action"
+                f"{'s' if result.checked.added + result.checked.changed != 1 else ''}."
+            )

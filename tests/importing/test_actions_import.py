@@ -484,3 +484,49 @@ def test_the_command_line_imports_actions_and_prints_json(demo_url: str, tmp_pat
     assert run.returncode == 0, run.stdout + run.stderr
     out = json.loads(run.stdout.strip().splitlines()[-1])
     assert (out["committed"], out["changed"], out["errors"]) == (True, 1, [])
+
+
+# --- the Actions page ------------------------------------------------------------------
+
+
+def test_a_lead_checks_a_file_on_the_actions_page_sees_the_preview_and_saves_it(app_env):
+    from dashboard.store.db import get_engine
+    from dashboard.ui.actions import IMPORT_SOURCE_KEY
+    from tests.apptest import open_page, texts
+
+    at = open_page("actions.py", username="demo.lead")
+    at.session_state[IMPORT_SOURCE_KEY] = SourceFile(
+        "november.csv", b"code,% complete,commentary\nDP-02,72,Second phase under way\n"
+    )
+    at.run()
+    assert not at.exception
+    preview = next(d.value for d in at.dataframe if "field" in d.value.columns)
+    assert preview[["code", "field", "new"]].values.tolist()[0] == ["DP-02", "% complete", "72"]
+    next(b for b in at.button if b.label == "Save these updates").click().run()
+    assert not at.exception
+    assert "november.csv saved: 0 new and 1 changed action." in texts(at)
+    with Session(get_engine()) as s:
+        action = store.get_action_by_code(session=s, code="DP-02")
+    assert action is not None and action.percent_complete == 72.0
+
+
+def test_a_file_with_errors_on_the_actions_page_lists_them_and_saves_nothing(app_env):
+    from dashboard.ui.actions import IMPORT_SOURCE_KEY
+    from tests.apptest import open_page
+
+    at = open_page("actions.py", username="demo.lead")
+    at.session_state[IMPORT_SOURCE_KEY] = SourceFile(
+        "bad.csv", b"code,status,% complete\nDP-02,Red,50\nDP-25,green,10\n"
+    )
+    at.run()
+    assert not at.exception
+    problems = next(d.value for d in at.dataframe if "message" in d.value.columns)
+    assert problems[["row", "column", "message"]].values.tolist() == [
+        [2, "commentary", "Say what is being done: a red status needs commentary."],
+        [3, "code", "DP-25 belongs to Planning: you can only update actions for your own "
+                    "departments."],
+    ]  # fmt: skip
+    assert [e.value for e in at.error] == [
+        "Fix the 2 errors and upload the file again. Nothing has been saved."
+    ]
+    assert not any(b.label == "Save these updates" for b in at.button)
