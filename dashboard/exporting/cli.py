@@ -50,6 +50,31 @@ def _export_portal_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_report(args: argparse.Namespace) -> int:
+    from dashboard.reports.export import FORMATS, export_report
+    from dashboard.store.db import migrate, session_scope
+
+    if args.report != "exceptions":
+        print("The only report is 'exceptions'.", file=sys.stderr)
+        return 2
+    if not args.quarter or not args.out or args.format not in FORMATS:
+        print(
+            'Give --quarter (e.g. "2024/25 Q2"), --format pdf|xlsx|pptx and --out FILE.',
+            file=sys.stderr,
+        )
+        return 2
+    migrate()
+    try:
+        with session_scope() as session:
+            data = export_report(session, args.quarter, args.format, audience=args.audience)
+    except ValueError as exc:  # CoreError is a ValueError: a quarter nobody can read
+        print(str(exc), file=sys.stderr)
+        return 1
+    Path(args.out).write_bytes(data)
+    print(f"Wrote the exception report for {args.quarter} ({args.format}) to {args.out}.")
+    return 0
+
+
 # option destination -> (flag, metavar, help, handler)
 _MODES: dict[str, tuple[str, str, str, ExportHandler]] = {
     "all": ("--all", "DIR", "every table as CSV, with schema.json", _export_all),
@@ -59,6 +84,12 @@ _MODES: dict[str, tuple[str, str, str, ExportHandler]] = {
         "the public portal as a static HTML site",
         _export_portal_site,
     ),
+    "report": (
+        "--report",
+        "NAME",
+        "a report: exceptions (with --quarter, --format, --out)",
+        _export_report,
+    ),  # fmt: skip
 }
 
 
@@ -66,6 +97,11 @@ def _export_args(parser: argparse.ArgumentParser) -> None:
     modes = parser.add_mutually_exclusive_group(required=True)
     for dest, (flag, metavar, text, _handler) in _MODES.items():
         modes.add_argument(flag, dest=dest, metavar=metavar, help=text)
+    report = parser.add_argument_group("--report exceptions")
+    report.add_argument("--quarter", help='the quarter, e.g. "2024/25 Q2"')
+    report.add_argument("--format", choices=("pdf", "xlsx", "pptx"), default="pdf")
+    report.add_argument("--audience", choices=("cabinet", "scrutiny", "clt"), default="cabinet")
+    report.add_argument("--out", metavar="FILE", help="where to write the report")
 
 
 @command("export", _export_args)
