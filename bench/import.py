@@ -6,21 +6,30 @@ Run with `python bench/import.py`. Seeds a temporary SQLite database, then times
 2. validation alone vs `pd.read_excel(engine="calamine")` alone on that file (budget 2x);
 3. a CSV of all the council's monthly values: validate + commit (budget 10 s).
 
-Prints the figures and PASS or OVER (exit status 1 when any is over budget).
+Prints wall-clock and CPU seconds (the CPU figures are steadier on a busy machine) and
+PASS or OVER (exit status 1 when any is over budget, judged on wall-clock time).
+
+``--seeded DIR`` keeps the seeded database in DIR and reuses it on later runs (each run
+works on a fresh copy), which saves the minute seeding takes. ``--profile`` prints where
+validation spends its time (cProfile, top 25 by cumulative time).
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
 import io
 import os
+import pstats
+import shutil
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
-from sqlmodel import Session, select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -29,38 +38,80 @@ AS_OF = "2025-11-14"
 XLSX_ROWS = 50_000
 BUDGET_S = 10.0
 READ_RATIO_BUDGET = 2.0
+REPEATS = 3  # the reader and the check are timed this often; the best run counts
 
 
-def main() -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="bench-import-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.db'}"
-    os.environ["VITALSIGNS_TODAY"] = AS_OF
+class Timer:
+    """Wall-clock and CPU seconds of a block."""
 
-    from datetime import date
+    def __enter__(self) -> Timer:
+        self._wall, self._cpu = time.perf_counter(), time.process_time()
+        return self
 
-    from dashboard.importing.registry import ImportOptions, SourceFile, run_check, run_import
+    def __exit__(self, *_exc: object) -> None:
+        self.wall = time.perf_counter() - self._wall
+        self.cpu = time.process_time() - self._cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s (CPU {self.cpu:.2f} s)"
+
+
+def best(fn: object, repeats: int = REPEATS) -> Timer:
+    timers = []
+    for _ in range(repeats):
+        with Timer() as t:
+            fn()  # type: ignore[operator]
+        timers.append(t)
+    return min(timers, key=lambda t: t.wall)
+
+
+def prepare_database(seeded: Path | None) -> Path:
+    """A fresh copy of the seeded large council; returns the database file."""
     from dashboard.seed import seed_demo
-    from dashboard.store.db import get_engine, migrate
-    from dashboard.store.models import Measure, Observation
-    from dashboard.store.security import Actor
+    from dashboard.store.db import dispose_engines, make_engine, migrate
 
-    migrate()
-    engine = get_engine()
-    started = time.perf_counter()
-    seed_demo(engine, as_of=date.fromisoformat(AS_OF), measures=500, years=10)
-    print(f"seeded 500 measures x 10 years in {time.perf_counter() - started:.1f} s")
-    with Session(engine) as s:
+    work = Path(tempfile.mkdtemp(prefix="bench-import-"))
+    target = work / "bench.db"
+    master = seeded / "seeded.db" if seeded else None
+    if master is None or not master.exists():
+        fresh = master or target
+        fresh.parent.mkdir(parents=True, exist_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{fresh}"
+        migrate()
+        engine = make_engine(f"sqlite:///{fresh}")
+        with Timer() as t:
+            seed_demo(engine, as_of=date.fromisoformat(AS_OF), measures=500, years=10)
+        print(f"seeded 500 measures x 10 years in {t}")
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+        dispose_engines()
+    if master is not None:
+        shutil.copyfile(master, target)
+    os.environ["DATABASE_URL"] = f"sqlite:///{target}"
+    return target
+
+
+def build_files(engine: object) -> tuple[bytes, bytes, int, int]:
+    """The 50,000-row XLSX and the CSV of every monthly value (with their row counts)."""
+    from sqlmodel import Session, select
+
+    from core.periods import Period
+    from dashboard.store.models import Measure, Observation
+
+    with Session(engine) as s:  # type: ignore[arg-type]
         rows = s.exec(
             select(Measure.code, Measure.frequency, Observation.period, Observation.value)
             .join(Observation, Observation.measure_id == Measure.id)
             .where(Measure.lifecycle == "active")
+            .order_by(Measure.code, Observation.period_start)
         ).all()
     monthly = [(c, p, v) for c, f, p, v in rows if f == "monthly" and v is not None]
     allrows = [(c, p, v) for c, _f, p, v in rows if v is not None]
     # The 50,000-row file: stored rows, a tenth of them with a new value (changes).
     picked = (allrows * (XLSX_ROWS // max(1, len(allrows)) + 1))[:XLSX_ROWS]
     seen: set[tuple[str, str]] = set()
-    body = []
+    body: list[tuple[object, ...]] = []
     for i, (c, p, v) in enumerate(picked):
         if (c, p) in seen:
             continue
@@ -69,8 +120,6 @@ def main() -> int:
             (c, p, round(v * 0.95, 2) if i % 10 == 0 else v, "Checked" if i % 10 == 0 else "")
         )
     # Fill up to 50,000 rows with targets for future months (targets may be set ahead).
-    from core.periods import Period
-
     codes = sorted({c for c, _p, _v in monthly})
     month = Period.for_month(2026, 1)
     while len(body) < XLSX_ROWS:
@@ -86,60 +135,77 @@ def main() -> int:
     for r, row in enumerate(body, start=1):
         ws.write_row(r, 0, row)
     wb.close()
-    data = buf.getvalue()
+    csv = "code,period,value\n" + "".join(f"{c},{p},{v}\n" for c, p, v in monthly)
+    return buf.getvalue(), csv.encode(), len(body), len(monthly)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeded", type=Path, help="keep and reuse the seeded database here")
+    parser.add_argument("--profile", action="store_true", help="profile the validation")
+    args = parser.parse_args(argv)
+    os.environ["VITALSIGNS_TODAY"] = AS_OF
+    prepare_database(args.seeded)
+
+    from dashboard.importing.registry import ImportOptions, SourceFile, run_check, run_import
+    from dashboard.store.db import get_engine
+    from dashboard.store.security import Actor
+
+    engine = get_engine()
+    data, csv, xlsx_rows, csv_rows = build_files(engine)
     actor = Actor.command_line()
     options = ImportOptions(source="cli")
-    print(f"XLSX: {len(body):,} rows, {len(data) / 1e6:.1f} MB")
+    source = SourceFile("big.xlsx", data)
+    print(f"XLSX: {xlsx_rows:,} rows, {len(data) / 1e6:.1f} MB")
 
-    t = time.perf_counter()
-    pd.read_excel(io.BytesIO(data), header=None, engine="calamine", dtype=object)
-    read_s = time.perf_counter() - t
-    t = time.perf_counter()
-    checked = run_check(
-        engine=engine,
-        actor=actor,
-        source=SourceFile("big.xlsx", data),
-        kind="measures",
-        options=options,
-    )
-    check_s = time.perf_counter() - t
-    t = time.perf_counter()
-    result = run_import(
-        engine=engine,
-        actor=actor,
-        source=SourceFile("big.xlsx", data),
-        kind="measures",
-        options=options,
-    )
-    total_s = time.perf_counter() - t
+    def read() -> None:
+        pd.read_excel(io.BytesIO(data), header=None, engine="calamine", dtype=object)
+
+    def check() -> None:
+        run_check(engine=engine, actor=actor, source=source, kind="measures", options=options)
+
+    read_t = best(read)
+    check_t = best(check)
+    checked = run_check(engine=engine, actor=actor, source=source, kind="measures", options=options)
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(check)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    with Timer() as total_t:
+        result = run_import(
+            engine=engine, actor=actor, source=source, kind="measures", options=options
+        )
+    ratio = check_t.wall / read_t.wall
+    cpu_ratio = check_t.cpu / max(read_t.cpu, 1e-9)
+    print(f"  pandas+calamine read alone: {read_t}")
     print(
-        f"  pandas+calamine read alone: {read_s:.2f} s; validation alone: {check_s:.2f} s "
-        f"(ratio {check_s / read_s:.2f}, budget {READ_RATIO_BUDGET}x)"
+        f"  validation alone: {check_t}: ratio {ratio:.2f} (CPU {cpu_ratio:.2f}), "
+        f"budget {READ_RATIO_BUDGET}x"
     )
     print(
-        f"  validate+commit: {total_s:.2f} s (budget {BUDGET_S:.0f} s); committed "
-        f"{result.committed}, changed {checked.changed}, errors {len(checked.errors)}"
+        f"  validate+commit: {total_t} (budget {BUDGET_S:.0f} s); committed "
+        f"{result.committed}, added {checked.added:,}, changed {checked.changed:,}, "
+        f"errors {len(checked.errors)}"
     )
 
-    csv = "code,period,value\n" + "".join(f"{c},{p},{v}\n" for c, p, v in monthly)
-    t = time.perf_counter()
-    csv_result = run_import(
-        engine=engine,
-        actor=actor,
-        source=SourceFile("monthly.csv", csv.encode()),
-        kind="measures",
-        options=options,
-    )
-    csv_s = time.perf_counter() - t
+    with Timer() as csv_t:
+        csv_result = run_import(
+            engine=engine,
+            actor=actor,
+            source=SourceFile("monthly.csv", csv),
+            kind="measures",
+            options=options,
+        )
     print(
-        f"CSV: {len(monthly):,} monthly values validated+committed in {csv_s:.2f} s "
+        f"CSV: {csv_rows:,} monthly values validated+committed in {csv_t} "
         f"(budget {BUDGET_S:.0f} s); unchanged {csv_result.checked.unchanged:,}, "
         f"errors {len(csv_result.checked.errors)}"
     )
     ok = (
-        total_s <= BUDGET_S
-        and check_s <= READ_RATIO_BUDGET * read_s
-        and csv_s <= BUDGET_S
+        result.committed
+        and total_t.wall <= BUDGET_S
+        and ratio <= READ_RATIO_BUDGET
+        and csv_t.wall <= BUDGET_S
         and not checked.errors
         and not csv_result.checked.errors
     )

@@ -15,9 +15,13 @@ import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas._libs.parsers import STR_NA_VALUES
+from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dashboard.importing.registry import UnreadableFile
 
@@ -210,6 +214,15 @@ def _find_header(rows: list[list[Any]], matcher: HeaderMatcher) -> tuple[int, di
     return -1, {}
 
 
+def _blank_mask(column: pd.Series) -> pd.Series:
+    """Cells that are empty: None, NaN or text of nothing but spaces (column-wise)."""
+    blank = column.isna()
+    is_text = column.map(lambda v: isinstance(v, str)).astype(bool)
+    if is_text.any():
+        blank |= is_text & column.where(is_text, "x").str.strip().eq("")
+    return blank
+
+
 def _build(
     rows: list[list[Any]],
     first_row_number: int,
@@ -218,32 +231,53 @@ def _build(
     percent: set[tuple[int, int]],
     kind: str,
     data_columns: frozenset[str],
+    convert: Callable[[Any], Any] | None = None,
 ) -> RawTable | None:
-    index, columns = _find_header(rows, matcher)
+    head = rows[:HEADER_SEARCH_ROWS]
+    if convert is not None:
+        head = [[convert(v) for v in r] for r in head]
+    index, columns = _find_header(head, matcher)
     if index < 0:
         return None
-    header_cells = rows[index]
-    body = rows[index + 1 :]
+    header_cells = head[index]
     header_number = first_row_number + index
     names = list(columns.values())
-    records: list[list[Any]] = []
-    numbers: list[int] = []
-    gap = False
-    for offset, row in enumerate(body):
-        cells = [row[c] if c < len(row) else None for c in columns]
-        if all(_blank(v) for v in cells):
-            if records:
-                gap = True
-            continue
-        if gap and not any(
-            not _blank(v)
-            for n, v in zip(names, cells, strict=True)
-            if n in data_columns or n.startswith("@")
-        ):
-            break  # notes below the table
-        records.append(cells)
-        numbers.append(header_number + 1 + offset)
-    frame = pd.DataFrame(records, columns=names, dtype=object)
+    body = rows[index + 1 :]
+    col_idx = list(columns)
+    if body and max(col_idx) < len(body[0]) and all(len(r) == len(body[0]) for r in body):
+        frame = pd.DataFrame(body, dtype=object)[col_idx]
+    else:  # CSV rows may be short
+        frame = pd.DataFrame(
+            [[r[c] if c < len(r) else None for c in col_idx] for r in body],
+            columns=col_idx,
+            dtype=object,
+        )
+    frame.columns = pd.Index(names)
+    if convert is not None:
+        for name in names:
+            frame[name] = frame[name].map(convert)
+    n = len(frame)
+    if n:
+        blank = pd.DataFrame({name: _blank_mask(frame[name]) for name in names})
+        all_blank = blank.all(axis=1).to_numpy()
+        data_names = [c for c in names if c in data_columns or c.startswith("@")]
+        data_any = (~blank[data_names]).any(axis=1).to_numpy() if data_names else np.zeros(n, bool)
+        record = ~all_blank
+        keep = record.copy()
+        if record.any():
+            first = int(np.argmax(record))
+            position = np.arange(n)
+            gap = np.cumsum(all_blank & (position > first)) > 0
+            # After a blank row, a row with nothing in the data columns is a note below
+            # the table: the table ends there.
+            notes = record & gap & ~data_any & (position > first)
+            if notes.any():
+                keep &= position < int(np.argmax(notes))
+        numbers = (header_number + 1 + np.flatnonzero(keep)).tolist()
+        frame = frame[keep].reset_index(drop=True)
+    else:
+        numbers = []
+    frame = frame.astype(object).where(frame.notna(), None) if n else frame
     frame.insert(0, "row", numbers)
     pct = set()
     if percent:
@@ -298,15 +332,32 @@ def _no_header_message() -> str:
     )
 
 
+#: Cell texts pandas' Excel reader treats as missing; kept so every import reads alike.
+_NA_TEXTS = frozenset(STR_NA_VALUES)
+
+
+def _cell(value: Any) -> Any:
+    """A cell as pandas' calamine reader gives it (whole floats as int, dates as
+    datetimes, missing-value texts as None), done only for the columns a table uses."""
+    kind = type(value)
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is str:
+        return None if value in _NA_TEXTS else value
+    if kind is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
 def _read_xlsx(
     data: bytes, matcher: HeaderMatcher, data_columns: frozenset[str], sheet: str | None
 ) -> RawTable:
     book = _Workbook(data)
     try:
-        excel = pd.ExcelFile(io.BytesIO(data), engine="calamine")
+        excel = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in excel.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     except Exception as exc:  # calamine raises its own types for damaged files
         raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
-    names = list(excel.sheet_names)
     if sheet is not None:
         match = [n for n in names if str(n).strip().lower() == sheet.strip().lower()]
         if not match:
@@ -317,13 +368,17 @@ def _read_xlsx(
         names = match
     any_cells = False
     for name in names:
-        frame = pd.read_excel(excel, sheet_name=name, header=None, dtype=object)
-        if frame.empty:
+        try:
+            # Raw cells straight from calamine (the reader pandas uses), converted below
+            # only for the columns the table uses.
+            rows = excel.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
+        if not any(any(not _blank(v) for v in r) for r in rows):
             continue
         any_cells = True
         xml = book.sheet_xml(str(name))
-        first_row = 1  # pandas' calamine reader keeps leading blank rows and columns
-        rows = frame.astype(object).where(frame.notna(), None).values.tolist()
+        first_row = 1  # rows are read from A1, leading blank rows and columns included
         if xml is not None:
             for r1, c1, r2, c2 in book.merged_ranges(xml):
                 top = r1 - first_row
@@ -336,7 +391,9 @@ def _read_xlsx(
                         if 0 <= i < len(rows) and c < len(rows[i]) and (r, c) != (r1, c1):
                             rows[i][c] = value
         percent = book.percent_cells(xml) if xml is not None else set()
-        table = _build(rows, first_row, matcher, str(name), percent, "xlsx", data_columns)
+        table = _build(
+            rows, first_row, matcher, str(name), percent, "xlsx", data_columns, convert=_cell
+        )
         if table is not None:
             return table
     if not any_cells:
