@@ -1,0 +1,244 @@
+"""The quarterly exception report page: choose quarter and audience, review the summary,
+edit each exception's drafted narrative, and export to Excel, PDF or PowerPoint.
+
+Saved narratives are what every export uses (the page and ``python -m dashboard export``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from core.errors import CoreError
+from core.vocab import Role
+from dashboard import settings as app_settings
+from dashboard.queries import current_data_version
+from dashboard.reports.exceptions import ExceptionItem, ExceptionReport, build_report
+from dashboard.reports.export import FORMATS, render_report
+from dashboard.store.db import get_engine, session_scope
+from dashboard.store.meetings import AUDIENCES, save_narrative
+from dashboard.store.security import Actor, PermissionDenied
+
+__all__ = ["exports", "exception_list", "load_report", "summary"]
+
+WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
+CACHE_TTL_SECONDS = 600
+EDITORS = frozenset({Role.admin, Role.executive})
+FLASH_KEY = "reports_flash"
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
+def _cached_report(version: int, quarter: str, audience: str, today: date) -> ExceptionReport:
+    with Session(get_engine()) as session:
+        return build_report(session, quarter, audience, today=today)
+
+
+def load_report(quarter: str, audience: str) -> ExceptionReport:
+    """The report, cached by (data version, quarter, audience, today)."""
+    return _cached_report(current_data_version(), quarter, audience, app_settings.today())
+
+
+@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
+def _cached_export(version: int, quarter: str, audience: str, today: date, fmt: str) -> bytes:
+    with Session(get_engine()) as session:
+        report = build_report(session, quarter, audience, today=today)
+        return render_report(session, report, fmt)
+
+
+def flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+def summary(report: ExceptionReport) -> None:
+    st.markdown("### Summary")
+    st.caption(
+        "Measures by year-to-date status per theme (the framework's basis), and the number "
+        f"of exceptions compared with {report.previous_quarter}. Other: no target, no value "
+        "or late."
+    )
+    counts = report.summary
+    c = st.columns(4)
+    c[0].metric("Exceptions", int(counts["Exceptions"].sum()))
+    c[1].metric("✖ Off target (YTD)", int(counts["Off target"].sum()))
+    c[2].metric("▲ Just off target (YTD)", int(counts["Just off target"].sum()))
+    c[3].metric("Delivery plan actions by exception", len(report.delivery_plan))
+    st.dataframe(
+        counts,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Off target": st.column_config.NumberColumn("✖ Off target"),
+            "Just off target": st.column_config.NumberColumn("▲ Just off target"),
+            "On target": st.column_config.NumberColumn("✔ On target"),
+        },
+    )
+
+
+def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str) -> None:
+    try:
+        with session_scope() as session:
+            save_narrative(
+                session=session,
+                actor=actor,
+                quarter=report.quarter,
+                audience=report.audience,
+                item_key=item.key,
+                text=text,
+            )
+    except WRITE_ERRORS as exc:
+        st.error(str(exc), icon=":material/error:")
+        return
+    st.cache_data.clear()
+    st.session_state[FLASH_KEY] = f"Saved the narrative for {item.code}."
+    st.rerun()
+
+
+def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
+    with st.container(border=True):
+        st.markdown(f"#### {item.code}: {item.name}")
+        st.caption(
+            f"{item.theme} · {item.department} · Owner: {item.owner or 'not set'} · "
+            f"Why an exception: {item.reasons}"
+        )
+        facts = pd.DataFrame(
+            [
+                {
+                    "Period": item.period,
+                    "Value": item.value,
+                    "Target": item.target,
+                    "RAG": item.rag,
+                    "YTD actual": item.ytd_actual,
+                    "YTD target": item.ytd_target,
+                    "YTD RAG": item.ytd_rag,
+                    "Direction of change": item.direction,
+                    "SPC": item.spc,
+                }
+            ]
+        )
+        st.dataframe(facts, hide_index=True, width="stretch")
+        if actor.role in EDITORS:
+            text = st.text_area(
+                "Narrative" + (" (edited)" if item.edited else " (drafted from the data)"),
+                value=item.narrative,
+                key=f"narrative_{report.quarter}_{report.audience}_{item.key}",
+                height=150,
+            )
+            c = st.columns([1, 1, 4])
+            if c[0].button("Save narrative", key=f"save_{item.key}", type="primary"):
+                _save(actor, report, item, text)
+            if item.edited and c[1].button("Reset to draft", key=f"reset_{item.key}"):
+                st.session_state.pop(f"narrative_{report.quarter}_{report.audience}_{item.key}")
+                _save(actor, report, item, item.draft)
+        else:
+            st.markdown(item.narrative)
+
+
+def exception_list(actor: Actor, report: ExceptionReport) -> None:
+    st.markdown(f"### Exceptions ({len(report.exceptions)})")
+    if actor.role in EDITORS:
+        st.caption(
+            "Each narrative is drafted from the figures; edit and save it. The exports use "
+            "the saved text."
+        )
+    if not report.exceptions:
+        st.info("No exceptions this quarter.", icon=":material/info:")
+    for item in report.exceptions:
+        _item(actor, report, item)
+
+
+def delivery_plan(report: ExceptionReport) -> None:
+    st.markdown("### Delivery plan by exception")
+    if not report.delivery_plan:
+        st.info("No actions are red, amber, overdue or slipping.", icon=":material/info:")
+        return
+    frame = pd.DataFrame(
+        [
+            {
+                "Code": a.code,
+                "Action": a.title,
+                "Officer": a.officer,
+                "Status": a.status_label,
+                "Flags": a.flags_label,
+                "% complete": a.percent_complete,
+                "Due": a.due_date,
+                "Commentary": a.commentary,
+            }
+            for a in report.delivery_plan
+        ]
+    )
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "% complete": st.column_config.ProgressColumn(
+                "% complete", min_value=0, max_value=100, format="%.0f%%"
+            ),
+            "Due": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+        },
+    )
+
+
+def exports(report: ExceptionReport) -> None:
+    st.markdown("### Export")
+    st.caption(
+        "Excel has one sheet per section. PDF and PowerPoint include each exception's SPC "
+        "chart (drawing the charts takes a little while)."
+    )
+    stem = f"exception-report-{report.quarter.replace('/', '-').replace(' ', '-')}-" + (
+        report.audience
+    )
+    version = current_data_version()
+    today = app_settings.today()
+    c = st.columns(3)
+    for column, fmt, word in zip(c, ("xlsx", "pdf", "pptx"), ("Excel", "PDF", "PowerPoint"),
+                                 strict=True):  # fmt: skip
+        ready_key = f"export_ready_{fmt}"
+        prepared = st.session_state.get(ready_key) == (version, report.quarter, report.audience)
+        if fmt != "xlsx" and not prepared:
+            if column.button(f"Prepare {word}", key=f"prepare_{fmt}"):
+                st.session_state[ready_key] = (version, report.quarter, report.audience)
+                st.rerun()
+            continue
+        try:
+            with st.spinner(f"Preparing the {word} file…"):
+                data = _cached_export(version, report.quarter, report.audience, today, fmt)
+        except Exception as exc:  # an export library failing must not show a traceback
+            column.error(f"The {word} export failed: {exc.__class__.__name__}.")
+            continue
+        column.download_button(
+            f"Download {word}",
+            data,
+            file_name=f"{stem}.{fmt}",
+            mime=FORMATS[fmt][0],
+            key=f"download_{fmt}",
+            type="primary",
+        )
+
+
+def choose() -> tuple[str, str]:
+    """The quarter and audience (kept in the address, so a link opens the same report)."""
+    from dashboard.reports.exceptions import quarter_choices
+
+    quarters = quarter_choices()
+    wanted_q = st.query_params.get("quarter", quarters[0])
+    wanted_a = st.query_params.get("audience", "cabinet")
+    c = st.columns(2)
+    quarter = c[0].selectbox(
+        "Quarter", quarters, index=quarters.index(wanted_q) if wanted_q in quarters else 0
+    )
+    audiences = list(AUDIENCES)
+    audience = c[1].selectbox(
+        "Audience",
+        audiences,
+        index=audiences.index(wanted_a) if wanted_a in audiences else 0,
+        format_func=lambda a: AUDIENCES[a],
+    )
+    st.query_params["quarter"] = str(quarter)
+    st.query_params["audience"] = str(audience)
+    return str(quarter), str(audience)
