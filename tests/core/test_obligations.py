@@ -6,7 +6,7 @@ import doctest
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import core.obligations
@@ -410,6 +410,7 @@ def test_items_nobody_owes_go_to_the_admins_and_are_not_escalated() -> None:
     )
 
 
+@settings(deadline=None)
 @given(
     st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31)),
     st.integers(0, 10),
