@@ -158,7 +158,12 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         fmt(row.get("ytd_actual")),
         help=f"Year-to-date target {fmt(row.get('ytd_target'))}",
     )
-    c[4].metric("Direction of change", direction_label(row))
+    direction = direction_label(row)
+    c[4].metric(
+        "Direction of change",
+        direction if row.get("movement") not in (None, "unknown") else "–",
+        help=None if row.get("movement") not in (None, "unknown") else "No comparison",
+    )
     st.markdown(
         f"**Year to date:** {fmt(row.get('ytd_actual'))} against {fmt(row.get('ytd_target'))} "
         f"({label(rag_symbol(str(row.get('ytd_rag'))))}) · **SPC:** "
@@ -333,7 +338,17 @@ def _minutes(meeting: Meeting) -> None:
             for li in minutes.lines
         ]
     )
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Item": st.column_config.TextColumn("Item", width="medium"),
+            "Decision": st.column_config.TextColumn("Decision", width="small"),
+            "Note": st.column_config.TextColumn("Note", width="large"),
+            "Action": st.column_config.TextColumn("Action", width="large"),
+        },
+    )
     c = st.columns(2)
     stem = f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.id}"
     c[0].download_button(
@@ -380,7 +395,7 @@ def present(actor: Actor, meeting_id: int) -> None:
 
     nav = st.columns([1, 3, 1])
     nav[0].button(
-        "← Previous",
+        "Previous",
         key="meeting_prev",
         shortcut="left",
         disabled=index == 0,
@@ -390,7 +405,7 @@ def present(actor: Actor, meeting_id: int) -> None:
     )
     nav[1].progress((index + 1) / total, text=f"Item {index + 1} of {total}")
     nav[2].button(
-        "Next →",
+        "Next",
         key="meeting_next",
         shortcut="right",
         disabled=index >= total - 1,
@@ -399,11 +414,6 @@ def present(actor: Actor, meeting_id: int) -> None:
         type="primary",
         width="stretch",
     )
-    flash = st.session_state.pop(FLASH_KEY, None)
-    if flash:
-        kind, message = flash
-        (st.success if kind == "success" else st.error)(message)
-
     st.markdown(f"## {item.code}: {item.title}")
     st.markdown(f"**{item.heading}** · {item.theme} · " + (", ".join(item.reasons) or ""))
     if item.kind == "measure":
@@ -411,6 +421,10 @@ def present(actor: Actor, meeting_id: int) -> None:
     else:
         _action_item(item)
 
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        kind, message = flash
+        (st.success if kind == "success" else st.error)(message)
     decided = _decisions_on(meeting.id, item.key)
     if decided:
         st.markdown("#### Decided on this item")
