@@ -10,13 +10,6 @@ from tests.browser import sign_in, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def _housing_q2_agreed(page) -> str:
-    page.get_by_role("tab", name="Completion").click()
-    wait_idle(page)
-    page.get_by_text("Completion by department and quarter").wait_for()
-    return page.get_by_text("Due for 2025/26 Q2").locator("xpath=..").inner_text()
-
-
 def test_staff_submit_a_check_in_and_their_manager_agrees_it(app_url, page, output_dir):
     sign_in(page, app_url, "demo.staff", "check-ins")
     page.get_by_text("My check-in for 2025/26 Q2").wait_for()
