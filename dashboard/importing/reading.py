@@ -33,6 +33,11 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 _PERCENT_BUILTIN_FORMATS = {9, 10}
 _NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# Bounds that keep a hostile file from exhausting memory (checked before reading it).
+MAX_UNPACKED_BYTES = 500 * MB  # a workbook's parts once unzipped
+MAX_PARTS = 10_000  # parts in a workbook
+MAX_CSV_LINE_CHARS = 500_000  # one CSV line
+MAX_CSV_COLUMNS = 5_000  # cells in one CSV row
 
 #: Given a row of header cells, the column names it recognises (empty: not a header).
 HeaderMatcher = Callable[[list[Any]], dict[int, str]]
@@ -95,12 +100,34 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
             "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."
         )
     text = _decode_csv(data)
+    for number, line in enumerate(io.StringIO(text), start=1):
+        if len(line) > MAX_CSV_LINE_CHARS:
+            raise UnreadableFile(
+                f"Row {number} is {len(line):,} characters long, more than the "
+                f"{MAX_CSV_LINE_CHARS:,} a row may have: check the file's columns and "
+                "separators, or save it again from Excel as CSV."
+            )
     sample = text[:8192]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    rows: list[list[Any]] = []
+    reader = csv.reader(io.StringIO(text), dialect)
+    try:
+        for row in reader:
+            if len(row) > MAX_CSV_COLUMNS:
+                raise UnreadableFile(
+                    f"Row {reader.line_num} has {len(row):,} columns, more than the "
+                    f"{MAX_CSV_COLUMNS:,} a file may have: check the file's separators."
+                )
+            rows.append(row)
+    except csv.Error as exc:
+        raise UnreadableFile(
+            f"Row {reader.line_num} cannot be read as CSV ({exc}): check its quotes and "
+            "separators, or save the file again from Excel as CSV."
+        ) from exc
+    return rows
 
 
 class _Workbook:
@@ -110,9 +137,26 @@ class _Workbook:
     def __init__(self, data: bytes) -> None:
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
-            names = set(self.zip.namelist())
+            infos = self.zip.infolist()
+            names = {i.filename for i in infos}
         except zipfile.BadZipFile as exc:
             raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
+        if len(infos) > MAX_PARTS:
+            raise UnreadableFile(
+                f"This workbook has too many parts ({len(infos):,}) to be a spreadsheet of "
+                "figures: save the table alone as a new workbook and upload that."
+            )
+        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+            raise UnreadableFile(
+                f"This workbook is too large once unpacked (more than "
+                f"{MAX_UNPACKED_BYTES // MB:,} MB): save the table alone as a new workbook "
+                "and upload that."
+            )
+        if any(n.lower().startswith("xl/externallinks/") for n in names):
+            raise UnreadableFile(
+                "This workbook has links to other workbooks, which are not accepted: in "
+                "Excel use Data > Edit Links > Break Link, save, and upload it again."
+            )
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             raise UnreadableFile(
                 "This workbook contains macros, which are not accepted: save it as an "
@@ -216,11 +260,8 @@ def _find_header(rows: list[list[Any]], matcher: HeaderMatcher) -> tuple[int, di
 
 def _blank_mask(column: pd.Series) -> pd.Series:
     """Cells that are empty: None, NaN or text of nothing but spaces (column-wise)."""
-    blank = column.isna()
-    is_text = column.map(lambda v: isinstance(v, str)).astype(bool)
-    if is_text.any():
-        blank |= is_text & column.where(is_text, "x").str.strip().eq("")
-    return blank
+    # str() of anything but text is never blank, so one C-level pass does it.
+    return column.isna() | column.astype(str).str.strip().eq("")
 
 
 def _build(
@@ -243,19 +284,19 @@ def _build(
     header_number = first_row_number + index
     names = list(columns.values())
     body = rows[index + 1 :]
-    col_idx = list(columns)
-    if body and max(col_idx) < len(body[0]) and all(len(r) == len(body[0]) for r in body):
-        frame = pd.DataFrame(body, dtype=object)[col_idx]
-    else:  # CSV rows may be short
-        frame = pd.DataFrame(
-            [[r[c] if c < len(r) else None for c in col_idx] for r in body],
-            columns=col_idx,
-            dtype=object,
-        )
-    frame.columns = pd.Index(names)
-    if convert is not None:
-        for name in names:
-            frame[name] = frame[name].map(convert)
+    # Whole columns at once, only the recognised ones (rows may be short in a CSV).
+    width = max(columns) + 1
+    short = any(len(r) < width for r in body)
+    cells: dict[str, list[Any]] = {}
+    for c, name in columns.items():
+        if not short:
+            column = [r[c] for r in body]
+        else:
+            column = [r[c] if c < len(r) else None for r in body]
+        cells[name] = [convert(v) for v in column] if convert is not None else column
+    frame = pd.DataFrame(
+        {name: pd.Series(cells[name], dtype=object) for name in names}, columns=names
+    )
     n = len(frame)
     if n:
         blank = pd.DataFrame({name: _blank_mask(frame[name]) for name in names})
