@@ -47,15 +47,17 @@ STATUS_BY_LABEL: dict[str, str] = {v: k for k, v in STATUS_LABELS.items()}
 # Fixed widths (pixels) so the editable table reads without scrolling sideways.
 EDITOR_WIDTHS = {
     "code": 70,
-    "title": 230,
+    "title": 260,
     "status_label": 165,
     "flags_label": 250,
-    "percent_complete": 95,
+    "percent_complete": 110,
     "estimated_end": 115,
     "new_commentary": 300,
 }
 _FLASH_KEY = "actions_flash"
 _FLAGS_KEY = "actions_flags_before"
+# Bumped after each save, so the editable table starts afresh from the stored values.
+_EDITOR_ROUND_KEY = "actions_editor_round"
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 
 
@@ -79,6 +81,7 @@ def flash(plan: pd.DataFrame | None = None) -> None:
 
 def _done(message: str, flags_before: dict[str, str] | None = None) -> None:
     st.cache_data.clear()
+    st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
     st.session_state[_FLASH_KEY] = message
     st.session_state[_FLAGS_KEY] = flags_before or {}
     st.rerun()
@@ -243,7 +246,7 @@ def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
     base = base.set_index("id")
     edited = st.data_editor(
         base.drop(columns=["status"]),
-        key="actions_editor",
+        key=f"actions_editor_{st.session_state.get(_EDITOR_ROUND_KEY, 0)}",
         hide_index=True,
         width="content",
         num_rows="fixed",

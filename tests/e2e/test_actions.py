@@ -23,22 +23,22 @@ PERCENT_X = sum(EDITOR_WIDTHS[c] for c in ("code", "title", "status_label", "fla
 
 
 def _edit_percent(page, grid, row: int, value: str) -> None:
+    """Edit one % complete cell the way a person does: click it, press Enter to open the
+    grid's editor, replace the value, press Tab."""
     box = grid.bounding_box()
-    page.mouse.dblclick(box["x"] + PERCENT_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
-    page.keyboard.press("ControlOrMeta+A")
-    page.keyboard.type(value)
+    page.mouse.click(box["x"] + PERCENT_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
     page.keyboard.press("Enter")
+    editor = page.locator('[data-testid="portal"] input.gdg-input')
+    editor.wait_for(state="visible")
+    editor.fill(value)
+    # Tab saves the cell and moves right (Enter would move down and select the next row's
+    # cell, so the next click would open its editor at once).
+    page.keyboard.press("Tab")
+    editor.wait_for(state="detached")
     # The grid keeps an accessible copy of its cells: wait until the new value is there.
-    cell = grid.locator(f"#glide-cell-4-{row}")
-    cell.filter(has_text=value).wait_for(state="attached")
-    wait_idle(page)
+    grid.locator(f"#glide-cell-4-{row}").filter(has_text=value).wait_for(state="attached")
 
 
-@pytest.mark.xfail(
-    reason="Typing into the data editor's canvas grid does not yet register reliably in "
-    "headless Chromium; the update path itself is covered by the AppTests and store tests.",
-    strict=False,
-)
 def test_a_lead_updates_three_actions_in_the_table_and_sees_the_flags_change(
     page, app_url, output_dir
 ):
@@ -48,7 +48,12 @@ def test_a_lead_updates_three_actions_in_the_table_and_sees_the_flags_change(
     wait_idle(page)
     page.screenshot(path=str(output_dir / "1-delivery-plan.png"), full_page=True)
 
-    grid = page.locator('[data-testid="stDataFrame"]').nth(1)
+    # The editable table is the one with a "New commentary" column.
+    grid = page.locator('[data-testid="stDataFrame"]').filter(
+        has=page.locator("th", has_text="New commentary")
+    )
+    grid.wait_for()
+    wait_idle(page)
     grid.scroll_into_view_if_needed()
     for code, row in ROW.items():
         _edit_percent(page, grid, row, NEW_PERCENT[code])
@@ -66,5 +71,6 @@ def test_a_lead_updates_three_actions_in_the_table_and_sees_the_flags_change(
     page.goto(f"{app_url}/action?code=DP-02")
     page.get_by_text("DP-02: Bring 50 long-term empty homes back into use").wait_for()
     wait_idle(page)
+    page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
     assert page.get_by_text("▲ Needs adjustment · ⚠ Slipping").first.is_visible()
     page.screenshot(path=str(output_dir / "4-action-page.png"), full_page=True)
