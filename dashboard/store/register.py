@@ -37,7 +37,7 @@ from core.register import (
 from core.vocab import Frequency, Lifecycle, ObservationStatus, Role
 from dashboard.settings import get_settings
 from dashboard.store import audit
-from dashboard.store.measures import get_measure_by_code, set_target
+from dashboard.store.measures import get_measure_by_code, set_target, update_measure
 from dashboard.store.models import (
     AuditLog,
     Department,
@@ -184,25 +184,11 @@ def edit_measure(
     """An admin edits a measure's fields (not its lifecycle: use approve, return, retire)."""
     require_admin(actor, doing="edit the measure register")
     measure = _get(session, measure_id)
-    changes = measure_in.model_dump(exclude_unset=True)
-    merged = {**measure.model_dump(), **changes}
+    merged = {**measure.model_dump(), **measure_in.model_dump(exclude_unset=True)}
     _validate(session, merged, measure_id)
-    before = audit.snapshot(measure)
-    for key, value in changes.items():
-        setattr(measure, key, value)
-    measure.updated_at = utcnow()
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="measure",
-        entity_id=measure.code,
-        before=before,
-        after=measure,
+    return update_measure(
+        session=session, actor=actor, measure_id=measure_id, measure_in=measure_in
     )
-    return measure
 
 
 def _lifecycle_change(
