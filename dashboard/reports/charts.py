@@ -91,6 +91,9 @@ def chart_images(
         return ChartImages(note=NO_CHARTS_NOTE)
     import kaleido
 
+    # the browser driver logs harmless protocol noise; keep the CLI output readable
+    logging.getLogger("choreographer").setLevel(logging.CRITICAL)
+    logging.getLogger("kaleido").setLevel(logging.CRITICAL)
     images: dict[str, bytes] = {}
     failed = 0
     try:

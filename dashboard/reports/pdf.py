@@ -17,8 +17,12 @@ __all__ = ["BASE_CSS", "html_to_pdf", "render", "report_html"]
 
 BASE_CSS: Final = """
 @page { size: A4 landscape; margin: 14mm 14mm 16mm 14mm;
-        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt; }
-        @bottom-left { content: string(doctitle); font-size: 9pt; } }
+        @bottom-right { content: "Page " counter(page) " of " counter(pages); font-size: 9pt;
+                        font-family: "DejaVu Sans", Arial, sans-serif; }
+        @bottom-left { content: string(doctitle); font-size: 9pt;
+                       font-family: "DejaVu Sans", Arial, sans-serif; } }
+tr { page-break-inside: avoid; }
+thead { display: table-header-group; }
 body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 10pt; color: #1b1b1b; }
 h1 { font-size: 20pt; margin: 0 0 4pt 0; string-set: doctitle content(); }
 h2 { font-size: 15pt; margin: 14pt 0 6pt 0; border-bottom: 2px solid #1F3864; }
@@ -113,7 +117,9 @@ def report_html(report: ExceptionReport, charts: ChartImages | None = None) -> s
     else:
         heads = ["Code", "Action", "Officer", "Status", "Flags", "% complete", "Due",
                  "Estimated end", "Commentary"]  # fmt: skip
-        parts.append("<table><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr>")
+        parts.append(
+            "<table><thead><tr>" + "".join(f"<th>{h}</th>" for h in heads) + "</tr></thead>"
+        )
         for a in report.delivery_plan:
             values = [a.code, a.title, a.officer, a.status_label, a.flags_label,
                       f"{a.percent_complete:.0f}%",
