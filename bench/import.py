@@ -77,6 +77,9 @@ def prepare_database(seeded: Path | None) -> Path:
         fresh = master or target
         fresh.parent.mkdir(parents=True, exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{fresh}"
+        from dashboard.settings import get_settings
+
+        get_settings.cache_clear()
         migrate()
         engine = make_engine(f"sqlite:///{fresh}")
         with Timer() as t:
@@ -89,6 +92,9 @@ def prepare_database(seeded: Path | None) -> Path:
     if master is not None:
         shutil.copyfile(master, target)
     os.environ["DATABASE_URL"] = f"sqlite:///{target}"
+    from dashboard.settings import get_settings
+
+    get_settings.cache_clear()  # the settings are read once: make them see the copy
     return target
 
 
@@ -145,13 +151,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="profile the validation")
     args = parser.parse_args(argv)
     os.environ["VITALSIGNS_TODAY"] = AS_OF
-    prepare_database(args.seeded)
+    database = prepare_database(args.seeded)
 
     from dashboard.importing.registry import ImportOptions, SourceFile, run_check, run_import
     from dashboard.store.db import get_engine
     from dashboard.store.security import Actor
 
     engine = get_engine()
+    assert str(engine.url).endswith(str(database)), engine.url
     data, csv, xlsx_rows, csv_rows = build_files(engine)
     actor = Actor.command_line()
     options = ImportOptions(source="cli")

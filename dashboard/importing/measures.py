@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlmodel import Session
 
@@ -14,7 +16,7 @@ from dashboard.importing.registry import (
     SourceFile,
     register,
 )
-from dashboard.importing.validate import Plan, plan_entries
+from dashboard.importing.validate import Plan, plan_entries, plan_long
 from dashboard.settings import get_settings, today
 from dashboard.store.security import Actor
 
@@ -43,17 +45,22 @@ class MeasuresImport:
             sheet=options.sheet,
             max_mb=settings.upload_max_mb,
         )
-        layout, items = entries(table, settings.year_start_month)
         _progress(options, 0.4, f"Checking {len(table.frame):,} rows")
-        plan = plan_entries(
-            session=session,
-            actor=actor,
-            entries=items,
-            submit=options.submit,
-            allow_changes=options.allow_changes,
-            today=today(),
-            year_start_month=settings.year_start_month,
-        )
+        common: dict[str, Any] = {
+            "session": session,
+            "actor": actor,
+            "submit": options.submit,
+            "allow_changes": options.allow_changes,
+            "today": today(),
+            "year_start_month": settings.year_start_month,
+        }
+        if "period" in table.frame.columns:
+            # The template's layout is checked column by column (large files are long).
+            layout = "long"
+            plan = plan_long(frame=table.frame, percent_cells=table.percent_cells, **common)
+        else:
+            layout, items = entries(table, settings.year_start_month)
+            plan = plan_entries(entries=items, **common)
         rows, added, changed, unchanged = plan.counts()
         rows = len(table.frame)
         original = table.frame.rename(

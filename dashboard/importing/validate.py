@@ -4,6 +4,13 @@
 with row, column and a plain message), what each row would do (added, changed,
 unchanged), a preview of every value that would be written (old -> new), and the rows to
 insert or update. It reads the store (in bulk: one query per table) but writes nothing.
+
+`plan_long` does the same for a long-layout table, column by column: numbers parsed with
+vectorised string operations, each distinct (period, frequency) parsed once, measures
+joined by code, stored figures joined in one merge. A row that is anything but plain (an
+unknown code, a word where a number belongs, a percent sign, a numerator...) goes through
+the same row-by-row checks as the wide layout, so every message is worded the same way.
+Commentary and special-cause checks run only on the values that are new or changed.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from dashboard.importing.registry import Problem, Severity
 from dashboard.store.models import Department, Measure, Observation, RebasePoint, Target
 from dashboard.store.security import Actor
 
-__all__ = ["OBS_FIELDS", "Plan", "plan_entries"]
+__all__ = ["OBS_FIELDS", "Plan", "plan_entries", "plan_long"]
 
 OBS_FIELDS = ("value", "numerator", "denominator", "commentary", "action_note")
 PERCENT_MAX = 100.0
@@ -48,6 +55,28 @@ _SPECIAL_DIRECTION = {
     Polarity.lower_is_better: ImprovementDirection.decrease,
     Polarity.neutral: ImprovementDirection.neutral,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class _M:
+    """The fields of a measure the checks read (plain attributes: ORM ones are slow)."""
+
+    id: int
+    code: str
+    name: str
+    department_id: int
+    lifecycle: str
+    frequency: str
+    polarity: str
+    unit: str
+    ytd_method: str
+    tolerance: float | None
+    tolerance_kind: str | None
+    decimals: int
+    comparison: str
+
+
+_M_FIELDS = tuple(_M.__slots__)  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -81,7 +110,7 @@ class Plan:
 @dataclass(slots=True)
 class _Clean:
     entry: Entry
-    measure: Measure
+    measure: _M
     period: Period
     value: float | None = None
     numerator: float | None = None
@@ -119,14 +148,23 @@ class _Checker:
         self.today = today
         self.ysm = year_start_month
         self.plan = Plan()
-        measures = session.exec(select(Measure)).all()
+        measures = [
+            _M(*r)
+            for r in session.exec(select(*(getattr(Measure, f) for f in _M_FIELDS)))  # type: ignore[call-overload]
+        ]
         self.by_code = {m.code.upper(): m for m in measures}
         self.by_name = {m.name.strip().lower(): m for m in measures}
         self.departments = {d.id: d.name for d in session.exec(select(Department)).all()}
         self._period_cache: dict[tuple[Any, ...], Period | str] = {}
-        self._measure_cache: dict[str, Measure] = {}
+        self._measure_cache: dict[str, _M] = {}
         self._labels: dict[Period, str] = {}
         self._open: dict[Period, bool] = {}
+
+    def measures_by_id(self) -> dict[int, _M]:
+        return {m.id: m for m in self.by_code.values()}
+
+    def codes_by_id(self) -> dict[int, str]:
+        return {m.id: m.code for m in self.by_code.values()}
 
     def problem(self, row: int, column: str, message: str, sev: Severity = Severity.error) -> None:
         self.plan.problems.append(Problem(row, column, message, sev))
@@ -139,7 +177,7 @@ class _Checker:
 
     # --- one entry ---------------------------------------------------------
 
-    def measure_of(self, e: Entry) -> Measure | None:
+    def measure_of(self, e: Entry) -> _M | None:
         key = e.code if isinstance(e.code, str) else None
         if key is not None:
             found = self._measure_cache.get(key)
@@ -150,7 +188,7 @@ class _Checker:
             self._measure_cache[key] = m
         return m
 
-    def _measure_of(self, e: Entry) -> Measure | None:
+    def _measure_of(self, e: Entry) -> _M | None:
         if is_blank(e.code):
             self.problem(e.row, "code", "A measure code is needed.")
             return None
@@ -176,7 +214,7 @@ class _Checker:
             return None
         return m
 
-    def period_of(self, e: Entry, m: Measure) -> Period | None:
+    def period_of(self, e: Entry, m: _M) -> Period | None:
         if e.wide is not None:
             key: tuple[Any, ...] = ("w", e.wide.label, e.wide.period.label, m.frequency)
         else:
@@ -220,7 +258,7 @@ class _Checker:
         return n.value, True, n.percent_sign
 
     def percent(
-        self, v: float | None, sign: bool, cell: bool, m: Measure, row: int, column: str
+        self, v: float | None, sign: bool, cell: bool, m: _M, row: int, column: str
     ) -> tuple[float | None, bool]:
         if v is None or m.unit != Unit.percent:
             return v, True
@@ -304,47 +342,252 @@ class _Checker:
         )
 
 
-def _stored(
-    session: Session, measure_ids: set[int]
-) -> tuple[dict[tuple[int, str], Any], dict[tuple[int, str], Any], dict[int, set[str]]]:
-    """Stored figures and targets of these measures, as plain rows (one query each:
-    loading full ORM objects would cost more than every check together)."""
-    if not measure_ids:
-        return {}, {}, {}
-    ids = list(measure_ids)
-    obs = {
-        (o.measure_id, o.period): o
-        for o in session.exec(
-            select(
-                Observation.id,
-                Observation.measure_id,
-                Observation.period,
-                Observation.period_start,
-                Observation.value,
-                Observation.numerator,
-                Observation.denominator,
-                Observation.commentary,
-                Observation.action_note,
-                Observation.status,
-            ).where(col(Observation.measure_id).in_(ids))
-        )
+_ITEM_COLUMNS = (
+    "order",
+    "row",
+    "mid",
+    "label",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "commentary",
+    "action_note",
+    "value_column",
+    "target_column",
+    "period_column",
+    "wide",
+)
+_NUMBER_TEXT = r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*"
+_FLOAT_FIELDS = ("value", "numerator", "denominator")
+
+
+class _Items:
+    """Cleaned entries as columns, plus what the later checks need about them."""
+
+    def __init__(self, frame: pd.DataFrame, periods: dict[str, Period]) -> None:
+        self.frame = frame
+        self.periods = periods
+
+
+def _clean_row(order: int, c: _Clean) -> dict[str, Any]:
+    e = c.entry
+    return {
+        "order": order,
+        "row": e.row,
+        "mid": c.measure.id,
+        "label": c.label,
+        "value": c.value,
+        "numerator": c.numerator,
+        "denominator": c.denominator,
+        "target": c.target,
+        "commentary": c.commentary,
+        "action_note": c.action_note,
+        "value_column": e.value_column,
+        "target_column": e.target_column,
+        "period_column": e.period_column,
+        "wide": e.wide is not None,
     }
-    targets = {
-        (t.measure_id, t.period): t
-        for t in session.exec(
-            select(Target.id, Target.measure_id, Target.period, Target.value).where(
-                col(Target.measure_id).in_(ids)
-            )
+
+
+def _items_frame(rows: list[dict[str, Any]], fast: pd.DataFrame | None = None) -> pd.DataFrame:
+    parts = [pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))]
+    if fast is not None and not fast.empty:
+        parts.append(fast[list(_ITEM_COLUMNS)])
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        frame = pd.DataFrame(columns=list(_ITEM_COLUMNS))
+    else:
+        frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    frame = frame.sort_values("order", kind="stable").reset_index(drop=True)
+    for name in ("value", "numerator", "denominator", "target"):
+        frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
+    frame["mid"] = frame["mid"].astype("int64")
+    frame["row"] = frame["row"].astype("int64")
+    frame["wide"] = frame["wide"].astype(bool)
+    return frame
+
+
+def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(values, plain): numbers and blanks (None/NaN) read column-wise; ``plain`` is False
+    where the cell needs the careful row-by-row reading (words, %, currency, errors)."""
+    n = len(column)
+    values = np.full(n, np.nan)
+    plain = np.zeros(n, dtype=bool)
+    if n == 0:
+        return values, plain
+    kinds = column.map(type)
+    missing = column.isna().to_numpy()
+    plain |= missing
+    numeric = kinds.isin((float, int)).to_numpy() & ~missing
+    if numeric.any():
+        got = column[numeric].astype(float).to_numpy()
+        ok = np.isfinite(got)
+        idx = np.flatnonzero(numeric)
+        values[idx[ok]] = got[ok]
+        plain[idx[ok]] = True
+    text = kinds.map(lambda k: k is str).to_numpy(dtype=bool)
+    if text.any():
+        strings = column[text].astype(str)
+        match = strings.str.fullmatch(_NUMBER_TEXT).to_numpy(dtype=bool)
+        if match.any():
+            got = strings[match].astype(float).to_numpy()
+            ok = np.isfinite(got)
+            idx = np.flatnonzero(text)[match]
+            values[idx[ok]] = got[ok]
+            plain[idx[ok]] = True
+    return values, plain
+
+
+def _texts(column: pd.Series | None, n: int) -> list[str]:
+    if column is None:
+        return [""] * n
+    return ["" if v is None or is_blank(v) else text_of(v) for v in column.tolist()]
+
+
+def plan_long(
+    *,
+    session: Session,
+    actor: Actor,
+    frame: pd.DataFrame,
+    percent_cells: set[tuple[int, str]],
+    submit: bool,
+    allow_changes: bool,
+    today: date,
+    year_start_month: int,
+) -> Plan:
+    """Check a long-layout table (the template's columns) and plan the writes."""
+    ck = _Checker(
+        session,
+        actor,
+        submit=submit,
+        allow_changes=allow_changes,
+        today=today,
+        year_start_month=year_start_month,
+    )
+    n = len(frame)
+    rows = frame["row"].to_numpy()
+    code_col = "code" if "code" in frame.columns else "measure" if "measure" in frame else None
+    codes = frame[code_col] if code_col else pd.Series([None] * n, dtype=object)
+    # Measures: each distinct code looked up once; only plain, permitted ones go fast.
+    measure_of: dict[Any, _M | None] = {}
+    for raw in pd.unique(codes.dropna()):
+        m = None
+        if isinstance(raw, str) and not is_blank(raw):
+            text = raw.strip()
+            m = ck.by_code.get(text.upper()) or ck.by_name.get(text.lower())
+            if m is not None and (
+                m.lifecycle != Lifecycle.active or not actor.can_edit_department(m.department_id)
+            ):
+                m = None
+        measure_of[raw] = m
+    ms = [measure_of.get(c) if c is not None else None for c in codes.tolist()]
+    fast = np.array([m is not None for m in ms], dtype=bool)
+    mids = np.array([m.id if m is not None else -1 for m in ms], dtype="int64")
+    # Periods: each distinct (text, frequency) parsed once.
+    period_of: dict[tuple[Any, str], Period | None] = {}
+    periods: list[Period | None] = [None] * n
+    raw_periods = frame["period"].tolist()
+    for i in np.flatnonzero(fast):
+        raw = raw_periods[i]
+        key = (raw, ms[i].frequency)  # type: ignore[union-attr]
+        if key in period_of:
+            found = period_of[key]
+        else:
+            found = None
+            if not is_blank(raw):
+                try:
+                    found = parse_period(raw, key[1], year_start_month=year_start_month)
+                except PeriodError:
+                    found = None  # the careful path words the message
+            period_of[key] = found
+        periods[i] = found
+        if found is None:
+            fast[i] = False
+    numbers: dict[str, np.ndarray] = {}
+    for name in ("value", "numerator", "denominator", "target"):
+        if name in frame.columns:
+            values, plain = _plain_numbers(frame[name])
+        else:
+            values, plain = np.full(n, np.nan), np.ones(n, dtype=bool)
+        numbers[name] = values
+        fast &= plain
+    # Numerators and denominators have rules of their own: the careful path checks them.
+    fast &= np.isnan(numbers["numerator"]) & np.isnan(numbers["denominator"])
+    # Percentages: a cell formatted as a percent holding 0.85 means 85; a bare fraction
+    # or a figure outside 0-100 gets its message on the careful path.
+    percent = np.array([m is not None and m.unit == Unit.percent for m in ms], dtype=bool)
+    if percent.any():
+        for name in ("value", "target"):
+            cells = {r for r, c in percent_cells if c == name}
+            in_cell = np.isin(rows, list(cells)) if cells else np.zeros(n, dtype=bool)
+            v = numbers[name]
+            scaled = np.where(percent & in_cell, v * 100, v)
+            with np.errstate(invalid="ignore"):
+                odd = (
+                    percent
+                    & ~np.isnan(v)
+                    & ((~in_cell & (v > 0) & (v < 1)) | (scaled < 0) | (scaled > PERCENT_MAX))
+                )
+            fast &= ~odd
+            numbers[name] = scaled
+    # An actual for a period that has not ended: the careful path names it.
+    has_value = ~np.isnan(numbers["value"])
+    for i in np.flatnonzero(fast & has_value):
+        if ck._not_ended(periods[i]):  # type: ignore[arg-type]
+            fast[i] = False
+    comments = _texts(frame["commentary"] if "commentary" in frame else None, n)
+    notes = _texts(frame["action_note"] if "action_note" in frame else None, n)
+    labels = {}
+    for p in period_of.values():
+        if p is not None:
+            labels[p] = p.label
+    idx = np.flatnonzero(fast)
+    fast_frame = pd.DataFrame(
+        {
+            "order": idx,
+            "row": rows[idx],
+            "mid": mids[idx],
+            "label": [labels[periods[i]] for i in idx],  # type: ignore[index]
+            "value": numbers["value"][idx],
+            "numerator": numbers["numerator"][idx],
+            "denominator": numbers["denominator"][idx],
+            "target": numbers["target"][idx],
+            "commentary": [comments[i] for i in idx],
+            "action_note": [notes[i] for i in idx],
+            "value_column": "value",
+            "target_column": "target",
+            "period_column": "period",
+            "wide": False,
+        }
+    )
+    period_by_label = {p.label: p for p in period_of.values() if p is not None}
+    # Everything else, row by row, with the wording the person will read.
+    get = {c: frame[c].tolist() for c in frame.columns}
+    none: list[Any] = [None] * n
+    slow_rows: list[dict[str, Any]] = []
+    for i in np.flatnonzero(~fast):
+        row = int(rows[i])
+        e = Entry(
+            row=row,
+            code=codes.iat[i],
+            period=raw_periods[i],
+            value=get.get("value", none)[i],
+            numerator=get.get("numerator", none)[i],
+            denominator=get.get("denominator", none)[i],
+            target=get.get("target", none)[i],
+            commentary=get.get("commentary", none)[i],
+            action_note=get.get("action_note", none)[i],
+            value_percent_cell=bool(percent_cells) and (row, "value") in percent_cells,
+            target_percent_cell=bool(percent_cells) and (row, "target") in percent_cells,
         )
-    }
-    rebases: dict[int, set[str]] = defaultdict(set)
-    for mid, period in session.exec(
-        select(RebasePoint.measure_id, RebasePoint.period).where(
-            col(RebasePoint.measure_id).in_(ids)
-        )
-    ):
-        rebases[mid].add(period)
-    return obs, targets, rebases
+        c = ck.clean(e)
+        if c is not None:
+            slow_rows.append(_clean_row(int(i), c))
+            period_by_label[c.label] = c.period
+    items = _Items(_items_frame(slow_rows, fast_frame), period_by_label)
+    _finish(ck, items, [int(r) for r in rows])
+    return ck.plan
 
 
 def plan_entries(
@@ -357,7 +600,7 @@ def plan_entries(
     today: date,
     year_start_month: int,
 ) -> Plan:
-    """Check every entry and plan the writes (nothing is written)."""
+    """Check every entry (any layout) and plan the writes (nothing is written)."""
     ck = _Checker(
         session,
         actor,
@@ -366,41 +609,134 @@ def plan_entries(
         today=today,
         year_start_month=year_start_month,
     )
-    plan = ck.plan
-    rows_seen: set[int] = set()
-    cleaned: list[_Clean] = []
-    for e in entries:
-        rows_seen.add(e.row)
+    rows: list[dict[str, Any]] = []
+    periods: dict[str, Period] = {}
+    for i, e in enumerate(entries):
         c = ck.clean(e)
         if c is not None:
-            cleaned.append(c)
-    # The same measure and period twice (in the long layout; wide rows may pair an actual
-    # row with a target row, so there a clash is the same part twice).
-    seen: dict[tuple[int, str, str], int] = {}
-    unique: list[_Clean] = []
-    for c in cleaned:
-        assert c.measure.id is not None
-        part = "target" if c.entry.wide is not None and c.value is None else "value"
-        key = (c.measure.id, c.label, part if c.entry.wide is not None else "row")
-        first = seen.get(key)
-        if first is not None and first != c.entry.row:
-            ck.problem(
-                c.entry.row,
-                c.entry.period_column,
-                f"{c.measure.code} {c.label} is already in row {first}.",
-            )
-            continue
-        seen[key] = c.entry.row
-        unique.append(c)
-    stored_obs, stored_targets, rebases = _stored(
-        session, {c.measure.id for c in unique if c.measure.id is not None}
-    )
+            rows.append(_clean_row(i, c))
+            periods[c.label] = c.period
+    _finish(ck, _Items(_items_frame(rows), periods), [e.row for e in entries])
+    return ck.plan
+
+
+def _finish(ck: _Checker, items: _Items, rows_seen: list[int]) -> None:
+    plan = ck.plan
+    frame = _dedupe(ck, items.frame)
+    items.frame = frame
+    stored_obs, stored_targets = _stored_frames(ck.session, set(frame["mid"].tolist()))
     for row in rows_seen:
         plan.row_outcomes[row] = "unchanged"
-    _diff(ck, unique, stored_obs, stored_targets)
-    _commentary(ck, unique, stored_obs, stored_targets)
-    _spc(ck, unique, stored_obs, stored_targets, rebases)
-    return plan
+    value_new = _diff(ck, items, stored_obs, stored_targets)
+    _commentary(ck, items, value_new, stored_obs, stored_targets)
+    _spc(ck, items, value_new, stored_obs)
+
+
+def _dedupe(ck: _Checker, frame: pd.DataFrame) -> pd.DataFrame:
+    """The same measure and period twice (in the long layout; wide rows may pair an actual
+    row with a target row, so there a clash is the same part twice)."""
+    if frame.empty:
+        return frame
+    part = np.where(
+        frame["wide"].to_numpy(),
+        np.where(frame["value"].isna().to_numpy(), "target", "value"),
+        "row",
+    )
+    keyed = frame.assign(_part=part)
+    first = keyed.groupby(["mid", "label", "_part"], sort=False)["row"].transform("first")
+    clash = keyed.duplicated(["mid", "label", "_part"], keep="first") & (first != keyed["row"])
+    if not clash.any():
+        return frame
+    codes = ck.codes_by_id()
+    for i in np.flatnonzero(clash.to_numpy()):
+        r = frame.iloc[i]
+        ck.problem(
+            int(r["row"]),
+            r["period_column"],
+            f"{codes[int(r['mid'])]} {r['label']} is already in row {int(first.iat[i])}.",
+        )
+    return frame[~clash.to_numpy()].reset_index(drop=True)
+
+
+def _fetch(session: Session, statement: Any) -> list[tuple[Any, ...]]:
+    """Rows of ``statement`` as plain tuples, straight from the driver's cursor inside the
+    session's transaction (SQLAlchemy's row objects cost more than the checks here)."""
+    conn = session.connection()
+    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+
+
+def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stored figures and targets of these measures as frames (one query each)."""
+    obs_cols = [
+        "s_id",
+        "mid",
+        "label",
+        "s_value",
+        "s_numerator",
+        "s_denominator",
+        "s_commentary",
+        "s_action_note",
+        "s_status",
+    ]
+    target_cols = ["t_id", "mid", "label", "t_value"]
+    ids = sorted(measure_ids)
+    obs = _frame(
+        _fetch(
+            session,
+            select(
+                Observation.id,
+                Observation.measure_id,
+                Observation.period,
+                Observation.value,
+                Observation.numerator,
+                Observation.denominator,
+                Observation.commentary,
+                Observation.action_note,
+                Observation.status,
+            ).where(col(Observation.measure_id).in_(ids or [-1])),
+        ),
+        obs_cols,
+    )
+    targets = _frame(
+        _fetch(
+            session,
+            select(Target.id, Target.measure_id, Target.period, Target.value).where(
+                col(Target.measure_id).in_(ids or [-1])
+            ),
+        ),
+        target_cols,
+    )
+    for f in ("s_value", "s_numerator", "s_denominator"):
+        obs[f] = pd.to_numeric(obs[f], errors="coerce").astype(float)
+    targets["t_value"] = pd.to_numeric(targets["t_value"], errors="coerce").astype(float)
+    for frame in (obs, targets):
+        frame["mid"] = frame["mid"].astype("int64")
+    obs["s_commentary"] = obs["s_commentary"].fillna("")
+    obs["s_action_note"] = obs["s_action_note"].fillna("")
+    return obs, targets
+
+
+def _rebases(session: Session, measure_ids: list[int]) -> dict[int, set[str]]:
+    rebases: dict[int, set[str]] = defaultdict(set)
+    for mid, period in session.exec(
+        select(RebasePoint.measure_id, RebasePoint.period).where(
+            col(RebasePoint.measure_id).in_(measure_ids)
+        )
+    ):
+        rebases[mid].add(period)
+    return rebases
 
 
 def _mark(plan: Plan, row: int, outcome: str) -> None:
@@ -410,49 +746,119 @@ def _mark(plan: Plan, row: int, outcome: str) -> None:
     plan.row_outcomes[row] = outcome
 
 
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore"):
+        return np.abs(a - b) <= 1e-9 * np.maximum(1.0, np.abs(b))
+
+
+def _none(v: Any) -> Any:
+    return None if isinstance(v, float) and v != v else v
+
+
+@dataclass(slots=True)
+class _Stored:
+    id: int
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    commentary: str
+    action_note: str
+    status: str
+
+
 def _diff(
-    ck: _Checker,
-    items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Any],
-    stored_targets: dict[tuple[int, str], Any],
-) -> None:
+    ck: _Checker, items: _Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
+) -> np.ndarray:
+    """Plan what changes; returns which items add or change a value."""
     plan = ck.plan
+    frame = items.frame
+    n = len(frame)
+    value_new = np.zeros(n, dtype=bool)
+    if n == 0:
+        return value_new
     new_status = ObservationStatus.submitted if ck.submit else ObservationStatus.draft
-    # Wide files may give a period's actual and target on two rows: merge per key.
+    merged = frame[["mid", "label"]].merge(stored_obs, on=["mid", "label"], how="left")
+    merged = merged.merge(stored_targets, on=["mid", "label"], how="left")
+    assert len(merged) == n  # (measure, period) is unique in the store
+    given = {f: frame[f].notna().to_numpy() for f in _FLOAT_FIELDS}
+    for f in ("commentary", "action_note"):
+        given[f] = (frame[f] != "").to_numpy()
+    any_given = np.logical_or.reduce(list(given.values()))
+    has_stored = merged["s_id"].notna().to_numpy()
+    same = has_stored.copy()
+    for f in _FLOAT_FIELDS:
+        new, old = frame[f].to_numpy(), merged[f"s_{f}"].to_numpy()
+        same &= ~given[f] | (~np.isnan(old) & _close(old, new))
+    for f in ("commentary", "action_note"):
+        same &= ~given[f] | (frame[f].to_numpy() == merged[f"s_{f}"].to_numpy())
+    if ck.submit:
+        same &= (merged["s_status"] != ObservationStatus.draft).to_numpy()
+    obs_todo = any_given & ~same
+    target = frame["target"].to_numpy()
+    has_target = ~np.isnan(target)
+    t_old = merged["t_value"].to_numpy()
+    target_todo = has_target & ~(~np.isnan(t_old) & _close(t_old, target))
+    todo = np.flatnonzero(obs_todo | target_todo)
+    if len(todo) == 0:
+        return value_new
+    codes = ck.codes_by_id()
+    by_id = ck.measures_by_id()
+    sub = frame.iloc[todo]
+    ms = merged.iloc[todo]
+    cols = {c: sub[c].tolist() for c in frame.columns}
+    scols = {c: ms[c].tolist() for c in merged.columns}
     obs_new: dict[tuple[int, str], dict[str, Any]] = {}
-    obs_rows: dict[tuple[int, str], tuple[_Clean, int]] = {}
-    for c in items:
-        m = c.measure
-        assert m.id is not None
-        key = (m.id, c.label)
-        row = c.entry.row
-        fields = {
-            "value": c.value,
-            "numerator": c.numerator,
-            "denominator": c.denominator,
-            "commentary": c.commentary or None,
-            "action_note": c.action_note or None,
-        }
-        given = {k: v for k, v in fields.items() if v is not None}
-        if c.target is not None:
-            _target(ck, c, stored_targets.get(key))
-        if not given:
+    obs_rows: dict[tuple[int, str], int] = {}
+    for j, i in enumerate(todo.tolist()):
+        mid, label, row = cols["mid"][j], cols["label"][j], cols["row"][j]
+        m = by_id[mid]
+        code = codes[mid]
+        period = items.periods[label]
+        if target_todo[i]:
+            _target(
+                ck,
+                m,
+                row,
+                label,
+                period,
+                cols["target"][j],
+                cols["target_column"][j],
+                None if np.isnan(t_old[i]) else (int(scols["t_id"][j]), scols["t_value"][j]),
+            )
+        if not obs_todo[i]:
             continue
-        stored = stored_obs.get(key)
-        if stored is None:
+        fields = {
+            "value": _none(cols["value"][j]),
+            "numerator": _none(cols["numerator"][j]),
+            "denominator": _none(cols["denominator"][j]),
+            "commentary": cols["commentary"][j] or None,
+            "action_note": cols["action_note"][j] or None,
+        }
+        given_now = {k: v for k, v in fields.items() if v is not None}
+        key = (mid, label)
+        if not has_stored[i]:
             if key in obs_new:
-                obs_new[key].update(given)
+                obs_new[key].update(given_now)
             else:
-                obs_new[key] = dict(given)
-                obs_rows[key] = (c, row)
-            c.value_new = c.value is not None
-            for f, v in given.items():
-                plan.preview.append(_pv(row, m.code, c.label, f, None, v, "added"))
+                obs_new[key] = dict(given_now)
+                obs_rows[key] = j
+            value_new[i] = fields["value"] is not None
+            for f, v in given_now.items():
+                plan.preview.append(_pv(row, code, label, f, None, v, "added"))
             _mark(plan, row, "added")
             continue
+        stored = _Stored(
+            id=int(scols["s_id"][j]),
+            value=_none(scols["s_value"][j]),
+            numerator=_none(scols["s_numerator"][j]),
+            denominator=_none(scols["s_denominator"][j]),
+            commentary=scols["s_commentary"][j],
+            action_note=scols["s_action_note"][j],
+            status=scols["s_status"][j],
+        )
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
-        for f, v in given.items():
+        for f, v in given_now.items():
             old = getattr(stored, f)
             if (
                 isinstance(v, float)
@@ -464,11 +870,11 @@ def _diff(
                 continue
             before[f], after[f] = old, v
             if f == "value":
-                c.value_new = True
+                value_new[i] = True
             if old not in (None, "") and not ck.allow_changes:
                 ck.problem(
                     row,
-                    c.entry.value_column if f == "value" else f,
+                    cols["value_column"][j] if f == "value" else f,
                     f"This changes the stored {f.replace('_', ' ')} from {_fmt(old)} to "
                     f"{_fmt(v)}; changes need confirming (--allow-changes).",
                 )
@@ -480,10 +886,8 @@ def _diff(
         elif stored.status == ObservationStatus.approved:
             before["status"], after["status"] = stored.status, new_status.value
             after["revised"] = True
-        elif stored.status == ObservationStatus.submitted:
-            pass  # a draft upload does not take a submitted figure back to draft
         for f in before:
-            plan.preview.append(_pv(row, m.code, c.label, f, before[f], after[f], "changed"))
+            plan.preview.append(_pv(row, code, label, f, before[f], after[f], "changed"))
         _mark(plan, row, "changed")
         update = {"id": stored.id, **after, "upload_id": None}
         update["submitted_by"] = ck.actor.id
@@ -494,23 +898,24 @@ def _diff(
             (
                 "update",
                 "observation",
-                f"{m.code} {c.label}",
-                {"measure": m.code, "period": c.label, **before},
-                {"measure": m.code, "period": c.label, **after},
+                f"{code} {label}",
+                {"measure": code, "period": label, **before},
+                {"measure": code, "period": label, **after},
             )
         )
         plan.department_ids.add(m.department_id)
-    for key, given in obs_new.items():
-        c, _row = obs_rows[key]
-        m = c.measure
+    for key, given_now in obs_new.items():
+        j = obs_rows[key]
+        mid, label = key
+        m = by_id[mid]
         plan.obs_inserts.append(
             {
-                "measure_id": key[0],
-                "period": c.label,
-                "period_start": c.period.start,
-                **{f: given.get(f) for f in ("value", "numerator", "denominator")},
-                "commentary": given.get("commentary") or "",
-                "action_note": given.get("action_note") or "",
+                "measure_id": mid,
+                "period": label,
+                "period_start": items.periods[label].start,
+                **{f: given_now.get(f) for f in _FLOAT_FIELDS},
+                "commentary": given_now.get("commentary") or "",
+                "action_note": given_now.get("action_note") or "",
                 "status": new_status.value,
                 "submitted_by": ck.actor.id,
             }
@@ -519,24 +924,29 @@ def _diff(
             (
                 "create",
                 "observation",
-                f"{m.code} {c.label}",
+                f"{m.code} {label}",
                 None,
-                {"measure": m.code, "period": c.label, "status": new_status.value, **given},
+                {"measure": m.code, "period": label, "status": new_status.value, **given_now},
             )
         )
         plan.department_ids.add(m.department_id)
+    return value_new
 
 
-def _target(ck: _Checker, c: _Clean, stored: Any) -> None:
+def _target(
+    ck: _Checker,
+    m: _M,
+    row: int,
+    label: str,
+    period: Period,
+    v: float,
+    column: str,
+    stored: tuple[int, float] | None,
+) -> None:
     plan = ck.plan
-    m = c.measure
-    row = c.entry.row
-    v = c.target
-    assert v is not None and m.id is not None
-    label = c.label
     if stored is None:
         plan.target_inserts.append(
-            {"measure_id": m.id, "period": label, "period_start": c.period.start, "value": v}
+            {"measure_id": m.id, "period": label, "period_start": period.start, "value": v}
         )
         plan.preview.append(_pv(row, m.code, label, "target", None, v, "added"))
         plan.audit.append(
@@ -549,28 +959,27 @@ def _target(ck: _Checker, c: _Clean, stored: Any) -> None:
             )
         )
         _mark(plan, row, "added")
-    elif abs(stored.value - v) > 1e-9 * max(1.0, abs(v)):
+    else:
+        tid, old = stored
         if not ck.allow_changes:
             ck.problem(
                 row,
-                c.entry.target_column,
-                f"This changes the stored target from {_fmt(stored.value)} to {_fmt(v)}; "
+                column,
+                f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
                 "changes need confirming (--allow-changes).",
             )
-        plan.target_updates.append({"id": stored.id, "value": v})
-        plan.preview.append(_pv(row, m.code, label, "target", stored.value, v, "changed"))
+        plan.target_updates.append({"id": tid, "value": v})
+        plan.preview.append(_pv(row, m.code, label, "target", old, v, "changed"))
         plan.audit.append(
             (
                 "update",
                 "target",
                 f"{m.code} {label}",
-                {"measure": m.code, "period": label, "value": stored.value},
+                {"measure": m.code, "period": label, "value": old},
                 {"measure": m.code, "period": label, "value": v},
             )
         )
         _mark(plan, row, "changed")
-    else:
-        return
     plan.department_ids.add(m.department_id)
 
 
@@ -588,116 +997,164 @@ def _pv(
     }
 
 
-def _values_by_period(
-    items: list[_Clean], stored_obs: dict[tuple[int, str], Any]
-) -> dict[int, dict[str, float]]:
-    out: dict[int, dict[str, float]] = defaultdict(dict)
-    for (mid, period), o in stored_obs.items():
-        if o.value is not None:
-            out[mid][period] = o.value
-    for c in items:
-        if c.value is not None and c.measure.id is not None:
-            out[c.measure.id][c.label] = c.value
-    return out
+def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd.DataFrame:
+    """Every value of these measures (stored, then the file's over them): mid, label, y."""
+    s = stored_obs[stored_obs["mid"].isin(mids) & stored_obs["s_value"].notna()]
+    f = frame[frame["mid"].isin(mids) & frame["value"].notna()]
+    both = pd.concat(
+        [
+            pd.DataFrame({"mid": s["mid"], "label": s["label"], "y": s["s_value"]}),
+            pd.DataFrame({"mid": f["mid"], "label": f["label"], "y": f["value"]}),
+        ],
+        ignore_index=True,
+    )
+    return both.drop_duplicates(["mid", "label"], keep="last")
 
 
 def _commentary(
     ck: _Checker,
-    items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Any],
-    stored_targets: dict[tuple[int, str], Any],
+    items: _Items,
+    value_new: np.ndarray,
+    stored_obs: pd.DataFrame,
+    stored_targets: pd.DataFrame,
 ) -> None:
-    file_targets = {(c.measure.id, c.label): c.target for c in items if c.target is not None}
-    file_comment = {(c.measure.id, c.label): c.commentary for c in items if c.commentary}
-    values = _values_by_period(items, stored_obs)
-    severity = Severity.error if ck.submit else Severity.warning
-    for c in items:
-        if c.value is None or not c.value_new:
-            continue
-        m = c.measure
-        key = (m.id, c.label)
-        assert m.id is not None
-        stored = stored_obs.get((m.id, c.label))
-        if file_comment.get(key) or (stored is not None and stored.commentary.strip()):
-            continue
-        target = file_targets.get(key)
-        if target is None and (m.id, c.label) in stored_targets:
-            target = stored_targets[(m.id, c.label)].value
-        compare = (
-            c.period.same_period_last_year()
-            if m.comparison == Comparison.same_period_last_year
-            else c.period.previous()
+    frame = items.frame
+    if not value_new.any():
+        return
+    keys = list(zip(frame["mid"].tolist(), frame["label"].tolist(), strict=True))
+    commented = {k for k, c in zip(keys, frame["commentary"].tolist(), strict=True) if c}
+    stored_comment = {
+        (mid, label)
+        for mid, label, c in zip(
+            stored_obs["mid"].tolist(),
+            stored_obs["label"].tolist(),
+            stored_obs["s_commentary"].tolist(),
+            strict=True,
         )
-        previous = values[m.id].get(compare.label)
+        if c and c.strip()
+    }
+    candidates = [
+        i
+        for i in np.flatnonzero(value_new & frame["value"].notna().to_numpy()).tolist()
+        if keys[i] not in commented and keys[i] not in stored_comment
+    ]
+    if not candidates:
+        return
+    file_targets = {k: t for k, t in zip(keys, frame["target"].tolist(), strict=True) if t == t}
+    stored_t = dict(
+        zip(
+            zip(stored_targets["mid"].tolist(), stored_targets["label"].tolist(), strict=True),
+            stored_targets["t_value"].tolist(),
+            strict=True,
+        )
+    )
+    by_id = ck.measures_by_id()
+    values = _values(frame, stored_obs, {keys[i][0] for i in candidates})
+    known = dict(
+        zip(
+            zip(values["mid"].tolist(), values["label"].tolist(), strict=True),
+            values["y"].tolist(),
+            strict=True,
+        )
+    )
+    severity = Severity.error if ck.submit else Severity.warning
+    rows = frame["row"].tolist()
+    vals = frame["value"].tolist()
+    for i in candidates:
+        mid, label = keys[i]
+        m = by_id[mid]
+        value = vals[i]
+        target = file_targets.get((mid, label))
+        if target is None:
+            target = stored_t.get((mid, label))
+        p = items.periods[label]
+        compare = (
+            p.same_period_last_year()
+            if m.comparison == Comparison.same_period_last_year
+            else p.previous()
+        )
+        previous = known.get((mid, compare.label))
         try:
             status = rag(
-                c.value,
+                value,
                 target,
                 polarity=m.polarity,
                 tolerance=m.tolerance,
                 tolerance_kind=m.tolerance_kind or "absolute",
                 decimals=m.decimals,
             )
-            change = direction(c.value, previous, polarity=m.polarity, decimals=m.decimals)
+            change = direction(value, previous, polarity=m.polarity, decimals=m.decimals)
         except CoreError:
             continue
         if not needs_commentary(status, change.judgement, has_target=target is not None):
             continue
         if status in (Rag.red, Rag.amber):
-            why = f"is {status} ({_fmt(c.value)} against a target of {_fmt(target)})"
+            why = f"is {status} ({_fmt(value)} against a target of {_fmt(target)})"
         else:
-            why = f"is worsening ({_fmt(c.value)}, was {_fmt(previous)}) and has no target"
+            why = f"is worsening ({_fmt(value)}, was {_fmt(previous)}) and has no target"
         ck.problem(
-            c.entry.row,
+            rows[i],
             "commentary",
-            f"{m.code} {c.label} {why}: add commentary saying what is being done.",
+            f"{m.code} {label} {why}: add commentary saying what is being done.",
             severity,
         )
 
 
-def _spc(
-    ck: _Checker,
-    items: list[_Clean],
-    stored_obs: dict[tuple[int, str], Any],
-    stored_targets: dict[tuple[int, str], Any],
-    rebases: dict[int, set[str]],
-) -> None:
-    fresh = [c for c in items if c.value_new and c.value is not None]
-    if not fresh:
+def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.DataFrame) -> None:
+    """Special cause in the new points: ONE xmr_many pass over the measures they touch."""
+    frame = items.frame
+    fresh = np.flatnonzero(value_new & frame["value"].notna().to_numpy())
+    if len(fresh) == 0:
         return
-    measures = {c.measure.id: c.measure for c in fresh}
-    values = _values_by_period(items, stored_obs)
-    starts: dict[str, date] = {}
-    for (mid, period), o in stored_obs.items():
-        if mid in measures:
-            starts[period] = o.period_start
-    for c in items:
-        starts[c.label] = c.period.start
-    series: list[int] = []
-    ys: list[float] = []
-    labels: list[str] = []
-    dirs: list[str] = []
-    rebase: list[bool] = []
-    for mid, m in measures.items():
-        assert mid is not None
-        points = sorted(values[mid].items(), key=lambda kv: starts[kv[0]])
-        if len(points) < SPC_MIN_POINTS:
-            continue
-        d = _SPECIAL_DIRECTION.get(Polarity(m.polarity), ImprovementDirection.neutral)
-        marks = rebases.get(mid, set())
-        for label, y in points:
-            series.append(mid)
-            ys.append(y)
-            labels.append(label)
-            dirs.append(d.value)
-            rebase.append(label in marks)
-    if not series:
+    mids = set(frame["mid"].iloc[fresh].tolist())
+    values = _values(frame, stored_obs, mids)
+    by_id = ck.measures_by_id()
+    # Each distinct (period, frequency) read once to order the points in time.
+    starts: dict[tuple[str, str], date | None] = {}
+    freq = {mid: by_id[mid].frequency for mid in mids}
+    start_list = []
+    for mid, label in zip(values["mid"].tolist(), values["label"].tolist(), strict=True):
+        key = (label, freq[mid])
+        if key not in starts:
+            known = items.periods.get(label)
+            try:
+                starts[key] = (
+                    known.start
+                    if known is not None
+                    else parse_period(label, key[1], year_start_month=ck.ysm).start
+                )
+            except PeriodError:  # a stored label of another frequency: not on this chart
+                starts[key] = None
+        start_list.append(starts[key])
+    values = values.assign(start=start_list)
+    values = values[values["start"].notna()]
+    sizes = values.groupby("mid")["y"].transform("size")
+    values = values[sizes >= SPC_MIN_POINTS]
+    if values.empty:
         return
-    frame = pd.DataFrame(
-        {"series": series, "y": ys, "period": labels, "direction": dirs, "rebase": rebase}
+    values = values.sort_values(["mid", "start"], kind="stable")
+    direction_of = {
+        mid: _SPECIAL_DIRECTION.get(
+            Polarity(by_id[mid].polarity), ImprovementDirection.neutral
+        ).value
+        for mid in mids
+    }
+    rebases = _rebases(ck.session, sorted(mids))
+    series = values["mid"].tolist()
+    labels = values["label"].tolist()
+    batch_frame = pd.DataFrame(
+        {
+            "series": series,
+            "y": values["y"].to_numpy(dtype=float),
+            "period": labels,
+            "direction": [direction_of[s] for s in series],
+            "rebase": [
+                label in rebases.get(s, ()) for s, label in zip(series, labels, strict=True)
+            ],
+        }
     )
     try:
-        batch = xmr_many(frame, improvement_direction="direction", rebase="rebase")
+        batch = xmr_many(batch_frame, improvement_direction="direction", rebase="rebase")
     except CoreError:
         return
     pts = batch.points
@@ -706,22 +1163,27 @@ def _spc(
         (int(s), p): (lpl, upl)
         for s, p, lpl, upl in zip(
             flagged["series"],
-            frame.loc[flagged.index, "period"],
+            batch_frame.loc[flagged.index, "period"],
             flagged["lpl"],
             flagged["upl"],
             strict=True,
         )
     }
-    for c in fresh:
-        hit = lookup.get((c.measure.id, c.label))  # type: ignore[arg-type]
+    rows = frame["row"].tolist()
+    vals = frame["value"].tolist()
+    mid_list = frame["mid"].tolist()
+    label_list = frame["label"].tolist()
+    value_cols = frame["value_column"].tolist()
+    for i in fresh.tolist():
+        hit = lookup.get((mid_list[i], label_list[i]))
         if hit is None:
             continue
         lpl, upl = hit
         ck.problem(
-            c.entry.row,
-            c.entry.value_column,
-            f"Check this value: {_fmt(c.value)} is outside the usual range for {c.measure.code} "
-            f"(process limits {lpl:,.4g} to {upl:,.4g}). If it is right, say why in the "
-            "commentary.",
+            rows[i],
+            value_cols[i],
+            f"Check this value: {_fmt(vals[i])} is outside the usual range for "
+            f"{by_id[mid_list[i]].code} (process limits {lpl:,.4g} to {upl:,.4g}). If it is "
+            "right, say why in the commentary.",
             Severity.note,
         )
