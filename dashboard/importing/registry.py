@@ -239,6 +239,7 @@ def _load_builtin() -> None:
         "dashboard.importing.measures",
         "dashboard.importing.kinds.benchmarks",
         "dashboard.importing.kinds.actions",
+        "dashboard.importing.kinds.staff",
     ):
         try:
             importlib.import_module(module)
