@@ -7,6 +7,7 @@ from dashboard.actions_queries import load_action, load_plan
 from dashboard.navigation import BY_PATH
 from dashboard.settings import today
 from dashboard.ui import actions as ui
+from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.guard import require_page
 
 actor = require_page("action")
@@ -98,6 +99,8 @@ else:
             "rag": st.column_config.TextColumn("Status"),
         },
     )
+
+render_golden_thread(actor, action_id=int(row["id"]))
 
 st.subheader("Updates")
 if detail.updates.empty:
