@@ -180,7 +180,12 @@ def _load_plugins() -> None:
     """Import the modules that register further commands (import, export, reminders...)."""
     import importlib
 
-    for module in ("dashboard.importing.cli", "dashboard.exporting.cli", "dashboard.reminders.cli"):
+    for module in (
+        "dashboard.importing.cli",
+        "dashboard.exporting.cli",
+        "dashboard.reminders.cli",
+        "dashboard.checkins_cli",
+    ):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError as exc:
