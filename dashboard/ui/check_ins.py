@@ -152,6 +152,10 @@ def render_page(actor: Actor) -> None:
     if actor.role in MANAGERS_AND_ABOVE:
         sections.append(("Completion", lambda: _render_completion(actor)))
         sections.append(("People", lambda: _render_people(actor)))
+    if actor.is_admin:
+        from dashboard.ui.staff_import import render_staff_import
+
+        sections.append(("Staff records", lambda: render_staff_import(actor)))
     if not sections:
         st.info(
             "There is no staff record for you yet, so there are no objectives or "

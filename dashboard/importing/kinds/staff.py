@@ -46,7 +46,7 @@ from dashboard.store import checkins as store
 from dashboard.store.models import Department, Staff, User
 from dashboard.store.security import Actor
 
-__all__ = ["COLUMNS", "KIND", "StaffImport", "parse_active"]
+__all__ = ["COLUMNS", "KIND", "TEMPLATE_HEADERS", "StaffImport", "parse_active", "staff_list"]
 
 KIND = "staff"
 PREVIEW_COLUMNS = ["row", "code", "field", "old", "new", "outcome"]
@@ -374,6 +374,45 @@ class _Checker:
                  "old": self._shown(name, getattr(staff, name)),
                  "new": self._shown(name, value), "outcome": "changed"}
             )  # fmt: skip
+
+
+#: The headers of the file `staff_list` gives (and the import reads back).
+TEMPLATE_HEADERS = {
+    "employee_ref": "employee ref",
+    "name": "name",
+    "job_title": "job title",
+    "department": "department",
+    "line_manager": "line manager",
+    "email": "email",
+    "username": "username",
+    "active": "active",
+    "left_on": "left date",
+}
+
+
+def staff_list(session: Session) -> pd.DataFrame:
+    """Every staff record in the import's own columns (by department, then name): the
+    file an administrator downloads, edits and uploads again."""
+    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
+    usernames = {u.id: u.username for u in session.exec(select(User)).all()}
+    people = session.exec(select(Staff)).all()
+    rows = [
+        {
+            "employee_ref": p.employee_ref or "",
+            "name": p.name,
+            "job_title": p.job_title,
+            "department": departments.get(p.department_id, ""),
+            "line_manager": usernames.get(p.line_manager_id, "") if p.line_manager_id else "",
+            "email": p.email or "",
+            "username": usernames.get(p.user_id, "") if p.user_id else "",
+            "active": "yes" if p.active else "no",
+            "left_on": p.left_on.isoformat() if p.left_on else "",
+        }
+        for p in people
+    ]
+    frame = pd.DataFrame(rows, columns=list(TEMPLATE_HEADERS))
+    frame = frame.sort_values(["department", "name"], kind="stable").reset_index(drop=True)
+    return frame.rename(columns=TEMPLATE_HEADERS)
 
 
 class StaffImport:
