@@ -471,3 +471,19 @@ def test_the_command_line_prints_each_error_with_its_row_and_column(
     assert out["errors"][0]["row"] == 2
     assert out["errors"][0]["column"] == "department"
     assert out["errors"][0]["message"].startswith("There is no department called 'Parks'")
+
+
+def test_the_downloaded_staff_list_uploads_again_unchanged(
+    council: Council, tmp_path: Path
+) -> None:
+    with Session(council.engine) as s:
+        frame = kind.staff_list(s)
+    assert frame.values.tolist() == [
+        ["E1", "Ann Able", "Housing Officer", "Housing", "boss", "", "", "yes", ""],
+        ["E2", "Bob Best", "Planner", "Planning", "", "", "", "yes", ""],
+    ]
+    path = tmp_path / "list.csv"
+    frame.to_csv(path, index=False)
+    result = council.run(path)
+    assert result.checked.errors == []
+    assert (result.checked.added, result.checked.changed, result.checked.unchanged) == (0, 0, 2)
