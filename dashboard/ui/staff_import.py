@@ -33,9 +33,10 @@ __all__ = ["render_staff_import"]
 SOURCE_KEY = "staff_import.source"
 FILE_ID_KEY = "staff_import.file_id"
 DONE_KEY = "staff_import.done"
+ROUND_KEY = "staff_import.round"  # a new uploader after each save, so it starts empty
 REFUSALS = (PermissionDenied, ValueError, LookupError)
 SEVERITY_WORDS = {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Note"}
-OUTCOME_WORDS = {"added": "➕ New", "changed": "✎ Changed"}
+OUTCOME_WORDS = {"added": "✚ New", "changed": "✎ Changed"}
 
 
 def _template() -> bytes:
@@ -96,8 +97,8 @@ def _preview(checked: CheckedImport) -> None:
             "row": st.column_config.NumberColumn("Row", format="%d"),
             "code": st.column_config.TextColumn("Employee ref"),
             "field": st.column_config.TextColumn("Field"),
-            "old": st.column_config.TextColumn("Stored now"),
-            "new": st.column_config.TextColumn("From the file", width="large"),
+            "old": st.column_config.TextColumn("Stored now", width="medium"),
+            "new": st.column_config.TextColumn("From the file", width="medium"),
             "outcome": st.column_config.TextColumn("What happens"),
         },
     )
@@ -124,7 +125,9 @@ def render_staff_import(actor: Actor) -> None:
         icon=":material/download:",
         key="staff_import_template",
     )
-    uploaded: Any = st.file_uploader("Staff list to upload", key="staff_import.file")
+    uploaded: Any = st.file_uploader(
+        "Staff list to upload", key=f"staff_import.file.{st.session_state.get(ROUND_KEY, 0)}"
+    )
     if uploaded is not None and st.session_state.get(FILE_ID_KEY) != uploaded.file_id:
         st.session_state[FILE_ID_KEY] = uploaded.file_id
         st.session_state[SOURCE_KEY] = SourceFile(filename=uploaded.name, data=uploaded.getvalue())
@@ -175,6 +178,7 @@ def render_staff_import(actor: Actor) -> None:
         return
     st.cache_data.clear()
     st.session_state.pop(SOURCE_KEY, None)
+    st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     c = result.checked
     st.session_state[DONE_KEY] = (
         f"{source.filename} saved: {c.added} new and {c.changed} changed "

@@ -79,11 +79,11 @@ def test_an_administrator_uploads_a_staff_list_previews_it_and_saves_it(app_env)
     assert preview[["code", "field", "old", "new", "outcome"]].values.tolist() == [
         ["E1000", "job title", "Housing Options Officer", "Senior Housing Options Officer",
          "✎ Changed"],
-        ["E2000", "name", "", "Pat Quinn", "➕ New"],
-        ["E2000", "job title", "", "Apprentice", "➕ New"],
-        ["E2000", "department", "", "Housing", "➕ New"],
-        ["E2000", "line manager", "", "demo.lead", "➕ New"],
-        ["E2000", "email", "", "pat.quinn@example.org", "➕ New"],
+        ["E2000", "name", "", "Pat Quinn", "✚ New"],
+        ["E2000", "job title", "", "Apprentice", "✚ New"],
+        ["E2000", "department", "", "Housing", "✚ New"],
+        ["E2000", "line manager", "", "demo.lead", "✚ New"],
+        ["E2000", "email", "", "pat.quinn@example.org", "✚ New"],
     ]  # fmt: skip
     assert _staff("E2000") is None  # nothing saved before the button
     next(b for b in at.button if b.label == "Save the staff list").click().run()

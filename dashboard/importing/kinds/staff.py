@@ -453,7 +453,7 @@ class StaffImport:
         checker = _Checker(session, table, checked, today())
         seen: dict[str, int] = {}
         accounts: dict[int, int] = {}
-        records = table.frame.to_dict("records")
+        records: list[dict[str, Any]] = table.frame.to_dict("records")  # type: ignore[assignment]
         for n, r in enumerate(records):
             if options.progress is not None and n % 200 == 0:
                 options.progress(0.1 + 0.8 * n / max(len(records), 1), "Checking the rows")
