@@ -9,10 +9,15 @@ from tests.browser import sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
+# saving reruns the page over fresh data (the agenda and the chart): allow a busy machine
+SAVE_WAIT_MS = 90_000
+
 
 def _at_item(page, n: int) -> None:
-    page.get_by_text(f"Item {n} of").wait_for()
+    page.get_by_text(f"Item {n} of").wait_for(timeout=SAVE_WAIT_MS)
     wait_idle(page)
+    # the previous item's form is gone once the rerun has finished
+    page.wait_for_function("() => document.querySelectorAll('[data-testid=stForm]').length === 1")
 
 
 def _press(page, key: str) -> None:
@@ -33,9 +38,11 @@ def test_a_meeting_run_with_the_keyboard_records_two_decisions(app_url, page, ou
     _at_item(page, 3)
 
     page.get_by_text("Challenge", exact=True).click()
-    page.get_by_role("textbox", name="Note").fill("Report back next month with a recovery trajectory")
+    page.get_by_role("textbox", name="Note").fill(
+        "Report back next month with a recovery trajectory"
+    )
     page.get_by_role("button", name="Save decision").click()
-    page.get_by_text("Saved: Challenge").wait_for()
+    page.get_by_text("Saved: Challenge").wait_for(timeout=SAVE_WAIT_MS)
     wait_idle(page)
     page.screenshot(path=str(output_dir / "02-challenge-recorded.png"), full_page=True)
 
@@ -50,10 +57,12 @@ def test_a_meeting_run_with_the_keyboard_records_two_decisions(app_url, page, ou
     _at_item(page, 5)
 
     page.get_by_text("New action", exact=True).click()
-    page.get_by_role("textbox", name="New action: title").fill("Agree a recovery plan with the service")
+    page.get_by_role("textbox", name="New action: title").fill(
+        "Agree a recovery plan with the service"
+    )
     page.get_by_role("textbox", name="New action: owner").fill("Priya Shah")
     page.get_by_role("button", name="Save decision").click()
-    page.get_by_text("The new action is in the delivery plan.").wait_for()
+    page.get_by_text("The new action is in the delivery plan.").wait_for(timeout=SAVE_WAIT_MS)
     wait_idle(page)
     page.screenshot(path=str(output_dir / "03-action-created.png"), full_page=True)
 
