@@ -179,8 +179,16 @@ def sign_in(page: object, url: str, username: str, path: str = "") -> None:
         signed_in.wait_for()
 
 
+IDLE_SCRIPT = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return app !== null
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stSkeleton"]')
+    && !document.querySelector('[data-stale="true"]');
+}"""
+
+
 def wait_idle(page: object) -> None:
-    """Wait until Streamlit has finished running the script."""
-    page.wait_for_function(  # type: ignore[attr-defined]
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-    )
+    """Wait until Streamlit has finished the run and drawn every element (no script
+    running, no loading skeletons, nothing left over from the previous run)."""
+    page.wait_for_function(IDLE_SCRIPT)  # type: ignore[attr-defined]
