@@ -17,6 +17,7 @@ import streamlit as st
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.exports import safe_frame
+from dashboard.navigation import BY_PATH
 from dashboard.queries import (
     MeasureDetail,
     current_data_version,
@@ -449,6 +450,12 @@ def _benchmark(detail: MeasureDetail) -> None:
         f"**Our value:** {format_value(b['value'], unit, decimals)} · "
         f"**Group median:** {format_value(b['median'], unit, decimals)}  \n"
         f"Metric: {b['metric']}"
+    )
+    st.page_link(
+        str(BY_PATH["benchmarking"].path),
+        label="Compare with the group on the Benchmarking page",
+        icon=":material/leaderboard:",
+        query_params={"measure": detail.measure["code"]},
     )
 
 
