@@ -49,3 +49,20 @@ def test_the_excel_export_is_offered_at_once_and_pdf_and_powerpoint_on_request(a
     labels = {b.label for b in at.get("download_button")}
     assert "Download Excel" in labels
     assert {b.label for b in at.button} >= {"Prepare PDF", "Prepare PowerPoint"}
+
+
+def test_preparing_the_pdf_offers_its_download(app_env, monkeypatch):
+    monkeypatch.setenv("VITALSIGNS_NO_CHARTS", "1")
+    at = open_page("reports.py", username="demo.admin", query=Q2)
+    next(b for b in at.button if b.label == "Prepare PDF").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Download PDF" in {b.label for b in at.get("download_button")}
+
+
+def test_an_empty_narrative_is_refused_and_nothing_is_saved(app_env):
+    at = open_page("reports.py", username="demo.executive", query=Q2)
+    next(t for t in at.text_area if "HOU-03" in t.key).input("   ")
+    next(b for b in at.button if b.key == "save_measure:HOU-03").click().run()
+    assert "The narrative is empty" in texts(at)
+    with Session(get_engine()) as session:
+        assert session.exec(select(ReportNarrative)).all() == []
