@@ -45,6 +45,8 @@ lint:
 
 bench: install-test
 	$(PY) bench/spc.py
+	$(PY) bench/pages.py
+	$(PY) bench/import.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
