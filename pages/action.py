@@ -9,6 +9,7 @@ from dashboard.settings import today
 from dashboard.ui import actions as ui
 from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.guard import require_page
+from dashboard.ui.widgets import plain
 
 actor = require_page("action")
 BACK = ":material/arrow_back:"
@@ -37,13 +38,14 @@ if detail is None:
 
 row = detail.row
 st.page_link(BY_PATH["actions"].path, label="Back to the delivery plan", icon=BACK)
-st.title(f"{row['code']}: {row['title']}")
+st.title(f"{row['code']}: {plain(row['title'])}")
 ui.flash(row.to_frame().T)
 st.markdown(
     f"**{row['status_label']}**" + (f" · {row['flags_label']}" if row["flags_label"] else "")
 )
 st.caption(
-    f"{row['theme']} · {row['department']} · Responsible officer: {row['officer'] or 'not set'}"
+    f"{plain(row['theme'])} · {plain(row['department'])} · "
+    f"Responsible officer: {plain(row['officer']) or 'not set'}"
 )
 
 c1, c2, c3, c4 = st.columns(4)

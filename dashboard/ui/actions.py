@@ -25,6 +25,7 @@ from dashboard.store import actions as store
 from dashboard.store.db import session_scope
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.widgets import plain
 
 __all__ = [
     "STATUS_BY_LABEL",
@@ -180,7 +181,7 @@ def plan_tables(plan: pd.DataFrame) -> None:
     shown = plan.assign(link=plan["code"].map(_link))
     for theme, part in shown.groupby("theme", sort=False):
         flagged = int(part["needs_attention"].sum())
-        st.subheader(f"{theme}")
+        st.subheader(plain(theme))
         st.caption(f"{len(part)} actions · {flagged} need attention")
         st.dataframe(
             part[list(PLAN_TABLE_COLUMNS)],

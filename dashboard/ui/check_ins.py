@@ -41,6 +41,7 @@ from dashboard.store import checkins as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Checkin, Department, Objective, Staff, User
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.widgets import plain
 
 __all__ = ["render_golden_thread", "render_page"]
 
@@ -358,7 +359,7 @@ def _checkin_form(
         answers: dict[int, tuple[str, str]] = {}
         for n, o in enumerate(objectives, start=1):
             assert o.id is not None
-            st.markdown(f"**{n}. {o.text}**")
+            st.markdown(f"**{n}. {plain(o.text)}**")
             rating, comment = progress.get(o.id, (ObjectiveProgress.on_track.value, ""))
             chosen = st.radio(
                 f"Progress on objective {n}",
@@ -439,10 +440,10 @@ def _checkin_readonly(
         width="stretch",
         column_config={"Objective": st.column_config.TextColumn(width="large")},
     )
-    st.markdown(f"**Development activities:** {checkin.development or '—'}")
-    st.markdown(f"**Comments:** {checkin.staff_comment or '—'}")
+    st.markdown(f"**Development activities:** {plain(checkin.development) or '—'}")
+    st.markdown(f"**Comments:** {plain(checkin.staff_comment) or '—'}")
     if checkin.manager_comment:
-        st.markdown(f"**Line manager's comment:** {checkin.manager_comment}")
+        st.markdown(f"**Line manager's comment:** {plain(checkin.manager_comment)}")
     if checkin.status == CheckinStatus.agreed and checkin.agreed_at:
         who = users.get(checkin.agreed_by or 0, "the line manager")
         st.caption(f"Agreed by {who} on {checkin.agreed_at:%d %B %Y}.")

@@ -35,6 +35,7 @@ from dashboard.ui.widgets import (
     direction_cell,
     format_value,
     legend_markdown,
+    plain,
     rag_cell,
     variation_cell,
 )
@@ -79,9 +80,9 @@ def _tolerance_text(measure: dict[str, Any]) -> str:
 
 def _header(detail: MeasureDetail) -> None:
     m = detail.measure
-    st.title(f"{m['code']} · {m['name']}")
+    st.title(f"{m['code']} · {plain(m['name'])}")
     if m.get("definition"):
-        st.markdown(m["definition"])
+        st.markdown(plain(m["definition"]))
     comparison = (
         "the same period last year"
         if m.get("comparison") == "same_period_last_year"
@@ -105,7 +106,7 @@ def _header(detail: MeasureDetail) -> None:
         st.markdown("##### About this measure")
         columns = st.columns(4)
         for i, (name, value) in enumerate(facts.items()):
-            columns[i % 4].markdown(f"**{name}**  \n{value}")
+            columns[i % 4].markdown(f"**{name}**  \n{plain(value)}")
 
 
 def _status_strip(detail: MeasureDetail) -> None:
@@ -280,7 +281,7 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
         )
         for p in points.sort_values("period").itertuples():
             left, right = st.columns([4, 1])
-            left.markdown(f"**{p.period}**: {p.reason}")
+            left.markdown(f"**{p.period}**: {plain(p.reason)}")
             if right.button("Remove", key=f"rebase_remove_{p.id}"):
                 _write(
                     actor,

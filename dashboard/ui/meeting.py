@@ -35,6 +35,7 @@ from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
+from dashboard.ui.widgets import plain
 
 __all__ = ["present", "setup"]
 
@@ -304,13 +305,13 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
         for d in minutes:
             text = f"**{store.DECISIONS.get(d.decision, d.decision)}**"
             if d.note:
-                text += f": {d.note}"
+                text += f": {plain(d.note)}"
             if d.action_id is not None:
                 from dashboard.store.models import Action
 
                 action = session.get(Action, d.action_id)
                 if action is not None:
-                    text += f" → action {action.code}, owner {action.officer}, due " + (
+                    text += f" → action {action.code}, owner {plain(action.officer)}, due " + (
                         f"{action.due_date:%d %B %Y}" if action.due_date else "not set"
                     )
             lines.append(text)
@@ -414,8 +415,8 @@ def present(actor: Actor, meeting_id: int) -> None:
         type="primary",
         width="stretch",
     )
-    st.markdown(f"## {item.code}: {item.title}")
-    st.markdown(f"**{item.heading}** · {item.theme} · " + (", ".join(item.reasons) or ""))
+    st.markdown(f"## {item.code}: {plain(item.title)}")
+    st.markdown(f"**{item.heading}** · {plain(item.theme)} · " + (", ".join(item.reasons) or ""))
     if item.kind == "measure":
         _measure_item(item, meeting.period)
     else:

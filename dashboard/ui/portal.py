@@ -23,6 +23,7 @@ from dashboard.exports import safe_frame
 from dashboard.settings import today
 from dashboard.store import audit
 from dashboard.store.db import get_engine, session_scope
+from dashboard.ui.widgets import plain
 
 
 @st.cache_data(ttl=300, show_spinner=False)
@@ -61,9 +62,9 @@ def render_key() -> None:
 
 
 def _measure(m: PortalMeasure) -> None:
-    st.subheader(f"{m.name}")
+    st.subheader(plain(m.name))
     if m.definition:
-        st.markdown(m.definition)
+        st.markdown(plain(m.definition))
     latest = m.show(m.latest_value)
     lines = [
         f"**Latest figure** ({m.latest_period or 'none yet'}): {latest}",
@@ -77,7 +78,7 @@ def _measure(m: PortalMeasure) -> None:
         lines.append("This figure has been revised since it was first published.")
     st.markdown("  \n".join(lines))
     if m.commentary:
-        st.markdown(f"**What the council says**: {m.commentary}")
+        st.markdown(f"**What the council says**: {plain(m.commentary)}")
     if len(m.points) >= 2:
         frame = pd.DataFrame(
             {
@@ -87,7 +88,7 @@ def _measure(m: PortalMeasure) -> None:
             }
         )
         st.altair_chart(_chart(frame, m.name), use_container_width=True)
-        with st.expander(f"{m.name}: the figures as a table"):
+        with st.expander(f"{plain(m.name)}: the figures as a table"):
             st.dataframe(frame, hide_index=True, use_container_width=True)
 
 
@@ -128,9 +129,9 @@ def render_portal(portal: Portal) -> None:
         icon=":material/download:",
     )
     for theme in portal.themes:
-        st.header(theme.name)
+        st.header(plain(theme.name))
         if theme.description:
-            st.markdown(theme.description)
+            st.markdown(plain(theme.description))
         for m in theme.measures:
             _measure(m)
         if theme.actions:

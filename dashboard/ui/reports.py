@@ -21,6 +21,7 @@ from dashboard.reports.export import FORMATS, render_report
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.widgets import plain
 
 __all__ = ["exports", "exception_list", "load_report", "summary"]
 
@@ -100,9 +101,10 @@ def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str)
 
 def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
     with st.container(border=True):
-        st.markdown(f"#### {item.code}: {item.name}")
+        st.markdown(f"#### {item.code}: {plain(item.name)}")
         st.caption(
-            f"{item.theme} · {item.department} · Owner: {item.owner or 'not set'} · "
+            f"{plain(item.theme)} · {plain(item.department)} · "
+            f"Owner: {plain(item.owner) or 'not set'} · "
             f"Why an exception: {item.reasons}"
         )
         facts = pd.DataFrame(

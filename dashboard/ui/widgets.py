@@ -6,11 +6,13 @@ Each status is shown as the legend's icon and word (``✔ On target``), never co
   `action_status_cell`: the text for a table cell or a badge.
 - `format_value(value, unit, decimals, scale_label)`: a figure as a person reads it.
 - `legend_markdown(groups)`: the key of the symbols, for an expander under a table.
+- `plain(text)`: someone's words (a name, a commentary) made safe for any Markdown element.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -34,12 +36,37 @@ __all__ = [
     "direction_cell",
     "format_value",
     "is_blank",
+    "plain",
     "legend_markdown",
     "rag_cell",
     "variation_cell",
 ]
 
 NO_SPC = "· Too few points"
+
+# Characters Markdown, HTML or Streamlit's own Markdown extensions give a meaning to
+# anywhere in a line: emphasis, code, links and images ([ and ]), tables, strikethrough,
+# tags and entities, maths ($). Brackets escaped also stop colour directives (:red[...]).
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&])")
+# ... and at the start of a line only: headings, quotes, lists, ordered lists, rules.
+_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
+
+
+def plain(text: Any) -> str:
+    """``text`` for st.markdown, st.title, st.caption and the like, shown exactly as typed.
+
+    Markdown and HTML special characters are backslash-escaped, so a name or commentary
+    never becomes a link, an image, a tag, a heading, a list or maths. Blank gives "".
+    """
+    if is_blank(text):
+        return ""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return _LINE_START.sub(lambda m: f"{m.group(1)}{_escape_lead(m.group(2))}", escaped)
+
+
+def _escape_lead(lead: str) -> str:
+    """``#`` -> ``\\#``; ``12`` (before ``.`` or ``)``) -> ``12\\``, so the dot is text."""
+    return f"{lead}\\" if lead[0].isdigit() else f"\\{lead}"
 
 
 def is_blank(value: Any) -> bool:
