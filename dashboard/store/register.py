@@ -542,8 +542,13 @@ def search_audit(*, session: Session, actor: Actor, query: AuditQuery) -> list[A
     if query.until:
         stmt = stmt.where(col(AuditLog.at) <= datetime.combine(query.until, time.max, tzinfo=UTC))
     if query.text:
-        needle = f"%{query.text}%"
-        stmt = stmt.where(col(AuditLog.entity_id).ilike(needle) | col(AuditLog.note).ilike(needle))
+        # the text is matched as typed: % and _ are not wildcards
+        literal = query.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{literal}%"
+        stmt = stmt.where(
+            col(AuditLog.entity_id).ilike(needle, escape="\\")
+            | col(AuditLog.note).ilike(needle, escape="\\")
+        )
     stmt = stmt.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).limit(query.limit)
     return list(session.exec(stmt).all())
 
