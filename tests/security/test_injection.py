@@ -1,0 +1,378 @@
+"""Injection: hostile text people type or upload is stored as text and shown as text.
+
+Commentary, names, measure definitions, action titles and uploaded cells carry HTML and
+script (``<script>``, ``<img onerror>``), a ``javascript:`` link, a Markdown image and SQL
+metacharacters. They are written through the store (as the pages and uploads would), then
+every page that shows them is opened: no Markdown body holds them where they would be
+interpreted, chart hover text holds them escaped, exports hold the literal text, and the
+SQL metacharacters are found back as the same text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from sqlmodel import Session, select
+
+from dashboard.exporting.portal_data import build_portal, portal_frame
+from dashboard.exports import safe_frame
+from dashboard.importing.registry import ImportOptions, SourceFile, run_import
+from dashboard.reports.exceptions import build_report
+from dashboard.reports.export import export_report
+from dashboard.reports.pdf import report_html
+from dashboard.store.actions import get_action_by_code, update_action
+from dashboard.store.db import get_engine
+from dashboard.store.measures import (
+    add_rebase_point,
+    get_measure_by_code,
+    set_target,
+    upsert_observation,
+)
+from dashboard.store.models import (
+    ActionUpdateIn,
+    Measure,
+    MeasureUpdate,
+    Observation,
+    ObservationCreate,
+)
+from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
+from dashboard.store.structure import get_theme_by_name, update_theme
+from dashboard.store.users import actor_for, get_user_by_username
+from dashboard.ui.widgets import plain
+from tests.apptest import open_page
+from tests.conftest import DEMO_AS_OF
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+JS_LINK = "[click](javascript:alert(1))"
+MD_IMAGE = "![img](http://evil.example/x.png)"
+SQL = "'; DROP TABLE measure; --"
+PAYLOAD = f"{SCRIPT} {IMG} {JS_LINK} {MD_IMAGE} {SQL}"
+
+CODE = "HOU-03"  # a published, monthly Housing measure
+ACTION = "DP-03"  # a Housing action
+THEME = "Local Homes for Local Need"
+HOSTILE_THEME = "Local Homes for Local Need'; DROP TABLE measure; --"
+QUARTER = "2025/26 Q2"
+HOSTILE_NAME = f"Households in temporary accommodation {SCRIPT}"
+
+
+def _actor(session: Session, username: str):
+    user = get_user_by_username(session=session, username=username)
+    assert user is not None
+    return actor_for(session=session, user=user)
+
+
+@pytest.fixture
+def poisoned(app_env: str, tmp_path: Path) -> str:
+    """The demo council with hostile text in every free-text field a page shows."""
+    engine = get_engine()
+    upload = tmp_path / "figures.csv"
+    upload.write_text(
+        f'code,period,value,commentary,action_note\n{CODE},2025-10,2500,"{PAYLOAD}","{PAYLOAD}"\n',
+        encoding="utf-8",
+    )
+    with Session(engine, expire_on_commit=False) as s:
+        admin, lead = _actor(s, "demo.admin"), _actor(s, "demo.lead")
+    result = run_import(
+        engine=engine,
+        actor=lead,
+        source=SourceFile.from_path(upload),
+        kind="measures",
+        options=ImportOptions(submit=True),
+    )
+    assert result.committed, [p.message for p in result.checked.sorted_problems()]
+    with Session(engine, expire_on_commit=False) as s:
+        measure = get_measure_by_code(session=s, code=CODE)
+        assert measure is not None and measure.id is not None
+        upsert_observation(
+            session=s,
+            actor=lead,
+            measure=measure,
+            observation_in=ObservationCreate(
+                measure_id=measure.id,
+                period="2025-10",
+                period_start=date(2025, 10, 1),
+                value=2500,
+                commentary=PAYLOAD,
+                commentary_public=True,
+            ),
+            submit=True,
+        )
+        edit_measure(
+            session=s,
+            actor=admin,
+            measure_id=measure.id,
+            measure_in=MeasureUpdate(name=HOSTILE_NAME, definition=PAYLOAD),
+        )
+        obs = s.exec(
+            select(Observation).where(
+                Observation.measure_id == measure.id, Observation.period == "2025-10"
+            )
+        ).one()
+        assert obs.id is not None
+        approve_figures(session=s, actor=admin, observation_ids=[obs.id])
+        action = get_action_by_code(session=s, code=ACTION)
+        assert action is not None and action.id is not None
+        update_action(
+            session=s,
+            actor=lead,
+            action_id=action.id,
+            update_in=ActionUpdateIn(percent_complete=40, commentary=PAYLOAD),
+        )
+        update_action(
+            session=s,
+            actor=admin,
+            action_id=action.id,
+            update_in=ActionUpdateIn(title=f"Build homes {SCRIPT} {MD_IMAGE}"),
+        )
+        theme = get_theme_by_name(session=s, name=THEME)
+        assert theme is not None and theme.id is not None
+        update_theme(session=s, actor=admin, theme_id=theme.id, name=HOSTILE_THEME)
+        add_rebase_point(session=s, actor=lead, measure=measure, period="2025-04", reason=PAYLOAD)
+        set_target(
+            session=s,
+            actor=lead,
+            measure=measure,
+            period="2026-03",
+            period_start=date(2026, 3, 1),
+            value=2400,
+            reason=f"{SQL} 100% of_the plan",
+        )
+        s.commit()
+    return app_env
+
+
+# --- what "drawn as HTML or Markdown" means -----------------------------------------------
+
+MARKDOWN_KINDS = ("title", "header", "subheader", "markdown", "caption")
+ALERT_KINDS = ("info", "warning", "error", "success")
+
+# Constructs a Markdown renderer would draw from the hostile text: an HTML tag, an image,
+# a link to a script or to another site. A backslash before the opening character makes it
+# plain text. (The app's own links, such as "Back to Vital Signs", are not hostile.)
+INTERPRETED = {
+    "an HTML tag": re.compile(r"(?<!\\)<[A-Za-z/!?]"),
+    "a Markdown image": re.compile(r"(?<!\\)!(?<!\\)\["),
+    "a Markdown link": re.compile(r"(?<!\\)\]\((?:javascript|https?://evil)"),
+}
+
+
+def _unescape(body: str) -> str:
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+def _bodies(at) -> list[tuple[str, str]]:
+    """Every text the page renders as Markdown: elements, alerts and expander labels."""
+    out = [(kind, str(el.value)) for kind in MARKDOWN_KINDS for el in at.get(kind)]
+    out += [(kind, str(el.proto.body)) for kind in ALERT_KINDS for el in at.get(kind)]
+    out += [("expander", str(el.proto.label)) for el in at.get("expander")]
+    return out
+
+
+def _interpreted(at) -> list[tuple[str, str, str]]:
+    return [
+        (kind, what, body[:120])
+        for kind, body in _bodies(at)
+        for what, pattern in INTERPRETED.items()
+        if pattern.search(body)
+    ]
+
+
+def _shown_as_text(at) -> str:
+    """What a reader sees: Markdown bodies unescaped, plus st.text and st.code values."""
+    parts = [_unescape(body) for _, body in _bodies(at)]
+    parts += [str(el.value) for kind in ("text", "code") for el in at.get(kind)]
+    return "\n".join(parts)
+
+
+PAGES = [
+    pytest.param("measure.py", "demo.lead", {"code": CODE}, id="measure"),
+    pytest.param("vital_signs.py", "demo.executive", {"level": "all"}, id="vital signs"),
+    pytest.param("actions.py", "demo.lead", {}, id="actions"),
+    pytest.param("action.py", "demo.lead", {"code": ACTION}, id="action"),
+    pytest.param("portal.py", None, {}, id="portal"),
+    pytest.param("reports.py", "demo.executive", {}, id="reports"),
+]
+
+
+@pytest.mark.parametrize(("script", "username", "query"), PAGES)
+def test_hostile_text_is_never_drawn_as_html_or_markdown(poisoned, script, username, query):
+    at = open_page(script, username=username, query=query)
+    assert not at.exception
+    assert _interpreted(at) == []
+
+
+def test_the_measure_page_shows_the_hostile_text_exactly_as_typed(poisoned):
+    at = open_page("measure.py", username="demo.lead", query={"code": CODE})
+    shown = _shown_as_text(at)
+    assert f"{CODE} · {HOSTILE_NAME}" in shown  # the title
+    assert PAYLOAD in [str(el.value) for el in at.text]  # the commentary, as text
+    assert f"**2025-04**: {PAYLOAD}" in shown  # the recalculation reason
+    assert PAYLOAD in shown  # the definition
+    assert HOSTILE_THEME in shown
+
+
+def test_the_portal_shows_the_approved_commentary_as_typed_and_draws_nothing_from_it(poisoned):
+    at = open_page("portal.py")
+    shown = _shown_as_text(at)
+    assert f"**What the council says**: {PAYLOAD}" in shown
+    assert HOSTILE_NAME in shown and HOSTILE_THEME in shown
+    assert _interpreted(at) == []
+
+
+def test_the_action_page_shows_the_title_and_commentary_as_typed(poisoned):
+    at = open_page("action.py", username="demo.lead", query={"code": ACTION})
+    assert [_unescape(str(t.value)) for t in at.title] == [
+        f"{ACTION}: Build homes {SCRIPT} {MD_IMAGE}"
+    ]
+    assert PAYLOAD in [str(el.value) for el in at.text]
+
+
+def _spec_text(chart) -> str:
+    """A Plotly figure's JSON with its own escapes undone, as the browser reads it."""
+    return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
+
+
+def test_chart_hover_text_holds_the_hostile_text_escaped(poisoned):
+    at = open_page("measure.py", username="demo.lead", query={"code": CODE})
+    specs = [_spec_text(chart) for chart in at.get("plotly_chart")]
+    assert specs, "the measure page draws its SPC chart"
+    assert any(
+        "Limits recalculated: &lt;script&gt;alert(1)&lt;/script&gt; "
+        "&lt;img src=x onerror=alert(1)&gt;" in spec
+        for spec in specs
+    )
+    for spec in specs:
+        assert "<script" not in spec
+        assert "<img" not in spec
+
+
+def test_the_action_pages_chart_holds_no_raw_tag(poisoned):
+    at = open_page("action.py", username="demo.lead", query={"code": ACTION})
+    specs = [_spec_text(chart) for chart in at.get("plotly_chart")]
+    assert specs, "the action page draws its plan chart"
+    for spec in specs:
+        assert "<script" not in spec
+        assert "<img" not in spec
+
+
+# --- exports hold the literal text --------------------------------------------------------
+
+
+def test_safe_frame_keeps_hostile_text_and_neutralises_only_formulas():
+    frame = safe_frame(pd.DataFrame({"text": [PAYLOAD, '=HYPERLINK("http://evil.example")']}))
+    assert frame["text"].tolist() == [PAYLOAD, '\'=HYPERLINK("http://evil.example")']
+
+
+def test_the_portal_csv_holds_the_hostile_name_as_literal_text(poisoned):
+    with Session(get_engine()) as s:
+        portal = build_portal(s, today=DEMO_AS_OF)
+    data = safe_frame(portal_frame(portal)).to_csv(index=False)
+    rows = list(csv.DictReader(io.StringIO(data)))
+    assert {r["measure"] for r in rows if r["code"] == CODE} == {HOSTILE_NAME}
+    assert {r["theme"] for r in rows if r["code"] == CODE} == {HOSTILE_THEME}
+
+
+def test_the_exception_report_spreadsheet_holds_the_hostile_text_literally(poisoned):
+    with Session(get_engine()) as s:
+        data = export_report(s, QUARTER, "xlsx", today=DEMO_AS_OF, draw_charts=False)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    cells = [
+        str(cell.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+    assert HOSTILE_NAME in cells
+    assert f"{CODE}" in cells
+
+
+def test_the_exception_report_pdf_escapes_every_hostile_text(poisoned):
+    with Session(get_engine()) as s:
+        report = build_report(s, QUARTER, "cabinet", today=DEMO_AS_OF)
+    document = report_html(report)
+    assert "Households in temporary accommodation &lt;script&gt;alert(1)&lt;/script&gt;" in (
+        document
+    )
+    assert "<script" not in document
+    assert "<img src=x" not in document
+
+
+# --- SQL metacharacters are stored and found as text ---------------------------------------
+
+
+def test_sql_metacharacters_are_stored_as_the_same_text(poisoned):
+    with Session(get_engine()) as s:
+        theme = get_theme_by_name(session=s, name=HOSTILE_THEME)
+        assert theme is not None
+        measure = get_measure_by_code(session=s, code=CODE)
+        assert measure is not None
+        assert (measure.name, measure.definition) == (HOSTILE_NAME, PAYLOAD)
+        obs = s.exec(
+            select(Observation).where(
+                Observation.measure_id == measure.id, Observation.period == "2025-10"
+            )
+        ).one()
+        assert (obs.commentary, obs.action_note) == (PAYLOAD, PAYLOAD)
+        assert len(s.exec(select(Measure)).all()) == 37  # the measure table is still there
+
+
+def test_the_audit_log_search_finds_sql_metacharacters_as_text(poisoned):
+    with Session(get_engine()) as s:
+        admin = _actor(s, "demo.admin")
+        found = search_audit(session=s, actor=admin, query=AuditQuery(text=SQL))
+        assert [(e.entity, e.entity_id) for e in found] == [("target", f"{CODE} 2026-03")]
+        for needle in ("100%", "of_the", "'; DROP"):
+            hits = search_audit(session=s, actor=admin, query=AuditQuery(text=needle))
+            assert [e.entity for e in hits] == ["target"], needle
+
+
+def test_percent_and_underscore_in_an_audit_search_are_not_wildcards(poisoned):
+    with Session(get_engine()) as s:
+        admin = _actor(s, "demo.admin")
+        assert search_audit(session=s, actor=admin, query=AuditQuery(text="_")) != []
+        assert search_audit(session=s, actor=admin, query=AuditQuery(text="0%o")) == []
+        assert search_audit(session=s, actor=admin, query=AuditQuery(text="of%plan")) == []
+
+
+def test_vital_signs_filters_by_a_theme_name_with_a_quote(poisoned):
+    at = open_page(
+        "vital_signs.py", username="demo.executive", query={"theme": HOSTILE_THEME, "level": "all"}
+    )
+    assert not at.exception
+    tables = [df.value for df in at.dataframe if "Theme" in df.value.columns]
+    assert tables, "the status table is shown"
+    themes = set(tables[-1]["Theme"])
+    assert themes == {HOSTILE_THEME}
+    assert any(str(link).endswith(f"={CODE}") for link in tables[-1]["Code"])
+
+
+# --- the escaping helper ---------------------------------------------------------------
+
+
+def test_plain_escapes_markdown_and_html_and_leaves_ordinary_words_alone():
+    assert plain("<b>x</b>") == "\\<b\\>x\\</b\\>"
+    assert plain("[a](javascript:x)") == "\\[a\\](javascript:x)"
+    assert plain("![i](http://e/x.png)") == "!\\[i\\](http://e/x.png)"
+    assert plain("**bold** _it_ `code` ~~gone~~") == (
+        "\\*\\*bold\\*\\* \\_it\\_ \\`code\\` \\~\\~gone\\~\\~"
+    )
+    assert plain("$x$ and :red[y] a | b &amp;") == "\\$x\\$ and :red\\[y\\] a \\| b \\&amp;"
+    assert plain("# Head\n- item\n  + sub\n1. one\n12) two") == (
+        "\\# Head\n\\- item\n  \\+ sub\n1\\. one\n12\\) two"
+    )
+    assert plain("Long-term empty homes: 2.5% (HOU-03), 1. in 10") == (
+        "Long-term empty homes: 2.5% (HOU-03), 1. in 10"
+    )
+    assert plain(None) == ""
+    assert plain(float("nan")) == ""
