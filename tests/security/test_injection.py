@@ -29,6 +29,7 @@ from dashboard.reports.exceptions import build_report
 from dashboard.reports.export import export_report
 from dashboard.reports.pdf import report_html
 from dashboard.store.actions import get_action_by_code, update_action
+from dashboard.store.checkins import create_objective
 from dashboard.store.db import get_engine
 from dashboard.store.measures import (
     add_rebase_point,
@@ -40,8 +41,10 @@ from dashboard.store.models import (
     ActionUpdateIn,
     Measure,
     MeasureUpdate,
+    Objective,
     Observation,
     ObservationCreate,
+    Staff,
 )
 from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
 from dashboard.store.structure import get_theme_by_name, update_theme
@@ -376,3 +379,36 @@ def test_plain_escapes_markdown_and_html_and_leaves_ordinary_words_alone():
     )
     assert plain(None) == ""
     assert plain(float("nan")) == ""
+
+
+# --- meeting mode and check-ins ------------------------------------------------------------
+
+
+def test_a_meeting_note_with_hostile_text_is_shown_as_typed(poisoned):
+    at = open_page("meeting.py", username="demo.executive")
+    next(b for b in at.button if b.label == "Start or resume the meeting").click().run()
+    at.radio[0].set_value("challenge")
+    at.text_area[0].input(PAYLOAD)
+    next(b for b in at.button if b.label == "Save decision").click().run()
+    assert not at.exception
+    assert f"**Challenge**: {PAYLOAD}" in _shown_as_text(at)
+    assert _interpreted(at) == []
+
+
+def test_a_check_in_objective_with_hostile_text_is_shown_as_typed(poisoned):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        staff_actor = _actor(s, "demo.staff")
+        staff = s.exec(select(Staff).where(Staff.user_id == staff_actor.id)).one()
+        assert staff.id is not None
+        create_objective(
+            session=s,
+            actor=staff_actor,
+            objective=Objective(staff_id=staff.id, financial_year="2025/26", text=PAYLOAD),
+        )
+        s.commit()
+    at = open_page("check_ins.py", username="demo.staff")
+    assert not at.exception
+    assert PAYLOAD in _shown_as_text(at) or any(
+        PAYLOAD in str(df.value.to_dict()) for df in at.dataframe
+    )
+    assert _interpreted(at) == []
