@@ -38,6 +38,7 @@ from dashboard.store.structure import (
     update_theme,
 )
 from dashboard.store.users import create_user, list_users, user_department_ids
+from dashboard.ui.widgets import plain
 
 ANSWER_WORDS = {Answer.yes: "Yes", Answer.no: "No", Answer.not_applicable: "Not applicable"}
 LIFECYCLE_WORDS = {"proposed": "◌ Proposed", "active": "● Active", "retired": "✕ Retired"}
@@ -235,7 +236,7 @@ def proposals_tab(actor: Actor) -> None:
         f"Proposed target: {m.proposed_target or '—'}"
     )
     if m.review_comments:
-        st.info(f"Comments so far: {m.review_comments}")
+        st.info(f"Comments so far: {plain(m.review_comments)}")
     options = [a.value for a in Answer]
     with st.form(f"checklist_{m.code}"):
         st.markdown("**Quality standards checklist (Appendix C)**")

@@ -26,7 +26,7 @@ from dashboard.store import benchmarks as bench
 from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.widgets import format_value, is_blank
+from dashboard.ui.widgets import format_value, is_blank, plain
 
 __all__ = [
     "position_sentence",
@@ -333,7 +333,7 @@ def render_measure(
     row = positions[positions["code"] == code].iloc[0]
     rows = values[(values["code"] == code) & (values["period"] == row["period"])]
     polarity = Polarity(row["polarity"])
-    st.markdown(f"**{code} {row['name']}**: {position_sentence(row, group['name'])}")
+    st.markdown(f"**{code} {plain(row['name'])}**: {position_sentence(row, group['name'])}")
     st.caption(
         f"Benchmark metric: {row['metric']}. "
         + (

@@ -8,6 +8,7 @@ from core.vocab import Role
 from dashboard.navigation import BY_PATH, allowed
 from dashboard.settings import get_settings
 from dashboard.store.security import Actor
+from dashboard.ui.widgets import plain
 
 INTRO = {
     Role.admin: "Keep the measure register, users and comparator groups; approve figures.",
@@ -28,7 +29,7 @@ SHORTCUTS = {
 
 def render_home(actor: Actor) -> None:
     settings = get_settings()
-    st.title(f"Welcome, {actor.name.split(' (')[0]}")
+    st.title(f"Welcome, {plain(actor.name.split(' (')[0])}")
     st.caption(f"{settings.council_name} · Vital Signs")
     st.write(INTRO[actor.role])
     specs = [BY_PATH[p] for p in SHORTCUTS[actor.role] if allowed(BY_PATH[p], actor.role)]

@@ -14,6 +14,7 @@ from dashboard.bootstrap import prepare_database
 from dashboard.navigation import PageSpec
 from dashboard.settings import get_settings
 from dashboard.store.models import User
+from dashboard.ui.widgets import plain
 
 log = logging.getLogger("vitalsigns")
 
@@ -44,7 +45,7 @@ def sidebar(user: User, menu: list[tuple[Any, PageSpec]]) -> None:
         for page, _spec in menu:
             st.page_link(page)
         st.divider()
-        st.markdown(f"Signed in as **{user.name}**")
+        st.markdown(f"Signed in as **{plain(user.name)}**")
         st.caption(f"{ROLE_WORDS.get(Role(user.role), user.role)} · `{user.username}`")
         auth.logout_button()
 
