@@ -45,10 +45,11 @@ from dashboard.store.models import (
     Observation,
     ObservationCreate,
     Staff,
+    UserUpdate,
 )
 from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
 from dashboard.store.structure import get_theme_by_name, update_theme
-from dashboard.store.users import actor_for, get_user_by_username
+from dashboard.store.users import actor_for, get_user_by_username, update_user
 from dashboard.ui.widgets import plain
 from tests.apptest import open_page
 from tests.conftest import DEMO_AS_OF
@@ -411,4 +412,24 @@ def test_a_check_in_objective_with_hostile_text_is_shown_as_typed(poisoned):
     assert PAYLOAD in _shown_as_text(at) or any(
         PAYLOAD in str(df.value.to_dict()) for df in at.dataframe
     )
+    assert _interpreted(at) == []
+
+
+def test_a_hostile_user_name_is_shown_as_typed_on_home_and_in_the_sidebar(poisoned):
+    with Session(get_engine()) as s:
+        admin = _actor(s, "demo.admin")
+        member = get_user_by_username(session=s, username="demo.member")
+        assert member is not None and member.id is not None
+        update_user(
+            session=s,
+            actor=admin,
+            user_id=member.id,
+            user_in=UserUpdate(name=f"Pat {IMG} {MD_IMAGE}"),
+        )
+        s.commit()
+    at = open_page("home.py", username="demo.member")
+    assert not at.exception
+    shown = _shown_as_text(at)
+    assert f"Welcome, Pat {IMG} {MD_IMAGE}" in shown
+    assert f"Signed in as **Pat {IMG} {MD_IMAGE}**" in shown
     assert _interpreted(at) == []
