@@ -584,44 +584,19 @@ def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
 
 
 def _import_report(checked: Any) -> None:
-    from dashboard.importing.report import messages_workbook, problems_frame
+    from dashboard.ui.import_review import render_counts, render_problems
 
-    cols = st.columns(5)
-    for column, (name, n) in zip(
-        cols,
+    render_counts(
         (
             ("Errors", len(checked.errors)),
             ("Rows", checked.rows),
             ("New actions", checked.added),
             ("Actions changed", checked.changed),
             ("Unchanged", checked.unchanged),
-        ),
-        strict=True,
-    ):
-        column.metric(name, f"{n:,}")
+        )
+    )
     if checked.problems:
-        frame = problems_frame(checked)
-        frame["severity"] = frame["severity"].map(
-            {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Note"}
-        )
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "severity": st.column_config.TextColumn("Kind"),
-                "row": st.column_config.NumberColumn("Row", format="%d"),
-                "column": st.column_config.TextColumn("Column"),
-                "message": st.column_config.TextColumn("Message", width="large"),
-            },
-        )
-        st.download_button(
-            "Download the rows with their messages",
-            data=messages_workbook(checked),
-            file_name=f"checked-{checked.filename.rsplit('.', 1)[0]}.xlsx",
-            icon=":material/download:",
-            key="actions_import_messages",
-        )
+        render_problems(checked, key="actions_import")
 
 
 def import_section(actor: Actor, plan: pd.DataFrame) -> None:

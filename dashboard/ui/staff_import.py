@@ -23,10 +23,10 @@ from dashboard.importing.registry import (
     run_check,
     run_import,
 )
-from dashboard.importing.report import messages_workbook, problems_frame
 from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.import_review import render_counts, render_problems
 
 __all__ = ["render_staff_import"]
 
@@ -35,7 +35,6 @@ FILE_ID_KEY = "staff_import.file_id"
 DONE_KEY = "staff_import.done"
 ROUND_KEY = "staff_import.round"  # a new uploader after each save, so it starts empty
 REFUSALS = (PermissionDenied, ValueError, LookupError)
-SEVERITY_WORDS = {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Note"}
 OUTCOME_WORDS = {"added": "✚ New", "changed": "✎ Changed"}
 
 
@@ -46,43 +45,17 @@ def _template() -> bytes:
 
 
 def _report(checked: CheckedImport) -> None:
-    cols = st.columns(5)
-    for column, (name, n) in zip(
-        cols,
+    render_counts(
         (
             ("Errors", len(checked.errors)),
             ("Rows", checked.rows),
             ("New people", checked.added),
             ("People changed", checked.changed),
             ("Unchanged", checked.unchanged),
-        ),
-        strict=True,
-    ):
-        column.metric(name, f"{n:,}")
-    if not checked.problems:
-        return
-    frame = problems_frame(checked)
-    frame["severity"] = frame["severity"].map(SEVERITY_WORDS)
-    st.dataframe(
-        frame,
-        hide_index=True,
-        width="stretch",
-        key="staff_import_problems",
-        column_config={
-            "severity": st.column_config.TextColumn("Kind"),
-            "row": st.column_config.NumberColumn("Row", format="%d"),
-            "column": st.column_config.TextColumn("Column"),
-            "message": st.column_config.TextColumn("Message", width="large"),
-        },
-    )
-    if checked.rows:
-        st.download_button(
-            "Download the rows with their messages",
-            data=messages_workbook(checked),
-            file_name=f"checked-{checked.filename.rsplit('.', 1)[0]}.xlsx",
-            icon=":material/download:",
-            key="staff_import_messages",
         )
+    )
+    if checked.problems:
+        render_problems(checked, key="staff_import", download=bool(checked.rows))
 
 
 def _preview(checked: CheckedImport) -> None:

@@ -17,19 +17,18 @@ from dashboard.importing.registry import (
     run_check,
     run_import,
 )
-from dashboard.importing.report import messages_workbook, problems_frame
 from dashboard.importing.template import build_template
 from dashboard.navigation import BY_PATH
 from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.import_review import XLSX_MIME, render_counts, render_problems
 
 __all__ = ["SOURCE_KEY", "render"]
 
 #: Session key holding the file to check (set by the uploader; tests may set it directly).
 SOURCE_KEY = "upload.source"
 _RESULT_KEY = "upload.result"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _due_section(actor: Actor) -> None:
@@ -112,46 +111,20 @@ def _check(actor: Actor, source: SourceFile) -> CheckedImport | str:
 
 
 def _report(checked: CheckedImport) -> None:
-    errors, warnings = len(checked.errors), len(checked.warnings)
-    cols = st.columns(6)
-    for col, (name, n) in zip(
-        cols,
+    render_counts(
         (
-            ("Errors", errors),
-            ("Warnings and notes", warnings),
+            ("Errors", len(checked.errors)),
+            ("Warnings and notes", len(checked.warnings)),
             ("Rows", checked.rows),
             ("New", checked.added),
             ("Changed", checked.changed),
             ("Unchanged", checked.unchanged),
-        ),
-        strict=True,
-    ):
-        col.metric(name, f"{n:,}")
+        )
+    )
     if checked.problems:
         st.subheader("What the checks found")
         st.caption("Errors first (nothing is saved while any remain), then warnings and notes.")
-        frame = problems_frame(checked)
-        frame["severity"] = frame["severity"].map(
-            {"error": "✖ Error", "warning": "▲ Warning", "note": "ℹ Check this value"}
-        )
-        st.dataframe(
-            frame,
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "severity": st.column_config.TextColumn("Kind"),
-                "row": st.column_config.NumberColumn("Row", format="%d"),
-                "column": st.column_config.TextColumn("Column"),
-                "message": st.column_config.TextColumn("Message", width="large"),
-            },
-        )
-        st.download_button(
-            "Download the rows with their messages",
-            data=messages_workbook(checked),
-            file_name=f"checked-{checked.filename.rsplit('.', 1)[0]}.xlsx",
-            mime=XLSX_MIME,
-            icon=":material/download:",
-        )
+        render_problems(checked, note_word="ℹ Check this value")
 
 
 def _preview(checked: CheckedImport) -> None:
