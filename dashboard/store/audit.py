@@ -78,7 +78,7 @@ def bump_data_version(session: Session) -> None:
     """Move the data version on (in the caller's transaction)."""
     session.exec(
         update(DataVersion)
-        .where(col(DataVersion.id) == 1)  # type: ignore[call-overload]
+        .where(col(DataVersion.id) == 1)
         .values(version=DataVersion.version + 1)
     )
 

@@ -22,8 +22,26 @@ __all__ = [
 ]
 
 
+def _free_name(
+    session: Session,
+    model: type[Theme] | type[Department],
+    name: str,
+    what: str,
+    own_id: int | None = None,
+) -> str:
+    """The name, trimmed, or a plain refusal when it is blank or already taken."""
+    name = name.strip()
+    if not name:
+        raise ValueError(f"Give the {what} a name.")
+    taken_id = session.exec(select(model.id).where(model.name == name)).first()
+    if taken_id is not None and taken_id != own_id:
+        raise ValueError(f"There is already a {what} called '{name}'.")
+    return name
+
+
 def create_theme(*, session: Session, actor: Actor, theme_in: ThemeCreate) -> Theme:
     require_admin(actor, doing="create themes")
+    theme_in.name = _free_name(session, Theme, theme_in.name, "theme")
     theme = Theme.model_validate(theme_in)
     session.add(theme)
     session.flush()
@@ -47,7 +65,7 @@ def update_theme(
         raise LookupError(f"No theme with id {theme_id}.")
     before = audit.snapshot(theme)
     if name is not None:
-        theme.name = name
+        theme.name = _free_name(session, Theme, name, "theme", theme_id)
     if description is not None:
         theme.description = description
     session.add(theme)
@@ -76,6 +94,7 @@ def create_department(
     *, session: Session, actor: Actor, department_in: DepartmentCreate
 ) -> Department:
     require_admin(actor, doing="create departments")
+    department_in.name = _free_name(session, Department, department_in.name, "department")
     dept = Department.model_validate(department_in)
     session.add(dept)
     session.flush()
@@ -93,7 +112,7 @@ def rename_department(
     if dept is None:
         raise LookupError(f"No department with id {department_id}.")
     before = audit.snapshot(dept)
-    dept.name = name
+    dept.name = _free_name(session, Department, name, "department", department_id)
     session.add(dept)
     session.flush()
     audit.record(

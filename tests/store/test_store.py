@@ -399,3 +399,28 @@ def test_a_failed_write_saves_neither_the_change_nor_its_audit_entry(engine):
     with Session(engine) as s:
         assert measures_store.get_measure_by_code(session=s, code="HOU-01") is None
         assert _entries(s, "measure") == []
+
+
+@pytest.mark.parametrize("name", ["", "   ", "Homes", " Homes "])
+def test_a_blank_or_taken_theme_name_is_refused_plainly_and_nothing_is_added(session, name):
+    from dashboard.store.models import Theme, ThemeCreate
+    from dashboard.store.structure import create_theme
+
+    make_structure(session)
+    with pytest.raises(ValueError, match="Give the theme a name|already a theme called 'Homes'"):
+        create_theme(session=session, actor=ADMIN, theme_in=ThemeCreate(name=name))
+    assert [t.name for t in session.exec(select(Theme)).all()] == ["Homes"]
+
+
+def test_renaming_a_department_to_a_taken_name_is_refused_plainly(session):
+    from dashboard.store.structure import rename_department
+
+    ids = make_structure(session)
+    with pytest.raises(ValueError, match="already a department called 'Planning'"):
+        rename_department(
+            session=session, actor=ADMIN, department_id=ids["Housing"], name="Planning"
+        )
+    renamed = rename_department(
+        session=session, actor=ADMIN, department_id=ids["Housing"], name=" Housing Services "
+    )
+    assert renamed.name == "Housing Services"
