@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas._libs.parsers import STR_NA_VALUES
+from pandas.api.types import infer_dtype
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dashboard.importing.registry import UnreadableFile
@@ -261,7 +262,42 @@ def _find_header(rows: list[list[Any]], matcher: HeaderMatcher) -> tuple[int, di
 def _blank_mask(column: pd.Series) -> pd.Series:
     """Cells that are empty: None, NaN or text of nothing but spaces (column-wise)."""
     # str() of anything but text is never blank, so one C-level pass does it.
-    return column.isna() | column.astype(str).str.strip().eq("")
+    return column.isna() | column.astype(object).astype(str).str.strip().eq("")
+
+
+def _column(
+    values: list[Any], convert: Callable[[Any], Any] | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """One column's cells (converted, missing as None) and which of them are blank.
+
+    A column of nothing but text (each distinct text looked at once) or nothing but
+    numbers (with empty cells), the usual case, is done with array operations; any other
+    mix goes cell by cell through ``convert``."""
+    cells = np.empty(len(values), dtype=object)
+    cells[:] = values
+    if convert is not None:
+        cells[cells == ""] = None  # an empty cell
+    kind = infer_dtype(cells, skipna=True)
+    if kind == "string":
+        index, texts = pd.factorize(cells)
+        distinct = texts.tolist()
+        if convert is not None:
+            distinct = [None if t in _NA_TEXTS else t for t in distinct]
+        blank = np.array([t is None or not t.strip() for t in distinct] + [True], dtype=bool)
+        distinct.append(None)  # index -1: a missing cell
+        return np.array(distinct, dtype=object)[index], blank[index]
+    if convert is not None and kind == "floating":
+        numbers = cells.astype(float)
+        with np.errstate(invalid="ignore"):
+            whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**53)
+        cells[whole] = numbers[whole].astype(np.int64).astype(object)
+    elif convert is not None and kind not in ("empty", "integer", "boolean"):
+        cells[:] = [convert(v) for v in cells.tolist()]
+    missing = pd.isna(cells)
+    cells[missing] = None
+    if kind in ("floating", "integer", "boolean", "empty"):
+        return cells, missing
+    return cells, _blank_mask(pd.Series(cells, dtype=object)).to_numpy(dtype=bool)
 
 
 def _build(
@@ -287,22 +323,24 @@ def _build(
     # Whole columns at once, only the recognised ones (rows may be short in a CSV).
     width = max(columns) + 1
     short = any(len(r) < width for r in body)
-    cells: dict[str, list[Any]] = {}
+    cells: dict[str, np.ndarray] = {}
+    blanks: dict[str, np.ndarray] = {}
     for c, name in columns.items():
         if not short:
             column = [r[c] for r in body]
         else:
             column = [r[c] if c < len(r) else None for r in body]
-        cells[name] = [convert(v) for v in column] if convert is not None else column
+        cells[name], blanks[name] = _column(column, convert)
     frame = pd.DataFrame(
         {name: pd.Series(cells[name], dtype=object) for name in names}, columns=names
     )
     n = len(frame)
+    keep = np.ones(n, dtype=bool)
     if n:
-        blank = pd.DataFrame({name: _blank_mask(frame[name]) for name in names})
-        all_blank = blank.all(axis=1).to_numpy()
-        data_names = [c for c in names if c in data_columns or c.startswith("@")]
-        data_any = (~blank[data_names]).any(axis=1).to_numpy() if data_names else np.zeros(n, bool)
+        blank = np.column_stack([blanks[name] for name in names])
+        all_blank = blank.all(axis=1)
+        data_at = [i for i, c in enumerate(names) if c in data_columns or c.startswith("@")]
+        data_any = (~blank[:, data_at]).any(axis=1) if data_at else np.zeros(n, bool)
         record = ~all_blank
         keep = record.copy()
         if record.any():
@@ -315,10 +353,10 @@ def _build(
             if notes.any():
                 keep &= position < int(np.argmax(notes))
         numbers = (header_number + 1 + np.flatnonzero(keep)).tolist()
-        frame = frame[keep].reset_index(drop=True)
+        if not keep.all():
+            frame = frame[keep].reset_index(drop=True)
     else:
         numbers = []
-    frame = frame.astype(object).where(frame.notna(), None) if n else frame
     frame.insert(0, "row", numbers)
     pct = set()
     if percent:
@@ -375,6 +413,7 @@ def _no_header_message() -> str:
 
 #: Cell texts pandas' Excel reader treats as missing; kept so every import reads alike.
 _NA_TEXTS = frozenset(STR_NA_VALUES)
+_NA_TEXT_LIST = sorted(_NA_TEXTS)
 
 
 def _cell(value: Any) -> Any:

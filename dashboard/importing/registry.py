@@ -34,10 +34,12 @@ A file that cannot be read at all raises `UnreadableFile` (exit code 2 on the co
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -260,11 +262,30 @@ def get_kind(name: str) -> ImportKind:
     return found
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while a file is checked or saved.
+
+    A check makes hundreds of thousands of short-lived tuples and dicts (cells, stored
+    rows, preview lines) and none of them form cycles; left running, the collector sweeps
+    every live object again and again as they pile up, which took a fifth of the time
+    on a 50,000-row file. Reference counting still frees everything as usual, and the
+    collector carries on as before afterwards (nested pauses leave it as they found it).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_check(
     *, engine: Engine, actor: Actor, source: SourceFile, kind: str, options: ImportOptions
 ) -> CheckedImport:
     """Check a file without writing anything."""
-    with Session(engine, expire_on_commit=False) as session:
+    with _collector_paused(), Session(engine, expire_on_commit=False) as session:
         return get_kind(kind).check(session=session, actor=actor, source=source, options=options)
 
 
@@ -294,7 +315,7 @@ def run_import(
     """
     started = time.perf_counter()
     importer = get_kind(kind)
-    with Session(engine, expire_on_commit=False) as session:
+    with _collector_paused(), Session(engine, expire_on_commit=False) as session:
         try:
             checked = importer.check(session=session, actor=actor, source=source, options=options)
             if not checked.ok:

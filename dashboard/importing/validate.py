@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError, PeriodError
@@ -39,7 +40,13 @@ from core.vocab import (
     YtdMethod,
 )
 from dashboard.importing.layouts import Entry, map_wide_period
-from dashboard.importing.normalise import NumberError, is_blank, parse_number, text_of
+from dashboard.importing.normalise import (
+    NO_VALUE_WORDS,
+    NumberError,
+    is_blank,
+    parse_number,
+    text_of,
+)
 from dashboard.importing.registry import Problem, Severity
 from dashboard.store.models import Department, Measure, Observation, RebasePoint, Target
 from dashboard.store.security import Actor
@@ -83,7 +90,8 @@ _M_FIELDS = tuple(_M.__slots__)  # type: ignore[attr-defined]
 class Plan:
     problems: list[Problem] = field(default_factory=list)
     row_outcomes: dict[int, str] = field(default_factory=dict)
-    preview: list[dict[str, Any]] = field(default_factory=list)
+    #: (row, code, period, field, old, new, outcome) per value that would be written
+    preview: list[tuple[Any, ...]] = field(default_factory=list)
     obs_inserts: list[dict[str, Any]] = field(default_factory=list)
     obs_updates: list[dict[str, Any]] = field(default_factory=list)  # with "id"
     target_inserts: list[dict[str, Any]] = field(default_factory=list)
@@ -104,7 +112,7 @@ class Plan:
         )
 
     def preview_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.preview, columns=list(PREVIEW_COLUMNS))
+        return pd.DataFrame.from_records(self.preview, columns=list(PREVIEW_COLUMNS))
 
 
 @dataclass(slots=True)
@@ -412,6 +420,14 @@ def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(values, plain): numbers and blanks (None/NaN) read column-wise; ``plain`` is False
     where the cell needs the careful row-by-row reading (words, %, currency, errors)."""
     n = len(column)
+    cells = column.to_numpy(dtype=object)
+    kind = infer_dtype(cells, skipna=True)
+    if kind in ("floating", "integer", "mixed-integer-float", "empty"):
+        # Numbers and blanks only (the usual case): one conversion, C-level.
+        values = cells.astype(float)
+        plain = ~np.isinf(values)
+        values[~plain] = np.nan
+        return values, plain
     values = np.full(n, np.nan)
     plain = np.zeros(n, dtype=bool)
     if n == 0:
@@ -428,7 +444,7 @@ def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
         plain[idx[ok]] = True
     text = kinds.map(lambda k: k is str).to_numpy(dtype=bool)
     if text.any():
-        strings = column[text].astype(str)
+        strings = column[text].astype(object)
         match = strings.str.fullmatch(_NUMBER_TEXT).to_numpy(dtype=bool)
         if match.any():
             got = strings[match].astype(float).to_numpy()
@@ -439,10 +455,21 @@ def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, plain
 
 
-def _texts(column: pd.Series | None, n: int) -> list[str]:
+def _texts(column: pd.Series | None, n: int) -> np.ndarray:
+    """A text column as the person sees it: "" for blanks and no-value words."""
     if column is None:
-        return [""] * n
-    return ["" if v is None or is_blank(v) else text_of(v) for v in column.tolist()]
+        return np.full(n, "", dtype=object)
+    cells = column.to_numpy(dtype=object)
+    kind = infer_dtype(cells, skipna=True)
+    if kind == "empty":
+        return np.full(n, "", dtype=object)
+    if kind == "string":
+        text = pd.Series(cells, dtype=object).str.strip()
+        blank = text.isna() | text.str.lower().isin(NO_VALUE_WORDS)
+        return text.where(~blank, "").to_numpy(dtype=object)
+    return np.array(
+        ["" if v is None or is_blank(v) else text_of(v) for v in cells.tolist()], dtype=object
+    )
 
 
 def plan_long(
@@ -470,8 +497,9 @@ def plan_long(
     code_col = "code" if "code" in frame.columns else "measure" if "measure" in frame else None
     codes = frame[code_col] if code_col else pd.Series([None] * n, dtype=object)
     # Measures: each distinct code looked up once; only plain, permitted ones go fast.
-    measure_of: dict[Any, _M | None] = {}
-    for raw in pd.unique(codes.dropna()):
+    code_index, distinct_codes = pd.factorize(codes.to_numpy(dtype=object))
+    known: list[_M | None] = []
+    for raw in distinct_codes.tolist():
         m = None
         if isinstance(raw, str) and not is_blank(raw):
             text = raw.strip()
@@ -480,30 +508,42 @@ def plan_long(
                 m.lifecycle != Lifecycle.active or not actor.can_edit_department(m.department_id)
             ):
                 m = None
-        measure_of[raw] = m
-    ms = [measure_of.get(c) if c is not None else None for c in codes.tolist()]
-    fast = np.array([m is not None for m in ms], dtype=bool)
-    mids = np.array([m.id if m is not None else -1 for m in ms], dtype="int64")
-    # Periods: each distinct (text, frequency) parsed once.
-    period_of: dict[tuple[Any, str], Period | None] = {}
-    periods: list[Period | None] = [None] * n
-    raw_periods = frame["period"].tolist()
-    for i in np.flatnonzero(fast):
-        raw = raw_periods[i]
-        key = (raw, ms[i].frequency)  # type: ignore[union-attr]
-        if key in period_of:
-            found = period_of[key]
-        else:
-            found = None
-            if not is_blank(raw):
-                try:
-                    found = parse_period(raw, key[1], year_start_month=year_start_month)
-                except PeriodError:
-                    found = None  # the careful path words the message
-            period_of[key] = found
-        periods[i] = found
-        if found is None:
-            fast[i] = False
+        known.append(m)
+    known.append(None)  # index -1: a missing code
+    frequencies = sorted({m.frequency for m in known if m is not None})
+    per_code = np.array(
+        [
+            (m.id, frequencies.index(m.frequency), m.unit == Unit.percent)
+            if m is not None
+            else (-1, 0, False)
+            for m in known
+        ],
+        dtype="int64",
+    ).reshape(-1, 3)
+    at = per_code[code_index]
+    mids = at[:, 0]
+    fast = mids >= 0
+    percent = at[:, 2].astype(bool)
+    # Periods: each distinct (cell, frequency) parsed once.
+    period_index, distinct_periods = pd.factorize(frame["period"].to_numpy(dtype=object))
+    base = max(1, len(frequencies))
+    pair = np.where(fast & (period_index >= 0), period_index * base + at[:, 1], -1)
+    pairs, pair_index = np.unique(pair, return_inverse=True)
+    cells = distinct_periods.tolist()
+    parsed: list[Period | None] = []
+    for key in pairs.tolist():
+        found = None
+        if key >= 0 and not is_blank(cells[key // base]):
+            try:
+                found = parse_period(
+                    cells[key // base], frequencies[key % base], year_start_month=year_start_month
+                )
+            except PeriodError:
+                found = None  # the careful path words the message
+        parsed.append(found)
+    fast &= np.array([p is not None for p in parsed], dtype=bool)[pair_index]
+    label_of = np.array([p.label if p is not None else "" for p in parsed], dtype=object)
+    not_ended = np.array([p is not None and ck._not_ended(p) for p in parsed], dtype=bool)
     numbers: dict[str, np.ndarray] = {}
     for name in ("value", "numerator", "denominator", "target"):
         if name in frame.columns:
@@ -516,11 +556,10 @@ def plan_long(
     fast &= np.isnan(numbers["numerator"]) & np.isnan(numbers["denominator"])
     # Percentages: a cell formatted as a percent holding 0.85 means 85; a bare fraction
     # or a figure outside 0-100 gets its message on the careful path.
-    percent = np.array([m is not None and m.unit == Unit.percent for m in ms], dtype=bool)
     if percent.any():
         for name in ("value", "target"):
-            cells = {r for r, c in percent_cells if c == name}
-            in_cell = np.isin(rows, list(cells)) if cells else np.zeros(n, dtype=bool)
+            marked = {r for r, c in percent_cells if c == name}
+            in_cell = np.isin(rows, list(marked)) if marked else np.zeros(n, dtype=bool)
             v = numbers[name]
             scaled = np.where(percent & in_cell, v * 100, v)
             with np.errstate(invalid="ignore"):
@@ -532,41 +571,33 @@ def plan_long(
             fast &= ~odd
             numbers[name] = scaled
     # An actual for a period that has not ended: the careful path names it.
-    has_value = ~np.isnan(numbers["value"])
-    for i in np.flatnonzero(fast & has_value):
-        if ck._not_ended(periods[i]):  # type: ignore[arg-type]
-            fast[i] = False
-    comments = _texts(frame["commentary"] if "commentary" in frame else None, n)
-    notes = _texts(frame["action_note"] if "action_note" in frame else None, n)
-    labels = {}
-    for p in period_of.values():
-        if p is not None:
-            labels[p] = p.label
+    fast &= ~(not_ended[pair_index] & ~np.isnan(numbers["value"]))
     idx = np.flatnonzero(fast)
     fast_frame = pd.DataFrame(
         {
             "order": idx,
             "row": rows[idx],
             "mid": mids[idx],
-            "label": [labels[periods[i]] for i in idx],  # type: ignore[index]
+            "label": pd.Series(label_of[pair_index[idx]], dtype=object),
             "value": numbers["value"][idx],
             "numerator": numbers["numerator"][idx],
             "denominator": numbers["denominator"][idx],
             "target": numbers["target"][idx],
-            "commentary": [comments[i] for i in idx],
-            "action_note": [notes[i] for i in idx],
+            "commentary": pd.Series(_texts(frame.get("commentary"), n)[idx], dtype=object),
+            "action_note": pd.Series(_texts(frame.get("action_note"), n)[idx], dtype=object),
             "value_column": "value",
             "target_column": "target",
             "period_column": "period",
             "wide": False,
         }
     )
-    period_by_label = {p.label: p for p in period_of.values() if p is not None}
+    period_by_label = {p.label: p for p in parsed if p is not None}
     # Everything else, row by row, with the wording the person will read.
     get = {c: frame[c].tolist() for c in frame.columns}
+    raw_periods = get["period"]
     none: list[Any] = [None] * n
     slow_rows: list[dict[str, Any]] = []
-    for i in np.flatnonzero(~fast):
+    for i in np.flatnonzero(~fast).tolist():
         row = int(rows[i])
         e = Entry(
             row=row,
@@ -586,7 +617,7 @@ def plan_long(
             slow_rows.append(_clean_row(int(i), c))
             period_by_label[c.label] = c.period
     items = _Items(_items_frame(slow_rows, fast_frame), period_by_label)
-    _finish(ck, items, [int(r) for r in rows])
+    _finish(ck, items, rows.tolist())
     return ck.plan
 
 
@@ -739,13 +770,6 @@ def _rebases(session: Session, measure_ids: list[int]) -> dict[int, set[str]]:
     return rebases
 
 
-def _mark(plan: Plan, row: int, outcome: str) -> None:
-    current = plan.row_outcomes.get(row, "unchanged")
-    if current == "changed" or outcome == "unchanged":
-        return
-    plan.row_outcomes[row] = outcome
-
-
 def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return np.abs(a - b) <= 1e-9 * np.maximum(1.0, np.abs(b))
@@ -755,28 +779,20 @@ def _none(v: Any) -> Any:
     return None if isinstance(v, float) and v != v else v
 
 
-@dataclass(slots=True)
-class _Stored:
-    id: int
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    commentary: str
-    action_note: str
-    status: str
-
-
 def _diff(
     ck: _Checker, items: _Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
 ) -> np.ndarray:
-    """Plan what changes; returns which items add or change a value."""
+    """Plan what changes; returns which items add or change a value.
+
+    The masks are worked out column-wise; the loops below touch only the rows that change
+    something, and build plain tuples and dicts (no per-row function calls)."""
     plan = ck.plan
     frame = items.frame
     n = len(frame)
     value_new = np.zeros(n, dtype=bool)
     if n == 0:
         return value_new
-    new_status = ObservationStatus.submitted if ck.submit else ObservationStatus.draft
+    new_status = (ObservationStatus.submitted if ck.submit else ObservationStatus.draft).value
     merged = frame[["mid", "label"]].merge(stored_obs, on=["mid", "label"], how="left")
     merged = merged.merge(stored_targets, on=["mid", "label"], how="left")
     assert len(merged) == n  # (measure, period) is unique in the store
@@ -795,71 +811,110 @@ def _diff(
         same &= (merged["s_status"] != ObservationStatus.draft).to_numpy()
     obs_todo = any_given & ~same
     target = frame["target"].to_numpy()
-    has_target = ~np.isnan(target)
     t_old = merged["t_value"].to_numpy()
-    target_todo = has_target & ~(~np.isnan(t_old) & _close(t_old, target))
-    todo = np.flatnonzero(obs_todo | target_todo)
-    if len(todo) == 0:
+    target_todo = ~np.isnan(target) & ~(~np.isnan(t_old) & _close(t_old, target))
+    if not (obs_todo.any() or target_todo.any()):
         return value_new
     codes = ck.codes_by_id()
-    by_id = ck.measures_by_id()
-    sub = frame.iloc[todo]
-    ms = merged.iloc[todo]
-    cols = {c: sub[c].tolist() for c in frame.columns}
-    scols = {c: ms[c].tolist() for c in merged.columns}
-    obs_new: dict[tuple[int, str], dict[str, Any]] = {}
-    obs_rows: dict[tuple[int, str], int] = {}
-    for j, i in enumerate(todo.tolist()):
-        mid, label, row = cols["mid"][j], cols["label"][j], cols["row"][j]
-        m = by_id[mid]
-        code = codes[mid]
-        period = items.periods[label]
-        if target_todo[i]:
-            _target(
-                ck,
-                m,
-                row,
-                label,
-                period,
-                cols["target"][j],
-                cols["target_column"][j],
-                None if np.isnan(t_old[i]) else (int(scols["t_id"][j]), scols["t_value"][j]),
+    dept_of = {m.id: m.department_id for m in ck.by_code.values()}
+    starts = {label: p.start for label, p in items.periods.items()}
+    rows = frame["row"].tolist()
+    mids = frame["mid"].tolist()
+    labels = frame["label"].tolist()
+    # Preview lines as (item, part, row, code, period, field, old, new, outcome): sorted
+    # by item at the end, the target before the figures of the same row.
+    preview: list[tuple[Any, ...]] = []
+    added: set[int] = set()
+    changed: set[int] = set()
+    touched: set[int] = set()
+
+    t_idx = np.flatnonzero(target_todo)
+    t_new = t_idx[np.isnan(t_old[t_idx])].tolist()
+    t_changed = t_idx[~np.isnan(t_old[t_idx])].tolist()
+    target_list = target.tolist()
+    for i in t_new:
+        mid, label, v, code = mids[i], labels[i], target_list[i], codes[mids[i]]
+        plan.target_inserts.append(
+            {"measure_id": mid, "period": label, "period_start": starts[label], "value": v}
+        )
+        preview.append((i, 0, rows[i], code, label, "target", "", _fmt(v), "added"))
+        plan.audit.append(
+            (
+                "create",
+                "target",
+                f"{code} {label}",
+                None,
+                {"measure": code, "period": label, "value": v},
             )
-        if not obs_todo[i]:
-            continue
-        fields = {
-            "value": _none(cols["value"][j]),
-            "numerator": _none(cols["numerator"][j]),
-            "denominator": _none(cols["denominator"][j]),
-            "commentary": cols["commentary"][j] or None,
-            "action_note": cols["action_note"][j] or None,
-        }
-        given_now = {k: v for k, v in fields.items() if v is not None}
-        key = (mid, label)
+        )
+        added.add(rows[i])
+        touched.add(mid)
+    t_ids = merged["t_id"].tolist()
+    t_columns = frame["target_column"].tolist()
+    for i in t_changed:
+        mid, label, v, code = mids[i], labels[i], target_list[i], codes[mids[i]]
+        old = float(t_old[i])
+        if not ck.allow_changes:
+            ck.problem(
+                rows[i],
+                t_columns[i],
+                f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
+                "changes need confirming (--allow-changes).",
+            )
+        plan.target_updates.append({"id": int(t_ids[i]), "value": v})
+        preview.append((i, 0, rows[i], code, label, "target", _fmt(old), _fmt(v), "changed"))
+        plan.audit.append(
+            (
+                "update",
+                "target",
+                f"{code} {label}",
+                {"measure": code, "period": label, "value": old},
+                {"measure": code, "period": label, "value": v},
+            )
+        )
+        changed.add(rows[i])
+        touched.add(mid)
+
+    o_idx = np.flatnonzero(obs_todo)
+    sub = frame.iloc[o_idx]
+    fields_of = (
+        list(
+            zip(
+                *(
+                    [_none(v) for v in sub[f].tolist()]
+                    if f in _FLOAT_FIELDS
+                    else [v or None for v in sub[f].tolist()]
+                    for f in OBS_FIELDS
+                ),
+                strict=True,
+            )
+        )
+        if len(o_idx)
+        else []
+    )
+    stored_cols = {c: merged[c].iloc[o_idx].tolist() for c in merged.columns}
+    value_columns = sub["value_column"].tolist()
+    obs_new: dict[tuple[int, str], dict[str, Any]] = {}
+    for j, i in enumerate(o_idx.tolist()):
+        mid, label, row = mids[i], labels[i], rows[i]
+        code = codes[mid]
+        given_now = {f: v for f, v in zip(OBS_FIELDS, fields_of[j], strict=True) if v is not None}
         if not has_stored[i]:
+            key = (mid, label)
             if key in obs_new:
                 obs_new[key].update(given_now)
             else:
                 obs_new[key] = dict(given_now)
-                obs_rows[key] = j
-            value_new[i] = fields["value"] is not None
+            value_new[i] = "value" in given_now
             for f, v in given_now.items():
-                plan.preview.append(_pv(row, code, label, f, None, v, "added"))
-            _mark(plan, row, "added")
+                preview.append((i, 1, row, code, label, f, "", _fmt(v), "added"))
+            added.add(row)
             continue
-        stored = _Stored(
-            id=int(scols["s_id"][j]),
-            value=_none(scols["s_value"][j]),
-            numerator=_none(scols["s_numerator"][j]),
-            denominator=_none(scols["s_denominator"][j]),
-            commentary=scols["s_commentary"][j],
-            action_note=scols["s_action_note"][j],
-            status=scols["s_status"][j],
-        )
+        status = stored_cols["s_status"][j]
         before: dict[str, Any] = {}
         after: dict[str, Any] = {}
         for f, v in given_now.items():
-            old = getattr(stored, f)
+            old = _none(stored_cols[f"s_{f}"][j])
             if (
                 isinstance(v, float)
                 and old is not None
@@ -874,24 +929,24 @@ def _diff(
             if old not in (None, "") and not ck.allow_changes:
                 ck.problem(
                     row,
-                    cols["value_column"][j] if f == "value" else f,
+                    value_columns[j] if f == "value" else f,
                     f"This changes the stored {f.replace('_', ' ')} from {_fmt(old)} to "
                     f"{_fmt(v)}; changes need confirming (--allow-changes).",
                 )
-        status_change = ck.submit and stored.status == ObservationStatus.draft
+        status_change = ck.submit and status == ObservationStatus.draft
         if not before and not status_change:
             continue
         if status_change:
-            before["status"], after["status"] = stored.status, new_status.value
-        elif stored.status == ObservationStatus.approved:
-            before["status"], after["status"] = stored.status, new_status.value
+            before["status"], after["status"] = status, new_status
+        elif status == ObservationStatus.approved:
+            before["status"], after["status"] = status, new_status
             after["revised"] = True
         for f in before:
-            plan.preview.append(_pv(row, code, label, f, before[f], after[f], "changed"))
-        _mark(plan, row, "changed")
-        update = {"id": stored.id, **after, "upload_id": None}
+            preview.append((i, 1, row, code, label, f, _fmt(before[f]), _fmt(after[f]), "changed"))
+        changed.add(row)
+        update = {"id": int(stored_cols["s_id"][j]), **after, "upload_id": None}
         update["submitted_by"] = ck.actor.id
-        if "status" in after and after["status"] == ObservationStatus.submitted:
+        if after.get("status") == ObservationStatus.submitted:
             update["submitted_at"] = None  # filled at write time
         plan.obs_updates.append(update)
         plan.audit.append(
@@ -903,20 +958,18 @@ def _diff(
                 {"measure": code, "period": label, **after},
             )
         )
-        plan.department_ids.add(m.department_id)
-    for key, given_now in obs_new.items():
-        j = obs_rows[key]
-        mid, label = key
-        m = by_id[mid]
+        touched.add(mid)
+    for (mid, label), given_now in obs_new.items():
+        code = codes[mid]
         plan.obs_inserts.append(
             {
                 "measure_id": mid,
                 "period": label,
-                "period_start": items.periods[label].start,
+                "period_start": starts[label],
                 **{f: given_now.get(f) for f in _FLOAT_FIELDS},
                 "commentary": given_now.get("commentary") or "",
                 "action_note": given_now.get("action_note") or "",
-                "status": new_status.value,
+                "status": new_status,
                 "submitted_by": ck.actor.id,
             }
         )
@@ -924,77 +977,18 @@ def _diff(
             (
                 "create",
                 "observation",
-                f"{m.code} {label}",
+                f"{code} {label}",
                 None,
-                {"measure": m.code, "period": label, "status": new_status.value, **given_now},
+                {"measure": code, "period": label, "status": new_status, **given_now},
             )
         )
-        plan.department_ids.add(m.department_id)
+        touched.add(mid)
+    preview.sort(key=lambda p: (p[0], p[1]))
+    plan.preview.extend(p[2:] for p in preview)
+    plan.row_outcomes.update(dict.fromkeys(added, "added"))
+    plan.row_outcomes.update(dict.fromkeys(changed, "changed"))
+    plan.department_ids.update(dept_of[mid] for mid in touched)
     return value_new
-
-
-def _target(
-    ck: _Checker,
-    m: _M,
-    row: int,
-    label: str,
-    period: Period,
-    v: float,
-    column: str,
-    stored: tuple[int, float] | None,
-) -> None:
-    plan = ck.plan
-    if stored is None:
-        plan.target_inserts.append(
-            {"measure_id": m.id, "period": label, "period_start": period.start, "value": v}
-        )
-        plan.preview.append(_pv(row, m.code, label, "target", None, v, "added"))
-        plan.audit.append(
-            (
-                "create",
-                "target",
-                f"{m.code} {label}",
-                None,
-                {"measure": m.code, "period": label, "value": v},
-            )
-        )
-        _mark(plan, row, "added")
-    else:
-        tid, old = stored
-        if not ck.allow_changes:
-            ck.problem(
-                row,
-                column,
-                f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
-                "changes need confirming (--allow-changes).",
-            )
-        plan.target_updates.append({"id": tid, "value": v})
-        plan.preview.append(_pv(row, m.code, label, "target", old, v, "changed"))
-        plan.audit.append(
-            (
-                "update",
-                "target",
-                f"{m.code} {label}",
-                {"measure": m.code, "period": label, "value": old},
-                {"measure": m.code, "period": label, "value": v},
-            )
-        )
-        _mark(plan, row, "changed")
-    plan.department_ids.add(m.department_id)
-
-
-def _pv(
-    row: int, code: str, period: str, f: str, old: Any, new: Any, outcome: str
-) -> dict[str, Any]:
-    return {
-        "row": row,
-        "code": code,
-        "period": period,
-        "field": f,
-        "old": _fmt(old),
-        "new": _fmt(new),
-        "outcome": outcome,
-    }
 
 
 def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd.DataFrame:
