@@ -48,12 +48,13 @@ def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, su
                 row["submitted_at"] = now
             updates.append(row)
         session.execute(update(Observation), updates)
-    if plan.target_inserts:
+    target_inserts = plan.target_inserts
+    if target_inserts:
         session.execute(
             insert(Target),
             [
                 {**r, "reason": "upload", "set_by": actor.id, "set_at": now, "upload_id": upload_id}
-                for r in plan.target_inserts
+                for r in target_inserts
             ],
         )
     if plan.target_updates:
@@ -64,7 +65,8 @@ def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, su
                 for r in plan.target_updates
             ],
         )
-    if plan.audit:
+    entries = plan.audit_entries()
+    if entries:
         session.execute(
             insert(AuditLog),
             [
@@ -81,6 +83,6 @@ def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, su
                     "upload_id": upload_id,
                     "note": "",
                 }
-                for action, entity, entity_id, before, after in plan.audit
+                for action, entity, entity_id, before, after in entries
             ],
         )

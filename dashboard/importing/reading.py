@@ -289,8 +289,10 @@ def _column(
     if convert is not None and kind == "floating":
         numbers = cells.astype(float)
         with np.errstate(invalid="ignore"):
-            whole = (numbers == np.trunc(numbers)) & (np.abs(numbers) < 2.0**53)
-        cells[whole] = numbers[whole].astype(np.int64).astype(object)
+            whole = numbers == np.trunc(numbers)
+            small = whole & (np.abs(numbers) < 2.0**53)
+        cells[small] = numbers[small].astype(np.int64).astype(object)
+        cells[whole & ~small] = [int(v) for v in numbers[whole & ~small].tolist()]
     elif convert is not None and kind not in ("empty", "integer", "boolean"):
         cells[:] = [convert(v) for v in cells.tolist()]
     missing = pd.isna(cells)

@@ -86,20 +86,24 @@ class _M:
 _M_FIELDS = tuple(_M.__slots__)  # type: ignore[attr-defined]
 
 
+AuditEntry = tuple[str, str, str, dict[str, Any] | None, dict[str, Any]]
+
+
 @dataclass
 class Plan:
     problems: list[Problem] = field(default_factory=list)
     row_outcomes: dict[int, str] = field(default_factory=dict)
-    #: (row, code, period, field, old, new, outcome) per value that would be written
-    preview: list[tuple[Any, ...]] = field(default_factory=list)
+    #: One row per value that would be written (`PREVIEW_COLUMNS`), in file order.
+    preview: pd.DataFrame = field(default_factory=lambda: _preview_frame([]))
     obs_inserts: list[dict[str, Any]] = field(default_factory=list)
     obs_updates: list[dict[str, Any]] = field(default_factory=list)  # with "id"
-    target_inserts: list[dict[str, Any]] = field(default_factory=list)
+    #: Targets for periods that have none yet: columns measure_id, code, period, value
+    #: (kept as columns: a file of future targets has tens of thousands of them).
+    new_targets: pd.DataFrame = field(default_factory=pd.DataFrame)
+    period_starts: dict[str, date] = field(default_factory=dict)
     target_updates: list[dict[str, Any]] = field(default_factory=list)
-    #: (action, entity, entity_id, before, after) per changed value
-    audit: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any]]] = field(
-        default_factory=list
-    )
+    #: (action, entity, entity_id, before, after) per changed value, but the new targets
+    audit: list[AuditEntry] = field(default_factory=list)
     department_ids: set[int] = field(default_factory=set)
 
     def counts(self) -> tuple[int, int, int, int]:
@@ -112,7 +116,47 @@ class Plan:
         )
 
     def preview_frame(self) -> pd.DataFrame:
-        return pd.DataFrame.from_records(self.preview, columns=list(PREVIEW_COLUMNS))
+        return self.preview
+
+    @property
+    def target_inserts(self) -> list[dict[str, Any]]:
+        if self.new_targets.empty:
+            return []
+        starts = self.period_starts
+        return [
+            {"measure_id": mid, "period": label, "period_start": starts[label], "value": v}
+            for mid, label, v in zip(
+                self.new_targets["measure_id"].tolist(),
+                self.new_targets["period"].tolist(),
+                self.new_targets["value"].tolist(),
+                strict=True,
+            )
+        ]
+
+    def audit_entries(self) -> list[AuditEntry]:
+        """Every audit entry the write makes: one per changed value."""
+        if self.new_targets.empty:
+            return list(self.audit)
+        created: list[AuditEntry] = [
+            (
+                "create",
+                "target",
+                f"{code} {label}",
+                None,
+                {"measure": code, "period": label, "value": v},
+            )
+            for code, label, v in zip(
+                self.new_targets["code"].tolist(),
+                self.new_targets["period"].tolist(),
+                self.new_targets["value"].tolist(),
+                strict=True,
+            )
+        ]
+        return created + self.audit
+
+
+def _preview_frame(lines: list[tuple[Any, ...]]) -> pd.DataFrame:
+    return pd.DataFrame.from_records(lines, columns=list(PREVIEW_COLUMNS))
 
 
 @dataclass(slots=True)
@@ -702,26 +746,28 @@ def _fetch(session: Session, statement: Any) -> list[tuple[Any, ...]]:
         cursor.close()
 
 
-def _frame(rows: list[tuple[Any, ...]], columns: list[str]) -> pd.DataFrame:
-    if not rows:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    return pd.DataFrame(dict(zip(columns, map(list, zip(*rows, strict=True)), strict=True)))
+def _frame(rows: list[tuple[Any, ...]], columns: dict[str, str]) -> pd.DataFrame:
+    """Fetched rows as a frame, each column built straight from the driver's values:
+    ``columns`` maps a name to ``int``, ``float`` (None as NaN), ``text`` (None as "")
+    or ``object``."""
+    cells = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    data: dict[str, Any] = {}
+    for (name, kind), values in zip(columns.items(), cells, strict=True):
+        if kind == "int":
+            data[name] = np.array(values, dtype="int64")
+        elif kind == "float":
+            data[name] = np.array(values, dtype=float)  # None becomes NaN
+        else:
+            column = np.empty(len(values), dtype=object)
+            column[:] = values
+            if kind == "text":
+                column[pd.isna(column)] = ""
+            data[name] = pd.Series(column, dtype=object)
+    return pd.DataFrame(data)
 
 
 def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stored figures and targets of these measures as frames (one query each)."""
-    obs_cols = [
-        "s_id",
-        "mid",
-        "label",
-        "s_value",
-        "s_numerator",
-        "s_denominator",
-        "s_commentary",
-        "s_action_note",
-        "s_status",
-    ]
-    target_cols = ["t_id", "mid", "label", "t_value"]
     ids = sorted(measure_ids)
     obs = _frame(
         _fetch(
@@ -738,7 +784,17 @@ def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFram
                 Observation.status,
             ).where(col(Observation.measure_id).in_(ids or [-1])),
         ),
-        obs_cols,
+        {
+            "s_id": "int",
+            "mid": "int",
+            "label": "object",
+            "s_value": "float",
+            "s_numerator": "float",
+            "s_denominator": "float",
+            "s_commentary": "text",
+            "s_action_note": "text",
+            "s_status": "object",
+        },
     )
     targets = _frame(
         _fetch(
@@ -747,15 +803,8 @@ def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFram
                 col(Target.measure_id).in_(ids or [-1])
             ),
         ),
-        target_cols,
+        {"t_id": "int", "mid": "int", "label": "object", "t_value": "float"},
     )
-    for f in ("s_value", "s_numerator", "s_denominator"):
-        obs[f] = pd.to_numeric(obs[f], errors="coerce").astype(float)
-    targets["t_value"] = pd.to_numeric(targets["t_value"], errors="coerce").astype(float)
-    for frame in (obs, targets):
-        frame["mid"] = frame["mid"].astype("int64")
-    obs["s_commentary"] = obs["s_commentary"].fillna("")
-    obs["s_action_note"] = obs["s_action_note"].fillna("")
     return obs, targets
 
 
@@ -817,38 +866,52 @@ def _diff(
         return value_new
     codes = ck.codes_by_id()
     dept_of = {m.id: m.department_id for m in ck.by_code.values()}
-    starts = {label: p.start for label, p in items.periods.items()}
+    plan.period_starts = {label: p.start for label, p in items.periods.items()}
     rows = frame["row"].tolist()
     mids = frame["mid"].tolist()
     labels = frame["label"].tolist()
     # Preview lines as (item, part, row, code, period, field, old, new, outcome): sorted
     # by item at the end, the target before the figures of the same row.
     preview: list[tuple[Any, ...]] = []
+    preview_parts: list[pd.DataFrame] = []
     added: set[int] = set()
     changed: set[int] = set()
     touched: set[int] = set()
 
     t_idx = np.flatnonzero(target_todo)
-    t_new = t_idx[np.isnan(t_old[t_idx])].tolist()
-    t_changed = t_idx[~np.isnan(t_old[t_idx])].tolist()
+    t_is_new = np.isnan(t_old[t_idx])
+    t_new = t_idx[t_is_new]
+    t_changed = t_idx[~t_is_new].tolist()
     target_list = target.tolist()
-    for i in t_new:
-        mid, label, v, code = mids[i], labels[i], target_list[i], codes[mids[i]]
-        plan.target_inserts.append(
-            {"measure_id": mid, "period": label, "period_start": starts[label], "value": v}
+    if len(t_new):
+        # New targets (often a whole year ahead for every measure) stay as columns.
+        new_rows = frame.iloc[t_new]
+        new_codes = new_rows["mid"].map(codes).to_numpy(dtype=object)
+        plan.new_targets = pd.DataFrame(
+            {
+                "measure_id": new_rows["mid"].to_numpy(),
+                "code": new_codes,
+                "period": new_rows["label"].to_numpy(dtype=object),
+                "value": target[t_new],
+            }
         )
-        preview.append((i, 0, rows[i], code, label, "target", "", _fmt(v), "added"))
-        plan.audit.append(
-            (
-                "create",
-                "target",
-                f"{code} {label}",
-                None,
-                {"measure": code, "period": label, "value": v},
+        preview_parts.append(
+            pd.DataFrame(
+                {
+                    "_item": t_new,
+                    "_part": 0,
+                    "row": new_rows["row"].to_numpy(),
+                    "code": new_codes,
+                    "period": new_rows["label"].to_numpy(dtype=object),
+                    "field": "target",
+                    "old": "",
+                    "new": np.array([_fmt(v) for v in target[t_new].tolist()], dtype=object),
+                    "outcome": "added",
+                }
             )
         )
-        added.add(rows[i])
-        touched.add(mid)
+        added.update(new_rows["row"].tolist())
+        touched.update(new_rows["mid"].unique().tolist())
     t_ids = merged["t_id"].tolist()
     t_columns = frame["target_column"].tolist()
     for i in t_changed:
@@ -965,7 +1028,7 @@ def _diff(
             {
                 "measure_id": mid,
                 "period": label,
-                "period_start": starts[label],
+                "period_start": plan.period_starts[label],
                 **{f: given_now.get(f) for f in _FLOAT_FIELDS},
                 "commentary": given_now.get("commentary") or "",
                 "action_note": given_now.get("action_note") or "",
@@ -983,8 +1046,12 @@ def _diff(
             )
         )
         touched.add(mid)
-    preview.sort(key=lambda p: (p[0], p[1]))
-    plan.preview.extend(p[2:] for p in preview)
+    preview_parts.append(
+        pd.DataFrame.from_records(preview, columns=["_item", "_part", *PREVIEW_COLUMNS])
+    )
+    lines = pd.concat([p for p in preview_parts if not p.empty] or preview_parts, ignore_index=True)
+    lines = lines.sort_values(["_item", "_part"], kind="stable")
+    plan.preview = lines[list(PREVIEW_COLUMNS)].reset_index(drop=True)
     plan.row_outcomes.update(dict.fromkeys(added, "added"))
     plan.row_outcomes.update(dict.fromkeys(changed, "changed"))
     plan.department_ids.update(dept_of[mid] for mid in touched)
@@ -1104,24 +1171,26 @@ def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.Data
     values = _values(frame, stored_obs, mids)
     by_id = ck.measures_by_id()
     # Each distinct (period, frequency) read once to order the points in time.
-    starts: dict[tuple[str, str], date | None] = {}
-    freq = {mid: by_id[mid].frequency for mid in mids}
-    start_list = []
-    for mid, label in zip(values["mid"].tolist(), values["label"].tolist(), strict=True):
-        key = (label, freq[mid])
-        if key not in starts:
-            known = items.periods.get(label)
-            try:
-                starts[key] = (
-                    known.start
-                    if known is not None
-                    else parse_period(label, key[1], year_start_month=ck.ysm).start
-                )
-            except PeriodError:  # a stored label of another frequency: not on this chart
-                starts[key] = None
-        start_list.append(starts[key])
-    values = values.assign(start=start_list)
-    values = values[values["start"].notna()]
+    frequencies = sorted({by_id[mid].frequency for mid in mids})
+    base = max(1, len(frequencies))
+    freq_code = values["mid"].map({mid: frequencies.index(by_id[mid].frequency) for mid in mids})
+    label_index, distinct = pd.factorize(values["label"].to_numpy(dtype=object))
+    pairs, pair_index = np.unique(label_index * base + freq_code.to_numpy(), return_inverse=True)
+    ordinals = []
+    for key in pairs.tolist():
+        label, frequency = distinct[key // base], frequencies[key % base]
+        known = items.periods.get(label)
+        try:
+            start = (
+                known.start
+                if known is not None
+                else parse_period(label, frequency, year_start_month=ck.ysm).start
+            )
+            ordinals.append(start.toordinal())
+        except PeriodError:  # a stored label of another frequency: not on this chart
+            ordinals.append(-1)
+    values = values.assign(start=np.array(ordinals, dtype="int64")[pair_index])
+    values = values[values["start"].to_numpy() >= 0]
     sizes = values.groupby("mid")["y"].transform("size")
     values = values[sizes >= SPC_MIN_POINTS]
     if values.empty:
@@ -1136,15 +1205,18 @@ def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.Data
     rebases = _rebases(ck.session, sorted(mids))
     series = values["mid"].tolist()
     labels = values["label"].tolist()
+    rebased = (
+        [label in rebases.get(s, ()) for s, label in zip(series, labels, strict=True)]
+        if rebases
+        else np.zeros(len(series), dtype=bool)
+    )
     batch_frame = pd.DataFrame(
         {
             "series": series,
             "y": values["y"].to_numpy(dtype=float),
             "period": labels,
-            "direction": [direction_of[s] for s in series],
-            "rebase": [
-                label in rebases.get(s, ()) for s, label in zip(series, labels, strict=True)
-            ],
+            "direction": values["mid"].map(direction_of).to_numpy(dtype=object),
+            "rebase": rebased,
         }
     )
     try:
