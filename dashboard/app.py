@@ -14,18 +14,28 @@ from dashboard import auth
 from dashboard.navigation import HOME, PAGES, menu_for
 from dashboard.ui.shell import prepare, run_page, sidebar
 
-st.set_page_config(page_title="Vital Signs", page_icon=":material/monitor_heart:",
-                   layout="wide", initial_sidebar_state="auto")
+st.set_page_config(
+    page_title="Vital Signs",
+    page_icon=":material/monitor_heart:",
+    layout="wide",
+    initial_sidebar_state="auto",
+)
 prepare()
 
 user = auth.current_user()
 role = auth.current_role() if user else None
-pages = {spec.url_path: st.Page(spec.path, title=spec.title, icon=spec.icon,
-                                url_path=spec.url_path, default=spec is HOME)
-         for spec in PAGES}
+pages = {
+    spec.url_path: st.Page(
+        spec.path, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=spec is HOME
+    )
+    for spec in PAGES
+}
 current = st.navigation(list(pages.values()), position="hidden")
-spec = next(s for s in PAGES if pages[s.url_path] is current or
-            pages[s.url_path].url_path == current.url_path)
+spec = next(
+    s
+    for s in PAGES
+    if pages[s.url_path] is current or pages[s.url_path].url_path == current.url_path
+)
 
 if user is None and not spec.public:
     auth.login_form()

@@ -146,8 +146,9 @@ def login_form() -> None:
     if sso.enabled():
         sso.login_button()
         if settings.auth_mode == "sso":
-            st.page_link(_portal_page(), label="Public performance portal",
-                         icon=":material/public:")
+            st.page_link(
+                _portal_page(), label="Public performance portal", icon=":material/public:"
+            )
             return
         st.caption("Or sign in with a Vital Signs account:")
     _local_form()
@@ -206,8 +207,10 @@ def _portal_page() -> str:
 
 def _limits() -> tuple[timedelta, timedelta]:
     settings = get_settings()
-    return (timedelta(minutes=settings.session_idle_minutes),
-            timedelta(hours=settings.session_hours))
+    return (
+        timedelta(minutes=settings.session_idle_minutes),
+        timedelta(hours=settings.session_hours),
+    )
 
 
 def _refuse_dead_cookie() -> None:
@@ -226,8 +229,9 @@ def _refuse_dead_cookie() -> None:
         return
     idle, lifetime = _limits()
     with Session(get_engine(), expire_on_commit=False) as session:
-        user = validate_auth_session(session=session, session_id=session_id, idle=idle,
-                                     lifetime=lifetime)
+        user = validate_auth_session(
+            session=session, session_id=session_id, idle=idle, lifetime=lifetime
+        )
     if user is None or user.username != claims["username"]:
         st.session_state[LOGOUT_KEY] = True  # streamlit-authenticator then ignores it
         return
@@ -257,9 +261,12 @@ def current_user() -> User | None:
         return None
     idle, lifetime = _limits()
     with Session(get_engine(), expire_on_commit=False) as session:
-        user = validate_auth_session(session=session,
-                                     session_id=st.session_state.get(SESSION_ID_KEY),
-                                     idle=idle, lifetime=lifetime)
+        user = validate_auth_session(
+            session=session,
+            session_id=st.session_state.get(SESSION_ID_KEY),
+            idle=idle,
+            lifetime=lifetime,
+        )
         if user is None or user.username != username:
             _clear_session()
             return None

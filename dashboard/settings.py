@@ -101,7 +101,7 @@ class Settings(BaseSettings):
     )
     sso_group_roles: dict[str, str] = Field(
         default_factory=dict,
-        description='Group claim value -> role for people with no user record yet, as JSON: '
+        description="Group claim value -> role for people with no user record yet, as JSON: "
         '{"perf-team-group-id": "admin", "all-staff-group-id": "staff"}.',
     )
 

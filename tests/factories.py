@@ -53,16 +53,16 @@ def make_user(
 def measure_in(
     ids: dict[str, int], code: str = "HOU-01", department: str = "Housing", **overrides: object
 ) -> MeasureCreate:
-    data: dict[str, object] = dict(
-        code=code,
-        name=f"Measure {code}",
-        theme_id=ids["theme"],
-        department_id=ids[department],
-        frequency="monthly",
-        polarity="higher_is_better",
-        unit="count",
-        tolerance_kind="relative",
-        tolerance=10.0,
-    )
+    data: dict[str, object] = {
+        "code": code,
+        "name": f"Measure {code}",
+        "theme_id": ids["theme"],
+        "department_id": ids[department],
+        "frequency": "monthly",
+        "polarity": "higher_is_better",
+        "unit": "count",
+        "tolerance_kind": "relative",
+        "tolerance": 10.0,
+    }
     data.update(overrides)
     return MeasureCreate(**data)  # type: ignore[arg-type]

@@ -77,9 +77,7 @@ def record(
 def bump_data_version(session: Session) -> None:
     """Move the data version on (in the caller's transaction)."""
     session.exec(
-        update(DataVersion)
-        .where(col(DataVersion.id) == 1)
-        .values(version=DataVersion.version + 1)
+        update(DataVersion).where(col(DataVersion.id) == 1).values(version=DataVersion.version + 1)
     )
 
 

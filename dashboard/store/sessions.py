@@ -32,8 +32,9 @@ def session_id_for(username: str, expires: float) -> str:
     return hashlib.sha256(f"{username}|{expires!r}".encode()).hexdigest()
 
 
-def create_auth_session(*, session: Session, user_id: int, session_id: str,
-                        method: str = "local") -> AuthSession:
+def create_auth_session(
+    *, session: Session, user_id: int, session_id: str, method: str = "local"
+) -> AuthSession:
     row = session.get(AuthSession, session_id)
     if row is None:
         row = AuthSession(id=session_id, user_id=user_id, method=method)
@@ -42,8 +43,14 @@ def create_auth_session(*, session: Session, user_id: int, session_id: str,
     return row
 
 
-def validate_auth_session(*, session: Session, session_id: str | None, idle: timedelta,
-                          lifetime: timedelta, now: datetime | None = None) -> User | None:
+def validate_auth_session(
+    *,
+    session: Session,
+    session_id: str | None,
+    idle: timedelta,
+    lifetime: timedelta,
+    now: datetime | None = None,
+) -> User | None:
     """The user a live session belongs to, or None (unknown, revoked, idle, expired, or
     the user deactivated or their password changed since)."""
     if not session_id:

@@ -15,8 +15,8 @@ from sqlmodel import Session
 
 from dashboard.exporting.portal_data import build_portal
 from dashboard.exporting.static_site import write_site
-from tests.conftest import DEMO_AS_OF
 from tests.browser import wait_idle
+from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.e2e
 FIRST_LOAD_MS = 120_000

@@ -20,8 +20,9 @@ LIFETIME = timedelta(hours=8)
 
 
 def _live(session, sid, now=None):
-    return validate_auth_session(session=session, session_id=sid, idle=IDLE,
-                                 lifetime=LIFETIME, now=now)
+    return validate_auth_session(
+        session=session, session_id=sid, idle=IDLE, lifetime=LIFETIME, now=now
+    )
 
 
 def test_a_session_id_is_fixed_by_the_cookie_user_and_expiry():
