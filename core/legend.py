@@ -48,6 +48,7 @@ __all__ = [
     "ASSURANCE_SYMBOLS",
     "BLUE",
     "DATA_STATUS_SYMBOLS",
+    "DRAFT_FIGURES",
     "DIRECTION_SYMBOLS",
     "GREEN",
     "GREY",
@@ -142,6 +143,11 @@ DATA_STATUS_SYMBOLS: Final[Mapping[DataStatus, Symbol]] = MappingProxyType(
         DataStatus.submitted: Symbol("●", "Submitted", BLUE, "Figures have been submitted"),
     }
 )
+
+DRAFT_FIGURES: Final = Symbol(
+    "◐", "Draft", BLUE, "Figures are saved as a draft and have not been submitted yet"
+)
+"""A figure is stored but its lead has only saved it as a draft (not yet submitted)."""
 
 ACTION_STATUS_SYMBOLS: Final[Mapping[ActionStatus, Symbol]] = MappingProxyType(
     {
@@ -278,7 +284,7 @@ LEGEND: Final[Mapping[str, tuple[Symbol, ...]]] = MappingProxyType(
     {
         "Performance": tuple(RAG_SYMBOLS.values()),
         "Direction of change": tuple(DIRECTION_SYMBOLS.values())[:5],
-        "Data": tuple(DATA_STATUS_SYMBOLS.values()),
+        "Data": (*DATA_STATUS_SYMBOLS.values(), DRAFT_FIGURES),
         "Actions": tuple(ACTION_STATUS_SYMBOLS.values()),
         "SPC variation": tuple(POINT_TYPE_SYMBOLS.values()),
         "SPC assurance": tuple(ASSURANCE_SYMBOLS.values()),
@@ -303,14 +309,20 @@ def rag_symbol(status: Rag | str) -> Symbol:
         raise _unknown("the status", status) from None
 
 
-def data_status_symbol(status: DataStatus | str) -> Symbol:
-    """The symbol for a data deadline status.
+def data_status_symbol(status: DataStatus | str, *, draft: bool = False) -> Symbol:
+    """The symbol for a data deadline status; ``draft`` when the figure that makes the
+    period ``submitted`` is only a draft so far.
 
     >>> label(data_status_symbol("late"))
     '! Late'
+    >>> label(data_status_symbol("submitted", draft=True))
+    '◐ Draft'
     """
     try:
-        return DATA_STATUS_SYMBOLS[DataStatus(status)]
+        found = DATA_STATUS_SYMBOLS[DataStatus(status)]
+        if draft and found is DATA_STATUS_SYMBOLS[DataStatus.submitted]:
+            return DRAFT_FIGURES
+        return found
     except ValueError:
         raise _unknown("the data status", status) from None
 

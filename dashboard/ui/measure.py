@@ -129,7 +129,12 @@ def _status_strip(detail: MeasureDetail) -> None:
     first[2].metric("Status", rag_cell(row["rag"]))
     second[0].metric("Direction", direction_cell(row["movement"], row["judgement"], m["polarity"]))
     second[1].metric("Variation", variation_cell(row["variation"]))
-    second[2].metric("Data", data_status_cell(row["data_status"], row["data_status_period"]))
+    second[2].metric(
+        "Data",
+        data_status_cell(
+            row["data_status"], row["data_status_period"], row.get("observation_status")
+        ),
+    )
     if row["exception_reasons"]:
         st.warning(
             "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",

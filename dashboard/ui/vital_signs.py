@@ -249,7 +249,8 @@ def display_table(rows: pd.DataFrame, period: str = LATEST) -> pd.DataFrame:
             "Assurance": rows["assurance"].map(assurance_cell),
             "Trend": rows["sparkline"],
             "Data": [
-                data_status_cell(r.data_status, r.data_status_period) for r in rows.itertuples()
+                data_status_cell(r.data_status, r.data_status_period, r.observation_status)
+                for r in rows.itertuples()
             ],
             "Owner": rows["owner"],
             "Why it needs attention": rows["exception_reasons"].map("; ".join),

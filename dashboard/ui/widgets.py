@@ -103,12 +103,16 @@ def assurance_cell(assurance: Any) -> str:
     return "" if is_blank(assurance) else label(assurance_symbol(assurance))
 
 
-def data_status_cell(status: Any, period: Any = None) -> str:
-    """``! Late`` (with the period when given, ``! Late 2025-10``)."""
+def data_status_cell(status: Any, period: Any = None, observation_status: Any = None) -> str:
+    """``! Late`` (with the period when given, ``! Late (2025-10)``); a period whose figure
+    is only saved as a draft reads ``◐ Draft (2025-10)``."""
     if is_blank(status):
         return ""
-    text = label(data_status_symbol(status))
-    return text if is_blank(period) or status == "submitted" else f"{text} ({period})"
+    draft = observation_status == "draft"
+    text = label(data_status_symbol(status, draft=draft))
+    if is_blank(period) or (status == "submitted" and not draft):
+        return text
+    return f"{text} ({period})"
 
 
 def action_status_cell(status: Any) -> str:

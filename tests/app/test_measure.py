@@ -10,7 +10,7 @@ from core.vocab import Role
 from dashboard.exports import safe_frame
 from dashboard.store import db
 from dashboard.store.measures import create_measure, set_target, upsert_observation
-from dashboard.store.models import AuditLog, ObservationCreate, RebasePoint
+from dashboard.store.models import AuditLog, Measure, ObservationCreate, RebasePoint
 from tests.apptest import open_page, texts
 from tests.factories import ADMIN, make_structure, make_user, measure_in
 
@@ -142,3 +142,28 @@ def test_exports_write_formula_like_text_as_text():
     safe = safe_frame(frame)
     assert safe["Commentary"].tolist() == ['\'=HYPERLINK("x")', "'+1", "'-2 down", "'@SUM", "fine"]
     assert safe["n"].tolist() == [1, -2, 3, 4, 5]
+
+
+def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_env):
+    with Session(db.get_engine(empty_app_env)) as session:
+        ids = make_structure(session)
+        make_user(session, "first.admin", Role.admin)
+        m = create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids, code="DRF-01"))
+        draft = ObservationCreate(
+            measure_id=m.id, period="2025-10", period_start=date(2025, 10, 1), value=12
+        )
+        upsert_observation(session=session, actor=ADMIN, measure=m, observation_in=draft)
+        session.commit()
+    at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
+    assert not at.exception
+    assert "◐ Draft (2025-10)" in [m.value for m in at.metric]
+    vs = open_page("vital_signs.py", username="first.admin", query={"level": "all"})
+    assert vs.dataframe[-1].value["Data"].tolist() == ["◐ Draft (2025-10)"]
+    with Session(db.get_engine(empty_app_env)) as session:
+        m = session.exec(select(Measure).where(Measure.code == "DRF-01")).one()
+        upsert_observation(
+            session=session, actor=ADMIN, measure=m, observation_in=draft, submit=True
+        )
+        session.commit()
+    at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
+    assert "● Submitted" in [m.value for m in at.metric]

@@ -15,6 +15,7 @@ from core.legend import (
     ASSURANCE_SYMBOLS,
     DATA_STATUS_SYMBOLS,
     DIRECTION_SYMBOLS,
+    DRAFT_FIGURES,
     LEGEND,
     POINT_TYPE_SYMBOLS,
     RAG_SYMBOLS,
@@ -92,7 +93,7 @@ def test_direction_icons_differ_by_movement() -> None:
 
 def all_symbols() -> list[Symbol]:
     found = [s for table in GROUPS.values() for s in table.values()]
-    return found + list(DIRECTION_SYMBOLS.values())
+    return [*found, DRAFT_FIGURES, *DIRECTION_SYMBOLS.values()]
 
 
 @pytest.mark.parametrize("symbol", all_symbols(), ids=lambda s: s.word)
@@ -115,7 +116,7 @@ def non_spc_symbols() -> list[Symbol]:
     found = [
         s for t in (RAG_SYMBOLS, DATA_STATUS_SYMBOLS, ACTION_STATUS_SYMBOLS) for s in t.values()
     ]
-    return found + list(DIRECTION_SYMBOLS.values())
+    return [*found, DRAFT_FIGURES, *DIRECTION_SYMBOLS.values()]
 
 
 @pytest.mark.parametrize("symbol", non_spc_symbols(), ids=lambda s: s.word)
@@ -401,3 +402,17 @@ def test_mappings_and_symbols_are_read_only() -> None:
         RAG_SYMBOLS[Rag.green] = rag_symbol("red")  # type: ignore[index]
     with pytest.raises(AttributeError):
         rag_symbol("green").word = "Fine"  # type: ignore[misc]
+
+
+def test_a_draft_figure_reads_draft_not_submitted_and_is_in_the_data_key() -> None:
+    assert label(data_status_symbol("submitted", draft=True)) == "◐ Draft"
+    assert label(data_status_symbol("submitted")) == "● Submitted"
+    # Only a stored figure can be a draft: the deadline words are unchanged by it.
+    assert label(data_status_symbol("late", draft=True)) == "! Late"
+    assert [s.word for s in LEGEND["Data"]] == [
+        "Not due",
+        "Awaiting",
+        "Late",
+        "Submitted",
+        "Draft",
+    ]
