@@ -9,9 +9,9 @@ comparator group of 15 neighbouring councils with benchmark values, and ~30 staf
 objectives and check-ins. The same ``as_of`` always gives the same data.
 
 Some measures are cast in roles so that at any ``as_of`` the KPMs include at least
-3 red, 3 amber, 2 late, 2 special-cause concern and 2 failing assurance (see
-``CAST``); Housing and Customer Services leave their latest complete period unsubmitted,
-so the demo lead's template has something to fill.
+4 on target, 3 red, 3 amber, 2 late, 2 special-cause concern and 2 failing assurance
+(see ``CAST``); Housing leaves its latest complete period unsubmitted, so the demo
+lead's template has something to fill.
 
 ``measures=N, years=Y`` scales the same generator up for benchmarks.
 """
@@ -106,13 +106,17 @@ DEMO_USERS: tuple[tuple[str, str, Role, tuple[str, ...], str | None], ...] = (
 
 # Measures cast in roles, so the demo always shows each kind of status.
 CAST = {
-    "red": ("QOL-01", "FIN-01", "QOL-04", "REV-01"),
-    "amber": ("BUS-01", "ENV-02", "ENV-01", "CUS-05"),
+    "red": ("FIN-01", "QOL-04", "REV-01"),
+    "amber": ("BUS-01", "ENV-01", "QOL-01", "CUS-05"),
+    "green": ("ENV-02", "CUS-01", "CUS-02", "CUS-04"),
     "concern": ("QOL-03", "PLN-01"),
     "failing": ("PLN-01", "HOU-03", "CUS-03"),
     "late": ("QOL-02", "QOL-05"),
 }
-UNSUBMITTED_DEPARTMENTS = ("Housing", "Customer Services")
+#: The demo lead's departments (their actions, staff and figures).
+LEAD_DEPARTMENTS = ("Housing", "Customer Services")
+#: Departments whose latest complete period is left unsubmitted (late).
+UNSUBMITTED_DEPARTMENTS = ("Housing",)
 
 # A plausible level for each demo measure (per period, in its unit).
 LEVELS: dict[str, float] = {
@@ -583,7 +587,6 @@ class _Generator:
         if self._base_code(spec.code) == "FIN-01":
             target = 0.0
         target = round(target, spec.decimals)
-        latest = series[-1]
         tol = _tolerance_size(spec, target)
         if "red" in roles:
             series[-1] = round(target - better * (tol + max(spread, 1.0) * 1.5), spec.decimals)
@@ -594,8 +597,10 @@ class _Generator:
             series[-1] = round(target - better * gap, spec.decimals)
             if gap == 0 or series[-1] == target:
                 series[-1] = round(target - better * max(tol, 10**-spec.decimals), spec.decimals)
-        elif "failing" not in roles and "concern" not in roles and latest is not None:
-            pass
+        elif "green" in roles:
+            # on target, by a margin a person would call comfortable
+            margin = max(spread * 0.5, 10**-spec.decimals)
+            series[-1] = self._clip(spec, target + better * margin)
         if spec.unit == "percent":
             target = min(target, 100.0)
         return [target] * len(periods)
@@ -696,7 +701,7 @@ class _Generator:
             theme = themes[i % len(themes)]
             dept = depts_by_theme[theme][i % len(depts_by_theme[theme])]
             if i < 4:  # the demo lead's own departments get some actions to update
-                dept = UNSUBMITTED_DEPARTMENTS[i % 2]
+                dept = LEAD_DEPARTMENTS[i % 2]
                 theme = next(s.theme for s in self.specs if s.department == dept)
             status = statuses[i % len(statuses)]
             plan = _action_plan(status, i, today, rng)
@@ -881,7 +886,7 @@ class _Generator:
         depts = sorted(self.dept_ids)
         for i in range(29):
             dept = "Housing" if i < 5 else ("Customer Services" if i < 9 else depts[i % len(depts)])
-            manager = managers[0] if dept in UNSUBMITTED_DEPARTMENTS else managers[1 + i % 2]
+            manager = managers[0] if dept in LEAD_DEPARTMENTS else managers[1 + i % 2]
             name = f"{first[i % len(first)]} {last[(i * 3) % len(last)]}"
             staff_specs.append((name, f"{dept} {titles[i % len(titles)]}", dept, manager, None))
         for n, (name, title, dept, manager, user_id) in enumerate(staff_specs):

@@ -155,9 +155,14 @@ def test_staff_are_refused(app_env):
 def test_the_overview_counts_by_theme_and_lists_changes(app_env):
     at = vital_signs()
     overview = at.dataframe[0].value.set_index("Theme")
-    # Customer Focus KPMs: CUS-01..04, all late for October / Q2
-    assert overview.loc["Customer Focus", "Measures"] == 4
-    assert overview.loc["Customer Focus", "! Late data"] == 4
+    # Customer Focus KPMs: CUS-01, CUS-02 and CUS-04 on target, CUS-03 off it (none late)
+    focus = overview.loc["Customer Focus"]
+    assert focus["Measures"] == 4
+    assert (focus["✔ On target"], focus["▲ Just off target"], focus["✖ Off target"]) == (3, 0, 1)
+    assert focus["! Late data"] == 0
+    # Local Homes for Local Need KPMs: HOU-01..03 late for Q2 and October, PLN-01 off target
+    homes = overview.loc["Local Homes for Local Need"]
+    assert (homes["Measures"], homes["! Late data"], homes["✖ Off target"]) == (4, 3, 1)
     said = texts(at)
     assert "Changed status since the previous period" in said
 
@@ -176,6 +181,7 @@ def test_the_demo_council_has_every_kind_of_exception_among_its_kpms(demo_engine
     with Session(demo_engine) as session:
         card = build_scorecard(session, today=DEMO_AS_OF)
     kpms = card.loc[card["level"] == "kpm"]
+    assert (kpms["rag"] == "green").sum() >= 4
     assert (kpms["rag"] == "red").sum() >= 3
     assert (kpms["rag"] == "amber").sum() >= 3
     assert (kpms["data_status"] == "late").sum() >= 2
