@@ -286,12 +286,12 @@ def render_overview(positions: pd.DataFrame, group_name: str) -> None:
     worst = positions[positions["quartile"] == "bottom"]
     st.subheader(f"{quartile_symbol('bottom').icon} Worst quartile: needs a management report")
     if worst.empty:
-        st.success(f"No measure is in the bottom quartile of {group_name}.", icon="✔")
+        st.success(f"No measure is in the bottom quartile of {plain(group_name)}.", icon="✔")
     else:
         codes = ", ".join(worst["code"])
         st.markdown(
             f"**{len(worst)} measure{'s' if len(worst) != 1 else ''}** in the bottom quartile "
-            f"of {group_name}: {codes}."
+            f"of {plain(group_name)}: {plain(codes)}."
         )
         st.dataframe(
             _overview_table(worst),
@@ -333,7 +333,7 @@ def render_measure(
     row = positions[positions["code"] == code].iloc[0]
     rows = values[(values["code"] == code) & (values["period"] == row["period"])]
     polarity = Polarity(row["polarity"])
-    st.markdown(f"**{code} {plain(row['name'])}**: {position_sentence(row, group['name'])}")
+    st.markdown(f"**{code} {plain(row['name'])}**: {plain(position_sentence(row, group['name']))}")
     st.caption(
         f"Benchmark metric: {row['metric']}. "
         + (
@@ -503,7 +503,7 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
     title = f"{group['name']} ({group['members']} members)" + (
         " · default" if group["is_default"] else ""
     )
-    with st.expander(title):
+    with st.expander(plain(title)):
         with st.form(f"group_{gid}"):
             group_in = _group_fields(f"g{gid}", group)
             edited = st.data_editor(
@@ -533,7 +533,7 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
                         session=session, actor=actor, group_id=gid, members=member_list
                     )
 
-                if _write(actor, f"Saved '{group_in.name}'.", save):
+                if _write(actor, f"Saved '{plain(group_in.name)}'.", save):
                     st.rerun()
         c1, c2 = st.columns(2)
         if not group["is_default"] and c1.button("Make this the default", key=f"def_{gid}"):
@@ -593,7 +593,7 @@ def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
                 session=session, actor=actor, group_in=g, members=member_list
             )
 
-        if _write(actor, f"Created '{group_in.name}'.", create):
+        if _write(actor, f"Created '{plain(group_in.name)}'.", create):
             st.rerun()
 
 

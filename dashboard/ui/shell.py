@@ -46,7 +46,7 @@ def sidebar(user: User, menu: list[tuple[Any, PageSpec]]) -> None:
             st.page_link(page)
         st.divider()
         st.markdown(f"Signed in as **{plain(user.name)}**")
-        st.caption(f"{ROLE_WORDS.get(Role(user.role), user.role)} · `{user.username}`")
+        st.caption(f"{ROLE_WORDS.get(Role(user.role), user.role)} · {plain(user.username)}")
         auth.logout_button()
 
 

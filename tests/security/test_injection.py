@@ -29,6 +29,7 @@ from dashboard.reports.exceptions import build_report
 from dashboard.reports.export import export_report
 from dashboard.reports.pdf import report_html
 from dashboard.store.actions import get_action_by_code, update_action
+from dashboard.store.benchmarks import list_comparator_groups, update_comparator_group
 from dashboard.store.checkins import create_objective
 from dashboard.store.db import get_engine
 from dashboard.store.measures import (
@@ -39,6 +40,7 @@ from dashboard.store.measures import (
 )
 from dashboard.store.models import (
     ActionUpdateIn,
+    ComparatorGroupBase,
     Measure,
     MeasureUpdate,
     Objective,
@@ -433,3 +435,31 @@ def test_a_hostile_user_name_is_shown_as_typed_on_home_and_in_the_sidebar(poison
     assert f"Welcome, Pat {IMG} {MD_IMAGE}" in shown
     assert f"Signed in as **Pat {IMG} {MD_IMAGE}**" in shown
     assert _interpreted(at) == []
+
+
+def test_a_hostile_comparator_group_name_is_shown_as_typed_on_benchmarking(poisoned):
+    hostile = f"CIPFA {IMG} {MD_IMAGE} *neighbours*"
+    with Session(get_engine()) as s:
+        admin = _actor(s, "demo.admin")
+        (group,) = list_comparator_groups(session=s)
+        assert group.id is not None
+        update_comparator_group(
+            session=s,
+            actor=admin,
+            group_id=group.id,
+            group_in=ComparatorGroupBase(
+                name=hostile,
+                own_area_code=group.own_area_code,
+                own_area_name=group.own_area_name,
+                source=group.source,
+                description=group.description,
+            ),
+        )
+        s.commit()
+    for username, query in (("demo.admin", {}), ("demo.executive", {"measure": "FIN-01"})):
+        at = open_page("benchmarking.py", username=username, query=query)
+        assert not at.exception
+        assert _interpreted(at) == []
+        shown = _shown_as_text(at)
+        assert f"in the bottom quartile of {hostile}:" in shown
+    assert f"ranked 15 of 15 in {hostile} (bottom quartile)" in shown
