@@ -75,7 +75,7 @@ def start_app(db_url: str, log_path: Path, **env: str) -> tuple[str, subprocess.
         **os.environ,
         "DATABASE_URL": db_url,
         "VITALSIGNS_DEMO_MODE": "true",
-        "VITALSIGNS_COOKIE_KEY": "e2e-cookie-key-not-secret",
+        "VITALSIGNS_COOKIE_KEY": "e2e-cookie-key-not-secret-padded-to-32-bytes",
         "VITALSIGNS_TODAY": DEMO_AS_OF.isoformat(),
         **env,
     }

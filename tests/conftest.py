@@ -136,7 +136,7 @@ def app_env(demo_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         monkeypatch,
         demo_url,
         VITALSIGNS_DEMO_MODE="true",
-        VITALSIGNS_COOKIE_KEY="test-cookie-key-not-secret",
+        VITALSIGNS_COOKIE_KEY="test-cookie-key-not-secret-padded-to-32-bytes",
         VITALSIGNS_TODAY=DEMO_AS_OF.isoformat(),
     )
     clear_streamlit_caches()
@@ -155,7 +155,7 @@ def empty_app_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[s
         monkeypatch,
         url,
         VITALSIGNS_DEMO_MODE="false",
-        VITALSIGNS_COOKIE_KEY="test-cookie-key-not-secret",
+        VITALSIGNS_COOKIE_KEY="test-cookie-key-not-secret-padded-to-32-bytes",
         VITALSIGNS_TODAY=DEMO_AS_OF.isoformat(),
     )
     clear_streamlit_caches()

@@ -21,7 +21,7 @@ from dashboard.exporting.portal_data import (
     portal_frame,
 )
 from dashboard.exporting.public_pages import accessibility_statement, privacy_notice
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv_text
 
 __all__ = ["write_site"]
 
@@ -222,7 +222,7 @@ def write_site(portal: Portal, folder: Path) -> list[Path]:
         "accessibility.html": _text_page(accessibility_statement(), portal.council),
         "privacy.html": _text_page(privacy_notice(), portal.council),
         "style.css": CSS,
-        CSV_NAME: safe_frame(portal_frame(portal)).to_csv(index=False),
+        CSV_NAME: safe_csv_text(portal_frame(portal)),
     }
     written = []
     for name, content in files.items():

@@ -575,12 +575,12 @@ TEMPLATE_COLUMNS = {
 
 def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
     """The actions this person may update, as a file to fill in and upload."""
-    from dashboard.exports import safe_frame
+    from dashboard.exports import safe_csv
 
     mine = plan[plan["department_id"].map(actor.can_edit_department)]
     frame = mine.assign(commentary="", update_date="")[list(TEMPLATE_COLUMNS)]
     frame = frame.rename(columns=TEMPLATE_COLUMNS)
-    return safe_frame(frame.astype(object)).to_csv(index=False).encode("utf-8-sig")
+    return safe_csv(frame.astype(object), bom=True)
 
 
 def _import_report(checked: Any) -> None:
@@ -651,7 +651,7 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
         except WRITE_ERRORS as exc:
             st.error(str(exc), icon=":material/error:")
             return
-        st.markdown(f"**{source.filename}**")
+        st.markdown(f"**{plain(source.filename)}**")
         _import_report(checked)
         if checked.errors:
             n = len(checked.errors)

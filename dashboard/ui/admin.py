@@ -16,7 +16,7 @@ import streamlit as st
 
 from core.register import CHECKLIST, CHECKLIST_GROUPS, Answer, checklist_problems
 from core.vocab import Frequency, Lifecycle, Polarity, Role, Unit, YtdMethod
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv
 from dashboard.settings import today
 from dashboard.store import register
 from dashboard.store.db import session_scope
@@ -649,7 +649,7 @@ def audit_tab(actor: Actor) -> None:
     )
     st.download_button(
         "Export these entries (CSV)",
-        safe_frame(frame).to_csv(index=False).encode("utf-8"),
+        safe_csv(frame),
         file_name="audit-log.csv",
         mime="text/csv",
         icon=":material/download:",

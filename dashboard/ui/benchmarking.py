@@ -381,7 +381,9 @@ def render_measure(
             f"{n or c} ({c})"
             for n, c in zip(missing["area_name"], missing["area_code"], strict=True)
         )
-        st.warning(f"No value for {row['period']} from: {names}. They are not ranked.", icon="⚠")
+        st.warning(
+            f"No value for {row['period']} from: {plain(names)}. They are not ranked.", icon="⚠"
+        )
     st.caption("The chart's data")
     st.dataframe(
         pd.DataFrame(

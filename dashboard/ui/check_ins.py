@@ -446,7 +446,7 @@ def _checkin_readonly(
         st.markdown(f"**Line manager's comment:** {plain(checkin.manager_comment)}")
     if checkin.status == CheckinStatus.agreed and checkin.agreed_at:
         who = users.get(checkin.agreed_by or 0, "the line manager")
-        st.caption(f"Agreed by {who} on {checkin.agreed_at:%d %B %Y}.")
+        st.caption(f"Agreed by {plain(who)} on {checkin.agreed_at:%d %B %Y}.")
 
 
 # --- my team --------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import streamlit as st
 
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv, safe_frame
 from dashboard.navigation import BY_PATH
 from dashboard.queries import (
     MeasureDetail,
@@ -376,8 +376,7 @@ def _table_and_exports(
     detail = load_measure_detail(code, period)
     assert detail is not None
     table = history_table(detail)
-    export = safe_frame(table)
-    return table, export.to_csv(index=False).encode("utf-8"), _excel(export, code)
+    return table, safe_csv(table), _excel(safe_frame(table), code)
 
 
 def _history(detail: MeasureDetail) -> None:

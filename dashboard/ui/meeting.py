@@ -324,8 +324,8 @@ def _minutes(meeting: Meeting) -> None:
         minutes = build_minutes(session, meeting.id)
         docx_bytes = minutes_docx(minutes)
         pdf_bytes = minutes_pdf(minutes)
-    st.markdown(f"### {minutes.title}")
-    st.caption(minutes.subtitle)
+    st.markdown(f"### {plain(minutes.title)}")
+    st.caption(plain(minutes.subtitle))
     frame = pd.DataFrame(
         [
             {

@@ -19,7 +19,7 @@ from dashboard.exporting.portal_data import (
     build_portal,
     portal_frame,
 )
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv
 from dashboard.settings import today
 from dashboard.store import audit
 from dashboard.store.db import get_engine, session_scope
@@ -120,7 +120,7 @@ def render_portal(portal: Portal) -> None:
         f"{len(portal.themes)} themes."
     )
     render_key()
-    csv = safe_frame(portal_frame(portal)).to_csv(index=False).encode("utf-8")
+    csv = safe_csv(portal_frame(portal))
     st.download_button(
         "Download the published data (CSV)",
         csv,

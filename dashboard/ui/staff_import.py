@@ -13,7 +13,7 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv
 from dashboard.importing.kinds import staff as kind
 from dashboard.importing.registry import (
     CheckedImport,
@@ -27,6 +27,7 @@ from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.import_review import render_counts, render_problems
+from dashboard.ui.widgets import plain
 
 __all__ = ["render_staff_import"]
 
@@ -41,7 +42,7 @@ OUTCOME_WORDS = {"added": "✚ New", "changed": "✎ Changed"}
 def _template() -> bytes:
     with Session(get_engine()) as session:
         frame = kind.staff_list(session)
-    return safe_frame(frame.astype(object)).to_csv(index=False).encode("utf-8-sig")
+    return safe_csv(frame.astype(object), bom=True)
 
 
 def _report(checked: CheckedImport) -> None:
@@ -118,7 +119,7 @@ def render_staff_import(actor: Actor) -> None:
     except (UnreadableFile, *REFUSALS) as exc:
         st.error(str(exc), icon=":material/error:")
         return
-    st.markdown(f"**{source.filename}**")
+    st.markdown(f"**{plain(source.filename)}**")
     _report(checked)
     if checked.errors:
         n = len(checked.errors)

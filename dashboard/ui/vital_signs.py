@@ -15,7 +15,7 @@ import streamlit as st
 from core.legend import RAG_SYMBOLS, label, rag_symbol
 from core.scorecard import filter_scorecard, overview, status_changes
 from core.vocab import DataStatus, Level, PointType, Rag, Role
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_csv
 from dashboard.queries import current_data_version, load_scorecard, scorecard_periods
 from dashboard.settings import today as app_today
 from dashboard.store.security import Actor
@@ -25,6 +25,7 @@ from dashboard.ui.widgets import (
     direction_cell,
     format_value,
     legend_markdown,
+    plain,
     rag_cell,
     variation_cell,
 )
@@ -187,30 +188,37 @@ def _overview(rows: pd.DataFrame, as_at: str) -> None:
             "amber": rag_cell(Rag.amber),
             "red": rag_cell(Rag.red),
             "no_data": rag_cell(Rag.no_data),
-            "other": "No target or not judged",
+            "other": "Not judged",
             "improving": "Improving",
             "worsening": "Worsening",
             "no_change": "No change",
             "late": "! Late data",
         }
     )
-    left, right = st.columns([3, 2])
-    with left:
-        st.caption("By theme: how many measures are at each status and which way they moved.")
-        st.dataframe(by_theme, hide_index=True, width="stretch")
-    with right:
-        changes = status_changes(rows)
-        st.caption("Changed status since the previous period")
-        if changes.empty:
-            st.markdown("No measure changed status since the previous period.")
-        else:
-            lines = [
-                f"- **{r.code}** {r.name}: {rag_cell(r.previous_rag)} → {rag_cell(r.rag)}"
-                for r in changes.head(MAX_CHANGES_LISTED).itertuples()
-            ]
-            if len(changes) > MAX_CHANGES_LISTED:
-                lines.append(f"- and {len(changes) - MAX_CHANGES_LISTED} more")
-            st.markdown("\n".join(lines))
+    # The table by theme takes the full width, so every status column shows without
+    # scrolling; the changes follow it.
+    st.caption("By theme: how many measures are at each status and which way they moved.")
+    st.dataframe(
+        by_theme,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            name: st.column_config.Column(width="medium" if name == "Theme" else "small")
+            for name in by_theme.columns
+        },
+    )
+    changes = status_changes(rows)
+    st.caption("Changed status since the previous period")
+    if changes.empty:
+        st.markdown("No measure changed status since the previous period.")
+    else:
+        lines = [
+            f"- **{plain(r.code)}** {plain(r.name)}: {rag_cell(r.previous_rag)} → {rag_cell(r.rag)}"
+            for r in changes.head(MAX_CHANGES_LISTED).itertuples()
+        ]
+        if len(changes) > MAX_CHANGES_LISTED:
+            lines.append(f"- and {len(changes) - MAX_CHANGES_LISTED} more")
+        st.markdown("\n".join(lines))
 
 
 # --- the table ------------------------------------------------------------------
@@ -320,8 +328,8 @@ def _table_and_export(
     chosen = {k: list(v) if isinstance(v, tuple) else v for k, v in chosen.items()}
     rows = _rows(load_scorecard(None if period == LATEST else period), chosen)
     table = display_table(rows, period)
-    export = safe_frame(table.drop(columns=["Trend"]).assign(Code=rows["code"].to_numpy()))
-    return table, export.to_csv(index=False).encode("utf-8")
+    export = table.drop(columns=["Trend"]).assign(Code=rows["code"].to_numpy())
+    return table, safe_csv(export)
 
 
 _KEYS = ("period", "levels", "themes", "departments", "rags", "variations", "needs_attention")

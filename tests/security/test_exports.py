@@ -13,11 +13,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.exports import safe_cell, safe_frame
+from dashboard.exports import safe_cell, safe_csv, safe_csv_text, safe_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES_SPREADSHEETS = re.compile(r"\.to_csv\(|\.to_excel\(|xlsxwriter\.Workbook\(|csv\.writer\(")
-MAKES_SAFE = re.compile(r"safe_cell|safe_frame|_safe_text|formula")
+MAKES_SAFE = re.compile(r"safe_cell|safe_frame|safe_csv|_safe_text|formula")
 # Writers that are not exports: a digest of a preview, never shown or saved.
 NOT_EXPORTS = {"dashboard/importing/registry.py"}
 
@@ -49,12 +49,29 @@ def test_no_safe_text_starts_with_a_formula_character(text):
 
 
 def test_a_frame_written_to_csv_carries_the_literal_text():
-    payloads = PAYLOADS[:-1]  # pandas leaves a bare carriage return unquoted
-    frame = pd.DataFrame({"commentary": payloads, "value": range(len(payloads))})
-    text = safe_frame(frame).to_csv(index=False)
+    frame = pd.DataFrame({"commentary": PAYLOADS, "value": range(len(PAYLOADS))})
+    text = safe_csv_text(frame)
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
-    assert [r["commentary"] for r in rows] == ["'" + p for p in payloads]
-    assert [r["value"] for r in rows] == ["0", "1", "2", "3", "4"]
+    assert [r["commentary"] for r in rows] == ["'" + p for p in PAYLOADS]
+    assert [r["value"] for r in rows] == ["0", "1", "2", "3", "4", "5"]
+
+
+def test_a_line_break_inside_a_cell_keeps_the_row_whole_in_the_csv():
+    frame = pd.DataFrame(
+        {"commentary": ["Up\rthen down", "Two\nlines", "Windows\r\nbreak", "plain"]}
+    )
+    data = safe_csv(frame, bom=True)
+    assert data.startswith(b"\xef\xbb\xbfcommentary\r\n")
+    text = data.decode("utf-8-sig")
+    assert '"Up\rthen down"' in text  # a bare carriage return is quoted too
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [
+        ["commentary"],
+        ["Up\rthen down"],
+        ["Two\nlines"],
+        ["Windows\r\nbreak"],
+        ["plain"],
+    ]
 
 
 def test_a_formula_like_column_name_is_made_safe_too():

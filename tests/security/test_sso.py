@@ -62,7 +62,7 @@ def sso_app(provider: str, demo_url: str, tmp_path: Path) -> Iterator[str]:
         **os.environ,
         "DATABASE_URL": demo_url,
         "VITALSIGNS_DEMO_MODE": "true",
-        "VITALSIGNS_COOKIE_KEY": "e2e-cookie-key-not-secret",
+        "VITALSIGNS_COOKIE_KEY": "e2e-cookie-key-not-secret-padded-to-32-bytes",
         "VITALSIGNS_TODAY": DEMO_AS_OF.isoformat(),
         "VITALSIGNS_AUTH_MODE": "both",
         "VITALSIGNS_SSO_GROUP_ROLES": json.dumps(GROUP_ROLES),
