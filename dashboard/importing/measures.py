@@ -78,7 +78,7 @@ class MeasuresImport:
             changed=changed,
             unchanged=rows - added - changed,
             problems=plan.problems,
-            preview=plan.preview_frame(),
+            preview=plan.preview,
             original=pd.DataFrame(original),
             layout=layout,
             sheet=table.sheet,

@@ -94,7 +94,7 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     row_outcomes: dict[int, str] = field(default_factory=dict)
     #: One row per value that would be written (`PREVIEW_COLUMNS`), in file order.
-    preview: pd.DataFrame = field(default_factory=lambda: _preview_frame([]))
+    preview: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PREVIEW_COLUMNS))
     obs_inserts: list[dict[str, Any]] = field(default_factory=list)
     obs_updates: list[dict[str, Any]] = field(default_factory=list)  # with "id"
     #: Targets for periods that have none yet: columns measure_id, code, period, value
@@ -114,9 +114,6 @@ class Plan:
             outcomes.count("changed"),
             outcomes.count("unchanged"),
         )
-
-    def preview_frame(self) -> pd.DataFrame:
-        return self.preview
 
     @property
     def target_inserts(self) -> list[dict[str, Any]]:
@@ -153,10 +150,6 @@ class Plan:
             )
         ]
         return created + self.audit
-
-
-def _preview_frame(lines: list[tuple[Any, ...]]) -> pd.DataFrame:
-    return pd.DataFrame.from_records(lines, columns=list(PREVIEW_COLUMNS))
 
 
 @dataclass(slots=True)
