@@ -4,19 +4,29 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8501
 DEMO ?= true
+# pytest-xdist workers for `make test` (auto: one per CPU core)
+JOBS ?= auto
+# The exact versions tested, with their hashes (`make lock` refreshes them within the
+# ranges in pyproject.toml).
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+PIP_COMPILE := $(VENV)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test install install-test chromium lint typecheck bench clean
+.PHONY: run test install install-test chromium lint lock bench clean
 
 $(VENV)/bin/activate:
 	python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	$(PIP) install --quiet -e .
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml $(LOCK)
+	$(PIP) install --quiet --require-hashes -r $(LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/bin/activate pyproject.toml
-	$(PIP) install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/bin/activate pyproject.toml $(TEST_LOCK)
+	$(PIP) install --quiet --require-hashes -r $(TEST_LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
@@ -37,11 +47,18 @@ chromium:
 	fi
 
 test: install-test chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(JOBS) --durations=15
 
-lint:
+lint: install-test
 	$(VENV)/bin/ruff check core dashboard pages tests bench
-	$(VENV)/bin/mypy core dashboard/store
+	$(VENV)/bin/ruff format --check core dashboard pages tests bench
+	$(VENV)/bin/mypy core dashboard pages
+
+# Re-resolve both locks to the newest versions the ranges in pyproject.toml allow.
+lock: $(VENV)/bin/activate
+	$(PIP) install --quiet pip-tools
+	$(PIP_COMPILE) --upgrade -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) --upgrade --extra test -o $(TEST_LOCK) pyproject.toml
 
 bench: install-test
 	$(PY) bench/spc.py

@@ -31,9 +31,7 @@ detail = load_action(code)
 if detail is None:
     st.title("Action")
     st.warning(f"There is no live action with code {code}.", icon=":material/search_off:")
-    st.page_link(
-        "pages/actions.py", label="Back to the delivery plan", icon=":material/arrow_back:"
-    )
+    st.page_link(BY_PATH["actions"].path, label="Back to the delivery plan", icon=BACK)
     st.stop()
 
 row = detail.row

@@ -15,10 +15,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from dashboard.ui.shell import PAGE_FAILED
 from tests.conftest import DEMO_AS_OF
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -47,7 +51,7 @@ def chromium_path() -> str | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -68,9 +72,46 @@ def _wait_healthy(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("The app did not answer its health check in time")
 
 
-def start_app(db_url: str, log_path: Path, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """Start the app on a free port over ``db_url``; returns its URL and process."""
-    port = _free_port()
+@dataclass
+class AppServer:
+    """The app running in its own process; its log is where page failures show."""
+
+    url: str
+    proc: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_mark(self) -> int:
+        return self.log_path.stat().st_size
+
+    def page_failures(self, since: int = 0) -> list[str]:
+        """The log lines of pages that failed behind the error boundary after ``since``."""
+        with self.log_path.open("rb") as log:
+            log.seek(since)
+            text = log.read().decode("utf-8", "replace")
+        return [line for line in text.splitlines() if PAGE_FAILED in line]
+
+    def assert_no_page_failures(self, since: int = 0) -> None:
+        failures = self.page_failures(since)
+        if failures:
+            pytest.fail(
+                "A page failed behind the error boundary (the user saw 'Sorry, something went "
+                f"wrong'); see {self.log_path}:\n" + "\n".join(failures),
+                pytrace=False,
+            )
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def start_app(
+    db_url: str, log_path: Path, *, port: int | None = None, args: tuple[str, ...] = (), **env: str
+) -> AppServer:
+    """Start the app on a free port (or ``port``) over ``db_url``."""
+    port = port or free_port()
     full_env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -82,44 +123,58 @@ def start_app(db_url: str, log_path: Path, **env: str) -> tuple[str, subprocess.
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            *args,
         ],
-        cwd=ROOT,
-        env=full_env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
+        cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    server = AppServer(f"http://127.0.0.1:{port}", proc, log_path)
     try:
-        _wait_healthy(url, proc)
+        _wait_healthy(server.url, proc)
     except RuntimeError:
         proc.kill()
         raise
-    return url, proc
+    return server
+
+
+@contextmanager
+def running_app(db_url: str, log_path: Path, **kwargs: Any) -> Iterator[AppServer]:
+    """The app over ``db_url`` for the block; stopped after, and no page may have failed."""
+    server = start_app(db_url, log_path, **kwargs)
+    try:
+        yield server
+    finally:
+        server.stop()
+    server.assert_no_page_failures()
 
 
 @pytest.fixture
 def app_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
-    """The app running over a fresh copy of the demo council."""
-    url, proc = start_app(demo_url, tmp_path / "app.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    """The app running over a fresh copy of the demo council (for tests that change data)."""
+    with running_app(demo_url, tmp_path / "app.log") as server:
+        yield server.url
+
+
+@pytest.fixture(scope="session")
+def _shared_app(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AppServer]:
+    folder = tmp_path_factory.mktemp("shared-app")
+    shutil.copy(demo_template, folder / "demo.db")
+    server = start_app(f"sqlite:///{folder / 'demo.db'}", folder / "app.log")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def shared_app_url(_shared_app: AppServer) -> Iterator[str]:
+    """One app over the demo council shared by the tests that only read (its caches stay
+    warm between them): a test that changes data must use ``app_url``."""
+    mark = _shared_app.log_mark()
+    yield _shared_app.url
+    _shared_app.assert_no_page_failures(mark)
 
 
 @pytest.fixture(scope="session")

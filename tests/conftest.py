@@ -6,6 +6,8 @@
 - ``app_env``: points the app's settings at a fresh copy of the demo database and clears
   Streamlit's caches, for AppTest and browser tests.
 
+Every test fails when a page failed behind the app's error boundary during it (the user
+would see "Sorry, something went wrong"), unless it is marked ``page_error_expected``.
 Under CI (``CI=true``) a skipped test fails the run: nothing may be skipped there.
 """
 
@@ -13,26 +15,29 @@ from __future__ import annotations
 
 import os
 import shutil
+import traceback
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from dashboard import settings as settings_module
 from dashboard.store import db
 
-pytest_plugins = ["tests.browser"]
+pytest_plugins = ["tests.browser", "pytester"]
 
 DEMO_AS_OF = date(2025, 11, 14)
 TESTS_DIR = Path(__file__).resolve().parent
 OUTPUT_DIR = TESTS_DIR / "output"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_PASSWORD_HASH_ROUNDS = 4
 
 
 def _backends() -> list[object]:
@@ -49,35 +54,93 @@ def _reset_settings(monkeypatch: pytest.MonkeyPatch, url: str, **env: str) -> No
     db.dispose_engines()
 
 
-def _pg_schema_url(schema: str) -> str:
-    sep = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+class Databases:
+    """Fresh, migrated databases, copied from one template migrated once per test process
+    (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL), so a test
+    pays milliseconds for its database instead of running every migration."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite_template: Path | None = None
+        self._pg_template: str | None = None
+
+    def _sqlite(self) -> Path:
+        if self._sqlite_template is None:
+            path = self._folder / "template.db"
+            url = f"sqlite:///{path}"
+            db.migrate(url)
+            db.get_engine(url).dispose()  # checkpoints the write-ahead log into the file
+            self._sqlite_template = path
+        return self._sqlite_template
+
+    def _server(self) -> Engine:
+        return db.make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+
+    def _pg(self) -> str:
+        if self._pg_template is None:
+            name = f"vs_template_{uuid.uuid4().hex[:12]}"
+            server = self._server()
+            with server.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+            url = _pg_database_url(name)
+            db.migrate(url)
+            db.get_engine(url).dispose()
+            server.dispose()
+            self._pg_template = name
+        return self._pg_template
+
+    @contextmanager
+    def fresh(self, kind: str, folder: Path) -> Iterator[str]:
+        """A fresh, migrated database of ``kind`` ("sqlite" or "postgresql"), dropped after."""
+        if kind == "sqlite":
+            path = folder / f"test-{uuid.uuid4().hex[:8]}.db"
+            shutil.copy(self._sqlite(), path)
+            url = f"sqlite:///{path}"
+            try:
+                yield url
+            finally:
+                db.get_engine(url).dispose()
+            return
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+        template = self._pg()
+        name = f"vs_test_{uuid.uuid4().hex[:12]}"
+        server = self._server()
+        with server.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+        url = _pg_database_url(name)
+        try:
+            yield url
+        finally:
+            db.get_engine(url).dispose()
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            server.dispose()
+
+    def close(self) -> None:
+        if self._pg_template is not None:
+            server = self._server()
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{self._pg_template}" WITH (FORCE)'))
+            server.dispose()
+
+
+def _pg_database_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
+    made = Databases(tmp_path_factory.mktemp("databases"))
+    yield made
+    made.close()
 
 
 @pytest.fixture(params=_backends())
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database URL: SQLite, and PostgreSQL when configured."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'test.db'}"
-        db.migrate(url)
+    with databases.fresh(request.param, tmp_path) as url:
         yield url
-        db.get_engine(url).dispose()
-        return
-    if not PG_URL:
-        pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = db.make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = _pg_schema_url(schema)
-    try:
-        db.migrate(url)
-        yield url
-    finally:
-        db.get_engine(url).dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 @pytest.fixture
@@ -172,6 +235,37 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
     path = OUTPUT_DIR / name
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Password hashes at bcrypt's lowest cost: tests sign in and make users by the
+    hundred; the product keeps its own cost (``users.PASSWORD_HASH_ROUNDS``)."""
+    from dashboard.store import users
+
+    users.PASSWORD_HASH_ROUNDS = TEST_PASSWORD_HASH_ROUNDS
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Fail a test during which the error boundary caught a page's exception (AppTest runs
+    pages in this process), or, with ``page_error_expected``, during which it caught none."""
+    from dashboard.ui import shell
+
+    shell.caught_errors.clear()
+    result = yield
+    caught = list(shell.caught_errors)
+    shell.caught_errors.clear()
+    expected = item.get_closest_marker("page_error_expected") is not None
+    if expected and not caught:
+        pytest.fail("The test expected a page to fail behind the error boundary; none did.")
+    if caught and not expected:
+        details = "".join("".join(traceback.format_exception(error)) + "\n" for error in caught)
+        pytest.fail(
+            f"A page failed behind the error boundary ({len(caught)} time(s)); the user saw "
+            f"'Sorry, something went wrong':\n{details}",
+            pytrace=False,
+        )
+    return result
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

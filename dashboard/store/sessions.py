@@ -85,7 +85,7 @@ def revoke_auth_session(*, session: Session, session_id: str | None) -> None:
 
 def revoke_user_sessions(*, session: Session, user_id: int) -> None:
     """End every session of a user (password changed, user deactivated)."""
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         update(AuthSession)
         .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
         .values(revoked_at=utcnow())

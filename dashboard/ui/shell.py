@@ -18,6 +18,13 @@ from dashboard.ui.widgets import plain
 
 log = logging.getLogger("vitalsigns")
 
+#: The errors the boundary caught in this process, newest last (kept to the last few).
+#: The test suite fails any test during which a page failed behind the boundary, and the
+#: browser tests look for ``PAGE_FAILED`` in the app's log.
+caught_errors: list[BaseException] = []
+CAUGHT_KEEP = 20
+PAGE_FAILED = "Page failed behind the error boundary"
+
 ROLE_WORDS = {
     Role.admin: "Administrator",
     Role.lead: "Performance lead",
@@ -55,9 +62,11 @@ def run_page(page: Any, spec: PageSpec, role: Role | None) -> None:
     traceback (the log keeps the detail)."""
     try:
         page.run()
-    except Exception:
+    except Exception as error:
         ref = uuid.uuid4().hex[:8]
-        log.exception("Page %s failed (ref %s)", spec.url_path, ref)
+        log.exception("%s: %s (ref %s)", PAGE_FAILED, spec.url_path, ref)
+        caught_errors.append(error)
+        del caught_errors[:-CAUGHT_KEEP]
         st.error(
             "Sorry, something went wrong showing this page. Nothing was changed. "
             f"If it keeps happening, tell the performance team and quote reference `{ref}`.",

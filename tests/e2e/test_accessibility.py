@@ -41,8 +41,8 @@ def serious_violations(page, output: Path, name: str) -> list[dict]:
     ]
 
 
-def test_the_live_portal_has_no_serious_accessibility_violations(app_url, page, output_dir):
-    page.goto(f"{app_url}/portal")
+def test_the_live_portal_has_no_serious_accessibility_violations(shared_app_url, page, output_dir):
+    page.goto(f"{shared_app_url}/portal")
     # the first visit prepares the app and builds the portal: allow for a busy machine
     page.get_by_role("heading", name="How to read this page").wait_for(timeout=FIRST_LOAD_MS)
     page.get_by_text("Local Homes for Local Need").first.wait_for()
@@ -51,8 +51,10 @@ def test_the_live_portal_has_no_serious_accessibility_violations(app_url, page, 
 
 
 @pytest.mark.parametrize("path", ["accessibility", "privacy"])
-def test_the_public_statement_pages_have_no_serious_violations(app_url, page, output_dir, path):
-    page.goto(f"{app_url}/{path}")
+def test_the_public_statement_pages_have_no_serious_violations(
+    shared_app_url, page, output_dir, path
+):
+    page.goto(f"{shared_app_url}/{path}")
     page.get_by_role("heading", level=1).first.wait_for()
     wait_idle(page)
     assert serious_violations(page, output_dir, f"{path}-live") == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,7 +12,7 @@ from sqlmodel import Session, select
 
 from dashboard.store.db import get_engine
 from dashboard.store.models import Measure, Observation
-from tests.browser import start_app, wait_idle
+from tests.browser import running_app, wait_idle
 
 pytestmark = pytest.mark.e2e
 FIRST_LOAD_MS = 120_000
@@ -62,13 +61,8 @@ def prepare(db_url: str) -> None:
 @pytest.fixture
 def portal_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
     prepare(demo_url)
-    url, proc = start_app(demo_url, tmp_path / "app.log")
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with running_app(demo_url, tmp_path / "app.log") as server:
+        yield server.url
 
 
 def open_portal(page, url: str) -> str:

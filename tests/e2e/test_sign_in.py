@@ -17,9 +17,9 @@ LANDING = {
 }
 
 
-def test_each_demo_role_signs_in_and_sees_its_landing_page(app_url, page, output_dir):
+def test_each_demo_role_signs_in_and_sees_its_landing_page(shared_app_url, page, output_dir):
     for username, words in LANDING.items():
-        sign_in(page, app_url, username)
+        sign_in(page, shared_app_url, username)
         page.get_by_text(words).wait_for()
         wait_idle(page)
         page.screenshot(path=str(output_dir / f"{username}.png"), full_page=True)
@@ -27,14 +27,14 @@ def test_each_demo_role_signs_in_and_sees_its_landing_page(app_url, page, output
         page.get_by_role("textbox", name="Username").wait_for()
 
 
-def test_a_deep_link_opens_the_page_with_its_query_after_signing_in(app_url, page):
-    sign_in(page, app_url, "demo.executive", "measure?code=HOU-01")
+def test_a_deep_link_opens_the_page_with_its_query_after_signing_in(shared_app_url, page):
+    sign_in(page, shared_app_url, "demo.executive", "measure?code=HOU-01")
     assert "/measure?code=HOU-01" in page.url
     page.get_by_role("heading", name="Measure").first.wait_for()
 
 
-def test_a_wrong_password_is_refused_with_a_plain_message(app_url, page):
-    page.goto(app_url)
+def test_a_wrong_password_is_refused_with_a_plain_message(shared_app_url, page):
+    page.goto(shared_app_url)
     page.get_by_role("textbox", name="Username").fill("demo.lead")
     page.get_by_role("textbox", name="Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()

@@ -9,8 +9,8 @@ from tests.browser import sign_in, wait_idle
 pytestmark = pytest.mark.e2e
 
 
-def test_an_executive_filters_to_red_and_opens_a_measure(app_url, page, output_dir):
-    sign_in(page, app_url, "demo.executive", "vital-signs?level=kpm")
+def test_an_executive_filters_to_red_and_opens_a_measure(shared_app_url, page, output_dir):
+    sign_in(page, shared_app_url, "demo.executive", "vital-signs?level=kpm")
     page.get_by_text("Performance overview").wait_for()
     wait_idle(page)
     page.screenshot(path=str(output_dir / "vital-signs.png"), full_page=True)

@@ -117,6 +117,7 @@ def test_the_cookie_key_and_database_password_never_appear_in_the_pages(
         assert "Traceback" not in said, spec.url_path
 
 
+@pytest.mark.page_error_expected
 def test_a_page_that_fails_shows_a_reference_not_a_traceback(app_env, monkeypatch):
     import dashboard.ui.guard as guard
 

@@ -8,16 +8,12 @@ page, as a person would pick their account.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.browser import ROOT, _free_port, _wait_healthy
-from tests.conftest import DEMO_AS_OF
+from tests.browser import free_port, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +43,7 @@ def provider() -> Iterator[str]:
 
 @pytest.fixture
 def sso_app(provider: str, demo_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     url = f"http://localhost:{port}"
     secrets = tmp_path / "secrets.toml"
     secrets.write_text(
@@ -58,35 +54,16 @@ def sso_app(provider: str, demo_url: str, tmp_path: Path) -> Iterator[str]:
         'client_secret = "test-only-client-secret"\n'
         f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
     )
-    env = {
-        **os.environ,
-        "DATABASE_URL": demo_url,
-        "VITALSIGNS_DEMO_MODE": "true",
-        "VITALSIGNS_COOKIE_KEY": "e2e-cookie-key-not-secret-padded-to-32-bytes",
-        "VITALSIGNS_TODAY": DEMO_AS_OF.isoformat(),
-        "VITALSIGNS_AUTH_MODE": "both",
-        "VITALSIGNS_SSO_GROUP_ROLES": json.dumps(GROUP_ROLES),
-        "AUTHLIB_INSECURE_TRANSPORT": "1",
-    }
-    log = (tmp_path / "app.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
-            "--server.port", str(port), "--server.headless", "true",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-            "--secrets.files", str(secrets),
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        _wait_healthy(url, proc)
+    with running_app(
+        demo_url,
+        tmp_path / "app.log",
+        port=port,
+        args=("--secrets.files", str(secrets)),
+        VITALSIGNS_AUTH_MODE="both",
+        VITALSIGNS_SSO_GROUP_ROLES=json.dumps(GROUP_ROLES),
+        AUTHLIB_INSECURE_TRANSPORT="1",
+    ):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def _sign_in_at_provider(page, app: str, sub: str) -> None:

@@ -76,31 +76,11 @@ def _dump(engine: sa.Engine) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def second_engine(engine, tmp_path):
+def second_engine(engine, databases, tmp_path):
     """A second, empty, migrated database of the same kind as ``engine``."""
-    if engine.dialect.name == "sqlite":
-        url = f"sqlite:///{tmp_path / 'restored.db'}"
-        db.migrate(url)
+    kind = "sqlite" if engine.dialect.name == "sqlite" else "postgresql"
+    with databases.fresh(kind, tmp_path) as url:
         yield db.get_engine(url)
-        db.get_engine(url).dispose()
-        return
-    import uuid
-
-    from tests.conftest import _pg_schema_url
-
-    schema = f"r_{uuid.uuid4().hex[:12]}"
-    admin = db.make_engine(str(engine.url.set(query={})))
-    with admin.begin() as conn:
-        conn.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    url = _pg_schema_url(schema)
-    db.migrate(url)
-    try:
-        yield db.get_engine(url)
-    finally:
-        db.get_engine(url).dispose()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
 
 
 def test_every_table_round_trips_through_export_and_restore(
