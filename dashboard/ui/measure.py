@@ -7,7 +7,6 @@ the Vital Signs period picker's choice, when given).
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,7 @@ import streamlit as st
 
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
-from dashboard.exports import safe_csv, safe_frame
+from dashboard.exports import number_format, safe_csv, safe_xlsx
 from dashboard.navigation import BY_PATH
 from dashboard.queries import (
     MeasureDetail,
@@ -40,7 +39,7 @@ from dashboard.ui.widgets import (
     variation_cell,
 )
 
-__all__ = ["history_table", "render", "run_chart"]
+__all__ = ["history_table", "history_workbook", "render", "run_chart"]
 
 SPC = "SPC chart"
 RUN = "Run chart with target"
@@ -361,11 +360,23 @@ def history_table(detail: MeasureDetail) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+def history_workbook(detail: MeasureDetail) -> bytes:
+    """`history_table` as an Excel workbook whose cells keep their types: the actual and
+    target are numbers (shown in the measure's unit), a blank target is a blank cell, the
+    submission time is a date and time, and text is made safe (`dashboard.exports`)."""
+    m = detail.measure
+    h = detail.history.iloc[::-1]
+    table = history_table(detail).assign(
+        Actual=[None if pd.isna(v) else float(v) for v in h["value"]],
+        Target=[None if t is None or pd.isna(t) else float(t) for t in h["target"]],
+        Submitted=[None if v is None or pd.isna(v) else pd.Timestamp(v) for v in h["submitted_at"]],
+    )
+    shown = number_format(str(m["unit"] or ""), int(m["decimals"] or 0))
+    return safe_xlsx(
+        {str(m["code"]): table},
+        number_formats={"Actual": shown, "Target": shown},
+        widths={"Commentary": 60, "What is being done": 40, "Figure status": 18},
+    )
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
@@ -376,7 +387,7 @@ def _table_and_exports(
     detail = load_measure_detail(code, period)
     assert detail is not None
     table = history_table(detail)
-    return table, safe_csv(table), _excel(safe_frame(table), code)
+    return table, safe_csv(table), history_workbook(detail)
 
 
 def _history(detail: MeasureDetail) -> None:

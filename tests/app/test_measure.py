@@ -167,3 +167,59 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
         session.commit()
     at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
     assert "● Submitted" in [m.value for m in at.metric]
+
+
+def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_neutralised(
+    empty_app_env,
+):
+    import io
+
+    import openpyxl
+
+    from dashboard.queries import measure_detail
+    from dashboard.ui.measure import history_workbook
+
+    formula = "=cmd|' /C calc'!A0"
+    with Session(db.get_engine(empty_app_env)) as session:
+        ids = make_structure(session)
+        m = create_measure(
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(
+                ids,
+                code="VAR-01",
+                unit="currency",
+                polarity="neutral",
+                tolerance_kind=None,
+                tolerance=None,
+            ),
+        )
+        for period, start, value, note in (
+            ("2025-09", date(2025, 9, 1), -1, formula),
+            ("2025-10", date(2025, 10, 1), 2.5, "-1 on last month"),
+        ):
+            figure = ObservationCreate(
+                measure_id=m.id, period=period, period_start=start, value=value, commentary=note
+            )
+            upsert_observation(
+                session=session, actor=ADMIN, measure=m, observation_in=figure, submit=True
+            )
+        session.commit()
+        detail = measure_detail(session, "VAR-01")
+    assert detail is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(history_workbook(detail))).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0].value: dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2)}
+    september, october = rows["2025-09"], rows["2025-10"]
+    # a figure of -1 is the number -1 (not the text "'-1"), shown as pounds
+    assert (september["Actual"].value, september["Actual"].data_type) == (-1, "n")
+    assert september["Actual"].number_format == '"£"#,##0'
+    assert (october["Actual"].value, october["Actual"].data_type) == (2.5, "n")
+    assert september["Target"].value is None  # no target: a blank cell, not "–"
+    # a date and time is a date, not text
+    assert september["Submitted"].is_date
+    # text is text; a formula-like text is made inert, other text kept as typed
+    assert september["Commentary"].data_type == "s"
+    assert september["Commentary"].value == "'" + formula
+    assert october["Commentary"].value == "'-1 on last month"
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
