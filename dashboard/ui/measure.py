@@ -449,6 +449,51 @@ def _ytd(detail: MeasureDetail) -> None:
     )
 
 
+PERIOD_WORDS = {"monthly": "months", "quarterly": "quarters", "annual": "years"}
+
+
+def _benchmark_source(b: dict[str, Any]) -> str:
+    """Where our benchmark value came from, as typed: the metric as the source names it,
+    and the file it was loaded from when there is one."""
+    source = plain(b["metric"])
+    if b.get("source_file"):
+        loaded = b.get("loaded_on")
+        when = f" on {loaded.day} {loaded:%b %Y}" if loaded else ""
+        source += f", loaded from {plain(b['source_file'])}{when}"
+    return source
+
+
+def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
+    """The benchmark value beside our own figure for the same period, each with its
+    source and period; and, when they differ, a note saying why they can."""
+    b = detail.benchmark or {}
+    m = detail.measure
+    unit, decimals = m["unit"], m["decimals"]
+    period = plain(b["period"])
+    shown = format_value(b["value"], unit, decimals)
+    line = f"**Benchmark** ({_benchmark_source(b)}, {period}): {shown}"
+    own = b.get("own")
+    words = PERIOD_WORDS.get(str(m["frequency"]), "periods")
+    if own is None:
+        return line + f" · **our own figures**: {words} do not line up with {period}", None
+    if own.value is None:
+        return line + f" · **our own figures** for {period}: none reported here", None
+    ours = format_value(own.value, unit, decimals)
+    line += f" · **our own figures** for {period}: {ours}"
+    if own.periods_expected > 1:
+        line += f" ({own.periods_present} of {own.periods_expected} {words})"
+    if ours == shown:
+        return line, None
+    note = (
+        f"The two differ: the benchmark is the figure the source published for {period}; "
+        f"ours is worked out here from the {words} reported, as the year to date is"
+        + ("" if own.complete else ", and some are missing")
+        + ". A different definition or count, or a figure revised since it was published, "
+        "explains a gap."
+    )
+    return line, note
+
+
 def _benchmark(detail: MeasureDetail) -> None:
     st.subheader("Benchmarking")
     b = detail.benchmark
@@ -457,16 +502,22 @@ def _benchmark(detail: MeasureDetail) -> None:
         return
     unit = detail.measure["unit"]
     decimals = detail.measure["decimals"]
+    compared, note = _benchmark_and_own(detail)
     if b.get("rank") is None:
-        st.markdown(f"{b['metric']} ({b['period']}): no rank (neither way is better).")
-        return
-    st.metric(f"Rank in {b['group']} ({b['period']})", f"{b['rank']} of {b['of']}")
-    st.markdown(
-        f"**Quartile:** {QUARTILE_WORDS.get(b['quartile'] or '', 'too few councils to say')}  \n"
-        f"**Our value:** {format_value(b['value'], unit, decimals)} · "
-        f"**Group median:** {format_value(b['median'], unit, decimals)}  \n"
-        f"Metric: {b['metric']}"
-    )
+        st.markdown(
+            f"{plain(b['metric'])} ({plain(b['period'])}): no rank (neither way is better).  \n"
+            + compared
+        )
+    else:
+        st.metric(f"Rank in {plain(b['group'])} ({b['period']})", f"{b['rank']} of {b['of']}")
+        st.markdown(
+            f"**Quartile:** "
+            f"{QUARTILE_WORDS.get(b['quartile'] or '', 'too few councils to say')}  \n"
+            f"{compared}  \n"
+            f"**Group median:** {format_value(b['median'], unit, decimals)}"
+        )
+    if note:
+        st.caption(note)
     st.page_link(
         str(BY_PATH["benchmarking"].path),
         label="Compare with the group on the Benchmarking page",
