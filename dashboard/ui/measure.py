@@ -475,7 +475,8 @@ def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
     own = b.get("own")
     words = PERIOD_WORDS.get(str(m["frequency"]), "periods")
     if own is None:
-        return line + f" · **our own figures**: {words} do not line up with {period}", None
+        line += f" · **our own figures** for {period}: none (our {words} do not line up with it)"
+        return line, None
     if own.value is None:
         return line + f" · **our own figures** for {period}: none reported here", None
     ours = format_value(own.value, unit, decimals)
@@ -484,12 +485,16 @@ def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
         line += f" ({own.periods_present} of {own.periods_expected} {words})"
     if ours == shown:
         return line, None
+    ours_from = (
+        f"ours is worked out from the {words} reported here, as the year to date is"
+        + ("" if own.complete else ", and some of them are missing")
+        if own.periods_expected > 1
+        else "ours is the figure reported here"
+    )
     note = (
         f"The two differ: the benchmark is the figure the source published for {period}; "
-        f"ours is worked out here from the {words} reported, as the year to date is"
-        + ("" if own.complete else ", and some are missing")
-        + ". A different definition or count, or a figure revised since it was published, "
-        "explains a gap."
+        f"{ours_from}. A different definition or count, or a figure revised since it was "
+        "published, explains a gap."
     )
     return line, note
 
