@@ -13,6 +13,9 @@ council has published nothing), this module works out:
 - `position`: all of the above for one council (usually ours), with the councils that
   have no value listed by code, never silently dropped.
 - `gap_trend`: whether we are closing the gap on the group median over the last periods.
+- `own_figure`: our own figure for a benchmark's period, worked out from the figures we
+  report (for a financial year, the year's outturn by the measure's year-to-date
+  method), so a page can show it beside the benchmark value and a reader sees any gap.
 
 Methods, where the issue left a choice:
 
@@ -59,7 +62,10 @@ from typing import Final
 
 from core.errors import CoreError
 from core.legend import AMBER, BLUE, GREEN, GREY, RED, Symbol
-from core.vocab import Polarity
+from core.periods import Period
+from core.status import is_missing
+from core.vocab import Frequency, Polarity, YtdMethod
+from core.ytd import PeriodFigures, year_to_date
 
 __all__ = [
     "BANDS",
@@ -72,6 +78,7 @@ __all__ = [
     "GapPoint",
     "GapTrend",
     "GroupSummary",
+    "OwnFigure",
     "Position",
     "Quartile",
     "RankedArea",
@@ -79,6 +86,7 @@ __all__ = [
     "describe_distance",
     "distance_in_mads",
     "gap_trend",
+    "own_figure",
     "position",
     "quartile_for_rank",
     "quartile_symbol",
@@ -451,3 +459,55 @@ def gap_trend(points: Sequence[GapPoint], polarity: Polarity | str, *, last: int
     else:
         trend = Trend.extending_lead if change > 0 else Trend.losing_lead
     return GapTrend(trend, first_gap, latest_gap, len(usable))
+
+
+@dataclass(frozen=True, slots=True)
+class OwnFigure:
+    """Our own figure for one benchmark period: `value` (None when no period of it has a
+    figure), from `periods_present` of the `periods_expected` periods of the measure's
+    frequency that the benchmark period covers."""
+
+    period: str
+    value: float | None
+    periods_present: int
+    periods_expected: int
+
+    @property
+    def complete(self) -> bool:
+        """Whether every period the benchmark period covers has a figure."""
+        return self.periods_present == self.periods_expected
+
+
+def own_figure(
+    figures: Sequence[PeriodFigures],
+    *,
+    method: YtdMethod | str,
+    frequency: Frequency | str,
+    period: Period,
+) -> OwnFigure | None:
+    """Our own figure for the benchmark `period`, from the measure's `figures`.
+
+    For a financial year it is the year's outturn: the year to date (`core.ytd`, by the
+    measure's `method`) to the year's last period of the measure's `frequency`. For a
+    period of the measure's own frequency it is that period's figure. Otherwise (a
+    quarter benchmarked for a monthly measure, say) the periods do not line up and the
+    answer is None.
+
+    >>> april, may = Period.for_month(2024, 4), Period.for_month(2024, 5)
+    >>> figs = [PeriodFigures(april, value=10), PeriodFigures(may, value=14)]
+    >>> own_figure(figs, method="sum", frequency="monthly", period=Period.for_year(2024))
+    OwnFigure(period='2024/25', value=24.0, periods_present=2, periods_expected=12)
+    >>> own_figure(figs, method="sum", frequency="monthly", period=may).value
+    14.0
+    """
+    frequency = Frequency(frequency)
+    if period.frequency is frequency:
+        value = next((f.value for f in figures if f.period == period), None)
+        if value is None or is_missing(value):
+            return OwnFigure(period.label, None, 0, 1)
+        return OwnFigure(period.label, float(value), 1, 1)
+    if period.frequency is not Frequency.annual:
+        return None
+    last = Period.containing(period.end, frequency, year_start_month=period.year_start_month)
+    result = year_to_date(figures, method=method, as_at=last)
+    return OwnFigure(period.label, result.actual, result.periods_present, result.periods_expected)

@@ -39,12 +39,22 @@ import streamlit as st
 from sqlalchemy import select as sa_select
 from sqlmodel import Session
 
+from core.benchmark import OwnFigure, own_figure
 from core.benchmark import position as benchmark_rank
+from core.errors import PeriodError
 from core.periods import Period, parse_period
 from core.scorecard import build_scorecard as core_scorecard
 from core.spc import SpcResult, xmr
 from core.status import direction, rag
-from core.vocab import Comparison, ImprovementDirection, Lifecycle, Polarity, ToleranceKind
+from core.vocab import (
+    Comparison,
+    Frequency,
+    ImprovementDirection,
+    Lifecycle,
+    Polarity,
+    ToleranceKind,
+)
+from core.ytd import PeriodFigures
 from dashboard import settings as app_settings
 from dashboard.store import audit
 from dashboard.store.db import get_engine
@@ -61,6 +71,7 @@ from dashboard.store.models import (
     RebasePoint,
     Target,
     Theme,
+    Upload,
     User,
 )
 
@@ -338,7 +349,11 @@ def _history(measure: Measure, observations: pd.DataFrame, targets: pd.DataFrame
 def benchmark_position(session: Session, measure_id: int) -> dict[str, Any] | None:
     """Where we stand in the default comparator group on the benchmark metric mapped to
     the measure, at the latest period we have a value for: `metric, period, group,
-    rank, of, quartile, median, value`. None when there is no such data.
+    rank, of, quartile, median, value`, with where our benchmark value came from
+    (`source_file` and `loaded_on` when it was loaded from a file) and `own`, our own
+    figure for that period from the figures reported here (`core.benchmark.OwnFigure`,
+    None when the periods do not line up), so a reader can see why the two differ.
+    None when there is no such data.
 
     Hook for the benchmarking pages: they may replace the body with their own engine.
     """
@@ -380,6 +395,8 @@ def benchmark_position(session: Session, measure_id: int) -> dict[str, Any] | No
     at_period = dict.fromkeys(members)
     at_period |= {v.area_code: v.value for v in values if v.period == latest}
     pos = benchmark_rank(at_period, group.own_area_code, metric.polarity)
+    ours_then = next(v for v in ours if v.period == latest)
+    upload = session.get(Upload, ours_then.upload_id) if ours_then.upload_id else None
     return {
         "metric": metric.metric,
         "period": latest,
@@ -390,7 +407,43 @@ def benchmark_position(session: Session, measure_id: int) -> dict[str, Any] | No
         "median": None if pos.summary is None else pos.summary.median,
         "value": pos.value,
         "polarity": metric.polarity,
+        "source_file": upload.filename if upload else None,
+        "loaded_on": upload.uploaded_at.date() if upload else None,
+        "own": _own_figure(session, measure_id, latest),
     }
+
+
+def _own_figure(session: Session, measure_id: int, label: str) -> OwnFigure | None:
+    """Our own figure for the benchmark period `label`, from the measure's figures."""
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        return None
+    year_start = app_settings.get_settings().year_start_month
+    period = None
+    for frequency in (Frequency.annual, Frequency.quarterly, Frequency.monthly):
+        try:
+            period = parse_period(label, frequency, year_start_month=year_start)
+            break
+        except PeriodError:
+            continue
+    if period is None:
+        return None  # a period this council's calendar cannot read
+    o = Observation.__table__.c  # type: ignore[attr-defined]
+    rows = session.execute(
+        sa_select(o.period, o.value, o.numerator, o.denominator).where(o.measure_id == measure_id)
+    ).all()
+    figures = [
+        PeriodFigures(
+            parse_period(r.period, measure.frequency, year_start_month=year_start),
+            value=r.value,
+            numerator=r.numerator,
+            denominator=r.denominator,
+        )
+        for r in rows
+    ]
+    return own_figure(
+        figures, method=measure.ytd_method, frequency=measure.frequency, period=period
+    )
 
 
 def measure_detail(session: Session, code: str, as_at: str | None = None) -> MeasureDetail | None:

@@ -5,7 +5,8 @@
 complete period before ``as_of``: seasonality, step changes and trends (so SPC has
 something to find), targets with the listed tolerances, a few late submissions,
 commentary on the off-target figures, ~40 delivery-plan actions in every status, a
-comparator group of 15 neighbouring councils with benchmark values, and ~30 staff with
+comparator group of 15 neighbouring councils with benchmark values (ours are our own
+outturns for each year, so the benchmark and the measure agree), and ~30 staff with
 objectives and check-ins. The same ``as_of`` always gives the same data.
 
 Some measures are cast in roles so that at any ``as_of`` the KPMs include at least
@@ -32,8 +33,9 @@ from sqlalchemy import insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from core.benchmark import own_figure
 from core.deadlines import due_date
-from core.periods import Period
+from core.periods import Period, parse_period
 from core.vocab import (
     ActionStatus,
     CheckinStatus,
@@ -43,6 +45,7 @@ from core.vocab import (
     Polarity,
     Role,
 )
+from core.ytd import PeriodFigures
 from dashboard.settings import DATA_DIR
 from dashboard.store import audit
 from dashboard.store.models import (
@@ -772,6 +775,7 @@ class _Generator:
         rng = random.Random(f"{SEED}-benchmarks")
         last_year = Period.containing(self.as_of, Frequency.annual).previous()
         years = [last_year.shift(-k) for k in range(4, -1, -1)]
+        figures = self._own_figures(session, years)
         for spec in self.specs:
             if spec.level != "kpm" or spec.polarity == Polarity.neutral:
                 continue
@@ -789,13 +793,24 @@ class _Generator:
             annual_level = level * per_year if spec.ytd_method == "sum" else level
             worse = -1 if spec.polarity == Polarity.higher_is_better else 1
             bad = spec.code in CAST["red"] or spec.code in CAST["failing"]
+            # Our benchmark value is our own outturn for the year, worked out from the
+            # figures we report as the measure page works it out, so the demo tells one
+            # story; a year we have not reported in full has no value (not yet published).
+            mine = figures.get(self.measure_ids[spec.code], [])
+            ours = self._own_outturns(mine, spec, years)
             rows = []
             for area_code, area_name in ((OWN_AREA_CODE, OWN_AREA_NAME), *NEIGHBOURS):
                 factor = rng.uniform(0.7, 1.3)
                 for k, year in enumerate(years):
-                    value = annual_level * factor * (1 + rng.gauss(0, 0.04))
+                    # The neighbours are drawn around a level set from ours: 35 % better
+                    # for the measures cast as red or failing (so they rank last), else
+                    # a little better each year further back (so we are improving).
+                    own = ours[year.label]
+                    ratio = 1 + worse * (0.35 if bad else -0.05 * k)
+                    centre = own / ratio if own is not None and own > 0 else annual_level
+                    value = centre * factor * (1 + rng.gauss(0, 0.04))
                     if area_code == OWN_AREA_CODE:
-                        value = annual_level * (1 + worse * (0.35 if bad else -0.05 * k))
+                        value = own
                     if area_code == "E07000046" and k == 4 and spec.code.endswith("1"):
                         value = None  # a council that has not published yet
                     rows.append(
@@ -809,6 +824,44 @@ class _Generator:
                         }
                     )
             session.execute(insert(BenchmarkValue), rows)
+
+    def _own_figures(self, session: Session, years: list[Period]) -> dict[int, list[PeriodFigures]]:
+        """The benchmarked measures' figures in `years`, as `core.ytd` reads them, by
+        measure id (one query; each period label read once)."""
+        o = Observation.__table__.c  # type: ignore[attr-defined]
+        frequency = {
+            self.measure_ids[s.code]: s.frequency
+            for s in self.specs
+            if s.level == "kpm" and s.polarity != Polarity.neutral
+        }
+        periods: dict[tuple[str, str], Period] = {}
+        out: dict[int, list[PeriodFigures]] = {}
+        query = select(o.measure_id, o.period, o.value, o.numerator, o.denominator).where(
+            o.measure_id.in_(list(frequency)),
+            o.period_start >= years[0].start,
+            o.period_start <= years[-1].end,
+        )
+        for r in session.execute(query):
+            key = (r.period, frequency[r.measure_id])
+            if key not in periods:
+                periods[key] = parse_period(*key)
+            out.setdefault(r.measure_id, []).append(
+                PeriodFigures(
+                    periods[key], value=r.value, numerator=r.numerator, denominator=r.denominator
+                )
+            )
+        return out
+
+    def _own_outturns(
+        self, figures: list[PeriodFigures], spec: _MeasureSpec, years: list[Period]
+    ) -> dict[str, float | None]:
+        """Our own outturn per financial year (`core.benchmark.own_figure`, the measure
+        page's reading), None for a year whose figures are not all in."""
+        out: dict[str, float | None] = {}
+        for year in years:
+            own = own_figure(figures, method=spec.ytd_method, frequency=spec.frequency, period=year)
+            out[year.label] = own.value if own is not None and own.complete else None
+        return out
 
     # -- people ------------------------------------------------------------------
 

@@ -1,14 +1,15 @@
 """The validation report as a spreadsheet: the original rows with a messages column beside
-them (formula-safe), so a lead can fix the file where the problems are."""
+them, so a lead can fix the file where the problems are. Cells keep the types they were
+read with (a number from a workbook stays a number, a date a date; a CSV has only text)
+and text a spreadsheet would run is neutralised (`dashboard.exports.safe_xlsx`)."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 
 import pandas as pd
 
-from dashboard.exports import safe_frame
+from dashboard.exports import safe_xlsx
 from dashboard.importing.registry import CheckedImport
 
 __all__ = ["messages_frame", "messages_workbook", "problems_frame"]
@@ -36,11 +37,4 @@ def messages_frame(checked: CheckedImport) -> pd.DataFrame:
 
 def messages_workbook(checked: CheckedImport) -> bytes:
     """The original rows plus a ``messages`` column, as .xlsx bytes."""
-    frame = safe_frame(messages_frame(checked).astype(object))
-    out = io.BytesIO()
-    with pd.ExcelWriter(out, engine="xlsxwriter") as writer:
-        frame.to_excel(writer, sheet_name="Checked rows", index=False)
-        sheet = writer.sheets["Checked rows"]
-        sheet.freeze_panes(1, 0)
-        sheet.set_column(len(frame.columns) - 1, len(frame.columns) - 1, 90)
-    return out.getvalue()
+    return safe_xlsx({"Checked rows": messages_frame(checked)}, widths={"messages": 90})

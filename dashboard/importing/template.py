@@ -96,7 +96,7 @@ def build_template(
     ws.freeze_panes = "A2"
     lists = wb.create_sheet("Lists")
     for i, code in enumerate(codes, start=1):
-        lists.cell(i, 1, code)
+        lists.cell(i, 1, safe_cell(code))
     lists.sheet_state = "hidden"
     if codes:
         dv = DataValidation(

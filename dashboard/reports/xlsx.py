@@ -1,7 +1,11 @@
 """The exception report as an Excel workbook: one sheet per section, formatted.
 
-Every text cell goes through `dashboard.exports.safe_cell` and is written as a string, so
-a commentary beginning with ``=`` (or ``+ - @``, a tab) is shown as text, never run.
+Cells keep their types (`dashboard.exports.SafeCells`): counts, the change in the number
+of exceptions (``+1``, ``-1``, ``no change`` by its number format), figures (rounded as
+the report shows them, in the measure's unit by their number format) and percentages
+complete are numbers; due and update dates are dates. Only text goes through
+`dashboard.exports.safe_cell`, so a commentary beginning with ``=`` (or ``+ - @``, a tab)
+is shown as text, never run.
 """
 
 from __future__ import annotations
@@ -11,12 +15,16 @@ from typing import Any
 
 import xlsxwriter
 
-from dashboard.exports import safe_cell
-from dashboard.reports.exceptions import ExceptionReport
+from core.status import as_displayed
+from dashboard.exports import WORKBOOK_OPTIONS, SafeCells, number_format
+from dashboard.reports.exceptions import ExceptionItem, ExceptionReport
 
-__all__ = ["DELIVERY_HEADERS", "EXCEPTION_HEADERS", "SHEETS", "render"]
+__all__ = ["CHANGE_FORMAT", "DELIVERY_HEADERS", "EXCEPTION_HEADERS", "SHEETS", "render"]
 
 SHEETS = ("Summary", "Exceptions", "Delivery plan")
+#: The change in the number of exceptions reads as the report words it.
+CHANGE_FORMAT = '+0;-0;"no change"'
+PERCENT_COMPLETE_FORMAT = '0"%"'
 
 EXCEPTION_HEADERS: tuple[tuple[str, int], ...] = (
     ("Code", 10), ("Measure", 36), ("Theme", 24), ("Department", 20), ("Owner", 18),
@@ -31,17 +39,11 @@ DELIVERY_HEADERS: tuple[tuple[str, int], ...] = (
 )  # fmt: skip
 
 
-def _write_row(sheet: Any, row: int, values: list[Any], fmt: Any) -> None:
+def _write_row(
+    cells: SafeCells, sheet: Any, row: int, values: list[Any], formats: dict[int, str]
+) -> None:
     for col, value in enumerate(values):
-        value = safe_cell(value)
-        if value is None or value == "":
-            sheet.write_blank(row, col, None, fmt)
-        elif isinstance(value, bool):
-            sheet.write_boolean(row, col, value, fmt)
-        elif isinstance(value, int | float):
-            sheet.write_number(row, col, value, fmt)
-        else:
-            sheet.write_string(row, col, str(value), fmt)
+        cells.write(sheet, row, col, value, formats.get(col))
 
 
 def _table_sheet(
@@ -51,6 +53,8 @@ def _table_sheet(
     headers: tuple[tuple[str, int], ...],
     rows: list[list[Any]],
     fmts: dict[str, Any],
+    cells: SafeCells,
+    number_formats: list[dict[int, str]] | None = None,
 ) -> None:
     sheet = book.add_worksheet(name)
     sheet.write_string(0, 0, title, fmts["title"])
@@ -58,7 +62,7 @@ def _table_sheet(
         sheet.set_column(col, col, width)
         sheet.write_string(2, col, header, fmts["header"])
     for i, values in enumerate(rows):
-        _write_row(sheet, 3 + i, values, fmts["cell"])
+        _write_row(cells, sheet, 3 + i, values, number_formats[i] if number_formats else {})
     if not rows:
         sheet.write_string(3, 0, "None this quarter.", fmts["cell"])
     sheet.freeze_panes(3, 1)
@@ -72,7 +76,7 @@ def _table_sheet(
 def render(report: ExceptionReport) -> bytes:
     """The workbook's bytes: Summary, Exceptions, Delivery plan."""
     out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    book = xlsxwriter.Workbook(out, WORKBOOK_OPTIONS)
     fmts = {
         "title": book.add_format({"bold": True, "font_size": 14}),
         "header": book.add_format(
@@ -87,10 +91,17 @@ def render(report: ExceptionReport) -> bytes:
         ),  # fmt: skip
         "cell": book.add_format({"text_wrap": True, "valign": "top", "border": 1}),
     }
+    cells = SafeCells(book, {"text_wrap": True, "valign": "top", "border": 1})
     heading = f"{report.title} for {report.audience_label}"
-    summary_headers = tuple((c, 24 if c == "Theme" else 13) for c in report.summary.columns)
-    summary_rows = [list(r) for r in report.summary.itertuples(index=False)]
-    summary_rows = [[v.item() if hasattr(v, "item") else v for v in r] for r in summary_rows]
+    summary = report.summary
+    summary_headers = tuple((c, 24 if c == "Theme" else 13) for c in summary.columns)
+    change_at = list(summary.columns).index("Change")
+    summary_rows = []
+    for record in summary.to_dict("records"):
+        values = list(record.values())
+        # the change as a number: "+1" and "-1" are how CHANGE_FORMAT shows it
+        values[change_at] = int(record["Exceptions"]) - int(record["Exceptions last quarter"])
+        summary_rows.append(values)
     _table_sheet(
         book,
         "Summary",
@@ -99,7 +110,10 @@ def render(report: ExceptionReport) -> bytes:
         summary_headers,
         summary_rows,
         fmts,
+        cells,
+        [{change_at: CHANGE_FORMAT}] * len(summary_rows),
     )
+    figure_columns = [i for i, (h, _) in enumerate(EXCEPTION_HEADERS) if h in _FIGURES]
     _table_sheet(
         book,
         "Exceptions",
@@ -113,11 +127,11 @@ def render(report: ExceptionReport) -> bytes:
                 e.department,
                 e.owner,
                 e.period,
-                e.value,
-                e.target,
+                _figure(e, "value"),
+                _figure(e, "target"),
                 e.rag,
-                e.ytd_actual,
-                e.ytd_target,
+                _figure(e, "ytd_actual"),
+                _figure(e, "ytd_target"),
                 e.ytd_rag,
                 e.direction,
                 e.spc,
@@ -129,7 +143,10 @@ def render(report: ExceptionReport) -> bytes:
             for e in report.exceptions
         ],  # fmt: skip
         fmts,
+        cells,
+        [dict.fromkeys(figure_columns, _shown(e)) for e in report.exceptions],
     )
+    percent_at = [h for h, _ in DELIVERY_HEADERS].index("% complete")
     _table_sheet(
         book,
         "Delivery plan",
@@ -145,19 +162,44 @@ def render(report: ExceptionReport) -> bytes:
                 a.status_label,
                 a.flags_label,
                 a.percent_complete,
-                _date(a.due_date),
-                _date(a.estimated_end),
-                _date(a.last_update),
+                a.due_date,
+                a.estimated_end,
+                a.last_update,
                 a.commentary,
             ]
             for a in report.delivery_plan
         ],  # fmt: skip
         fmts,
+        cells,
+        [{percent_at: PERCENT_COMPLETE_FORMAT}] * len(report.delivery_plan),
     )
     book.set_properties({"title": heading, "subject": "Performance exception report"})
     book.close()
     return out.getvalue()
 
 
-def _date(value: Any) -> str:
-    return "" if value is None else f"{value:%d %b %Y}"
+_FIGURES = ("Value", "Target", "YTD actual", "YTD target")
+
+
+def _decimals(e: ExceptionItem) -> int:
+    try:
+        return max(int(e.row.get("decimals") or 0), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _figure(e: ExceptionItem, key: str) -> float | None:
+    """The figure as a number, rounded as the report shows it; None when there is none."""
+    value = e.row.get(key)
+    try:
+        shown = as_displayed(value, _decimals(e))
+    except (TypeError, ValueError):
+        return None
+    return None if shown is None else float(shown)
+
+
+def _shown(e: ExceptionItem) -> str:
+    """The number format that shows a figure as the report writes it (``65.9%``)."""
+    return number_format(
+        str(e.row.get("unit") or ""), _decimals(e), str(e.row.get("scale_label") or "")
+    )

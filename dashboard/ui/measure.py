@@ -7,7 +7,6 @@ the Vital Signs period picker's choice, when given).
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import pandas as pd
@@ -16,7 +15,7 @@ import streamlit as st
 
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
-from dashboard.exports import safe_csv, safe_frame
+from dashboard.exports import number_format, safe_csv, safe_xlsx
 from dashboard.navigation import BY_PATH
 from dashboard.queries import (
     MeasureDetail,
@@ -40,7 +39,7 @@ from dashboard.ui.widgets import (
     variation_cell,
 )
 
-__all__ = ["history_table", "render", "run_chart"]
+__all__ = ["history_table", "history_workbook", "render", "run_chart"]
 
 SPC = "SPC chart"
 RUN = "Run chart with target"
@@ -361,11 +360,23 @@ def history_table(detail: MeasureDetail) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
-def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
+def history_workbook(detail: MeasureDetail) -> bytes:
+    """`history_table` as an Excel workbook whose cells keep their types: the actual and
+    target are numbers (shown in the measure's unit), a blank target is a blank cell, the
+    submission time is a date and time, and text is made safe (`dashboard.exports`)."""
+    m = detail.measure
+    h = detail.history.iloc[::-1]
+    table = history_table(detail).assign(
+        Actual=[None if pd.isna(v) else float(v) for v in h["value"]],
+        Target=[None if t is None or pd.isna(t) else float(t) for t in h["target"]],
+        Submitted=[None if v is None or pd.isna(v) else pd.Timestamp(v) for v in h["submitted_at"]],
+    )
+    shown = number_format(str(m["unit"] or ""), int(m["decimals"] or 0))
+    return safe_xlsx(
+        {str(m["code"]): table},
+        number_formats={"Actual": shown, "Target": shown},
+        widths={"Commentary": 60, "What is being done": 40, "Figure status": 18},
+    )
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
@@ -376,7 +387,7 @@ def _table_and_exports(
     detail = load_measure_detail(code, period)
     assert detail is not None
     table = history_table(detail)
-    return table, safe_csv(table), _excel(safe_frame(table), code)
+    return table, safe_csv(table), history_workbook(detail)
 
 
 def _history(detail: MeasureDetail) -> None:
@@ -438,6 +449,56 @@ def _ytd(detail: MeasureDetail) -> None:
     )
 
 
+PERIOD_WORDS = {"monthly": "months", "quarterly": "quarters", "annual": "years"}
+
+
+def _benchmark_source(b: dict[str, Any]) -> str:
+    """Where our benchmark value came from, as typed: the metric as the source names it,
+    and the file it was loaded from when there is one."""
+    source = plain(b["metric"])
+    if b.get("source_file"):
+        loaded = b.get("loaded_on")
+        when = f" on {loaded.day} {loaded:%b %Y}" if loaded else ""
+        source += f", loaded from {plain(b['source_file'])}{when}"
+    return source
+
+
+def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
+    """The benchmark value beside our own figure for the same period, each with its
+    source and period; and, when they differ, a note saying why they can."""
+    b = detail.benchmark or {}
+    m = detail.measure
+    unit, decimals = m["unit"], m["decimals"]
+    period = plain(b["period"])
+    shown = format_value(b["value"], unit, decimals)
+    line = f"**Benchmark** ({_benchmark_source(b)}, {period}): {shown}"
+    own = b.get("own")
+    words = PERIOD_WORDS.get(str(m["frequency"]), "periods")
+    if own is None:
+        line += f" · **our own figures** for {period}: none (our {words} do not line up with it)"
+        return line, None
+    if own.value is None:
+        return line + f" · **our own figures** for {period}: none reported here", None
+    ours = format_value(own.value, unit, decimals)
+    line += f" · **our own figures** for {period}: {ours}"
+    if own.periods_expected > 1:
+        line += f" ({own.periods_present} of {own.periods_expected} {words})"
+    if ours == shown:
+        return line, None
+    ours_from = (
+        f"ours is worked out from the {words} reported here, as the year to date is"
+        + ("" if own.complete else ", and some of them are missing")
+        if own.periods_expected > 1
+        else "ours is the figure reported here"
+    )
+    note = (
+        f"The two differ: the benchmark is the figure the source published for {period}; "
+        f"{ours_from}. A different definition or count, or a figure revised since it was "
+        "published, explains a gap."
+    )
+    return line, note
+
+
 def _benchmark(detail: MeasureDetail) -> None:
     st.subheader("Benchmarking")
     b = detail.benchmark
@@ -446,16 +507,22 @@ def _benchmark(detail: MeasureDetail) -> None:
         return
     unit = detail.measure["unit"]
     decimals = detail.measure["decimals"]
+    compared, note = _benchmark_and_own(detail)
     if b.get("rank") is None:
-        st.markdown(f"{b['metric']} ({b['period']}): no rank (neither way is better).")
-        return
-    st.metric(f"Rank in {b['group']} ({b['period']})", f"{b['rank']} of {b['of']}")
-    st.markdown(
-        f"**Quartile:** {QUARTILE_WORDS.get(b['quartile'] or '', 'too few councils to say')}  \n"
-        f"**Our value:** {format_value(b['value'], unit, decimals)} · "
-        f"**Group median:** {format_value(b['median'], unit, decimals)}  \n"
-        f"Metric: {b['metric']}"
-    )
+        st.markdown(
+            f"{plain(b['metric'])} ({plain(b['period'])}): no rank (neither way is better).  \n"
+            + compared
+        )
+    else:
+        st.metric(f"Rank in {plain(b['group'])} ({b['period']})", f"{b['rank']} of {b['of']}")
+        st.markdown(
+            f"**Quartile:** "
+            f"{QUARTILE_WORDS.get(b['quartile'] or '', 'too few councils to say')}  \n"
+            f"{compared}  \n"
+            f"**Group median:** {format_value(b['median'], unit, decimals)}"
+        )
+    if note:
+        st.caption(note)
     st.page_link(
         str(BY_PATH["benchmarking"].path),
         label="Compare with the group on the Benchmarking page",

@@ -1,9 +1,12 @@
 """The benchmarking page on the demo council (as of 14 November 2025).
 
-Worked out from the demo seed: the KPMs cast as red or failing (CUS-03, FIN-01, HOU-03,
-PLN-01, QOL-01, QOL-04; REV-01 is not benchmarked) have our value set 35 % worse than
-the level every neighbour is drawn around (0.7 to 1.3 times it, +-4 %), so they rank last
-(16 of 16, or 15 of 15 where E07000046 has not published) in 2024/25: the bottom quartile.
+Worked out from the demo seed: our value is our own outturn for the year (the figures
+the measure page shows); for the KPMs cast as red or failing (CUS-03, FIN-01, HOU-03,
+PLN-01, QOL-01, QOL-04; REV-01 is not benchmarked) every neighbour is drawn around a
+level 35 % better than ours (0.7 to 1.3 times it, +-4 %), so ours is 35 % worse than that
+level, as before, and they rank last (16 of 16, or 15 of 15 where E07000046 has not
+published) in 2024/25: the bottom quartile. The ranks below did not change when our
+value became our own outturn.
 """
 
 from __future__ import annotations

@@ -20,11 +20,13 @@ import core.benchmark
 from core.benchmark import (
     Band,
     GapPoint,
+    OwnFigure,
     Quartile,
     Trend,
     describe_distance,
     distance_in_mads,
     gap_trend,
+    own_figure,
     position,
     quartile_for_rank,
     quartile_symbol,
@@ -33,6 +35,8 @@ from core.benchmark import (
     trend_symbol,
 )
 from core.errors import CoreError
+from core.periods import Period
+from core.ytd import PeriodFigures
 
 OFLOG = Path(__file__).parent / "data" / "oflog"
 Q = Quartile
@@ -441,3 +445,69 @@ def test_every_neighbour_group_in_the_real_data_ranks_consistently(oflog):
             assert p.rank == 1 + sum(1 for v in present if v > p.value)
             if len(present) < 4:
                 assert p.quartile is None
+
+
+# --- our own figure for a benchmark's period ------------------------------------------
+
+YEAR = Period.for_year(2024)  # 2024/25: April 2024 to March 2025
+
+
+def _months(values):
+    """One figure a month from April 2024, None where the month has no figure."""
+    return [
+        PeriodFigures(Period.for_month(2024, 4).shift(i), value=v) for i, v in enumerate(values)
+    ]
+
+
+def test_our_own_figure_for_a_year_adds_up_its_months_for_a_summed_measure():
+    # complaints by month: 60+55+... twelve months; 60*6 + 65*6 = 360 + 390 = 750
+    own = own_figure(_months([60] * 6 + [65] * 6), method="sum", frequency="monthly", period=YEAR)
+    assert own == OwnFigure("2024/25", 750.0, 12, 12)
+    assert own.complete
+
+
+def test_our_own_figure_for_a_year_says_how_many_of_its_months_it_rests_on():
+    # eleven months of 10 and a missing March: 110, from 11 of 12 months
+    own = own_figure(_months([10] * 11), method="sum", frequency="monthly", period=YEAR)
+    assert own == OwnFigure("2024/25", 110.0, 11, 12)
+    assert not own.complete
+
+
+def test_our_own_figure_for_a_year_is_the_last_quarter_for_a_latest_measure():
+    quarters = [
+        PeriodFigures(Period.for_quarter(2024, q), value=v)
+        for q, v in ((1, 400), (2, 390), (3, 385), (4, 380))
+    ]
+    own = own_figure(quarters, method="latest", frequency="quarterly", period=YEAR)
+    assert own == OwnFigure("2024/25", 380.0, 4, 4)
+
+
+def test_our_own_figure_for_a_year_of_a_ratio_measure_pools_numerators_and_denominators():
+    # 9/10 in April and 1/10 in May, nothing after: (9 + 1) / (10 + 10) x 100 = 50 %
+    figures = [
+        PeriodFigures(Period.for_month(2024, 4), value=90, numerator=9, denominator=10),
+        PeriodFigures(Period.for_month(2024, 5), value=10, numerator=1, denominator=10),
+    ]
+    own = own_figure(figures, method="ratio", frequency="monthly", period=YEAR)
+    assert own == OwnFigure("2024/25", 50.0, 2, 12)
+
+
+def test_our_own_figure_for_a_period_of_the_measures_own_frequency_is_that_figure():
+    figures = _months([7, 8, None])
+    may, june = Period.for_month(2024, 5), Period.for_month(2024, 6)
+    assert own_figure(figures, method="sum", frequency="monthly", period=may) == OwnFigure(
+        "2024-05", 8.0, 1, 1
+    )
+    assert own_figure(figures, method="sum", frequency="monthly", period=june) == OwnFigure(
+        "2024-06", None, 0, 1
+    )
+
+
+def test_a_year_with_none_of_our_figures_has_no_own_value():
+    own = own_figure([], method="sum", frequency="quarterly", period=YEAR)
+    assert own == OwnFigure("2024/25", None, 0, 4)
+
+
+def test_a_quarter_benchmarked_for_a_monthly_measure_does_not_line_up():
+    q1 = Period.for_quarter(2024, 1)
+    assert own_figure(_months([1, 2, 3]), method="sum", frequency="monthly", period=q1) is None

@@ -64,8 +64,9 @@ def test_excel_has_a_sheet_per_section_and_the_formula_commentary_as_text(report
     assert headers[:3] == ["Code", "Measure", "Theme"]
     rows = {r[0]: r for r in sheet.iter_rows(min_row=4, values_only=True)}
     pln = dict(zip(headers, rows["PLN-01"], strict=True))
-    assert pln["Value"] == "65.9%"
-    assert pln["YTD actual"] == "67.9%"
+    # figures are numbers, rounded as the report shows them (65.9%, 67.9%: see above)
+    assert pln["Value"] == 65.9
+    assert pln["YTD actual"] == 67.9
     assert pln["Commentary"] == "'" + FORMULA
     for row in sheet.iter_rows(min_row=4):
         for cell in row:
@@ -75,6 +76,55 @@ def test_excel_has_a_sheet_per_section_and_the_formula_commentary_as_text(report
     plan = book["Delivery plan"]
     assert plan["A4"].value == "DP-01"
     assert plan["B4"].value == "Deliver the Local Plan examination"
+
+
+def test_excel_keeps_counts_changes_figures_and_dates_typed_and_neutralises_only_text(report):
+    from datetime import date, datetime
+
+    import pandas as pd
+
+    from dashboard.reports.exceptions import SUMMARY_COLUMNS, ExceptionReport
+
+    # a quarter with one exception fewer than the last: the change is the number -1
+    summary = pd.DataFrame(
+        [["=Homes", 1, 0, 2, 0, 2, 3, "-1"], ["Waste", 0, 1, 0, 0, 1, 0, "+1"]],
+        columns=list(SUMMARY_COLUMNS),
+    )
+    made_up = ExceptionReport(
+        quarter=Q2, audience="scrutiny", previous_quarter="2025/26 Q1",
+        generated_on=date(2025, 11, 14), summary=summary,
+        exceptions=[e for e in report.exceptions if e.code in ("PLN-01", "FIN-01", "HOU-02")],
+        delivery_plan=report.delivery_plan[:1],
+    )  # fmt: skip
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.render(made_up)))
+    rows = list(book["Summary"].iter_rows(min_row=4))
+    theme, change = rows[0][0], rows[0][7]
+    assert (theme.value, theme.data_type) == ("'=Homes", "s")
+    assert (change.value, change.data_type) == (-1, "n")
+    assert change.number_format == '+0;-0;"no change"'
+    assert [c.value for c in rows[1][1:8]] == [0, 1, 0, 0, 1, 0, 1]
+    sheet = book["Exceptions"]
+    headers = [c.value for c in sheet[3]]
+    found = {r[0].value: dict(zip(headers, r, strict=True)) for r in sheet.iter_rows(min_row=4)}
+    pln, fin, hou = found["PLN-01"], found["FIN-01"], found["HOU-02"]
+    assert (pln["Value"].value, pln["Value"].data_type) == (65.9, "n")
+    assert (pln["Target"].value, pln["Target"].number_format) == (94.7, '#,##0.0"%"')
+    # FIN-01 (GBP thousand): 53 shown as "£53 (GBP thousand)", as on the page
+    assert (fin["Value"].value, fin["Value"].data_type) == (53, "n")
+    assert fin["Value"].number_format == '"£"#,##0" (GBP thousand)"'
+    assert (fin["Target"].value, fin["Target"].data_type) == (0, "n")
+    assert hou["Value"].value is None  # no figure yet: a blank cell, not "–"
+    assert (hou["Target"].value, hou["Target"].data_type) == (413, "n")
+    assert pln["Commentary"].value == "'" + FORMULA
+    plan = dict(zip([c.value for c in book["Delivery plan"][3]], book["Delivery plan"][4],
+                    strict=True))  # fmt: skip
+    assert (plan["Code"].value, plan["% complete"].value) == ("DP-01", 60)
+    assert plan["Due"].is_date and plan["Due"].value == datetime(2025, 10, 15)
+    assert plan["Estimated end"].value == datetime(2026, 2, 12)
+    assert plan["Last update"].value == datetime(2025, 10, 25)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(c.data_type != "f" for c in row)
 
 
 def test_pdf_has_the_sections_the_figures_and_says_when_there_are_no_charts(report):

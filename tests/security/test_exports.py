@@ -1,5 +1,6 @@
 """Every CSV/XLSX export neutralises formula injection (a cell starting with =, +, -, @,
-tab or carriage return is written as text)."""
+tab or carriage return is written as text); in a workbook only text is changed: numbers
+stay numbers and dates stay dates."""
 
 from __future__ import annotations
 
@@ -13,7 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.exports import safe_cell, safe_csv, safe_csv_text, safe_frame
+from dashboard.exports import (
+    number_format,
+    safe_cell,
+    safe_csv,
+    safe_csv_text,
+    safe_frame,
+    safe_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 WRITES_SPREADSHEETS = re.compile(r"\.to_csv\(|\.to_excel\(|xlsxwriter\.Workbook\(|csv\.writer\(")
@@ -77,6 +85,51 @@ def test_a_line_break_inside_a_cell_keeps_the_row_whole_in_the_csv():
 def test_a_formula_like_column_name_is_made_safe_too():
     frame = pd.DataFrame({"=cmd": ["x"]})
     assert list(safe_frame(frame).columns) == ["'=cmd"]
+
+
+def test_a_workbook_keeps_numbers_and_dates_typed_and_neutralises_only_text():
+    from datetime import UTC, date, datetime
+
+    import numpy as np
+    import openpyxl
+
+    frame = pd.DataFrame(
+        {
+            "text": [*PAYLOADS, "-1", "ok", None],
+            "number": [-1, np.int64(-2), -2.5, 0, 3, np.float64(4.25), np.nan, None, 7],
+            "when": [date(2025, 10, 15), datetime(2025, 11, 7, 9, 30, tzinfo=UTC), *[None] * 7],
+        }
+    )
+    data = safe_xlsx({"=sheet": frame}, number_formats={"number": number_format("percent", 1)})
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    rows = list(sheet.iter_rows(min_row=2))
+    assert [c.value for c in sheet[1]] == ["text", "number", "when"]
+    texts = [r[0] for r in rows]
+    # a carriage return is stored as OOXML's escape _x000D_ (Excel shows the character)
+    said = [c.value if c.value is None else c.value.replace("_x000D_", "\r") for c in texts]
+    assert said == ["'" + p for p in PAYLOADS] + ["'-1", "ok", None]
+    assert all(c.data_type == "s" for c in texts[:-1])
+    numbers = [r[1] for r in rows]
+    assert [c.value for c in numbers] == [-1, -2, -2.5, 0, 3, 4.25, None, None, 7]
+    assert all(c.data_type == "n" and c.number_format == '#,##0.0"%"' for c in numbers[:6])
+    assert rows[0][2].is_date and rows[0][2].value == datetime(2025, 10, 15)
+    assert rows[1][2].is_date and rows[1][2].value == datetime(2025, 11, 7, 9, 30)
+    assert all(c.data_type != "f" for r in sheet.iter_rows() for c in r)
+
+
+@pytest.mark.parametrize(
+    ("unit", "decimals", "scale", "expected"),
+    [
+        ("percent", 1, "%", '#,##0.0"%"'),
+        ("count", 0, "", "#,##0"),
+        ("currency", 0, "GBP", '"£"#,##0'),
+        ("currency", 0, "GBP thousand", '"£"#,##0" (GBP thousand)"'),
+        ("days", 2, "days", '#,##0.00" days"'),
+        ("rate", 1, 'per "1,000"', '#,##0.0" (per "\\""1,000"\\"")"'),
+    ],
+)
+def test_a_figures_number_format_shows_it_as_the_reports_do(unit, decimals, scale, expected):
+    assert number_format(unit, decimals, scale) == expected
 
 
 def test_every_module_that_writes_a_spreadsheet_makes_its_cells_safe():
