@@ -35,7 +35,7 @@ from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
-from dashboard.ui.widgets import plain
+from dashboard.ui.widgets import plain, visible, visible_frame
 
 __all__ = ["present", "setup"]
 
@@ -86,8 +86,10 @@ def setup(actor: Actor) -> None:
             ["All KPMs and management measures", "A theme", "A department"],
             horizontal=True,
         )
-        theme = st.selectbox("Theme (when the scope is a theme)", card_themes)
-        department = st.selectbox("Department (when the scope is a department)", card_departments)
+        theme = st.selectbox("Theme (when the scope is a theme)", card_themes, format_func=visible)
+        department = st.selectbox(
+            "Department (when the scope is a department)", card_departments, format_func=visible
+        )
         started = st.form_submit_button("Start or resume the meeting", type="primary")
     if started:
         scope = "all"
@@ -106,7 +108,7 @@ def setup(actor: Actor) -> None:
                 )
                 meeting_id = meeting.id
         except WRITE_ERRORS as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         st.query_params["meeting"] = str(meeting_id)
         st.rerun()
@@ -116,8 +118,8 @@ def setup(actor: Actor) -> None:
         for m in recent:
             cols = st.columns([5, 1])
             cols[0].markdown(
-                f"**{m.title}** · held {m.held_on:%d %B %Y} · {scope_label(m.scope)} · "
-                f"at item {m.current_item + 1}"
+                f"**{plain(m.title)}** · held {m.held_on:%d %B %Y} · "
+                f"{plain(scope_label(m.scope))} · at item {m.current_item + 1}"
             )
             if cols[1].button("Open", key=f"open_{m.id}"):
                 st.query_params["meeting"] = str(m.id)
@@ -132,13 +134,13 @@ def _move(actor: Actor, meeting_id: int, index: int) -> None:
         with session_scope() as session:
             store.set_current_item(session=session, actor=actor, meeting_id=meeting_id, index=index)
     except WRITE_ERRORS as exc:
-        st.session_state[FLASH_KEY] = ("error", str(exc))
+        st.session_state[FLASH_KEY] = ("error", plain(exc))
 
 
 def _measure_item(item: AgendaItem, period: str) -> None:
     detail = load_measure_detail(item.code, period)
     if detail is None or detail.row is None:
-        st.warning(f"{item.code} is no longer an active measure.", icon=":material/warning:")
+        st.warning(f"{plain(item.code)} is no longer an active measure.", icon=":material/warning:")
         return
     row: dict[str, Any] = detail.row
     m = detail.measure
@@ -169,7 +171,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         f"**Year to date:** {fmt(row.get('ytd_actual'))} against {fmt(row.get('ytd_target'))} "
         f"({label(rag_symbol(str(row.get('ytd_rag'))))}) · **SPC:** "
         f"{spc_label(row.get('variation'), row.get('assurance'))} · **Owner:** "
-        f"{m.get('owner') or 'not set'} · {m.get('department')}"
+        f"{plain(m.get('owner')) or 'not set'} · {plain(m.get('department'))}"
     )
     left, right = st.columns([3, 2])
     with left:
@@ -201,9 +203,9 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             st.info("Fewer than two values: no SPC chart yet.", icon=":material/info:")
     with right:
         st.markdown("#### Commentary")
-        st.markdown(str(row.get("commentary") or "_No commentary provided._"))
+        st.markdown(plain(row.get("commentary")) or "_No commentary provided._")
         st.markdown("#### What is being done")
-        st.markdown(str(row.get("action_note") or "_No action note._"))
+        st.markdown(plain(row.get("action_note")) or "_No action note._")
         st.markdown("#### Linked actions")
         if detail.actions.empty:
             st.caption("No delivery-plan actions are linked to this measure.")
@@ -211,7 +213,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             actions = detail.actions[["code", "title", "status", "officer", "due_date"]].copy()
             actions["status"] = actions["status"].map(lambda s: label(action_status_symbol(s)))
             st.dataframe(
-                actions,
+                visible_frame(actions),
                 hide_index=True,
                 column_config={
                     "code": "Code",
@@ -227,7 +229,9 @@ def _action_item(item: AgendaItem) -> None:
     plan = load_plan()
     rows = plan.loc[plan["code"] == item.code]
     if rows.empty:
-        st.warning(f"Action {item.code} is no longer in the plan.", icon=":material/warning:")
+        st.warning(
+            f"Action {plain(item.code)} is no longer in the plan.", icon=":material/warning:"
+        )
         return
     row = rows.iloc[0]
     c = st.columns(4)
@@ -239,11 +243,11 @@ def _action_item(item: AgendaItem) -> None:
         "–" if pd.isna(row["estimated_end"]) else f"{row['estimated_end']:%d %b %Y}",
     )
     st.markdown(
-        f"**Officer:** {row['officer'] or 'not set'} · {row['department']} · "
+        f"**Officer:** {plain(row['officer']) or 'not set'} · {plain(row['department'])} · "
         f"**Flags:** {row['flags_label'] or 'none'}"
     )
     st.markdown("#### Latest update")
-    st.markdown(str(row.get("last_commentary") or "_No update recorded._"))
+    st.markdown(plain(row.get("last_commentary")) or "_No update recorded._")
 
 
 def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
@@ -285,10 +289,10 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
                 )
                 action_id = row.action_id
         except WRITE_ERRORS as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         st.cache_data.clear()
-        message = f"Saved: {store.DECISIONS[str(decision)]} on {item.code}."
+        message = f"Saved: {store.DECISIONS[str(decision)]} on {plain(item.code)}."
         if action_id is not None:
             message += " The new action is in the delivery plan."
         st.session_state[FLASH_KEY] = ("success", message)
@@ -311,8 +315,9 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
 
                 action = session.get(Action, d.action_id)
                 if action is not None:
-                    text += f" → action {action.code}, owner {plain(action.officer)}, due " + (
-                        f"{action.due_date:%d %B %Y}" if action.due_date else "not set"
+                    text += (
+                        f" → action {plain(action.code)}, owner {plain(action.officer)}, due "
+                        + (f"{action.due_date:%d %B %Y}" if action.due_date else "not set")
                     )
             lines.append(text)
         return lines
@@ -340,7 +345,7 @@ def _minutes(meeting: Meeting) -> None:
         ]
     )
     st.dataframe(
-        frame,
+        visible_frame(frame),
         hide_index=True,
         width="stretch",
         column_config={
@@ -375,7 +380,8 @@ def present(actor: Actor, meeting_id: int) -> None:
     agenda = load_agenda(meeting.period, meeting.scope)
     top = st.columns([4, 1])
     top[0].caption(
-        f"{meeting.title} · {scope_label(meeting.scope)} · held {meeting.held_on:%d %B %Y}. "
+        f"{plain(meeting.title)} · {plain(scope_label(meeting.scope))} · "
+        f"held {meeting.held_on:%d %B %Y}. "
         "Press F11 for full screen and collapse the sidebar (the « at its top). "
         "Use the ← and → keys to move between items."
     )
@@ -415,7 +421,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         type="primary",
         width="stretch",
     )
-    st.markdown(f"## {item.code}: {plain(item.title)}")
+    st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
     st.markdown(f"**{item.heading}** · {plain(item.theme)} · " + (", ".join(item.reasons) or ""))
     if item.kind == "measure":
         _measure_item(item, meeting.period)

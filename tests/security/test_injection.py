@@ -52,8 +52,8 @@ from dashboard.store.models import (
 from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
 from dashboard.store.structure import get_theme_by_name, update_theme
 from dashboard.store.users import actor_for, get_user_by_username, update_user
-from dashboard.ui.widgets import plain
-from tests.apptest import open_page
+from dashboard.ui.widgets import plain, visible, visible_frame
+from tests.apptest import open_page, texts
 from tests.conftest import DEMO_AS_OF
 
 SCRIPT = "<script>alert(1)</script>"
@@ -384,6 +384,25 @@ def test_plain_escapes_markdown_and_html_and_leaves_ordinary_words_alone():
     assert plain(float("nan")) == ""
 
 
+def test_plain_shows_every_bidirectional_control_as_a_visible_marker():
+    assert plain("photo\u202egnp.exe") == "photo\\[U+202E\\]gnp.exe"
+    assert visible("photo\u202egnp.exe") == "photo[U+202E]gnp.exe"
+    assert visible("a\u202ab\u202bc\u202cd\u202de") == "a[U+202A]b[U+202B]c[U+202C]d[U+202D]e"
+    assert visible("\u2066x\u2067y\u2068z\u2069") == "[U+2066]x[U+2067]y[U+2068]z[U+2069]"
+    assert visible("\u200eL\u200fR\u061cA") == "[U+200E]L[U+200F]R[U+061C]A"
+    assert visible("Zoë Ní Bhriain, عمر") == "Zoë Ní Bhriain, عمر"
+    assert visible(None) == ""
+
+
+def test_a_tables_text_cells_show_bidirectional_controls_and_keep_numbers():
+    frame = pd.DataFrame({"name": ["photo\u202egnp.exe", None], "value": [1.5, 2.0]})
+    shown = visible_frame(frame)
+    assert shown["name"][0] == "photo[U+202E]gnp.exe"
+    assert pd.isna(shown["name"][1])
+    assert shown["value"].tolist() == [1.5, 2.0]
+    assert frame["name"][0] == "photo\u202egnp.exe"  # the input is not changed
+
+
 # --- meeting mode and check-ins ------------------------------------------------------------
 
 
@@ -463,3 +482,97 @@ def test_a_hostile_comparator_group_name_is_shown_as_typed_on_benchmarking(poiso
         shown = _shown_as_text(at)
         assert f"in the bottom quartile of {hostile}:" in shown
     assert f"ranked 15 of 15 in {hostile} (bottom quartile)" in shown
+
+
+# --- the meeting screen shows commentary and updates as typed -----------------------------
+
+RLO = "\u202e"
+LEAD_TEXT = (
+    "Read [the plan](https://evil.example/login) and ![x](http://evil.example/x.png) "
+    f"then open photo{RLO}gnp.exe"
+)
+LEAD_TEXT_SHOWN = (
+    "Read [the plan](https://evil.example/login) and ![x](http://evil.example/x.png) "
+    "then open photo[U+202E]gnp.exe"
+)
+MEETING_ACTION = "DP-01"  # red or overdue on the demo council's agenda
+
+
+def _meeting_at(item_key: str) -> str:
+    """A meeting for 2025-10 (all measures) standing at ``item_key``; its id."""
+    from dashboard.reports.minutes import meeting_agenda
+    from dashboard.store.meetings import open_meeting, set_current_item
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        executive = _actor(s, "demo.executive")
+        keys = [i.key for i in meeting_agenda(s, "2025-10", "all", DEMO_AS_OF)]
+        meeting = open_meeting(
+            session=s, actor=executive, period="2025-10", scope="all", held_on=DEMO_AS_OF
+        )
+        assert meeting.id is not None
+        set_current_item(
+            session=s, actor=executive, meeting_id=meeting.id, index=keys.index(item_key)
+        )
+        s.commit()
+        return str(meeting.id)
+
+
+def _no_bidi_control(at) -> None:
+    from dashboard.ui.widgets import BIDI_CONTROLS
+
+    for kind, body in _bodies(at):
+        assert not set(body) & set(BIDI_CONTROLS), (kind, body[:120])
+
+
+def test_the_meeting_screen_shows_a_measures_commentary_and_action_note_as_typed(app_env):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        lead = _actor(s, "demo.lead")
+        measure = get_measure_by_code(session=s, code=CODE)
+        assert measure is not None and measure.id is not None
+        upsert_observation(
+            session=s,
+            actor=lead,
+            measure=measure,
+            observation_in=ObservationCreate(
+                measure_id=measure.id,
+                period="2025-10",
+                period_start=date(2025, 10, 1),
+                value=2500,
+                commentary=LEAD_TEXT,
+                action_note=LEAD_TEXT,
+            ),
+            submit=True,
+        )
+        s.commit()
+    at = open_page(
+        "meeting.py", username="demo.executive", query={"meeting": _meeting_at(f"measure:{CODE}")}
+    )
+    assert "Sorry, something went wrong" not in texts(at)
+    assert f"{CODE}: " in _shown_as_text(at)
+    assert _interpreted(at) == []
+    _no_bidi_control(at)
+    shown = [_unescape(body) for _, body in _bodies(at)]
+    assert shown.count(LEAD_TEXT_SHOWN) == 2  # the commentary and what is being done
+
+
+def test_the_meeting_screen_shows_an_actions_latest_update_as_typed(app_env):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        lead = _actor(s, "demo.admin")
+        action = get_action_by_code(session=s, code=MEETING_ACTION)
+        assert action is not None and action.id is not None
+        update_action(
+            session=s,
+            actor=lead,
+            action_id=action.id,
+            update_in=ActionUpdateIn(commentary=LEAD_TEXT),
+        )
+        s.commit()
+    at = open_page(
+        "meeting.py",
+        username="demo.executive",
+        query={"meeting": _meeting_at(f"action:{MEETING_ACTION}")},
+    )
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    _no_bidi_control(at)
+    assert LEAD_TEXT_SHOWN in [_unescape(body) for _, body in _bodies(at)]
