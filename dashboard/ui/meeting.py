@@ -1,13 +1,16 @@
 """Meeting mode: the monthly CLT meeting on a shared screen, one exception at a time.
 
-The page script calls `setup(actor)` (choose period and scope, start or resume) or
-`present(actor, meeting_id)` (one item per screen, decisions, minutes). The meeting's
-place is saved in the database as it moves, so a reload resumes at the same item; the
-meeting id is kept in the address (``?meeting=N``).
+The page script calls `render(actor)`, which reads the meeting id from the address
+(``?meeting=N``) and shows `present(actor, meeting_id)` (one item per screen, decisions,
+minutes) or `setup(actor)` (choose period and scope, start or resume). The meeting's
+place is saved in the database as it moves, so a reload resumes at the same item. An
+address naming no meeting (not a number, negative, too large, deleted) gets a plain
+notice naming it as typed, and the setup.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,11 +40,14 @@ from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
 from dashboard.ui.widgets import plain, visible, visible_frame
 
-__all__ = ["present", "setup"]
+__all__ = ["meeting_id_from", "present", "render", "setup"]
 
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 FLASH_KEY = "meeting_flash"
 CACHE_TTL_SECONDS = 600
+# Meeting ids are 32-bit integers in every database the app runs on.
+MAX_MEETING_ID = 2_147_483_647
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
@@ -58,6 +64,33 @@ def load_agenda(period: str, scope: str) -> list[AgendaItem]:
 def _meeting(meeting_id: int) -> Meeting | None:
     with Session(get_engine()) as session:
         return store.get_meeting(session=session, meeting_id=meeting_id)
+
+
+def meeting_id_from(raw: str) -> int | None:
+    """The meeting id ``?meeting=`` names, or None when it cannot be one (not plain
+    digits, zero, or beyond the largest id the database can hold)."""
+    text = raw.strip()
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_MEETING_ID else None
+
+
+def render(actor: Actor) -> None:
+    """The meeting the address names, or the setup (with a notice when it names none)."""
+    raw = st.query_params.get("meeting", "")
+    meeting_id = meeting_id_from(raw)
+    if meeting_id is not None and _meeting(meeting_id) is not None:
+        present(actor, meeting_id)
+        return
+    st.title("Meeting mode")
+    if raw:
+        st.warning(
+            f"There is no meeting {plain(raw)}. Choose the period and scope to start or "
+            "resume one.",
+            icon=":material/search_off:",
+        )
+    setup(actor)
 
 
 def _recent_meetings() -> list[Meeting]:

@@ -341,8 +341,12 @@ def render(actor: Actor) -> None:
     filters = read_filters()
     try:
         card = load_scorecard(None if filters["period"] == LATEST else filters["period"])
-    except ValueError as error:  # a period in the URL that cannot be read
-        st.error(f"That period could not be shown: {error}")
+    except ValueError:  # a period in the URL that cannot be read
+        st.error(
+            f"The period {plain(filters['period'])} could not be read, so the latest figures "
+            "are shown.",
+            icon=":material/error:",
+        )
         card = load_scorecard(None)
         filters["period"] = LATEST
     if card.empty:
