@@ -8,6 +8,7 @@ the Vital Signs period picker's choice, when given).
 from __future__ import annotations
 
 import io
+from html import escape
 from typing import Any
 from urllib.parse import urlencode
 
@@ -208,7 +209,7 @@ def run_chart(detail: MeasureDetail) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="white",
-        yaxis_title=m["unit"],
+        yaxis_title=escape(str(m["unit"])),  # Plotly reads titles as HTML
     )
     figure.update_xaxes(type="category", showgrid=False)
     figure.update_yaxes(gridcolor="#E5E5E5")

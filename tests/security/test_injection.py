@@ -576,3 +576,61 @@ def test_the_meeting_screen_shows_an_actions_latest_update_as_typed(app_env):
     assert _interpreted(at) == []
     _no_bidi_control(at)
     assert LEAD_TEXT_SHOWN in [_unescape(body) for _, body in _bodies(at)]
+
+
+# --- names an administrator sets reach Markdown and Plotly as text ------------------------
+
+HTML_NAME = '<a href="https://evil.example/login">Evil</a> <b>Borough</b>'
+HTML_NAME_ESCAPED = "&lt;a href=&quot;https://evil.example/login&quot;&gt;Evil&lt;/a&gt; "
+
+
+def test_a_department_name_with_markup_is_shown_as_typed_on_the_action_page(app_env):
+    from dashboard.store.models import Action, Department
+    from dashboard.store.structure import rename_department
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin = _actor(s, "demo.admin")
+        theirs = [
+            (a.code, d)
+            for a, d in s.exec(
+                select(Action, Department).where(Action.department_id == Department.id)
+            ).all()
+            if d.name not in ("Housing", "Customer Services")  # not the demo lead's
+        ]
+        code, department = theirs[0]
+        assert department.id is not None
+        rename_department(
+            session=s, actor=admin, department_id=department.id, name=f"Planning {HTML_NAME}"
+        )
+        s.commit()
+    at = open_page("action.py", username="demo.lead", query={"code": code})
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    assert (
+        f"Only the leads for Planning {HTML_NAME} and administrators can update this action."
+        in _shown_as_text(at)
+    )
+
+
+def test_comparator_member_names_with_markup_are_escaped_in_the_benchmarking_charts(app_env):
+    from dashboard.store.benchmarks import group_members, set_group_members
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin = _actor(s, "demo.admin")
+        (group,) = list_comparator_groups(session=s)
+        assert group.id is not None
+        members = [
+            (m.area_code, m.area_name if m.area_code == group.own_area_code else HTML_NAME)
+            for m in group_members(session=s, group_id=group.id)
+        ]
+        set_group_members(session=s, actor=admin, group_id=group.id, members=members)
+        s.commit()
+    at = open_page("benchmarking.py", username="demo.executive", query={"measure": "FIN-01"})
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    specs = [_spec_text(chart) for chart in at.get("plotly_chart")]
+    assert len(specs) == 2, "the ranked bar chart and the chart over time"
+    ranked = specs[0]
+    assert HTML_NAME_ESCAPED in ranked  # tick labels and hover text
+    for spec in specs:
+        assert "<a " not in spec and "<b>" not in spec
