@@ -9,7 +9,8 @@ from dashboard.settings import today
 from dashboard.ui import actions as ui
 from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.guard import require_page
-from dashboard.ui.widgets import plain, visible, visible_frame
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible
 
 actor = require_page("action")
 BACK = ":material/arrow_back:"
@@ -88,8 +89,10 @@ st.subheader("Linked measures")
 if detail.measures.empty:
     st.caption("No measures are linked to this action.")
 else:
-    st.dataframe(
-        visible_frame(detail.measures),
+    people_table(
+        detail.measures,
+        key="action_measures",
+        file_name=f"{row['code']}-measures",
         hide_index=True,
         width="stretch",
         column_config={
@@ -108,8 +111,10 @@ st.subheader("Updates")
 if detail.updates.empty:
     st.caption("No updates yet.")
 else:
-    st.dataframe(
-        visible_frame(detail.updates),
+    people_table(
+        detail.updates,
+        key="action_updates",
+        file_name=f"{row['code']}-updates",
         hide_index=True,
         width="stretch",
         column_config={

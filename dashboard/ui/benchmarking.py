@@ -29,6 +29,7 @@ from dashboard.store import benchmarks as bench
 from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import format_value, is_blank, plain, visible, visible_frame
 
 __all__ = [
@@ -302,20 +303,22 @@ def render_overview(positions: pd.DataFrame, group_name: str) -> None:
             f"**{len(worst)} measure{'s' if len(worst) != 1 else ''}** in the bottom quartile "
             f"of {plain(group_name)}: {plain(codes)}."
         )
-        st.dataframe(
-            visible_frame(_overview_table(worst)),
+        people_table(
+            _overview_table(worst),
+            key="worst_quartile",
+            file_name="benchmarking-bottom-quartile",
             hide_index=True,
             width="stretch",
             column_config=_table_config(),
-            key="worst_quartile",
         )
     st.subheader("All measures")
-    st.dataframe(
-        visible_frame(_overview_table(positions)),
+    people_table(
+        _overview_table(positions),
+        key="all_measures",
+        file_name="benchmarking-all-measures",
         hide_index=True,
         width="stretch",
         column_config=_table_config(),
-        key="all_measures",
     )
     with st.expander("How rank, quartile and trend are worked out"):
         st.markdown(
@@ -396,26 +399,23 @@ def render_measure(
             f"No value for {row['period']} from: {plain(names)}. They are not ranked.", icon="⚠"
         )
     st.caption("The chart's data")
-    st.dataframe(
-        visible_frame(
-            pd.DataFrame(
-                {
-                    "Rank": [("–" if is_blank(r) else int(r)) for r in present["rank"]],
-                    "Council": [
-                        f"{n} {US}" if o else n
-                        for n, o in zip(present["area_name"], present["own"], strict=True)
-                    ],
-                    "Area code": present["area_code"],
-                    "Value": [_fmt(row, v) for v in present["value"]],
-                    "Quartile": [
-                        quartile_cell(_quartile(r, len(present))) for r in present["rank"]
-                    ],
-                }
-            )
+    people_table(
+        pd.DataFrame(
+            {
+                "Rank": [("–" if is_blank(r) else int(r)) for r in present["rank"]],
+                "Council": [
+                    f"{n} {US}" if o else n
+                    for n, o in zip(present["area_name"], present["own"], strict=True)
+                ],
+                "Area code": present["area_code"],
+                "Value": [_fmt(row, v) for v in present["value"]],
+                "Quartile": [quartile_cell(_quartile(r, len(present))) for r in present["rank"]],
+            }
         ),
+        key=f"ranked_table_{code}",
+        file_name=f"benchmarking-{code}-{row['period']}",
         hide_index=True,
         width="stretch",
-        key=f"ranked_table_{code}",
     )
 
     series = bench.series_frame(values[values["code"] == code], str(group["own_area_code"]))

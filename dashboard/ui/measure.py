@@ -31,6 +31,7 @@ from dashboard.store.db import session_scope
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
+from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
     action_status_cell,
     data_status_cell,
@@ -41,7 +42,6 @@ from dashboard.ui.widgets import (
     rag_cell,
     variation_cell,
     visible,
-    visible_frame,
 )
 
 __all__ = ["history_table", "render", "run_chart"]
@@ -390,8 +390,12 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
     table, csv_bytes, excel_bytes = _table_and_exports(
         current_data_version(), code, period, app_today()
     )
-    st.dataframe(
-        visible_frame(table),
+    people_table(
+        table,
+        key="measure_history",
+        file_name=f"{code}.csv",
+        csv=csv_bytes,
+        label="Download CSV",
         hide_index=True,
         width="stretch",
         column_config={
@@ -400,14 +404,7 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
         },
         height=min(38 + 35 * len(table), 460),
     )
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
-        "Download CSV",
-        csv_bytes,
-        file_name=f"{code}.csv",
-        mime="text/csv",
-    )
-    right.download_button(
+    st.download_button(
         "Download Excel",
         excel_bytes,
         file_name=f"{code}.xlsx",
@@ -471,19 +468,19 @@ def _actions(detail: MeasureDetail) -> None:
     if a.empty:
         st.markdown("No delivery-plan actions are linked to this measure.")
         return
-    st.dataframe(
-        visible_frame(
-            pd.DataFrame(
-                {
-                    "Action": a["code"],
-                    "Title": a["title"],
-                    "Status": a["status"].map(action_status_cell),
-                    "Officer": a["officer"],
-                    "% complete": a["percent_complete"],
-                    "Due": a["due_date"],
-                }
-            )
+    people_table(
+        pd.DataFrame(
+            {
+                "Action": a["code"],
+                "Title": a["title"],
+                "Status": a["status"].map(action_status_cell),
+                "Officer": a["officer"],
+                "% complete": a["percent_complete"],
+                "Due": a["due_date"],
+            }
         ),
+        key="measure_actions",
+        file_name=f"{detail.measure['code']}-actions",
         hide_index=True,
         width="stretch",
         column_config={

@@ -38,7 +38,8 @@ from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
-from dashboard.ui.widgets import plain, visible, visible_frame
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible
 
 __all__ = ["meeting_id_from", "present", "render", "setup"]
 
@@ -245,8 +246,10 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         else:
             actions = detail.actions[["code", "title", "status", "officer", "due_date"]].copy()
             actions["status"] = actions["status"].map(lambda s: label(action_status_symbol(s)))
-            st.dataframe(
-                visible_frame(actions),
+            people_table(
+                actions,
+                key="meeting_actions",
+                file_name=f"{item.code}-actions",
                 hide_index=True,
                 column_config={
                     "code": "Code",
@@ -377,8 +380,10 @@ def _minutes(meeting: Meeting) -> None:
             for li in minutes.lines
         ]
     )
-    st.dataframe(
-        visible_frame(frame),
+    people_table(
+        frame,
+        key="meeting_minutes",
+        file_name=f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.id}",
         hide_index=True,
         width="stretch",
         column_config={

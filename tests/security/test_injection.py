@@ -634,3 +634,144 @@ def test_comparator_member_names_with_markup_are_escaped_in_the_benchmarking_cha
     assert HTML_NAME_ESCAPED in ranked  # tick labels and hover text
     for spec in specs:
         assert "<a " not in spec and "<b>" not in spec
+
+
+# --- every page, every Markdown-reading place: labels, options, metrics, tabs ---------------
+
+WORDS = f"{IMG} [login](https://evil.example/login) {MD_IMAGE} *x* photo{RLO}gnp.exe"
+
+
+@pytest.fixture
+def poisoned_everywhere(poisoned: str) -> str:
+    """The poisoned council, plus hostile words (with a right-to-left override) in a
+    department's name, a member council's name, a staff member's name and job title, a
+    proposed measure's rationale and an objective."""
+    import sqlalchemy as sa
+
+    from dashboard.store.benchmarks import group_members, set_group_members
+    from dashboard.store.models import Department, MeasureCreate
+    from dashboard.store.register import propose_measure
+    from dashboard.store.structure import rename_department
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin, lead = _actor(s, "demo.admin"), _actor(s, "demo.lead")
+        housing = s.exec(select(Department).where(Department.name == "Housing")).one()
+        assert housing.id is not None
+        rename_department(session=s, actor=admin, department_id=housing.id, name=f"Housing {WORDS}")
+        (group,) = list_comparator_groups(session=s)
+        assert group.id is not None
+        members = [
+            (m.area_code, m.area_name if m.area_code == group.own_area_code else WORDS)
+            for m in group_members(session=s, group_id=group.id)
+        ]
+        set_group_members(session=s, actor=admin, group_id=group.id, members=members)
+        theme = get_theme_by_name(session=s, name=HOSTILE_THEME)
+        assert theme is not None and theme.id is not None
+        propose_measure(
+            session=s,
+            actor=lead,
+            measure_in=MeasureCreate(
+                code="HOU-99",
+                name=f"Proposed {WORDS}",
+                theme_id=theme.id,
+                department_id=housing.id,
+                frequency="monthly",
+                polarity="lower_is_better",
+                unit="count",
+                ytd_method="sum",
+                rationale=WORDS,
+                data_source=WORDS,
+                baseline=WORDS,
+                proposed_target=WORDS,
+                lifecycle="proposed",
+            ),
+        )
+        staff_actor = _actor(s, "demo.staff")
+        staff = s.exec(select(Staff).where(Staff.user_id == staff_actor.id)).one()
+        assert staff.id is not None
+        create_objective(
+            session=s,
+            actor=staff_actor,
+            objective=Objective(staff_id=staff.id, financial_year="2025/26", text=WORDS),
+        )
+        s.commit()
+        s.exec(
+            sa.update(Staff)
+            .where(Staff.id == staff.id)
+            .values(name=f"Chris {WORDS}", job_title=WORDS)
+        )
+        s.commit()
+    return poisoned
+
+
+def _labels(at) -> list[tuple[str, str]]:
+    """Every label, option, metric and tab text the page gives Streamlit's Markdown."""
+    out: list[tuple[str, str]] = []
+    for kind in (
+        "button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "text_input",
+        "text_area", "date_input", "number_input", "segmented_control", "download_button",
+    ):  # fmt: skip
+        for el in at.get(kind):
+            out.append((f"{kind} label", str(getattr(el.proto, "label", ""))))
+    for el in at.get("radio"):
+        out += [("radio option", str(o)) for o in el.proto.options]
+    for el in at.get("metric"):
+        out += [("metric label", str(el.proto.label)), ("metric value", str(el.proto.body))]
+    out += [("tab", str(el.proto.label)) for el in at.get("tab")]
+    return out
+
+
+def _options(at) -> list[tuple[str, str]]:
+    """Select box options: plain text, not Markdown (only bidi controls matter there)."""
+    return [
+        (kind, str(o)) for kind in ("selectbox", "multiselect") for el in at.get(kind)
+        for o in el.proto.options
+    ]  # fmt: skip
+
+
+EVERY_PAGE = [
+    pytest.param("home.py", "demo.lead", {}, id="home"),
+    pytest.param("vital_signs.py", "demo.executive", {"level": "all"}, id="vital signs"),
+    pytest.param("measure.py", "demo.lead", {"code": CODE}, id="measure"),
+    pytest.param("upload.py", "demo.lead", {}, id="upload"),
+    pytest.param("actions.py", "demo.admin", {}, id="actions"),
+    pytest.param("action.py", "demo.member", {"code": ACTION}, id="action"),
+    pytest.param("benchmarking.py", "demo.admin", {"measure": "FIN-01"}, id="benchmarking"),
+    pytest.param("check_ins.py", "demo.admin", {}, id="check-ins admin"),
+    pytest.param("check_ins.py", "demo.lead", {}, id="check-ins manager"),
+    pytest.param("check_ins.py", "demo.staff", {}, id="check-ins staff"),
+    pytest.param("reports.py", "demo.admin", {}, id="reports"),
+    pytest.param("meeting.py", "demo.executive", {}, id="meeting"),
+    pytest.param("admin.py", "demo.admin", {}, id="admin"),
+    pytest.param("portal.py", None, {}, id="portal"),
+]
+
+
+@pytest.mark.parametrize(("script", "username", "query"), EVERY_PAGE)
+def test_hostile_words_reach_no_markdown_label_or_option_as_markup(
+    poisoned_everywhere, script, username, query
+):
+    from dashboard.ui.widgets import BIDI_CONTROLS
+
+    at = open_page(script, username=username, query=query)
+    assert "Sorry, something went wrong" not in texts(at)
+    markdown = _bodies(at) + _labels(at)
+    found = [
+        (kind, what, body[:100])
+        for kind, body in markdown
+        for what, pattern in INTERPRETED.items()
+        if pattern.search(body)
+    ]
+    assert found == []
+    controls = [
+        (kind, body[:100])
+        for kind, body in markdown + _options(at)
+        if set(body) & set(BIDI_CONTROLS)
+    ]
+    assert controls == []
+    read_only = 0  # an editable table keeps the stored text, so saving changes nothing
+    for frame in at.dataframe:
+        if frame.proto.editing_mode != read_only:
+            continue
+        cells = [str(c) for c in frame.value.to_numpy().ravel().tolist()]
+        assert not [c for c in cells if set(c) & set(BIDI_CONTROLS)], script
