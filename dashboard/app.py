@@ -11,12 +11,15 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import auth
+from dashboard.exporting import FAVICON
 from dashboard.navigation import HOME, PAGES, menu_for
 from dashboard.ui.shell import prepare, run_page, sidebar
 
 st.set_page_config(
     page_title="Vital Signs",
-    page_icon=":material/monitor_heart:",
+    # Our own file, not a ":material/..." icon: the browser would fetch that from a
+    # font host on every visit.
+    page_icon=str(FAVICON),
     layout="wide",
     initial_sidebar_state="auto",
 )

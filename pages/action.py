@@ -9,7 +9,8 @@ from dashboard.settings import today
 from dashboard.ui import actions as ui
 from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.guard import require_page
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible
 
 actor = require_page("action")
 BACK = ":material/arrow_back:"
@@ -21,6 +22,7 @@ if not code:
         "Choose an action",
         [f"{c} · {t}" for c, t in zip(plan["code"], plan["title"], strict=True)],
         index=None,
+        format_func=visible,
     )
     if choice is None:
         st.stop()
@@ -30,7 +32,7 @@ if not code:
 detail = load_action(code)
 if detail is None:
     st.title("Action")
-    st.warning(f"There is no live action with code {code}.", icon=":material/search_off:")
+    st.warning(f"There is no live action with code {plain(code)}.", icon=":material/search_off:")
     st.page_link(BY_PATH["actions"].path, label="Back to the delivery plan", icon=BACK)
     st.stop()
 
@@ -39,7 +41,8 @@ st.page_link(BY_PATH["actions"].path, label="Back to the delivery plan", icon=BA
 st.title(f"{row['code']}: {plain(row['title'])}")
 ui.flash(row.to_frame().T)
 st.markdown(
-    f"**{row['status_label']}**" + (f" · {row['flags_label']}" if row["flags_label"] else "")
+    f"**{plain(row['status_label'])}**"
+    + (f" · {plain(row['flags_label'])}" if row["flags_label"] else "")
 )
 st.caption(
     f"{plain(row['theme'])} · {plain(row['department'])} · "
@@ -64,7 +67,7 @@ end_word = "Completed" if row["completed_date"] else "Estimated end"
 c4.metric(end_word, f"{row['estimated_end']:%d %b %Y}" if row["estimated_end"] else "Not set")
 if row["last_commentary"]:
     st.markdown("**Latest commentary**")
-    st.text(row["last_commentary"])
+    st.text(visible(row["last_commentary"]))
 
 st.subheader("Planned against estimated dates")
 fig = ui.gantt_figure(row, today())
@@ -86,8 +89,10 @@ st.subheader("Linked measures")
 if detail.measures.empty:
     st.caption("No measures are linked to this action.")
 else:
-    st.dataframe(
+    people_table(
         detail.measures,
+        key="action_measures",
+        file_name=f"{row['code']}-measures",
         hide_index=True,
         width="stretch",
         column_config={
@@ -106,8 +111,10 @@ st.subheader("Updates")
 if detail.updates.empty:
     st.caption("No updates yet.")
 else:
-    st.dataframe(
+    people_table(
         detail.updates,
+        key="action_updates",
+        file_name=f"{row['code']}-updates",
         hide_index=True,
         width="stretch",
         column_config={
@@ -124,6 +131,8 @@ if actor.can_edit_department(int(row["department_id"])) and row["status"] != "co
     st.subheader("Update this action")
     ui.update_form(row, actor)
 elif actor.role == Role.lead:
-    st.caption(f"Only the leads for {row['department']} and administrators can update this action.")
+    st.caption(
+        f"Only the leads for {plain(row['department'])} and administrators can update this action."
+    )
 if actor.role == Role.admin:
     ui.admin_forms(row, actor)

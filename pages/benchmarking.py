@@ -6,6 +6,7 @@ from core.vocab import Role
 from dashboard import queries
 from dashboard.ui import benchmarking as ui
 from dashboard.ui.guard import require_page
+from dashboard.ui.widgets import plain, visible
 
 actor = require_page("benchmarking")
 st.title("Benchmarking")
@@ -34,11 +35,14 @@ with where_tab:
         )
         wanted = st.query_params.get("group")
         index = names.index(wanted) if wanted in names else default
-        name = st.selectbox("Comparator group", names, index=index, key="benchmark_group")
+        name = st.selectbox(
+            "Comparator group", names, index=index, key="benchmark_group", format_func=visible
+        )
         group = groups[groups["name"] == name].iloc[0].to_dict()
         st.caption(
-            f"{group['source'] or 'Comparator group'}: {group['members']} councils, "
-            f"ours {group['own_area_name'] or group['own_area_code']} ({group['own_area_code']})."
+            f"{plain(group['source']) or 'Comparator group'}: {group['members']} councils, "
+            f"ours {plain(group['own_area_name'] or group['own_area_code'])} "
+            f"({plain(group['own_area_code'])})."
         )
         positions = queries.load_benchmark_positions(int(group["id"]))
         if positions.empty:
@@ -56,7 +60,7 @@ with where_tab:
                 "Measure",
                 codes,
                 index=codes.index(asked) if asked in codes else 0,
-                format_func=lambda c: f"{c} {labels[c]}",
+                format_func=lambda c: visible(f"{c} {labels[c]}"),
                 key="benchmark_measure",
             )
             if code:

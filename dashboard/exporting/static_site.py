@@ -2,8 +2,9 @@
 
 ``write_site(portal, folder)`` writes ``index.html`` (the same content as the live
 portal: key, themes, measures with an SVG chart and its table, delivery plan summary),
-``accessibility.html``, ``privacy.html``, ``style.css`` and ``council-performance.csv``.
-No JavaScript, no server, no link into the internal app; every text is HTML-escaped.
+``accessibility.html``, ``privacy.html``, ``style.css``, ``favicon.svg`` and
+``council-performance.csv``. No JavaScript, no server, no link into the internal app and
+nothing fetched from another site; every text is HTML-escaped.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from html import escape
 from pathlib import Path
 
 from core.legend import RAG_SYMBOLS, label
+from dashboard.exporting import FAVICON
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
     KEY_STATUSES,
@@ -61,6 +63,7 @@ def _page(title: str, body: str, council: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(title)} - {escape(council)}</title>
 <link rel="stylesheet" href="style.css">
+<link rel="icon" href="favicon.svg" type="image/svg+xml">
 </head>
 <body>
 <a class="skip" href="#main">Skip to main content</a>
@@ -222,6 +225,7 @@ def write_site(portal: Portal, folder: Path) -> list[Path]:
         "accessibility.html": _text_page(accessibility_statement(), portal.council),
         "privacy.html": _text_page(privacy_notice(), portal.council),
         "style.css": CSS,
+        "favicon.svg": FAVICON.read_text(encoding="utf-8"),
         CSV_NAME: safe_csv_text(portal_frame(portal)),
     }
     written = []

@@ -25,7 +25,8 @@ from dashboard.store import actions as store
 from dashboard.store.db import session_scope
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible, visible_frame
 
 __all__ = [
     "STATUS_BY_LABEL",
@@ -74,7 +75,8 @@ def flash(plan: pd.DataFrame | None = None) -> None:
         return
     now = dict(zip(plan["code"], plan["flags_label"], strict=True))
     lines = [
-        f"- **{code}**: {before[code] or 'no flags'} → {now.get(code) or 'no flags'}"
+        f"- **{plain(code)}**: {plain(before[code]) or 'no flags'} → "
+        f"{plain(now.get(code)) or 'no flags'}"
         for code in sorted(before)
     ]
     st.markdown("Flags on the actions you updated:\n" + "\n".join(lines))
@@ -96,7 +98,7 @@ def _write(
         with session_scope() as session:
             work(session)
     except WRITE_ERRORS as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         return
     _done(message, flags_before)
 
@@ -120,9 +122,15 @@ def filter_plan(plan: pd.DataFrame, *, key: str = "plan") -> pd.DataFrame:
     if plan.empty:
         return plan
     c1, c2, c3, c4 = st.columns(4)
-    themes = c1.multiselect("Theme", list(dict.fromkeys(plan["theme"])), key=f"{key}_theme")
-    depts = c2.multiselect("Department", sorted(plan["department"].unique()), key=f"{key}_dept")
-    officers = c3.multiselect("Officer", sorted(plan["officer"].unique()), key=f"{key}_officer")
+    themes = c1.multiselect(
+        "Theme", list(dict.fromkeys(plan["theme"])), key=f"{key}_theme", format_func=visible
+    )
+    depts = c2.multiselect(
+        "Department", sorted(plan["department"].unique()), key=f"{key}_dept", format_func=visible
+    )
+    officers = c3.multiselect(
+        "Officer", sorted(plan["officer"].unique()), key=f"{key}_officer", format_func=visible
+    )
     statuses = c4.multiselect(
         "Status",
         [STATUS_LABELS[s.value] for s in ActionStatus],
@@ -179,16 +187,17 @@ def plan_tables(plan: pd.DataFrame) -> None:
         st.info("No actions match these filters.", icon=":material/filter_alt_off:")
         return
     shown = plan.assign(link=plan["code"].map(_link))
-    for theme, part in shown.groupby("theme", sort=False):
+    for number, (theme, part) in enumerate(shown.groupby("theme", sort=False), start=1):
         flagged = int(part["needs_attention"].sum())
         st.subheader(plain(theme))
         st.caption(f"{len(part)} actions · {flagged} need attention")
-        st.dataframe(
+        people_table(
             part[list(PLAN_TABLE_COLUMNS)],
+            key=f"plan_{number}",
+            file_name=f"delivery-plan-theme-{number}",
             hide_index=True,
             width="stretch",
             column_config=PLAN_TABLE_COLUMNS,
-            key=f"plan_{theme}",
         )
 
 
@@ -246,7 +255,7 @@ def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
     ].assign(new_commentary="")
     base = base.set_index("id")
     edited = st.data_editor(
-        base.drop(columns=["status"]),
+        visible_frame(base.drop(columns=["status"])),
         key=f"actions_editor_{st.session_state.get(_EDITOR_ROUND_KEY, 0)}",
         hide_index=True,
         width="content",
@@ -337,7 +346,7 @@ def update_form(row: pd.Series, actor: Actor) -> None:
                     update_in=ActionUpdateIn(**data),  # type: ignore[arg-type]
                     update_date=on,
                 ),
-                f"Update saved on {row['code']}.",
+                f"Update saved on {plain(row['code'])}.",
                 {str(row["code"]): str(row["flags_label"])},
             )
 
@@ -376,7 +385,7 @@ def admin_forms(row: pd.Series, actor: Actor) -> None:
                             update_in=ActionUpdateIn(**data),  # type: ignore[arg-type]
                             update_date=app_today(),
                         ),
-                        f"{row['code']} changed.",
+                        f"{plain(row['code'])} changed.",
                     )
     with st.expander("Close this action (administrators)"):
         st.caption("A closed action leaves the live delivery plan; its history is kept.")
@@ -388,7 +397,7 @@ def admin_forms(row: pd.Series, actor: Actor) -> None:
                     lambda s: store.close_action(
                         session=s, actor=actor, action_id=action_id, reason=reason
                     ),
-                    f"{row['code']} closed.",
+                    f"{plain(row['code'])} closed.",
                 )
 
 
@@ -400,8 +409,8 @@ def create_form(actor: Actor, themes: dict[str, int], departments: dict[str, int
             code = c1.text_input("Code", placeholder="DP-41")
             title = c2.text_input("Title")
             c3, c4, c5 = st.columns(3)
-            theme = c3.selectbox("Theme", list(themes))
-            dept = c4.selectbox("Department", list(departments))
+            theme = c3.selectbox("Theme", list(themes), format_func=visible)
+            dept = c4.selectbox("Department", list(departments), format_func=visible)
             officer = c5.text_input("Responsible officer")
             c6, c7 = st.columns(2)
             start = c6.date_input("Start date", value=None, format="DD/MM/YYYY")
@@ -442,7 +451,7 @@ def create_form(actor: Actor, themes: dict[str, int], departments: dict[str, int
                 )
                 _write(
                     lambda s: store.create_action(session=s, actor=actor, action_in=action_in),
-                    f"{action_in.code} created.",
+                    f"{plain(action_in.code)} created.",
                 )
 
 
@@ -458,7 +467,14 @@ STATUS_COLUMN_CONFIG = {
 
 def overview(counts: pd.DataFrame, exceptions: list[Any]) -> None:
     """Counts by status per theme, and the exceptions with their commentary."""
-    st.dataframe(counts, hide_index=True, width="stretch", column_config=STATUS_COLUMN_CONFIG)
+    people_table(
+        counts,
+        key="plan_counts",
+        file_name="delivery-plan-by-theme",
+        hide_index=True,
+        width="stretch",
+        column_config=STATUS_COLUMN_CONFIG,
+    )
     st.markdown(f"**Exceptions** ({len(exceptions)}): red, amber, overdue or slipping")
     if not exceptions:
         st.success("No exceptions: every action is on track.", icon=":material/check_circle:")
@@ -480,8 +496,10 @@ def overview(counts: pd.DataFrame, exceptions: list[Any]) -> None:
             for e in exceptions
         ]
     )
-    st.dataframe(
+    people_table(
         frame,
+        key="plan_exceptions",
+        file_name="delivery-plan-exceptions",
         hide_index=True,
         width="stretch",
         column_config={
@@ -646,10 +664,10 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
                 options=ImportOptions(),
             )
         except UnreadableFile as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         except WRITE_ERRORS as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         st.markdown(f"**{plain(source.filename)}**")
         _import_report(checked)
@@ -669,7 +687,7 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
         )
         st.markdown("**What will be saved**")
         st.dataframe(
-            preview,
+            visible_frame(preview),
             hide_index=True,
             width="stretch",
             column_config={
@@ -692,14 +710,14 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
                     expect_fingerprint=checked.fingerprint,
                 )
             except (*WRITE_ERRORS, UnreadableFile) as exc:
-                st.error(str(exc), icon=":material/error:")
+                st.error(plain(exc), icon=":material/error:")
                 return
             if not result.committed:
-                st.error(f"Not saved: {result.message}", icon=":material/error:")
+                st.error(f"Not saved: {plain(result.message)}", icon=":material/error:")
                 return
             st.session_state.pop(IMPORT_SOURCE_KEY, None)
             _done(
-                f"{source.filename} saved: {result.checked.added} new and "
+                f"{plain(source.filename)} saved: {result.checked.added} new and "
                 f"{result.checked.changed} changed action"
                 f"{'s' if result.checked.added + result.checked.changed != 1 else ''}."
             )

@@ -38,7 +38,8 @@ from dashboard.store.structure import (
     update_theme,
 )
 from dashboard.store.users import create_user, list_users, user_department_ids
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible, visible_frame
 
 ANSWER_WORDS = {Answer.yes: "Yes", Answer.no: "No", Answer.not_applicable: "Not applicable"}
 LIFECYCLE_WORDS = {"proposed": "◌ Proposed", "active": "● Active", "retired": "✕ Retired"}
@@ -50,7 +51,7 @@ def attempt(action: Callable[[Any], Any], success: str) -> Any:
         with session_scope() as session:
             result = action(session)
     except (PermissionDenied, ValueError, LookupError) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         return None
     st.cache_data.clear()
     st.success(success, icon=":material/check_circle:")
@@ -94,27 +95,31 @@ def register_tab(actor: Actor) -> None:
             for m in measures
         ]
     )
-    st.dataframe(
+    people_table(
         frame,
+        key="register_table",
+        file_name="measure-register",
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"Published": st.column_config.CheckboxColumn("Published")},
     )
     if not measures:
         return
     codes = {m.code: m for m in measures}
-    code = st.selectbox("Edit or retire a measure", list(codes), key="register_pick")
+    code = st.selectbox(
+        "Edit or retire a measure", list(codes), key="register_pick", format_func=visible
+    )
     measure = codes[code]
     _edit_form(actor, measure, themes, depts)
     if measure.lifecycle != Lifecycle.retired:
         with st.form(f"retire_{measure.code}"):
             reason = st.text_input("Why is this measure retired?")
-            if st.form_submit_button(f"Retire {measure.code}"):
+            if st.form_submit_button(f"Retire {plain(measure.code)}"):
                 attempt(
                     lambda s: register.retire_measure(
                         session=s, actor=actor, measure_id=measure.id, reason=reason
                     ),
-                    f"{measure.code} is retired. Its figures are kept.",
+                    f"{plain(measure.code)} is retired. Its figures are kept.",
                 )
     st.subheader("Add a measure")
     _new_measure_form(actor, themes, depts)
@@ -124,7 +129,7 @@ def _edit_form(
     actor: Actor, measure: Measure, themes: dict[int, str], depts: dict[int, str]
 ) -> None:
     with st.form(f"edit_{measure.code}"):
-        st.markdown(f"**{measure.code}: edit**")
+        st.markdown(f"**{plain(measure.code)}: edit**")
         name = st.text_input("Name", measure.name)
         definition = st.text_area("Definition", measure.definition)
         polarity = st.selectbox(
@@ -170,7 +175,7 @@ def _edit_form(
                 lambda s: register.edit_measure(
                     session=s, actor=actor, measure_id=measure.id, measure_in=update
                 ),
-                f"{measure.code} is saved.",
+                f"{plain(measure.code)} is saved.",
             )
 
 
@@ -186,8 +191,10 @@ def _new_measure_form(
     with st.form("propose_measure" if propose else "new_measure", clear_on_submit=False):
         code = st.text_input("Code", placeholder="HOU-09")
         name = st.text_input("Name")
-        theme_id = st.selectbox("Theme", list(themes), format_func=themes.get)
-        dept_id = st.selectbox("Department", list(allowed), format_func=allowed.get)
+        theme_id = st.selectbox("Theme", list(themes), format_func=lambda i: visible(themes[i]))
+        dept_id = st.selectbox(
+            "Department", list(allowed), format_func=lambda i: visible(allowed[i])
+        )
         frequency = st.selectbox("Frequency", [f.value for f in Frequency])
         polarity = st.selectbox("Polarity", [p.value for p in Polarity])
         unit = st.selectbox("Unit", [u.value for u in Unit])
@@ -214,7 +221,7 @@ def _new_measure_form(
             )
             attempt(
                 lambda s: register.propose_measure(session=s, actor=actor, measure_in=measure_in),
-                f"{code.strip().upper()} is proposed: answer its checklist under Proposals.",
+                f"{plain(code.strip().upper())} is proposed: answer its checklist under Proposals.",
             )
 
 
@@ -228,12 +235,12 @@ def proposals_tab(actor: Actor) -> None:
         st.info("No proposed measures are waiting.")
         return
     codes = {m.code: m for m in proposed}
-    code = st.selectbox("Proposal", list(codes), key="proposal_pick")
+    code = st.selectbox("Proposal", list(codes), key="proposal_pick", format_func=visible)
     m = codes[code]
     st.markdown(
-        f"**{m.code} {m.name}**  \nRationale: {m.rationale or '—'}  \n"
-        f"Data source: {m.data_source or '—'}  \nBaseline: {m.baseline or '—'}  \n"
-        f"Proposed target: {m.proposed_target or '—'}"
+        f"**{plain(m.code)} {plain(m.name)}**  \nRationale: {plain(m.rationale) or '—'}  \n"
+        f"Data source: {plain(m.data_source) or '—'}  \nBaseline: {plain(m.baseline) or '—'}  \n"
+        f"Proposed target: {plain(m.proposed_target) or '—'}"
     )
     if m.review_comments:
         st.info(f"Comments so far: {plain(m.review_comments)}")
@@ -279,14 +286,14 @@ def proposals_tab(actor: Actor) -> None:
                 lambda s: register.approve_measure(
                     session=s, actor=actor, measure_id=m.id, comments=comments
                 ),
-                f"{m.code} is now active.",
+                f"{plain(m.code)} is now active.",
             )
     if do_return:
         attempt(
             lambda s: register.return_measure(
                 session=s, actor=actor, measure_id=m.id, comments=comments
             ),
-            f"{m.code} is returned to its lead with your comments.",
+            f"{plain(m.code)} is returned to its lead with your comments.",
         )
 
 
@@ -305,7 +312,10 @@ def targets_tab(actor: Actor) -> None:
         return
     codes = {m.code: m for m in measures}
     code = st.selectbox(
-        "Measure", list(codes), key="target_pick", format_func=lambda c: f"{c} {codes[c].name}"
+        "Measure",
+        list(codes),
+        key="target_pick",
+        format_func=lambda c: visible(f"{c} {codes[c].name}"),
     )
     m = codes[code]
     one, annual = st.columns(2)
@@ -356,7 +366,7 @@ def targets_tab(actor: Actor) -> None:
     with session_scope() as session:
         history = register.target_history(session, m.id)
     st.subheader("History of target changes")
-    st.dataframe(
+    people_table(
         pd.DataFrame(
             [
                 {
@@ -371,8 +381,10 @@ def targets_tab(actor: Actor) -> None:
             ],
             columns=["When", "Who", "Period", "From", "To", "Why"],
         ),
+        key="target_history",
+        file_name=f"target-history-{m.code}",
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")},
     )
 
@@ -406,7 +418,7 @@ def approvals_tab(actor: Actor) -> None:
         min_value=today(),
     )
     edited = st.data_editor(
-        frame,
+        visible_frame(frame),
         hide_index=True,
         use_container_width=True,
         disabled=["id", "Measure", "Period", "Value", "Revised"],
@@ -440,10 +452,12 @@ def structure_tab(actor: Actor) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader("Themes")
-        st.dataframe(
+        people_table(
             pd.DataFrame({"Theme": list(themes.values())}),
+            key="themes_table",
+            file_name="themes",
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         with st.form("new_theme", clear_on_submit=True):
             name = st.text_input("New theme")
@@ -452,11 +466,13 @@ def structure_tab(actor: Actor) -> None:
                     lambda s: create_theme(
                         session=s, actor=actor, theme_in=ThemeCreate(name=name.strip())
                     ),
-                    f"Theme '{name}' added.",
+                    f"Theme '{plain(name)}' added.",
                 )
         if themes:
             with st.form("rename_theme"):
-                tid = st.selectbox("Theme to rename", list(themes), format_func=themes.get)
+                tid = st.selectbox(
+                    "Theme to rename", list(themes), format_func=lambda i: visible(themes[i])
+                )
                 new = st.text_input("New name")
                 if st.form_submit_button("Rename theme"):
                     attempt(
@@ -467,10 +483,12 @@ def structure_tab(actor: Actor) -> None:
                     )
     with right:
         st.subheader("Departments")
-        st.dataframe(
+        people_table(
             pd.DataFrame({"Department": list(depts.values())}),
+            key="departments_table",
+            file_name="departments",
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
         with st.form("new_department", clear_on_submit=True):
             name = st.text_input("New department")
@@ -479,11 +497,13 @@ def structure_tab(actor: Actor) -> None:
                     lambda s: create_department(
                         session=s, actor=actor, department_in=DepartmentCreate(name=name.strip())
                     ),
-                    f"Department '{name}' added.",
+                    f"Department '{plain(name)}' added.",
                 )
         if depts:
             with st.form("rename_department"):
-                did = st.selectbox("Department to rename", list(depts), format_func=depts.get)
+                did = st.selectbox(
+                    "Department to rename", list(depts), format_func=lambda i: visible(depts[i])
+                )
                 new = st.text_input("New name ")
                 if st.form_submit_button("Rename department"):
                     attempt(
@@ -506,7 +526,7 @@ def users_tab(actor: Actor) -> None:
             for u in users
             if u.id is not None
         }
-    st.dataframe(
+    people_table(
         pd.DataFrame(
             [
                 {
@@ -519,38 +539,43 @@ def users_tab(actor: Actor) -> None:
                 for u in users
             ]
         ),
+        key="users_table",
+        file_name="users",
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     by_name = {u.username: u for u in users}
-    pick = st.selectbox("Manage a user", list(by_name), key="user_pick")
+    pick = st.selectbox("Manage a user", list(by_name), key="user_pick", format_func=visible)
     user = by_name[pick]
     roles = [r.value for r in Role]
     with st.form(f"user_{user.username}"):
         role = st.selectbox("Role", roles, index=roles.index(user.role))
         chosen = st.multiselect(
-            "Departments", list(depts), default=sorted(dept_map[user.id]), format_func=depts.get
+            "Departments",
+            list(depts),
+            default=sorted(dept_map[user.id]),
+            format_func=lambda i: visible(depts[i]),
         )
         if st.form_submit_button("Save role and departments"):
             attempt(
                 lambda s: register.change_role(
                     session=s, actor=actor, user_id=user.id, role=role, department_ids=chosen
                 ),
-                f"{user.username} is saved.",
+                f"{plain(user.username)} is saved.",
             )
     a, b = st.columns(2)
     if user.active:
-        if a.button(f"Deactivate {user.username}"):
+        if a.button(f"Deactivate {plain(user.username)}"):
             attempt(
                 lambda s: register.deactivate_user(session=s, actor=actor, user_id=user.id),
-                f"{user.username} can no longer sign in.",
+                f"{plain(user.username)} can no longer sign in.",
             )
-    elif a.button(f"Reactivate {user.username}"):
+    elif a.button(f"Reactivate {plain(user.username)}"):
         attempt(
             lambda s: register.reactivate_user(session=s, actor=actor, user_id=user.id),
-            f"{user.username} can sign in again.",
+            f"{plain(user.username)} can sign in again.",
         )
-    if b.button(f"Reset {user.username}'s password"):
+    if b.button(f"Reset {plain(user.username)}'s password"):
         temporary = attempt(
             lambda s: register.reset_password(session=s, actor=actor, user_id=user.id),
             "Password reset.",
@@ -564,7 +589,9 @@ def users_tab(actor: Actor) -> None:
         name = st.text_input("Full name")
         email = st.text_input("E-mail")
         role = st.selectbox("Role ", roles)
-        chosen = st.multiselect("Departments ", list(depts), format_func=depts.get)
+        chosen = st.multiselect(
+            "Departments ", list(depts), format_func=lambda i: visible(depts[i])
+        )
         password = st.text_input("First password (at least 10 characters)", type="password")
         if st.form_submit_button("Add user"):
             attempt(
@@ -580,7 +607,7 @@ def users_tab(actor: Actor) -> None:
                         password=password,
                     ),
                 ),
-                f"{username} added.",
+                f"{plain(username)} added.",
             )
 
 
@@ -593,7 +620,7 @@ def audit_tab(actor: Actor) -> None:
         entities = register.audit_entities(session=session)
         usernames = register.audit_usernames(session=session)
     c1, c2, c3, c4 = st.columns(4)
-    who = c1.selectbox("User", [""] + usernames, format_func=lambda v: v or "Anyone")
+    who = c1.selectbox("User", [""] + usernames, format_func=lambda v: visible(v) or "Anyone")
     what = c2.selectbox("Entity", [""] + entities, format_func=lambda v: v or "Anything")
     since = c3.date_input("From", value=today() - timedelta(days=90))
     until = c4.date_input("To", value=today())
@@ -609,7 +636,7 @@ def audit_tab(actor: Actor) -> None:
         with session_scope() as session:
             rows = register.search_audit(session=session, actor=actor, query=query)
     except PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     frame = pd.DataFrame(
         [
@@ -641,16 +668,13 @@ def audit_tab(actor: Actor) -> None:
         ],
     )
     st.markdown(f"{len(frame)} entries (newest first, at most {query.limit}).")
-    st.dataframe(
+    people_table(
         frame,
-        hide_index=True,
-        use_container_width=True,
-        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
-    )
-    st.download_button(
-        "Export these entries (CSV)",
-        safe_csv(frame),
+        key="audit_table",
         file_name="audit-log.csv",
-        mime="text/csv",
-        icon=":material/download:",
+        csv=safe_csv(frame),
+        label="Export these entries (CSV)",
+        hide_index=True,
+        width="stretch",
+        column_config={"When": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm:ss")},
     )

@@ -6,11 +6,14 @@
 - `trend_figure`: our value over time against the group median and inter-quartile range.
 - `render_*`: the page's sections (the page script only lays them out).
 
-Every chart has its data table underneath (the text alternative).
+Every chart has its data table underneath (the text alternative). Plotly reads titles,
+tick labels, hover and legend text as HTML, so every name from the data (council names,
+measure and group names) is HTML-escaped before it reaches a figure.
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -26,7 +29,8 @@ from dashboard.store import benchmarks as bench
 from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.widgets import format_value, is_blank, plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import format_value, is_blank, plain, visible, visible_frame
 
 __all__ = [
     "position_sentence",
@@ -95,6 +99,11 @@ def position_sentence(row: Any, group_name: str) -> str:
 # --- charts ---------------------------------------------------------------------
 
 
+def _chart_text(text: Any) -> str:
+    """A name from the data as Plotly text: bidi controls visible, then HTML-escaped."""
+    return escape(visible(text), quote=True)
+
+
 def _quartile_ranges(of: int) -> list[tuple[int, int, int]]:
     """(quartile index, first rank, last rank) for a group of ``of`` values."""
 
@@ -111,9 +120,10 @@ def ranked_bar_figure(
     ranked: pd.DataFrame, *, median: float | None, unit: str, decimals: int, title: str
 ) -> go.Figure:
     """Horizontal bars, best at the top. ``ranked`` columns: ``position`` (1..n, order
-    best first), ``area_name``, ``value``, ``rank``, ``own``."""
+    best first), ``area_name``, ``value``, ``rank``, ``own``. Names and the title are
+    text, not HTML (they are escaped here)."""
     names = [
-        f"{name} {US}" if own else str(name)
+        f"{_chart_text(name)} {US}" if own else _chart_text(name)
         for name, own in zip(ranked["area_name"], ranked["own"], strict=True)
     ]
     fig = go.Figure()
@@ -173,19 +183,19 @@ def ranked_bar_figure(
         autorange="reversed",
     )
     fig.update_layout(
-        title=title,
+        title=_chart_text(title),
         height=max(320, 28 * of + 120),
         margin={"l": 10, "r": 150, "t": 60, "b": 40},
         plot_bgcolor="#FFFFFF",
         bargap=0.25,
-        xaxis_title=unit,
+        xaxis_title=_chart_text(unit),
     )
     return fig
 
 
 def trend_figure(series: pd.DataFrame, *, unit: str, decimals: int, title: str) -> go.Figure:
     """Our value over time (solid line, round markers) against the group median (dashed)
-    and the inter-quartile range (shaded band)."""
+    and the inter-quartile range (shaded band). The title is text (escaped here)."""
     fig = go.Figure()
     fig.add_trace(
         go.Scatter(
@@ -230,12 +240,12 @@ def trend_figure(series: pd.DataFrame, *, unit: str, decimals: int, title: str) 
         )
     )
     fig.update_layout(
-        title=title,
+        title=_chart_text(title),
         height=380,
         margin={"l": 10, "r": 10, "t": 60, "b": 40},
         plot_bgcolor="#FFFFFF",
         legend={"orientation": "h", "y": -0.2},
-        yaxis_title=unit,
+        yaxis_title=_chart_text(unit),
     )
     return fig
 
@@ -293,20 +303,22 @@ def render_overview(positions: pd.DataFrame, group_name: str) -> None:
             f"**{len(worst)} measure{'s' if len(worst) != 1 else ''}** in the bottom quartile "
             f"of {plain(group_name)}: {plain(codes)}."
         )
-        st.dataframe(
+        people_table(
             _overview_table(worst),
+            key="worst_quartile",
+            file_name="benchmarking-bottom-quartile",
             hide_index=True,
             width="stretch",
             column_config=_table_config(),
-            key="worst_quartile",
         )
     st.subheader("All measures")
-    st.dataframe(
+    people_table(
         _overview_table(positions),
+        key="all_measures",
+        file_name="benchmarking-all-measures",
         hide_index=True,
         width="stretch",
         column_config=_table_config(),
-        key="all_measures",
     )
     with st.expander("How rank, quartile and trend are worked out"):
         st.markdown(
@@ -333,9 +345,11 @@ def render_measure(
     row = positions[positions["code"] == code].iloc[0]
     rows = values[(values["code"] == code) & (values["period"] == row["period"])]
     polarity = Polarity(row["polarity"])
-    st.markdown(f"**{code} {plain(row['name'])}**: {plain(position_sentence(row, group['name']))}")
+    st.markdown(
+        f"**{plain(code)} {plain(row['name'])}**: {plain(position_sentence(row, group['name']))}"
+    )
     st.caption(
-        f"Benchmark metric: {row['metric']}. "
+        f"Benchmark metric: {plain(row['metric'])}. "
         + (
             "Higher is better."
             if polarity == Polarity.higher_is_better
@@ -385,7 +399,7 @@ def render_measure(
             f"No value for {row['period']} from: {plain(names)}. They are not ranked.", icon="⚠"
         )
     st.caption("The chart's data")
-    st.dataframe(
+    people_table(
         pd.DataFrame(
             {
                 "Rank": [("–" if is_blank(r) else int(r)) for r in present["rank"]],
@@ -398,9 +412,10 @@ def render_measure(
                 "Quartile": [quartile_cell(_quartile(r, len(present))) for r in present["rank"]],
             }
         ),
+        key=f"ranked_table_{code}",
+        file_name=f"benchmarking-{code}-{row['period']}",
         hide_index=True,
         width="stretch",
-        key=f"ranked_table_{code}",
     )
 
     series = bench.series_frame(values[values["code"] == code], str(group["own_area_code"]))
@@ -466,7 +481,7 @@ def _write(actor: Actor, what: str, fn: Any) -> bool:
         with session_scope() as session:
             fn(session)
     except (PermissionDenied, ValueError, CoreError) as exc:
-        st.error(str(exc), icon="✖")
+        st.error(plain(exc), icon="✖")
         return False
     st.cache_data.clear()
     st.session_state["benchmarking_flash"] = what
@@ -524,7 +539,7 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
             try:
                 member_list = _members_from_editor(edited)
             except ValueError as exc:
-                st.error(str(exc), icon="✖")
+                st.error(plain(exc), icon="✖")
             else:
 
                 def save(session: Any) -> None:
@@ -541,7 +556,7 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
         if not group["is_default"] and c1.button("Make this the default", key=f"def_{gid}"):
             if _write(
                 actor,
-                f"'{group['name']}' is now the default group.",
+                f"'{plain(group['name'])}' is now the default group.",
                 lambda s: bench.set_default_group(session=s, actor=actor, group_id=gid),
             ):
                 st.rerun()
@@ -549,7 +564,7 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
         if c2.button("Delete group", key=f"del_{gid}", disabled=not sure):
             if _write(
                 actor,
-                f"Deleted '{group['name']}'. Benchmark values are kept.",
+                f"Deleted '{plain(group['name'])}'. Benchmark values are kept.",
                 lambda s: bench.delete_comparator_group(session=s, actor=actor, group_id=gid),
             ):
                 st.rerun()
@@ -585,7 +600,7 @@ def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
         try:
             member_list = _members_from_editor(members)
         except ValueError as exc:
-            st.error(str(exc), icon="✖")
+            st.error(plain(exc), icon="✖")
             return
         if group_in.own_area_code not in {c.upper() for c, _ in member_list}:
             member_list.insert(0, (group_in.own_area_code, group_in.own_area_name))
@@ -636,7 +651,7 @@ def render_import(actor: Actor) -> None:
     try:
         headers = kind.file_headers(src)
     except UnreadableFile as exc:
-        st.error(str(exc), icon="✖")
+        st.error(plain(exc), icon="✖")
         return
     with Session(engine) as session:
         layout = kind.find_layout(session, headers)
@@ -645,14 +660,18 @@ def render_import(actor: Actor) -> None:
         st.markdown("**This layout is new: say which column holds what (asked once).**")
         with st.form("benchmark_layout"):
             shape = st.radio("Layout", list(SHAPE_LABELS), format_func=SHAPE_LABELS.__getitem__)
-            options = [NONE, *headers]
+            options = [NONE, *headers]  # the file's own headers: shown via visible()
             c1, c2 = st.columns(2)
-            area = c1.selectbox("Area code column", options, key="map_area")
-            area_name = c2.selectbox("Area name column", options, key="map_area_name")
-            metric = c1.selectbox("Metric column", options, key="map_metric")
+            area = c1.selectbox("Area code column", options, key="map_area", format_func=visible)
+            area_name = c2.selectbox(
+                "Area name column", options, key="map_area_name", format_func=visible
+            )
+            metric = c1.selectbox("Metric column", options, key="map_metric", format_func=visible)
             metric_name = c2.text_input("...or the file's one metric", key="map_metric_name")
-            period = c1.selectbox("Period column", options, key="map_period")
-            value = c2.selectbox("Value column (long layout)", options, key="map_value")
+            period = c1.selectbox("Period column", options, key="map_period", format_func=visible)
+            value = c2.selectbox(
+                "Value column (long layout)", options, key="map_value", format_func=visible
+            )
             go_on = st.form_submit_button("Remember this layout")
         if go_on:
 
@@ -685,7 +704,10 @@ def render_import(actor: Actor) -> None:
         with st.form("benchmark_metrics"):
             picked = {
                 name: st.selectbox(
-                    name, list(labels), format_func=labels.__getitem__, key=f"metric_{i}"
+                    plain(name),
+                    list(labels),
+                    format_func=lambda k: visible(labels[k]),
+                    key=f"metric_{i}",
                 )
                 for i, name in enumerate(new)
             }
@@ -702,7 +724,7 @@ def render_import(actor: Actor) -> None:
             engine=engine, actor=actor, source=src, kind=kind.KIND, options=ImportOptions()
         )
     except (UnreadableFile, PermissionDenied) as exc:
-        st.error(str(exc), icon="✖")
+        st.error(plain(exc), icon="✖")
         return
     st.markdown(
         f"{checked.rows} rows: **{checked.added} new**, **{checked.changed} changed**, "
@@ -710,16 +732,18 @@ def render_import(actor: Actor) -> None:
     )
     if checked.problems:
         st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Row": p.row or "file",
-                        "Column": p.column,
-                        "Severity": str(p.severity),
-                        "Message": p.message,
-                    }
-                    for p in checked.sorted_problems()
-                ]
+            visible_frame(
+                pd.DataFrame(
+                    [
+                        {
+                            "Row": p.row or "file",
+                            "Column": p.column,
+                            "Severity": str(p.severity),
+                            "Message": p.message,
+                        }
+                        for p in checked.sorted_problems()
+                    ]
+                )
             ),
             hide_index=True,
             width="stretch",
@@ -732,7 +756,7 @@ def render_import(actor: Actor) -> None:
         st.info("Nothing to change: every value matches what is stored.")
         return
     with st.expander("Preview of the changes"):
-        st.dataframe(checked.preview.head(500), hide_index=True, width="stretch")
+        st.dataframe(visible_frame(checked.preview.head(500)), hide_index=True, width="stretch")
     if st.button("Import all of it", type="primary", key="benchmark_commit"):
         result = run_import(
             engine=engine,
@@ -744,6 +768,6 @@ def render_import(actor: Actor) -> None:
         )
         if result.committed:
             st.cache_data.clear()
-            st.success(result.message, icon="✔")
+            st.success(plain(result.message), icon="✔")
         else:
-            st.error(result.message, icon="✖")
+            st.error(plain(result.message), icon="✖")

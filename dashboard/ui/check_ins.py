@@ -41,7 +41,8 @@ from dashboard.store import checkins as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Checkin, Department, Objective, Staff, User
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible
 
 __all__ = ["render_golden_thread", "render_page"]
 
@@ -107,7 +108,7 @@ def _write(action: Callable[[Session], Any], done: str) -> bool:
         with session_scope() as session:
             action(session)
     except PROBLEMS as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         return False
     _flash(done)
     st.rerun()
@@ -209,7 +210,7 @@ def _render_mine(actor: Actor, me: Staff) -> None:
         _departments, users = _names(session)
     state = checkin_state(quarter, checkin.status if checkin else None, _today(), _close_days())
     st.subheader(f"My objectives for {year}")
-    _objectives_table(objectives, links, measures, actions, users)
+    _objectives_table(objectives, links, measures, actions, users, key="my_objectives")
     _objective_editor(actor, me, year, objectives, links, measures, actions)
 
     st.subheader(f"My check-in for {chosen}")
@@ -236,6 +237,8 @@ def _objectives_table(
     measures: dict[int, str],
     actions: dict[int, str],
     users: dict[int, str],
+    *,
+    key: str,
 ) -> None:
     if not objectives:
         st.caption("No objectives yet.")
@@ -257,8 +260,10 @@ def _objectives_table(
                 ),
             }
         )
-    st.dataframe(
+    people_table(
         pd.DataFrame(rows),
+        key=key,
+        file_name="objectives",
         hide_index=True,
         width="stretch",
         column_config={
@@ -280,7 +285,7 @@ def _objective_editor(
     choices = {"new": "A new objective"} | {str(o.id): o.text[:80] for o in objectives}
     with st.expander("Add or change an objective"):
         which = st.selectbox(
-            "Objective", list(choices), format_func=choices.__getitem__, key="obj_which"
+            "Objective", list(choices), format_func=lambda k: visible(choices[k]), key="obj_which"
         )
         current = next((o for o in objectives if str(o.id) == which), None)
         m_ids, a_ids = links.get(current.id, ([], [])) if current and current.id else ([], [])
@@ -298,13 +303,16 @@ def _objective_editor(
                 format="DD/MM/YYYY",
             )
             linked_measures = st.multiselect(
-                "Linked measures", list(measures), default=m_ids, format_func=measures.get
+                "Linked measures",
+                list(measures),
+                default=m_ids,
+                format_func=lambda i: visible(measures.get(i)),
             )
             linked_actions = st.multiselect(
                 "Linked delivery-plan actions",
                 list(actions),
                 default=a_ids,
-                format_func=actions.get,
+                format_func=lambda i: visible(actions.get(i)),
             )
             if current:
                 st.caption("Changing an objective means your line manager agrees it again.")
@@ -434,8 +442,10 @@ def _checkin_readonly(
                 "Comment": comment,
             }
         )
-    st.dataframe(
+    people_table(
         pd.DataFrame(rows),
+        key=f"checkin_{checkin.id}",
+        file_name=f"check-in-{checkin.quarter}",
         hide_index=True,
         width="stretch",
         column_config={"Objective": st.column_config.TextColumn(width="large")},
@@ -491,7 +501,7 @@ def _render_team(actor: Actor) -> None:
     for n, (staff, checkin, objectives, progress) in enumerate(details):
         assert checkin.id is not None
         with st.expander(
-            f"{staff.name} · {checkin.quarter} · {_state_label(CheckinState.submitted)}",
+            f"{plain(staff.name)} · {checkin.quarter} · {_state_label(CheckinState.submitted)}",
             expanded=n == 0 or staff.user_id is not None,
         ):
             _checkin_readonly(checkin, objectives, progress, users)
@@ -510,13 +520,13 @@ def _render_team(actor: Actor) -> None:
                     )
                     store.agree_checkin(session=session, actor=actor, checkin_id=cid)
 
-                _write(agree, f"{staff.name}'s check-in for {checkin.quarter} agreed.")
+                _write(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
             with right.popover("Re-open…"):
                 _reopen_form(actor, staff, checkin)
 
     st.subheader("Overdue")
     if overdue:
-        st.dataframe(
+        people_table(
             pd.DataFrame(
                 [
                     {
@@ -528,6 +538,8 @@ def _render_team(actor: Actor) -> None:
                     for r in overdue
                 ]
             ),
+            key="team_overdue",
+            file_name="team-overdue-check-ins",
             hide_index=True,
             width="stretch",
         )
@@ -544,7 +556,10 @@ def _render_team(actor: Actor) -> None:
         with st.expander("Re-open an agreed check-in"):
             options = {str(c.id): f"{s.name} · {c.quarter}" for s, c in agreed}
             picked = st.selectbox(
-                "Check-in", list(options), format_func=options.__getitem__, key="reopen_pick"
+                "Check-in",
+                list(options),
+                format_func=lambda k: visible(options[k]),
+                key="reopen_pick",
             )
             staff, checkin = next((s, c) for s, c in agreed if str(c.id) == picked)
             _reopen_form(actor, staff, checkin)
@@ -565,7 +580,7 @@ def _reopen_form(actor: Actor, staff: Staff, checkin: Checkin) -> None:
         cid = checkin.id
         _write(
             lambda s: store.reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
-            f"{staff.name}'s check-in for {checkin.quarter} re-opened for changes.",
+            f"{plain(staff.name)}'s check-in for {checkin.quarter} re-opened for changes.",
         )
 
 
@@ -591,7 +606,7 @@ def _render_completion(actor: Actor) -> None:
                 close_days=_close_days(),
             )
     except PROBLEMS as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     scope = "every department" if actor.role != Role.lead else "your departments"
     st.subheader("Completion by department and quarter")
@@ -629,8 +644,10 @@ def _render_completion(actor: Actor) -> None:
         cols[1].metric("Submitted", int(now["Submitted"].sum()))
         cols[2].metric("Agreed", int(now["Agreed"].sum()))
         cols[3].metric("Overdue", int(now["Overdue"].sum()))
-    st.dataframe(
+    people_table(
         frame,
+        key="completion_table",
+        file_name="check-in-completion",
         hide_index=True,
         width="stretch",
         column_config={
@@ -642,11 +659,10 @@ def _render_completion(actor: Actor) -> None:
                 max_value=100,
             ),
         },
-        key="completion_table",
     )
     st.subheader("Overdue check-ins")
     if overdue:
-        st.dataframe(
+        people_table(
             pd.DataFrame(
                 [
                     {
@@ -659,6 +675,8 @@ def _render_completion(actor: Actor) -> None:
                     for r in overdue
                 ]
             ),
+            key="overdue_check_ins",
+            file_name="overdue-check-ins",
             hide_index=True,
             width="stretch",
         )
@@ -698,7 +716,7 @@ def _render_people(actor: Actor) -> None:
         return
     options = {s.id: f"{s.name} · {departments.get(s.department_id, '')}" for s in people if s.id}
     picked = st.selectbox(
-        "Person", list(options), format_func=options.__getitem__, key="person_pick"
+        "Person", list(options), format_func=lambda k: visible(options[k]), key="person_pick"
     )
     person = next(s for s in people if s.id == picked)
     assert person.id is not None
@@ -724,19 +742,19 @@ def _render_people(actor: Actor) -> None:
             today=_today(),
             close_days=_close_days(),
         )
-    st.subheader(person.name)
+    st.subheader(plain(person.name))
     st.caption(
-        f"{person.job_title} · {departments.get(person.department_id, '')} · line manager "
-        f"{users.get(person.line_manager_id or 0, 'not set')}"
+        f"{plain(person.job_title)} · {plain(departments.get(person.department_id, ''))} · "
+        f"line manager {plain(users.get(person.line_manager_id or 0, 'not set'))}"
     )
-    _objectives_table(objectives, links, measures, actions, users)
+    _objectives_table(objectives, links, measures, actions, users, key="person_objectives")
     linked = {i for m_ids, _a in links.values() for i in m_ids}
     rags = _measure_rags(linked)
     st.markdown("**Measures their objectives are linked to**")
     if rags.empty:
         st.caption("No linked measures with current figures.")
     else:
-        st.dataframe(
+        people_table(
             pd.DataFrame(
                 {
                     "Measure": rags["code"] + " " + rags["name"],
@@ -746,6 +764,8 @@ def _render_people(actor: Actor) -> None:
                     "Status": [label(rag_symbol(r)) for r in rags["rag"]],
                 }
             ),
+            key="person_measures",
+            file_name="linked-measures",
             hide_index=True,
             width="stretch",
         )
@@ -791,7 +811,7 @@ def render_golden_thread(
         f"{'is' if thread.objectives == 1 else 'are'} linked to this {what}."
     )
     if thread.holders:
-        st.dataframe(
+        people_table(
             pd.DataFrame(
                 [
                     {
@@ -803,6 +823,8 @@ def render_golden_thread(
                     for h in thread.holders
                 ]
             ),
+            key="golden_thread",
+            file_name=f"golden-thread-{what}",
             hide_index=True,
             width="stretch",
         )

@@ -30,7 +30,7 @@ SHORTCUTS = {
 def render_home(actor: Actor) -> None:
     settings = get_settings()
     st.title(f"Welcome, {plain(actor.name.split(' (')[0])}")
-    st.caption(f"{settings.council_name} · Vital Signs")
+    st.caption(f"{plain(settings.council_name)} · Vital Signs")
     st.write(INTRO[actor.role])
     specs = [BY_PATH[p] for p in SHORTCUTS[actor.role] if allowed(BY_PATH[p], actor.role)]
     cols = st.columns(len(specs))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.importing.registry import CheckedImport
 from dashboard.importing.report import messages_workbook, problems_frame
+from dashboard.ui.widgets import visible_frame
 
 __all__ = ["XLSX_MIME", "render_counts", "render_problems"]
 
@@ -36,7 +37,7 @@ def render_problems(
         {"error": "✖ Error", "warning": "▲ Warning", "note": note_word}
     )
     st.dataframe(
-        frame,
+        visible_frame(frame),
         hide_index=True,
         width="stretch",
         key=f"{key}_problems" if key else None,

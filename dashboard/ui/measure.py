@@ -7,7 +7,9 @@ the Vital Signs period picker's choice, when given).
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +30,7 @@ from dashboard.store.db import session_scope
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
+from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
     action_status_cell,
     data_status_cell,
@@ -37,6 +40,7 @@ from dashboard.ui.widgets import (
     plain,
     rag_cell,
     variation_cell,
+    visible,
 )
 
 __all__ = ["history_table", "history_workbook", "render", "run_chart"]
@@ -142,10 +146,10 @@ def _status_strip(detail: MeasureDetail) -> None:
     if row.get("commentary") or row.get("action_note"):
         with st.container(border=True):
             st.markdown(f"**Commentary ({row['period']})**")
-            st.text(row.get("commentary") or "No commentary.")
+            st.text(visible(row.get("commentary")) or "No commentary.")
             if row.get("action_note"):
                 st.markdown("**What is being done**")
-                st.text(row["action_note"])
+                st.text(visible(row["action_note"]))
 
 
 def run_chart(detail: MeasureDetail) -> go.Figure:
@@ -204,7 +208,7 @@ def run_chart(detail: MeasureDetail) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         legend={"orientation": "h", "y": -0.15},
         plot_bgcolor="white",
-        yaxis_title=m["unit"],
+        yaxis_title=escape(str(m["unit"])),  # Plotly reads titles as HTML
     )
     figure.update_xaxes(type="category", showgrid=False)
     figure.update_yaxes(gridcolor="#E5E5E5")
@@ -227,7 +231,7 @@ def _spc_chart(version: int, code: str, period: str | None, today: Any) -> go.Fi
     )
 
 
-def _chart(detail: MeasureDetail) -> None:
+def _chart(detail: MeasureDetail, period: str | None) -> None:
     m = detail.measure
     st.subheader("Chart")
     if detail.spc is None:
@@ -247,9 +251,7 @@ def _chart(detail: MeasureDetail) -> None:
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = _spc_chart(
-            current_data_version(), m["code"], st.query_params.get("period") or None, app_today()
-        )
+        figure = _spc_chart(current_data_version(), m["code"], period, app_today())
         st.plotly_chart(figure, width="stretch")
         words = [
             f"Variation: {variation_words(detail.spc.variation, detail.spc.improvement_direction)}"
@@ -275,7 +277,7 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
         if len(points):
             st.caption(
                 "Limits recalculated at: "
-                + "; ".join(f"{p.period} ({p.reason})" for p in points.itertuples())
+                + "; ".join(f"{p.period} ({plain(p.reason)})" for p in points.itertuples())
             )
         return
     with st.expander(f"Recalculation (rebase) points · {len(points)}"):
@@ -319,7 +321,7 @@ def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
                 raise LookupError("The measure no longer exists.")
             change(session, measure)
     except (PermissionDenied, ValueError, LookupError) as error:
-        st.error(str(error))
+        st.error(plain(error))
         return
     except Exception:  # a duplicate period, say
         st.error("That recalculation point could not be saved. Nothing was changed.")
@@ -390,18 +392,21 @@ def _table_and_exports(
     return table, safe_csv(table), history_workbook(detail)
 
 
-def _history(detail: MeasureDetail) -> None:
+def _history(detail: MeasureDetail, period: str | None) -> None:
     st.subheader("Every period")
     if detail.history.empty:
         st.info("No figures have been uploaded for this measure yet.")
         return
     code = detail.measure["code"]
-    period = st.query_params.get("period") or None
     table, csv_bytes, excel_bytes = _table_and_exports(
         current_data_version(), code, period, app_today()
     )
-    st.dataframe(
+    people_table(
         table,
+        key="measure_history",
+        file_name=f"{code}.csv",
+        csv=csv_bytes,
+        label="Download CSV",
         hide_index=True,
         width="stretch",
         column_config={
@@ -410,14 +415,7 @@ def _history(detail: MeasureDetail) -> None:
         },
         height=min(38 + 35 * len(table), 460),
     )
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
-        "Download CSV",
-        csv_bytes,
-        file_name=f"{code}.csv",
-        mime="text/csv",
-    )
-    right.download_button(
+    st.download_button(
         "Download Excel",
         excel_bytes,
         file_name=f"{code}.xlsx",
@@ -537,7 +535,7 @@ def _actions(detail: MeasureDetail) -> None:
     if a.empty:
         st.markdown("No delivery-plan actions are linked to this measure.")
         return
-    st.dataframe(
+    people_table(
         pd.DataFrame(
             {
                 "Action": a["code"],
@@ -548,6 +546,8 @@ def _actions(detail: MeasureDetail) -> None:
                 "Due": a["due_date"],
             }
         ),
+        key="measure_actions",
+        file_name=f"{detail.measure['code']}-actions",
         hide_index=True,
         width="stretch",
         column_config={
@@ -568,7 +568,10 @@ def _pick_measure() -> None:
     options = card["code"].tolist()
     names = dict(zip(card["code"], card["name"], strict=True))
     code = st.selectbox(
-        "Choose a measure", options, index=None, format_func=lambda c: f"{c} · {names[c]}"
+        "Choose a measure",
+        options,
+        index=None,
+        format_func=lambda c: visible(f"{c} · {names[c]}"),
     )
     if code:
         st.query_params["code"] = code
@@ -576,34 +579,43 @@ def _pick_measure() -> None:
 
 
 def render(actor: Actor) -> None:
-    """Draw the measure page for ``?code=``."""
+    """Draw the measure page for ``?code=`` (and ``&period=``).
+
+    Both come from the address, so both are someone else's words: a code no measure has,
+    or a period that cannot be read, is named as typed (escaped) in a plain notice, and
+    the page falls back to the latest figures; the address never reaches a link as is.
+    """
     code = (st.query_params.get("code") or "").strip().upper()
     period = st.query_params.get("period") or None
-    back = "vital-signs" + (f"?period={period}" if period else "")
     if not code:
         _pick_measure()
         return
     try:
         detail = load_measure_detail(code, period)
-    except ValueError as error:
-        st.error(f"That period could not be shown: {error}")
+    except ValueError:
+        st.error(
+            f"The period {plain(period)} could not be read, so the latest figures are shown.",
+            icon=":material/error:",
+        )
+        period = None
         detail = load_measure_detail(code, None)
+    back = "vital-signs" + (f"?{urlencode({'period': period})}" if period else "")
     if detail is None:
         st.title("Measure")
-        st.error(f"No measure has the code {code}.")
+        st.error(f"No measure has the code {plain(code)}.")
         st.markdown(f"[← Back to Vital Signs]({back})")
         return
     st.markdown(f"[← Back to Vital Signs]({back})")
     _header(detail)
     _status_strip(detail)
-    _chart(detail)
+    _chart(detail, period)
     _rebase_panel(actor, detail)
     left, middle = st.columns(2)
     with left:
         _ytd(detail)
     with middle:
         _benchmark(detail)
-    _history(detail)
+    _history(detail, period)
     _actions(detail)
     from dashboard.ui.check_ins import render_golden_thread
 

@@ -1,13 +1,16 @@
 """Meeting mode: the monthly CLT meeting on a shared screen, one exception at a time.
 
-The page script calls `setup(actor)` (choose period and scope, start or resume) or
-`present(actor, meeting_id)` (one item per screen, decisions, minutes). The meeting's
-place is saved in the database as it moves, so a reload resumes at the same item; the
-meeting id is kept in the address (``?meeting=N``).
+The page script calls `render(actor)`, which reads the meeting id from the address
+(``?meeting=N``) and shows `present(actor, meeting_id)` (one item per screen, decisions,
+minutes) or `setup(actor)` (choose period and scope, start or resume). The meeting's
+place is saved in the database as it moves, so a reload resumes at the same item. An
+address naming no meeting (not a number, negative, too large, deleted) gets a plain
+notice naming it as typed, and the setup.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -35,13 +38,17 @@ from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible
 
-__all__ = ["present", "setup"]
+__all__ = ["meeting_id_from", "present", "render", "setup"]
 
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 FLASH_KEY = "meeting_flash"
 CACHE_TTL_SECONDS = 600
+# Meeting ids are 32-bit integers in every database the app runs on.
+MAX_MEETING_ID = 2_147_483_647
+_DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
@@ -58,6 +65,33 @@ def load_agenda(period: str, scope: str) -> list[AgendaItem]:
 def _meeting(meeting_id: int) -> Meeting | None:
     with Session(get_engine()) as session:
         return store.get_meeting(session=session, meeting_id=meeting_id)
+
+
+def meeting_id_from(raw: str) -> int | None:
+    """The meeting id ``?meeting=`` names, or None when it cannot be one (not plain
+    digits, zero, or beyond the largest id the database can hold)."""
+    text = raw.strip()
+    if not _DIGITS.fullmatch(text):
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_MEETING_ID else None
+
+
+def render(actor: Actor) -> None:
+    """The meeting the address names, or the setup (with a notice when it names none)."""
+    raw = st.query_params.get("meeting", "")
+    meeting_id = meeting_id_from(raw)
+    if meeting_id is not None and _meeting(meeting_id) is not None:
+        present(actor, meeting_id)
+        return
+    st.title("Meeting mode")
+    if raw:
+        st.warning(
+            f"There is no meeting {plain(raw)}. Choose the period and scope to start or "
+            "resume one.",
+            icon=":material/search_off:",
+        )
+    setup(actor)
 
 
 def _recent_meetings() -> list[Meeting]:
@@ -86,8 +120,10 @@ def setup(actor: Actor) -> None:
             ["All KPMs and management measures", "A theme", "A department"],
             horizontal=True,
         )
-        theme = st.selectbox("Theme (when the scope is a theme)", card_themes)
-        department = st.selectbox("Department (when the scope is a department)", card_departments)
+        theme = st.selectbox("Theme (when the scope is a theme)", card_themes, format_func=visible)
+        department = st.selectbox(
+            "Department (when the scope is a department)", card_departments, format_func=visible
+        )
         started = st.form_submit_button("Start or resume the meeting", type="primary")
     if started:
         scope = "all"
@@ -106,7 +142,7 @@ def setup(actor: Actor) -> None:
                 )
                 meeting_id = meeting.id
         except WRITE_ERRORS as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         st.query_params["meeting"] = str(meeting_id)
         st.rerun()
@@ -116,8 +152,8 @@ def setup(actor: Actor) -> None:
         for m in recent:
             cols = st.columns([5, 1])
             cols[0].markdown(
-                f"**{m.title}** · held {m.held_on:%d %B %Y} · {scope_label(m.scope)} · "
-                f"at item {m.current_item + 1}"
+                f"**{plain(m.title)}** · held {m.held_on:%d %B %Y} · "
+                f"{plain(scope_label(m.scope))} · at item {m.current_item + 1}"
             )
             if cols[1].button("Open", key=f"open_{m.id}"):
                 st.query_params["meeting"] = str(m.id)
@@ -132,13 +168,13 @@ def _move(actor: Actor, meeting_id: int, index: int) -> None:
         with session_scope() as session:
             store.set_current_item(session=session, actor=actor, meeting_id=meeting_id, index=index)
     except WRITE_ERRORS as exc:
-        st.session_state[FLASH_KEY] = ("error", str(exc))
+        st.session_state[FLASH_KEY] = ("error", plain(exc))
 
 
 def _measure_item(item: AgendaItem, period: str) -> None:
     detail = load_measure_detail(item.code, period)
     if detail is None or detail.row is None:
-        st.warning(f"{item.code} is no longer an active measure.", icon=":material/warning:")
+        st.warning(f"{plain(item.code)} is no longer an active measure.", icon=":material/warning:")
         return
     row: dict[str, Any] = detail.row
     m = detail.measure
@@ -169,7 +205,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         f"**Year to date:** {fmt(row.get('ytd_actual'))} against {fmt(row.get('ytd_target'))} "
         f"({label(rag_symbol(str(row.get('ytd_rag'))))}) · **SPC:** "
         f"{spc_label(row.get('variation'), row.get('assurance'))} · **Owner:** "
-        f"{m.get('owner') or 'not set'} · {m.get('department')}"
+        f"{plain(m.get('owner')) or 'not set'} · {plain(m.get('department'))}"
     )
     left, right = st.columns([3, 2])
     with left:
@@ -201,17 +237,19 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             st.info("Fewer than two values: no SPC chart yet.", icon=":material/info:")
     with right:
         st.markdown("#### Commentary")
-        st.markdown(str(row.get("commentary") or "_No commentary provided._"))
+        st.markdown(plain(row.get("commentary")) or "_No commentary provided._")
         st.markdown("#### What is being done")
-        st.markdown(str(row.get("action_note") or "_No action note._"))
+        st.markdown(plain(row.get("action_note")) or "_No action note._")
         st.markdown("#### Linked actions")
         if detail.actions.empty:
             st.caption("No delivery-plan actions are linked to this measure.")
         else:
             actions = detail.actions[["code", "title", "status", "officer", "due_date"]].copy()
             actions["status"] = actions["status"].map(lambda s: label(action_status_symbol(s)))
-            st.dataframe(
+            people_table(
                 actions,
+                key="meeting_actions",
+                file_name=f"{item.code}-actions",
                 hide_index=True,
                 column_config={
                     "code": "Code",
@@ -227,7 +265,9 @@ def _action_item(item: AgendaItem) -> None:
     plan = load_plan()
     rows = plan.loc[plan["code"] == item.code]
     if rows.empty:
-        st.warning(f"Action {item.code} is no longer in the plan.", icon=":material/warning:")
+        st.warning(
+            f"Action {plain(item.code)} is no longer in the plan.", icon=":material/warning:"
+        )
         return
     row = rows.iloc[0]
     c = st.columns(4)
@@ -239,11 +279,11 @@ def _action_item(item: AgendaItem) -> None:
         "–" if pd.isna(row["estimated_end"]) else f"{row['estimated_end']:%d %b %Y}",
     )
     st.markdown(
-        f"**Officer:** {row['officer'] or 'not set'} · {row['department']} · "
+        f"**Officer:** {plain(row['officer']) or 'not set'} · {plain(row['department'])} · "
         f"**Flags:** {row['flags_label'] or 'none'}"
     )
     st.markdown("#### Latest update")
-    st.markdown(str(row.get("last_commentary") or "_No update recorded._"))
+    st.markdown(plain(row.get("last_commentary")) or "_No update recorded._")
 
 
 def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
@@ -285,10 +325,10 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
                 )
                 action_id = row.action_id
         except WRITE_ERRORS as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(plain(exc), icon=":material/error:")
             return
         st.cache_data.clear()
-        message = f"Saved: {store.DECISIONS[str(decision)]} on {item.code}."
+        message = f"Saved: {store.DECISIONS[str(decision)]} on {plain(item.code)}."
         if action_id is not None:
             message += " The new action is in the delivery plan."
         st.session_state[FLASH_KEY] = ("success", message)
@@ -311,8 +351,9 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
 
                 action = session.get(Action, d.action_id)
                 if action is not None:
-                    text += f" → action {action.code}, owner {plain(action.officer)}, due " + (
-                        f"{action.due_date:%d %B %Y}" if action.due_date else "not set"
+                    text += (
+                        f" → action {plain(action.code)}, owner {plain(action.officer)}, due "
+                        + (f"{action.due_date:%d %B %Y}" if action.due_date else "not set")
                     )
             lines.append(text)
         return lines
@@ -339,8 +380,10 @@ def _minutes(meeting: Meeting) -> None:
             for li in minutes.lines
         ]
     )
-    st.dataframe(
+    people_table(
         frame,
+        key="meeting_minutes",
+        file_name=f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.id}",
         hide_index=True,
         width="stretch",
         column_config={
@@ -375,7 +418,8 @@ def present(actor: Actor, meeting_id: int) -> None:
     agenda = load_agenda(meeting.period, meeting.scope)
     top = st.columns([4, 1])
     top[0].caption(
-        f"{meeting.title} · {scope_label(meeting.scope)} · held {meeting.held_on:%d %B %Y}. "
+        f"{plain(meeting.title)} · {plain(scope_label(meeting.scope))} · "
+        f"held {meeting.held_on:%d %B %Y}. "
         "Press F11 for full screen and collapse the sidebar (the « at its top). "
         "Use the ← and → keys to move between items."
     )
@@ -415,7 +459,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         type="primary",
         width="stretch",
     )
-    st.markdown(f"## {item.code}: {plain(item.title)}")
+    st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
     st.markdown(f"**{item.heading}** · {plain(item.theme)} · " + (", ".join(item.reasons) or ""))
     if item.kind == "measure":
         _measure_item(item, meeting.period)

@@ -73,7 +73,7 @@ def _measure(m: PortalMeasure) -> None:
         f"**{m.direction_word}**",
     ]
     if m.scale_label:
-        lines.append(f"Figures in {m.scale_label}.")
+        lines.append(f"Figures in {plain(m.scale_label)}.")
     if m.revised:
         lines.append("This figure has been revised since it was first published.")
     st.markdown("  \n".join(lines))
@@ -113,7 +113,7 @@ def _chart(frame: pd.DataFrame, name: str) -> alt.Chart:
 
 
 def render_portal(portal: Portal) -> None:
-    st.title(f"How {portal.council} is performing")
+    st.title(f"How {plain(portal.council)} is performing")
     st.markdown(
         f"Published measures, with figures approved by the council up to "
         f"{portal.as_of:%d %B %Y}. {portal.measure_count} measures in "

@@ -24,6 +24,8 @@ from dashboard.settings import get_settings, today
 from dashboard.store import audit
 from dashboard.store.db import session_scope
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain
 
 __all__ = ["owed_rows", "render_owed"]
 
@@ -89,12 +91,14 @@ def _escalated_to(snapshot: Snapshot, actor: Actor) -> tuple[Obligation, ...]:
     return tuple(result)
 
 
-def _table(snapshot: Snapshot, items: tuple[Obligation, ...], *, owner: bool) -> None:
+def _table(snapshot: Snapshot, items: tuple[Obligation, ...], *, owner: bool, key: str) -> None:
     frame = pd.DataFrame(owed_rows(snapshot, items))
     if not owner:
         frame = frame.drop(columns=["Owed by"])
-    st.dataframe(
+    people_table(
         frame,
+        key=key,
+        file_name=key.replace("_", "-"),
         hide_index=True,
         width="stretch",
         column_config={
@@ -138,7 +142,7 @@ def _opt_out(actor: Actor, snapshot: Snapshot) -> None:
             with session_scope() as session:
                 set_digest_opt_out(session=session, actor=actor, user_id=me.id, opt_out=not wanted)
         except (PermissionDenied, LookupError) as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         st.cache_data.clear()
         st.rerun()
@@ -159,7 +163,7 @@ def render_owed(actor: Actor) -> None:
         late = sum(1 for o in mine if o.urgency is Urgency.late)
         soon = sum(1 for o in mine if o.urgency is Urgency.due_soon)
         st.write(f"{len(mine)} item{'s' if len(mine) != 1 else ''}: {late} late, {soon} due soon.")
-        _table(snapshot, mine, owner=False)
+        _table(snapshot, mine, owner=False, key="owed_mine")
         _links(actor, mine)
     else:
         st.success("You owe nothing right now: no figures, action updates or check-ins.")
@@ -167,7 +171,7 @@ def render_owed(actor: Actor) -> None:
     if escalated:
         st.subheader("Overdue from people you manage")
         st.caption(f"Still outstanding {snapshot.rules.escalate_after_days} days after the chaser.")
-        _table(snapshot, escalated, owner=True)
+        _table(snapshot, escalated, owner=True, key="owed_escalated")
     _opt_out(actor, snapshot)
     if actor.is_admin:
         _admin(snapshot)
@@ -182,7 +186,7 @@ def _admin(snapshot: Snapshot) -> None:
         f"{snapshot.rules.escalate_after_days} days."
     )
     if items:
-        _table(snapshot, items, owner=True)
+        _table(snapshot, items, owner=True, key="chase_list")
     else:
         st.success("Nothing is due soon or late.")
     st.subheader("Reminders sent")
@@ -199,8 +203,10 @@ def _admin(snapshot: Snapshot) -> None:
             for r in log
         ]
     if rows:
-        st.dataframe(
+        people_table(
             pd.DataFrame(rows),
+            key="reminders_sent",
+            file_name="reminders-sent",
             hide_index=True,
             width="stretch",
             column_config={"Sent on": st.column_config.DateColumn(format="D MMM YYYY")},

@@ -21,7 +21,8 @@ from dashboard.reports.export import FORMATS, render_report
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.widgets import plain
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible_frame
 
 __all__ = ["exports", "exception_list", "load_report", "summary"]
 
@@ -68,8 +69,10 @@ def summary(report: ExceptionReport) -> None:
     c[1].metric("✖ Off target (YTD)", int(counts["Off target"].sum()))
     c[2].metric("▲ Just off target (YTD)", int(counts["Just off target"].sum()))
     c[3].metric("Delivery plan actions by exception", len(report.delivery_plan))
-    st.dataframe(
+    people_table(
         counts,
+        key="report_summary",
+        file_name=f"exception-report-summary-{report.quarter}",
         hide_index=True,
         width="stretch",
         column_config={
@@ -92,20 +95,20 @@ def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str)
                 text=text,
             )
     except WRITE_ERRORS as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         return
     st.cache_data.clear()
-    st.session_state[FLASH_KEY] = f"Saved the narrative for {item.code}."
+    st.session_state[FLASH_KEY] = f"Saved the narrative for {plain(item.code)}."
     st.rerun()
 
 
 def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
     with st.container(border=True):
-        st.markdown(f"#### {item.code}: {plain(item.name)}")
+        st.markdown(f"#### {plain(item.code)}: {plain(item.name)}")
         st.caption(
             f"{plain(item.theme)} · {plain(item.department)} · "
             f"Owner: {plain(item.owner) or 'not set'} · "
-            f"Why an exception: {item.reasons}"
+            f"Why an exception: {plain(item.reasons)}"
         )
         facts = pd.DataFrame(
             [
@@ -122,7 +125,7 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                 }
             ]
         )
-        st.dataframe(facts, hide_index=True, width="stretch")
+        st.dataframe(visible_frame(facts), hide_index=True, width="stretch")
         if actor.role in EDITORS:
             text = st.text_area(
                 "Narrative" + (" (edited)" if item.edited else " (drafted from the data)"),
@@ -137,7 +140,7 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                 st.session_state.pop(f"narrative_{report.quarter}_{report.audience}_{item.key}")
                 _save(actor, report, item, item.draft)
         else:
-            st.markdown(item.narrative)
+            st.markdown(plain(item.narrative))
 
 
 def exception_list(actor: Actor, report: ExceptionReport) -> None:
@@ -173,8 +176,10 @@ def delivery_plan(report: ExceptionReport) -> None:
             for a in report.delivery_plan
         ]
     )
-    st.dataframe(
+    people_table(
         frame,
+        key="report_delivery_plan",
+        file_name=f"exception-report-delivery-plan-{report.quarter}",
         hide_index=True,
         width="stretch",
         column_config={

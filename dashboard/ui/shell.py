@@ -48,7 +48,7 @@ def prepare() -> None:
 def sidebar(user: User, menu: list[tuple[Any, PageSpec]]) -> None:
     """The menu of the pages this role may use, who is signed in, and sign out."""
     with st.sidebar:
-        st.markdown(f"**{get_settings().council_name}**")
+        st.markdown(f"**{plain(get_settings().council_name)}**")
         for page, _spec in menu:
             st.page_link(page)
         st.divider()

@@ -27,7 +27,7 @@ from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.import_review import render_counts, render_problems
-from dashboard.ui.widgets import plain
+from dashboard.ui.widgets import plain, visible_frame
 
 __all__ = ["render_staff_import"]
 
@@ -63,7 +63,7 @@ def _preview(checked: CheckedImport) -> None:
     st.markdown("**What will be saved**")
     preview = checked.preview.assign(outcome=checked.preview["outcome"].map(OUTCOME_WORDS))
     st.dataframe(
-        preview,
+        visible_frame(preview),
         hide_index=True,
         width="stretch",
         key="staff_import_preview",
@@ -117,7 +117,7 @@ def render_staff_import(actor: Actor) -> None:
             options=ImportOptions(),
         )
     except (UnreadableFile, *REFUSALS) as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(plain(exc), icon=":material/error:")
         return
     st.markdown(f"**{plain(source.filename)}**")
     _report(checked)
@@ -145,17 +145,17 @@ def render_staff_import(actor: Actor) -> None:
             expect_fingerprint=checked.fingerprint,
         )
     except (UnreadableFile, *REFUSALS) as exc:
-        st.error(f"Not saved: {exc}", icon=":material/error:")
+        st.error(f"Not saved: {plain(exc)}", icon=":material/error:")
         return
     if not result.committed:
-        st.error(f"Not saved: {result.message}", icon=":material/error:")
+        st.error(f"Not saved: {plain(result.message)}", icon=":material/error:")
         return
     st.cache_data.clear()
     st.session_state.pop(SOURCE_KEY, None)
     st.session_state[ROUND_KEY] = st.session_state.get(ROUND_KEY, 0) + 1
     c = result.checked
     st.session_state[DONE_KEY] = (
-        f"{source.filename} saved: {c.added} new and {c.changed} changed "
+        f"{plain(source.filename)} saved: {c.added} new and {c.changed} changed "
         f"{'person' if c.added + c.changed == 1 else 'people'}."
     )
     st.rerun()

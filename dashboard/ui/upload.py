@@ -23,6 +23,8 @@ from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.import_review import XLSX_MIME, render_counts, render_problems
+from dashboard.ui.tables import people_table
+from dashboard.ui.widgets import plain, visible_frame
 
 __all__ = ["SOURCE_KEY", "render"]
 
@@ -53,8 +55,10 @@ def _due_section(actor: Actor) -> None:
         f"{len(frame)} figures awaited, {late} of them late (deadline: day "
         f"{s.data_deadline_day} of the month after the period)."
     )
-    st.dataframe(
+    people_table(
         frame,
+        key="due_table",
+        file_name="figures-due",
         hide_index=True,
         width="stretch",
         column_config={
@@ -132,7 +136,7 @@ def _preview(checked: CheckedImport) -> None:
     preview = checked.preview.copy()
     preview["outcome"] = preview["outcome"].map({"added": "➕ New", "changed": "✎ Changed"})
     st.dataframe(
-        preview,
+        visible_frame(preview),
         hide_index=True,
         width="stretch",
         column_config={
@@ -160,7 +164,7 @@ def _save(actor: Actor, source: SourceFile, checked: CheckedImport, submit: bool
             )
         except (PermissionDenied, UnreadableFile, ValueError) as exc:
             status.update(label="Not saved", state="error")
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         status.update(
             label="Saved" if result.committed else "Not saved",
@@ -176,8 +180,8 @@ def _show_result(result: ImportResult, submitted: bool) -> None:
     if result.committed:
         how = "submitted" if submitted else "saved as a draft"
         st.success(
-            f"{c.filename} {how}: {c.added} new, {c.changed} changed, {c.unchanged} unchanged "
-            "rows. Every page now shows the new figures.",
+            f"{plain(c.filename)} {how}: {c.added} new, {c.changed} changed, "
+            f"{c.unchanged} unchanged rows. Every page now shows the new figures.",
             icon=":material/check_circle:",
         )
         spec = BY_PATH["vital-signs"]
@@ -190,7 +194,7 @@ def _show_result(result: ImportResult, submitted: bool) -> None:
         )
         _report(c)
     else:
-        st.warning(result.message)
+        st.warning(plain(result.message))
 
 
 def render(actor: Actor) -> None:
@@ -217,11 +221,11 @@ def render(actor: Actor) -> None:
         return
     checked = _check(actor, source)
     if isinstance(checked, str):
-        st.error(checked, icon=":material/error:")
+        st.error(plain(checked), icon=":material/error:")
         return
     st.markdown(
-        f"**{source.filename}**: {checked.layout} layout"
-        f"{f', sheet {checked.sheet}' if checked.sheet else ''}."
+        f"**{plain(source.filename)}**: {checked.layout} layout"
+        f"{f', sheet {plain(checked.sheet)}' if checked.sheet else ''}."
     )
     _report(checked)
     if checked.errors:

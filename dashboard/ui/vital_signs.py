@@ -19,6 +19,7 @@ from dashboard.exports import safe_csv
 from dashboard.queries import current_data_version, load_scorecard, scorecard_periods
 from dashboard.settings import today as app_today
 from dashboard.store.security import Actor
+from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
     assurance_cell,
     data_status_cell,
@@ -28,6 +29,7 @@ from dashboard.ui.widgets import (
     plain,
     rag_cell,
     variation_cell,
+    visible,
 )
 
 __all__ = ["display_table", "read_filters", "render"]
@@ -123,6 +125,7 @@ def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, An
     chosen["themes"] = top[2].multiselect(
         "Theme",
         themes,
+        format_func=visible,
         default=_keep_known(filters["themes"], themes),
         placeholder="All themes",
         key="vs_theme",
@@ -131,6 +134,7 @@ def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, An
     chosen["departments"] = row[0].multiselect(
         "Department",
         departments,
+        format_func=visible,
         default=_keep_known(filters["departments"], departments),
         placeholder="All departments",
         key="vs_department",
@@ -198,8 +202,10 @@ def _overview(rows: pd.DataFrame, as_at: str) -> None:
     # The table by theme takes the full width, so every status column shows without
     # scrolling; the changes follow it.
     st.caption("By theme: how many measures are at each status and which way they moved.")
-    st.dataframe(
+    people_table(
         by_theme,
+        key="vs_by_theme",
+        file_name="vital-signs-by-theme",
         hide_index=True,
         width="stretch",
         column_config={
@@ -341,8 +347,12 @@ def render(actor: Actor) -> None:
     filters = read_filters()
     try:
         card = load_scorecard(None if filters["period"] == LATEST else filters["period"])
-    except ValueError as error:  # a period in the URL that cannot be read
-        st.error(f"That period could not be shown: {error}")
+    except ValueError:  # a period in the URL that cannot be read
+        st.error(
+            f"The period {plain(filters['period'])} could not be read, so the latest figures "
+            "are shown.",
+            icon=":material/error:",
+        )
         card = load_scorecard(None)
         filters["period"] = LATEST
     if card.empty:
@@ -373,19 +383,15 @@ def render(actor: Actor) -> None:
         table, export_csv = _table_and_export(
             current_data_version(), chosen["period"], app_today(), _filter_key(chosen)
         )
-        st.dataframe(
+        people_table(
             table,
+            key="vs_table",
+            file_name="vital-signs.csv",
+            csv=export_csv,
             column_config=COLUMN_CONFIG,
             hide_index=True,
             width="stretch",
             height=min(38 + 35 * len(table), 720),
-            key="vs_table",
-        )
-        st.download_button(
-            "Download this table (CSV)",
-            export_csv,
-            file_name="vital-signs.csv",
-            mime="text/csv",
         )
     with st.expander("Key to the symbols"):
         st.markdown(

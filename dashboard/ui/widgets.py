@@ -7,6 +7,9 @@ Each status is shown as the legend's icon and word (``✔ On target``), never co
 - `format_value(value, unit, decimals, scale_label)`: a figure as a person reads it.
 - `legend_markdown(groups)`: the key of the symbols, for an expander under a table.
 - `plain(text)`: someone's words (a name, a commentary) made safe for any Markdown element.
+- `visible(text)`: the same words for places that are not Markdown (a table cell, a
+  select box option, ``st.text``, a chart label before ``html.escape``).
+- `visible_frame(frame)`: a table's text cells passed through `visible`.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ import math
 import re
 from collections.abc import Iterable
 from typing import Any
+
+import pandas as pd
 
 from core.errors import CoreError
 from core.legend import (
@@ -40,6 +45,8 @@ __all__ = [
     "legend_markdown",
     "rag_cell",
     "variation_cell",
+    "visible",
+    "visible_frame",
 ]
 
 NO_SPC = "· Too few points"
@@ -52,15 +59,57 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&])")
 _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
 
 
-def plain(text: Any) -> str:
-    """``text`` for st.markdown, st.title, st.caption and the like, shown exactly as typed.
+# Unicode's bidirectional controls: the embeddings and overrides (U+202A-U+202E), the
+# isolates (U+2066-U+2069) and the invisible marks (LRM, RLM, ALM). A right-to-left
+# override makes "gnp.exe" read "exe.png"; each is shown as a visible marker instead.
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI_MARKERS = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
 
-    Markdown and HTML special characters are backslash-escaped, so a name or commentary
-    never becomes a link, an image, a tag, a heading, a list or maths. Blank gives "".
+
+def visible(text: Any) -> str:
+    """``text`` as typed, with every bidirectional control shown as a marker naming it.
+
+    ``"photo\\u202egnp.exe"`` gives ``"photo[U+202E]gnp.exe"``, so the words read in the
+    order they were typed and the reader can see that a control was there. For places
+    that do not read Markdown (a table cell, a select box option, ``st.text``; for a
+    chart, ``html.escape`` the result). Blank gives "".
     """
     if is_blank(text):
         return ""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    return str(text).translate(_BIDI_MARKERS)
+
+
+def visible_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell passed through `visible` (numbers, dates
+    and blanks are left as they are), for ``st.dataframe``."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = pd.Series(
+                [visible(v) if isinstance(v, str) else v for v in out[column]],
+                index=out.index,
+                dtype=out[column].dtype,
+            )
+    return out
+
+
+def plain(text: Any) -> str:
+    """``text`` for st.markdown, st.title, st.caption and the like, shown exactly as typed.
+
+    Every page shows people's words (names, commentary, file names, query parameters)
+    through this one function, in any element that reads Markdown: bodies, titles,
+    captions, alerts, and the labels of metrics, expanders, tabs, buttons, radio options
+    and widgets.
+
+    Markdown and HTML special characters are backslash-escaped, so a name or commentary
+    never becomes a link, an image, a tag, a heading, a list or maths. Bidirectional
+    controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) are not removed but
+    shown as a visible marker naming them (``[U+202E]``, see `visible`): the text reads
+    in the order it was typed, and nothing typed disappears. Blank gives "".
+    """
+    if is_blank(text):
+        return ""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", visible(text))
     return _LINE_START.sub(lambda m: f"{m.group(1)}{_escape_lead(m.group(2))}", escaped)
 
 

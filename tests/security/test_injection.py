@@ -52,8 +52,8 @@ from dashboard.store.models import (
 from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
 from dashboard.store.structure import get_theme_by_name, update_theme
 from dashboard.store.users import actor_for, get_user_by_username, update_user
-from dashboard.ui.widgets import plain
-from tests.apptest import open_page
+from dashboard.ui.widgets import plain, visible, visible_frame
+from tests.apptest import open_page, texts
 from tests.conftest import DEMO_AS_OF
 
 SCRIPT = "<script>alert(1)</script>"
@@ -384,6 +384,25 @@ def test_plain_escapes_markdown_and_html_and_leaves_ordinary_words_alone():
     assert plain(float("nan")) == ""
 
 
+def test_plain_shows_every_bidirectional_control_as_a_visible_marker():
+    assert plain("photo\u202egnp.exe") == "photo\\[U+202E\\]gnp.exe"
+    assert visible("photo\u202egnp.exe") == "photo[U+202E]gnp.exe"
+    assert visible("a\u202ab\u202bc\u202cd\u202de") == "a[U+202A]b[U+202B]c[U+202C]d[U+202D]e"
+    assert visible("\u2066x\u2067y\u2068z\u2069") == "[U+2066]x[U+2067]y[U+2068]z[U+2069]"
+    assert visible("\u200eL\u200fR\u061cA") == "[U+200E]L[U+200F]R[U+061C]A"
+    assert visible("Zoë Ní Bhriain, عمر") == "Zoë Ní Bhriain, عمر"
+    assert visible(None) == ""
+
+
+def test_a_tables_text_cells_show_bidirectional_controls_and_keep_numbers():
+    frame = pd.DataFrame({"name": ["photo\u202egnp.exe", None], "value": [1.5, 2.0]})
+    shown = visible_frame(frame)
+    assert shown["name"][0] == "photo[U+202E]gnp.exe"
+    assert pd.isna(shown["name"][1])
+    assert shown["value"].tolist() == [1.5, 2.0]
+    assert frame["name"][0] == "photo\u202egnp.exe"  # the input is not changed
+
+
 # --- meeting mode and check-ins ------------------------------------------------------------
 
 
@@ -463,3 +482,296 @@ def test_a_hostile_comparator_group_name_is_shown_as_typed_on_benchmarking(poiso
         shown = _shown_as_text(at)
         assert f"in the bottom quartile of {hostile}:" in shown
     assert f"ranked 15 of 15 in {hostile} (bottom quartile)" in shown
+
+
+# --- the meeting screen shows commentary and updates as typed -----------------------------
+
+RLO = "\u202e"
+LEAD_TEXT = (
+    "Read [the plan](https://evil.example/login) and ![x](http://evil.example/x.png) "
+    f"then open photo{RLO}gnp.exe"
+)
+LEAD_TEXT_SHOWN = (
+    "Read [the plan](https://evil.example/login) and ![x](http://evil.example/x.png) "
+    "then open photo[U+202E]gnp.exe"
+)
+MEETING_ACTION = "DP-01"  # red or overdue on the demo council's agenda
+
+
+def _meeting_at(item_key: str) -> str:
+    """A meeting for 2025-10 (all measures) standing at ``item_key``; its id."""
+    from dashboard.reports.minutes import meeting_agenda
+    from dashboard.store.meetings import open_meeting, set_current_item
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        executive = _actor(s, "demo.executive")
+        keys = [i.key for i in meeting_agenda(s, "2025-10", "all", DEMO_AS_OF)]
+        meeting = open_meeting(
+            session=s, actor=executive, period="2025-10", scope="all", held_on=DEMO_AS_OF
+        )
+        assert meeting.id is not None
+        set_current_item(
+            session=s, actor=executive, meeting_id=meeting.id, index=keys.index(item_key)
+        )
+        s.commit()
+        return str(meeting.id)
+
+
+def _no_bidi_control(at) -> None:
+    from dashboard.ui.widgets import BIDI_CONTROLS
+
+    for kind, body in _bodies(at):
+        assert not set(body) & set(BIDI_CONTROLS), (kind, body[:120])
+
+
+def test_the_meeting_screen_shows_a_measures_commentary_and_action_note_as_typed(app_env):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        lead = _actor(s, "demo.lead")
+        measure = get_measure_by_code(session=s, code=CODE)
+        assert measure is not None and measure.id is not None
+        upsert_observation(
+            session=s,
+            actor=lead,
+            measure=measure,
+            observation_in=ObservationCreate(
+                measure_id=measure.id,
+                period="2025-10",
+                period_start=date(2025, 10, 1),
+                value=2500,
+                commentary=LEAD_TEXT,
+                action_note=LEAD_TEXT,
+            ),
+            submit=True,
+        )
+        s.commit()
+    at = open_page(
+        "meeting.py", username="demo.executive", query={"meeting": _meeting_at(f"measure:{CODE}")}
+    )
+    assert "Sorry, something went wrong" not in texts(at)
+    assert f"{CODE}: " in _shown_as_text(at)
+    assert _interpreted(at) == []
+    _no_bidi_control(at)
+    shown = [_unescape(body) for _, body in _bodies(at)]
+    assert shown.count(LEAD_TEXT_SHOWN) == 2  # the commentary and what is being done
+
+
+def test_the_meeting_screen_shows_an_actions_latest_update_as_typed(app_env):
+    with Session(get_engine(), expire_on_commit=False) as s:
+        lead = _actor(s, "demo.admin")
+        action = get_action_by_code(session=s, code=MEETING_ACTION)
+        assert action is not None and action.id is not None
+        update_action(
+            session=s,
+            actor=lead,
+            action_id=action.id,
+            update_in=ActionUpdateIn(commentary=LEAD_TEXT),
+        )
+        s.commit()
+    at = open_page(
+        "meeting.py",
+        username="demo.executive",
+        query={"meeting": _meeting_at(f"action:{MEETING_ACTION}")},
+    )
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    _no_bidi_control(at)
+    assert LEAD_TEXT_SHOWN in [_unescape(body) for _, body in _bodies(at)]
+
+
+# --- names an administrator sets reach Markdown and Plotly as text ------------------------
+
+HTML_NAME = '<a href="https://evil.example/login">Evil</a> <b>Borough</b>'
+HTML_NAME_ESCAPED = "&lt;a href=&quot;https://evil.example/login&quot;&gt;Evil&lt;/a&gt; "
+
+
+def test_a_department_name_with_markup_is_shown_as_typed_on_the_action_page(app_env):
+    from dashboard.store.models import Action, Department
+    from dashboard.store.structure import rename_department
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin = _actor(s, "demo.admin")
+        theirs = [
+            (a.code, d)
+            for a, d in s.exec(
+                select(Action, Department).where(Action.department_id == Department.id)
+            ).all()
+            if d.name not in ("Housing", "Customer Services")  # not the demo lead's
+        ]
+        code, department = theirs[0]
+        assert department.id is not None
+        rename_department(
+            session=s, actor=admin, department_id=department.id, name=f"Planning {HTML_NAME}"
+        )
+        s.commit()
+    at = open_page("action.py", username="demo.lead", query={"code": code})
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    assert (
+        f"Only the leads for Planning {HTML_NAME} and administrators can update this action."
+        in _shown_as_text(at)
+    )
+
+
+def test_comparator_member_names_with_markup_are_escaped_in_the_benchmarking_charts(app_env):
+    from dashboard.store.benchmarks import group_members, set_group_members
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin = _actor(s, "demo.admin")
+        (group,) = list_comparator_groups(session=s)
+        assert group.id is not None
+        members = [
+            (m.area_code, m.area_name if m.area_code == group.own_area_code else HTML_NAME)
+            for m in group_members(session=s, group_id=group.id)
+        ]
+        set_group_members(session=s, actor=admin, group_id=group.id, members=members)
+        s.commit()
+    at = open_page("benchmarking.py", username="demo.executive", query={"measure": "FIN-01"})
+    assert "Sorry, something went wrong" not in texts(at)
+    assert _interpreted(at) == []
+    specs = [_spec_text(chart) for chart in at.get("plotly_chart")]
+    assert len(specs) == 2, "the ranked bar chart and the chart over time"
+    ranked = specs[0]
+    assert HTML_NAME_ESCAPED in ranked  # tick labels and hover text
+    for spec in specs:
+        assert "<a " not in spec and "<b>" not in spec
+
+
+# --- every page, every Markdown-reading place: labels, options, metrics, tabs ---------------
+
+WORDS = f"{IMG} [login](https://evil.example/login) {MD_IMAGE} *x* photo{RLO}gnp.exe"
+
+
+@pytest.fixture
+def poisoned_everywhere(poisoned: str) -> str:
+    """The poisoned council, plus hostile words (with a right-to-left override) in a
+    department's name, a member council's name, a staff member's name and job title, a
+    proposed measure's rationale and an objective."""
+    import sqlalchemy as sa
+
+    from dashboard.store.benchmarks import group_members, set_group_members
+    from dashboard.store.models import Department, MeasureCreate
+    from dashboard.store.register import propose_measure
+    from dashboard.store.structure import rename_department
+
+    with Session(get_engine(), expire_on_commit=False) as s:
+        admin, lead = _actor(s, "demo.admin"), _actor(s, "demo.lead")
+        housing = s.exec(select(Department).where(Department.name == "Housing")).one()
+        assert housing.id is not None
+        rename_department(session=s, actor=admin, department_id=housing.id, name=f"Housing {WORDS}")
+        (group,) = list_comparator_groups(session=s)
+        assert group.id is not None
+        members = [
+            (m.area_code, m.area_name if m.area_code == group.own_area_code else WORDS)
+            for m in group_members(session=s, group_id=group.id)
+        ]
+        set_group_members(session=s, actor=admin, group_id=group.id, members=members)
+        theme = get_theme_by_name(session=s, name=HOSTILE_THEME)
+        assert theme is not None and theme.id is not None
+        propose_measure(
+            session=s,
+            actor=lead,
+            measure_in=MeasureCreate(
+                code="HOU-99",
+                name=f"Proposed {WORDS}",
+                theme_id=theme.id,
+                department_id=housing.id,
+                frequency="monthly",
+                polarity="lower_is_better",
+                unit="count",
+                ytd_method="sum",
+                rationale=WORDS,
+                data_source=WORDS,
+                baseline=WORDS,
+                proposed_target=WORDS,
+                lifecycle="proposed",
+            ),
+        )
+        staff_actor = _actor(s, "demo.staff")
+        staff = s.exec(select(Staff).where(Staff.user_id == staff_actor.id)).one()
+        assert staff.id is not None
+        create_objective(
+            session=s,
+            actor=staff_actor,
+            objective=Objective(staff_id=staff.id, financial_year="2025/26", text=WORDS),
+        )
+        s.commit()
+        s.exec(
+            sa.update(Staff)
+            .where(Staff.id == staff.id)
+            .values(name=f"Chris {WORDS}", job_title=WORDS)
+        )
+        s.commit()
+    return poisoned
+
+
+def _labels(at) -> list[tuple[str, str]]:
+    """Every label, option, metric and tab text the page gives Streamlit's Markdown."""
+    out: list[tuple[str, str]] = []
+    for kind in (
+        "button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "text_input",
+        "text_area", "date_input", "number_input", "segmented_control", "download_button",
+    ):  # fmt: skip
+        for el in at.get(kind):
+            out.append((f"{kind} label", str(getattr(el.proto, "label", ""))))
+    for el in at.get("radio"):
+        out += [("radio option", str(o)) for o in el.proto.options]
+    for el in at.get("metric"):
+        out += [("metric label", str(el.proto.label)), ("metric value", str(el.proto.body))]
+    out += [("tab", str(el.proto.label)) for el in at.get("tab")]
+    return out
+
+
+def _options(at) -> list[tuple[str, str]]:
+    """Select box options: plain text, not Markdown (only bidi controls matter there)."""
+    return [
+        (kind, str(o)) for kind in ("selectbox", "multiselect") for el in at.get(kind)
+        for o in el.proto.options
+    ]  # fmt: skip
+
+
+EVERY_PAGE = [
+    pytest.param("home.py", "demo.lead", {}, id="home"),
+    pytest.param("vital_signs.py", "demo.executive", {"level": "all"}, id="vital signs"),
+    pytest.param("measure.py", "demo.lead", {"code": CODE}, id="measure"),
+    pytest.param("upload.py", "demo.lead", {}, id="upload"),
+    pytest.param("actions.py", "demo.admin", {}, id="actions"),
+    pytest.param("action.py", "demo.member", {"code": ACTION}, id="action"),
+    pytest.param("benchmarking.py", "demo.admin", {"measure": "FIN-01"}, id="benchmarking"),
+    pytest.param("check_ins.py", "demo.admin", {}, id="check-ins admin"),
+    pytest.param("check_ins.py", "demo.lead", {}, id="check-ins manager"),
+    pytest.param("check_ins.py", "demo.staff", {}, id="check-ins staff"),
+    pytest.param("reports.py", "demo.admin", {}, id="reports"),
+    pytest.param("meeting.py", "demo.executive", {}, id="meeting"),
+    pytest.param("admin.py", "demo.admin", {}, id="admin"),
+    pytest.param("portal.py", None, {}, id="portal"),
+]
+
+
+@pytest.mark.parametrize(("script", "username", "query"), EVERY_PAGE)
+def test_hostile_words_reach_no_markdown_label_or_option_as_markup(
+    poisoned_everywhere, script, username, query
+):
+    from dashboard.ui.widgets import BIDI_CONTROLS
+
+    at = open_page(script, username=username, query=query)
+    assert "Sorry, something went wrong" not in texts(at)
+    markdown = _bodies(at) + _labels(at)
+    found = [
+        (kind, what, body[:100])
+        for kind, body in markdown
+        for what, pattern in INTERPRETED.items()
+        if pattern.search(body)
+    ]
+    assert found == []
+    controls = [
+        (kind, body[:100])
+        for kind, body in markdown + _options(at)
+        if set(body) & set(BIDI_CONTROLS)
+    ]
+    assert controls == []
+    read_only = 0  # an editable table keeps the stored text, so saving changes nothing
+    for frame in at.dataframe:
+        if frame.proto.editing_mode != read_only:
+            continue
+        cells = [str(c) for c in frame.value.to_numpy().ravel().tolist()]
+        assert not [c for c in cells if set(c) & set(BIDI_CONTROLS)], script
