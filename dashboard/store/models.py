@@ -550,7 +550,7 @@ class DataVersion(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """The append-only audit log: the database refuses UPDATE and DELETE on it."""
+    """The append-only audit log: the database refuses to change, replace or delete an entry."""
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)

@@ -1,0 +1,35 @@
+"""audit log: no entry can be replaced on SQLite
+
+SQLite's ``REPLACE INTO`` / ``INSERT OR REPLACE`` on an existing id deletes the old row
+without firing the delete trigger (unless recursive triggers are on), so the log could be
+rewritten. A trigger before every insert refuses an id that is already there. PostgreSQL
+has no REPLACE; its upsert and MERGE fire the update and delete triggers already.
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+REPLACE_MESSAGE = "audit_log is append-only: an entry cannot be replaced"
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
+            "WHEN EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id) "
+            f"BEGIN SELECT RAISE(ABORT, '{REPLACE_MESSAGE}'); END"
+        )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
