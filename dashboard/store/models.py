@@ -84,6 +84,17 @@ class AuthSession(SQLModel, table=True):
     method: str = Field(default="local", max_length=16)
 
 
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one key (a username, a client or the pair of the two,
+    stored as a hash) and how long that key must wait before its next try."""
+
+    __tablename__ = "sign_in_throttle"
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime = Field(index=True)
+    blocked_until: datetime | None = None
+
+
 # --- structure --------------------------------------------------------------
 
 

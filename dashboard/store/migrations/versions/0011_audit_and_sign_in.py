@@ -1,9 +1,12 @@
-"""audit log: no entry can be replaced on SQLite
+"""audit log: no entry can be replaced on SQLite; sign-in throttling per key
 
 SQLite's ``REPLACE INTO`` / ``INSERT OR REPLACE`` on an existing id deletes the old row
 without firing the delete trigger (unless recursive triggers are on), so the log could be
 rewritten. A trigger before every insert refuses an id that is already there. PostgreSQL
 has no REPLACE; its upsert and MERGE fire the update and delete triggers already.
+
+``sign_in_throttle`` counts failed sign-ins per username, per client and per pair (see
+``dashboard.store.throttle``).
 
 Revision ID: 0011
 Revises: 0010
@@ -11,6 +14,8 @@ Revises: 0010
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import op
 
 revision: str = "0011"
@@ -22,6 +27,18 @@ REPLACE_MESSAGE = "audit_log is append-only: an entry cannot be replaced"
 
 
 def upgrade() -> None:
+    op.create_table(
+        "sign_in_throttle",
+        sa.Column("key", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("failures", sa.Integer(), nullable=False),
+        sa.Column("last_failure_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.Column("blocked_until", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("key"),
+    )
+    with op.batch_alter_table("sign_in_throttle", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_sign_in_throttle_last_failure_at"), ["last_failure_at"], unique=False
+        )
     if op.get_bind().dialect.name == "sqlite":
         op.execute(
             "CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log "
@@ -33,3 +50,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS audit_log_no_replace")
+    with op.batch_alter_table("sign_in_throttle", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_sign_in_throttle_last_failure_at"))
+    op.drop_table("sign_in_throttle")
