@@ -6,6 +6,10 @@ are counted in the database per username, per client and per pair
 (``dashboard.store.throttle``): a guesser waits longer and longer, while the owner
 signing in from elsewhere never waits, and the answers never tell which usernames
 exist. A sign-in lasts ``session_hours``.
+
+Served through ``dashboard/server.py`` the sign-in cookie is set by a web request, as
+HttpOnly, after a one-time ticket hand-over (``dashboard.web``); run as a plain script it
+is set from the page.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import ipaddress
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import streamlit as st
@@ -22,7 +27,7 @@ from sqlmodel import Session, col, select
 from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
-from dashboard import sso
+from dashboard import sso, web
 from dashboard.settings import get_settings
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meta import get_or_create_cookie_key
@@ -30,6 +35,7 @@ from dashboard.store.models import User
 from dashboard.store.security import Actor
 from dashboard.store.sessions import (
     create_auth_session,
+    issue_sign_in_ticket,
     revoke_auth_session,
     session_id_for,
     validate_auth_session,
@@ -237,7 +243,11 @@ def _sign_in(
         st.error(wait_message(wait), icon=":material/timer:")
         return
     known = username in credentials["usernames"]
-    if known:
+    if known and web.mounted():
+        signed_in = check_password(password.strip(), credentials["usernames"][username]["password"])
+        if signed_in:
+            _on_login({"username": username})
+    elif known:
         signed_in = bool(
             authenticator.authentication_controller.login(username, password, callback=_on_login)
         )
@@ -254,11 +264,32 @@ def _sign_in(
             user = get_user_by_username(session=session, username=username) if known else None
             if user is not None:
                 record_failed_login(session=session, user=user)
-    if signed_in:
-        authenticator.cookie_controller.set_cookie()
+    if signed_in and web.mounted():
+        _hand_over(username)
+    elif signed_in:
+        authenticator.cookie_controller.set_cookie()  # served as a plain script: no routes
     else:
         st.session_state[STATUS_KEY] = False
         st.error(WRONG, icon=":material/error:")
+
+
+def _hand_over(username: str) -> None:
+    """Send the browser, with a one-time ticket, to the request that sets the sign-in
+    cookie HttpOnly and brings it back to this page (``dashboard.web``)."""
+    with session_scope() as session:
+        user = get_user_by_username(session=session, username=username)
+        if user is None or user.id is None:
+            return
+        ticket = issue_sign_in_ticket(session=session, user_id=user.id)
+    web.redirect(web.sign_in_url(ticket, _here()))
+    st.success("Signed in. Opening your page…", icon=":material/check_circle:")
+
+
+def _here() -> str:
+    """This page's path and query, to come back to after signing in."""
+    path = urlsplit(st.context.url or "").path or "/"
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return f"{path}?{query}" if query else path
 
 
 def _portal_page() -> str:
@@ -374,6 +405,8 @@ def _on_logout(event: dict[str, Any]) -> None:
         return
     from dashboard.store import audit
 
+    if web.mounted():
+        web.redirect(web.SIGN_OUT_PATH)  # where the HttpOnly cookie is deleted
     with session_scope() as session:
         revoke_auth_session(session=session, session_id=st.session_state.get(SESSION_ID_KEY))
         st.session_state[SESSION_ID_KEY] = None

@@ -86,7 +86,7 @@ def start_app(db_url: str, log_path: Path, **env: str) -> tuple[str, subprocess.
             "-m",
             "streamlit",
             "run",
-            str(ROOT / "dashboard" / "app.py"),
+            str(ROOT / "dashboard" / "server.py"),
             "--server.port",
             str(port),
             "--server.headless",

@@ -84,6 +84,17 @@ class AuthSession(SQLModel, table=True):
     method: str = Field(default="local", max_length=16)
 
 
+class SignInTicket(SQLModel, table=True):
+    """A one-time hand-over from a checked password to the web request that sets the
+    sign-in cookie (HttpOnly); kept as a hash, good for a minute and for one use."""
+
+    __tablename__ = "sign_in_ticket"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    used_at: datetime | None = None
+
+
 class SignInThrottle(SQLModel, table=True):
     """Failed sign-ins counted for one key (a username, a client or the pair of the two,
     stored as a hash) and how long that key must wait before its next try."""

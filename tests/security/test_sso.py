@@ -71,7 +71,7 @@ def sso_app(provider: str, demo_url: str, tmp_path: Path) -> Iterator[str]:
     log = (tmp_path / "app.log").open("wb")
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "server.py"),
             "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
             "--secrets.files", str(secrets),
