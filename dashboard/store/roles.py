@@ -53,7 +53,7 @@ def grant_app_role(engine: Engine, name: str) -> bool:
             text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :n"), {"n": name}
         ).first()
         created = found is None
-        if created:
+        if found is None:
             conn.execute(text(f"CREATE ROLE {role} LOGIN"))
         elif found[0] or found[1]:
             raise AppRoleError(

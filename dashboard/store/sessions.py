@@ -119,7 +119,7 @@ def redeem_sign_in_ticket(
     """The active user a fresh, unspent ``ticket`` was issued for, spending it; or None."""
     now = now or utcnow()
     ticket_id = _ticket_id(ticket)
-    spent = session.exec(  # type: ignore[call-overload]
+    spent = session.exec(
         update(SignInTicket)
         .where(
             col(SignInTicket.id) == ticket_id,
@@ -128,7 +128,7 @@ def redeem_sign_in_ticket(
         )
         .values(used_at=now)
     )
-    session.exec(  # type: ignore[call-overload]
+    session.exec(
         delete(SignInTicket).where(col(SignInTicket.created_at) <= now - timedelta(days=1))
     )
     if spent.rowcount != 1:

@@ -118,7 +118,7 @@ def _locked_rows(session: Session, keys: Sequence[str], now: datetime) -> list[S
     dialect = session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     session.exec(
-        insert(SignInThrottle)  # type: ignore[call-overload]
+        insert(SignInThrottle)
         .values([{"key": k, "failures": 0, "last_failure_at": now} for k in ordered])
         .on_conflict_do_nothing(index_elements=["key"])
     )
@@ -139,9 +139,7 @@ def record_sign_in_failure(
     the pair, in the caller's transaction; forgotten counts are cleared on the way."""
     keys = _keys(username, client)
     session.exec(
-        delete(SignInThrottle).where(  # type: ignore[call-overload]
-            col(SignInThrottle.last_failure_at) <= now - FORGET_AFTER
-        )
+        delete(SignInThrottle).where(col(SignInThrottle.last_failure_at) <= now - FORGET_AFTER)
     )
     for row in _locked_rows(session, keys.all, now):
         free = policy.free_failures
@@ -158,6 +156,4 @@ def record_sign_in_failure(
 def record_sign_in_success(*, session: Session, username: str, client: str) -> None:
     """A right password: clear the username's, the client's and the pair's counts."""
     keys = _keys(username, client)
-    session.exec(
-        delete(SignInThrottle).where(col(SignInThrottle.key).in_(keys.all))  # type: ignore[call-overload]
-    )
+    session.exec(delete(SignInThrottle).where(col(SignInThrottle.key).in_(keys.all)))

@@ -21,7 +21,15 @@ from dashboard import settings as settings_module
 from dashboard.store import audit, db
 from dashboard.store.measures import create_measure
 from dashboard.store.meta import get_or_create_cookie_key
+from dashboard.store.models import utcnow
 from dashboard.store.roles import AppRoleError, grant_app_role
+from dashboard.store.sessions import issue_sign_in_ticket, redeem_sign_in_ticket
+from dashboard.store.throttle import (
+    ThrottlePolicy,
+    record_sign_in_failure,
+    record_sign_in_success,
+)
+from dashboard.store.users import get_user_by_username
 from tests.factories import ADMIN, make_structure, make_user, measure_in
 
 POSTGRESQL = pytest.mark.parametrize(
@@ -91,6 +99,17 @@ def test_the_app_role_runs_the_app_but_cannot_touch_the_audit_log_or_the_schema(
         make_user(session, "alice", role="lead")
         get_or_create_cookie_key(session=session)
         audit.record(session, actor=ADMIN, action="create", entity="thing", entity_id=1)
+        session.commit()
+        # signing in: throttle counts and the one-time ticket for the cookie
+        now = utcnow()
+        record_sign_in_failure(
+            session=session, username="alice", client="192.0.2.1", now=now, policy=ThrottlePolicy()
+        )
+        record_sign_in_success(session=session, username="alice", client="192.0.2.1")
+        alice = get_user_by_username(session=session, username="alice")
+        ticket = issue_sign_in_ticket(session=session, user_id=alice.id)
+        session.commit()
+        assert redeem_sign_in_ticket(session=session, ticket=ticket).username == "alice"
         session.commit()
     with engine.connect() as conn:
         before = conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
