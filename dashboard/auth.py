@@ -280,7 +280,11 @@ def _hand_over(username: str) -> None:
         user = get_user_by_username(session=session, username=username)
         if user is None or user.id is None:
             return
-        ticket = issue_sign_in_ticket(session=session, user_id=user.id)
+        ticket = issue_sign_in_ticket(
+            session=session,
+            user_id=user.id,
+            browser=web.browser_mark(st.context.cookies.get(web.BROWSER_COOKIE)),
+        )
     web.redirect(web.sign_in_url(ticket, _here()))
     st.success("Signed in. Opening your page…", icon=":material/check_circle:")
 

@@ -4,10 +4,10 @@ A Streamlit script talks to the browser over a websocket and cannot set a cookie
 a cookie set from the page's JavaScript can be read by any script on the page. So when
 the app is served through ``dashboard/server.py`` (``st.App`` with these routes), a
 checked password is handed over with a one-time ticket (``dashboard.store.sessions``):
-the browser is sent to ``/session/sign-in?ticket=...``, which records the server-side
-session and answers with the cookie marked HttpOnly (and Secure behind HTTPS), then
-sends the browser back to the page it was on. Signing out sends it to
-``/session/sign-out``, which deletes the cookie.
+the browser is sent to ``/session/sign-in?ticket=...`` (the ticket is good only in that
+browser), which records the server-side session and answers with the cookie marked
+HttpOnly (and Secure behind HTTPS), then sends the browser back to the page it was on.
+Signing out sends it to ``/session/sign-out``, which deletes the cookie.
 
 Run as a plain script (``streamlit run dashboard/app.py``, or in tests), these routes do
 not exist and ``mounted()`` is False: the sign-in form then sets the cookie from the page
@@ -16,6 +16,7 @@ as before.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from urllib.parse import urlencode, urlsplit
 
@@ -32,6 +33,7 @@ from dashboard.store.sessions import create_auth_session, redeem_sign_in_ticket,
 __all__ = [
     "SIGN_IN_PATH",
     "SIGN_OUT_PATH",
+    "browser_mark",
     "local_path",
     "mounted",
     "redirect",
@@ -43,6 +45,8 @@ SIGN_IN_PATH = "/session/sign-in"
 SIGN_OUT_PATH = "/session/sign-out"
 SECONDS_PER_HOUR = 3600
 SEE_OTHER = 303
+# Streamlit's own anti-forgery cookie: the same token for as long as the browser keeps it
+BROWSER_COOKIE = "_streamlit_xsrf"
 
 _mounted = False
 
@@ -89,6 +93,15 @@ def redirect(url: str) -> None:
     ctx.enqueue(message)
 
 
+def browser_mark(cookie: str | None) -> str | None:
+    """A hash naming the browser that holds Streamlit's anti-forgery ``cookie`` (None
+    without one), so a ticket is good only in the browser it was issued to."""
+    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
+    token, _issued = decode_xsrf_token_string(cookie or "")
+    return hashlib.sha256(token).hexdigest() if token else None
+
+
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https" or get_settings().base_url.startswith("https://")
 
@@ -105,7 +118,11 @@ def complete_sign_in(request: Request) -> Response:
     settings = get_settings()
     target = local_path(request.query_params.get("next"))
     with session_scope() as session:
-        user = redeem_sign_in_ticket(session=session, ticket=request.query_params.get("ticket", ""))
+        user = redeem_sign_in_ticket(
+            session=session,
+            ticket=request.query_params.get("ticket", ""),
+            browser=browser_mark(request.cookies.get(BROWSER_COOKIE)),
+        )
         if user is None or user.id is None:
             return _plain_redirect(target)  # spent, stale or forged: the form shows again
         key = settings.cookie_key or get_or_create_cookie_key(session=session)

@@ -91,6 +91,9 @@ class SignInTicket(SQLModel, table=True):
     __tablename__ = "sign_in_ticket"
     id: str = Field(primary_key=True, max_length=64)
     user_id: int = Field(foreign_key="app_user.id", index=True)
+    browser: str | None = Field(
+        default=None, max_length=64, description="a hash naming the browser it was issued to"
+    )
     created_at: datetime = Field(default_factory=utcnow, index=True)
     used_at: datetime | None = None
 

@@ -6,7 +6,8 @@ signs nobody in, even with a copy of the cookie from before.
 
 A sign-in ticket hands a checked password over to the web request that sets the cookie
 (so the cookie can be HttpOnly): random, kept only as a hash, spent on first use and
-good for ``TICKET_LIFETIME``.
+good for ``TICKET_LIFETIME``, and (when a browser mark is given) only in the browser it
+was issued to, so nobody can sign someone else in to their own account with a link.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlmodel import Session, col
 
 from dashboard.store.models import AuthSession, SignInTicket, User, utcnow
@@ -106,17 +107,25 @@ def _ticket_id(ticket: str) -> str:
     return hashlib.sha256(ticket.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue_sign_in_ticket(*, session: Session, user_id: int, now: datetime | None = None) -> str:
-    """A new one-time ticket for ``user_id`` (only its hash is kept)."""
+def issue_sign_in_ticket(
+    *, session: Session, user_id: int, browser: str | None = None, now: datetime | None = None
+) -> str:
+    """A new one-time ticket for ``user_id``, for the browser marked ``browser`` (only the
+    ticket's hash is kept)."""
     ticket = secrets.token_urlsafe(TICKET_BYTES)
-    session.add(SignInTicket(id=_ticket_id(ticket), user_id=user_id, created_at=now or utcnow()))
+    session.add(
+        SignInTicket(
+            id=_ticket_id(ticket), user_id=user_id, browser=browser, created_at=now or utcnow()
+        )
+    )
     return ticket
 
 
 def redeem_sign_in_ticket(
-    *, session: Session, ticket: str, now: datetime | None = None
+    *, session: Session, ticket: str, browser: str | None = None, now: datetime | None = None
 ) -> User | None:
-    """The active user a fresh, unspent ``ticket`` was issued for, spending it; or None."""
+    """The active user a fresh, unspent ``ticket`` was issued for, spending it; or None.
+    A ticket issued to a marked browser is good only with the same ``browser``."""
     now = now or utcnow()
     ticket_id = _ticket_id(ticket)
     spent = session.exec(
@@ -125,6 +134,7 @@ def redeem_sign_in_ticket(
             col(SignInTicket.id) == ticket_id,
             col(SignInTicket.used_at).is_(None),
             col(SignInTicket.created_at) > now - TICKET_LIFETIME,
+            or_(col(SignInTicket.browser).is_(None), col(SignInTicket.browser) == browser),
         )
         .values(used_at=now)
     )

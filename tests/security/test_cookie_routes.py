@@ -32,12 +32,21 @@ def client(app_env, monkeypatch) -> TestClient:
     return TestClient(Starlette(routes=web.routes()), follow_redirects=False)
 
 
-def _ticket(username: str, age: timedelta = timedelta(0)) -> str:
+def _ticket(username: str, age: timedelta = timedelta(0), browser: str | None = None) -> str:
     with Session(get_engine()) as session:
         user = get_user_by_username(session=session, username=username)
-        ticket = issue_sign_in_ticket(session=session, user_id=user.id, now=utcnow() - age)
+        ticket = issue_sign_in_ticket(
+            session=session, user_id=user.id, browser=browser, now=utcnow() - age
+        )
         session.commit()
     return ticket
+
+
+def _anti_forgery_cookie(token: bytes) -> str:
+    """Streamlit's anti-forgery cookie as a browser holds it (masked afresh each time)."""
+    from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
+
+    return generate_xsrf_token_string(token, 1_700_000_000)
 
 
 def _set_cookie(response) -> str:
@@ -138,3 +147,17 @@ def test_the_sign_in_form_hands_over_to_the_cookie_request_when_it_is_served(cli
     response = client.get(sent[0])
     assert response.headers["location"] == "/"
     assert "HttpOnly" in _set_cookie(response)
+
+
+def test_a_ticket_is_good_only_in_the_browser_it_was_issued_to(client):
+    mine, theirs = b"m" * 16, b"t" * 16
+    ticket = _ticket("demo.lead", browser=web.browser_mark(_anti_forgery_cookie(mine)))
+    url = web.sign_in_url(ticket, "/")
+    # a link to it opened in someone else's browser (or one without the cookie) buys nothing
+    client.cookies.set(web.BROWSER_COOKIE, _anti_forgery_cookie(theirs))
+    assert _set_cookie(client.get(url)) == ""
+    client.cookies.clear()
+    assert _set_cookie(client.get(url)) == ""
+    # in the browser it was issued to (its cookie masked differently since) it works
+    client.cookies.set(web.BROWSER_COOKIE, _anti_forgery_cookie(mine))
+    assert "HttpOnly" in _set_cookie(client.get(url))
