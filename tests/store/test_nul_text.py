@@ -123,3 +123,35 @@ def test_an_audit_search_for_text_with_a_nul_finds_nothing_and_fails_nothing(ses
     found = search_audit(session=session, actor=ADMIN, query=AuditQuery(text="HOU-01"))
     assert [entry.entity_id for entry in found] == ["HOU-01"]
     assert search_audit(session=session, actor=ADMIN, query=AuditQuery(text="HOU\x00-01")) == []
+
+
+def test_restoring_an_export_with_a_nul_says_so_plainly_and_restores_nothing(
+    tmp_path, monkeypatch, capsys
+):
+    """An export taken from an older SQLite database could hold one."""
+    from dashboard import settings
+    from dashboard.cli import main
+    from dashboard.store import db
+    from dashboard.store.portability import export_all
+
+    source = f"sqlite:///{tmp_path / 'source.db'}"
+    db.migrate(source)
+    with Session(db.get_engine(source)) as s:
+        make_structure(s)
+        s.commit()
+    export_all(db.get_engine(source), tmp_path / "dump")
+    themes = tmp_path / "dump" / "theme.csv"
+    themes.write_text(themes.read_text(encoding="utf-8").replace("Homes", "Ho\x00mes"), "utf-8")
+
+    target = f"sqlite:///{tmp_path / 'new.db'}"
+    monkeypatch.setenv("DATABASE_URL", target)
+    settings.get_settings.cache_clear()
+    try:
+        assert main(["restore", str(tmp_path / "dump")]) == 1
+    finally:
+        settings.get_settings.cache_clear()
+    said = capsys.readouterr().err
+    assert said.startswith("Nothing was restored: The text in 'name' contains a NUL character")
+    with Session(db.get_engine(target)) as s:
+        assert s.exec(select(Measure)).all() == []
+        assert _audit_entries(s) == 0
