@@ -36,7 +36,7 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(PY) -m dashboard init-db
 	VITALSIGNS_DEMO_MODE=$(DEMO) $(PY) -m dashboard seed-demo --if-empty
-	VITALSIGNS_DEMO_MODE=$(DEMO) $(VENV)/bin/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true \
+	VITALSIGNS_DEMO_MODE=$(DEMO) $(VENV)/bin/streamlit run dashboard/server.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false
 
 # Browser tests need Chromium; as root on a machine without it, install it.

@@ -2,15 +2,23 @@
 
 Password hashes live in the database. The cookie key comes from the settings or is
 generated once and kept in the database, so every instance shares it. Failed sign-ins
-are counted in the database; after ``max_login_attempts`` the account is locked for
-``lockout_minutes``. A sign-in lasts ``session_hours``.
+are counted in the database per username, per client and per pair
+(``dashboard.store.throttle``): a guesser waits longer and longer, while the owner
+signing in from elsewhere never waits, and the answers never tell which usernames
+exist. A sign-in lasts ``session_hours``.
+
+Served through ``dashboard/server.py`` the sign-in cookie is set by a web request, as
+HttpOnly, after a one-time ticket hand-over (``dashboard.web``); run as a plain script it
+is set from the page.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import streamlit as st
@@ -19,7 +27,7 @@ from sqlmodel import Session, col, select
 from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
-from dashboard import sso
+from dashboard import sso, web
 from dashboard.settings import get_settings
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meta import get_or_create_cookie_key
@@ -27,12 +35,20 @@ from dashboard.store.models import User
 from dashboard.store.security import Actor
 from dashboard.store.sessions import (
     create_auth_session,
+    issue_sign_in_ticket,
     revoke_auth_session,
     session_id_for,
     validate_auth_session,
 )
+from dashboard.store.throttle import (
+    ThrottlePolicy,
+    record_sign_in_failure,
+    record_sign_in_success,
+    sign_in_wait,
+)
 from dashboard.store.users import (
     actor_for,
+    check_password,
     get_user_by_username,
     record_failed_login,
     record_successful_login,
@@ -45,6 +61,12 @@ STATUS_KEY = "authentication_status"
 SESSION_ID_KEY = "vitalsigns_session_id"
 LOGOUT_KEY = "logout"
 HOURS_PER_DAY = 24
+WRONG = "The username or password is not right."
+# Unknown usernames are checked against this hash (of a password nobody knows), so they
+# take as long to refuse as a known username with a wrong password.
+STAND_IN_HASH = "$2b$12$osCwzwmqCYQj4hHeQJ.d9uwmQr9kuk86isldUXcb9s/qg4ox0peIO"
+UNKNOWN_CLIENT = "unknown"
+IPV6_CLIENT_PREFIX = 64  # one household or office gets a whole /64
 
 
 def _cookie_key() -> str:
@@ -61,7 +83,6 @@ def _now() -> datetime:
 
 def _credentials(session: Session) -> dict[str, Any]:
     settings = get_settings()
-    max_attempts = settings.max_login_attempts
     users = session.exec(select(User).where(col(User.active).is_(True))).all()
     out: dict[str, Any] = {}
     for user in users:
@@ -69,14 +90,11 @@ def _credentials(session: Session) -> dict[str, Any]:
             continue
         if not user.password_hash:
             continue
-        locked = user.locked_until is not None and user.locked_until > _now()
-        failed = max_attempts if locked else (0 if user.locked_until else user.failed_logins)
         out[user.username] = {
             "name": user.name,
             "email": user.email or "",
             "password": user.password_hash,
             "roles": [user.role],
-            "failed_login_attempts": failed,
         }
     return {"usernames": out}
 
@@ -100,36 +118,55 @@ def _on_login(event: dict[str, Any]) -> None:
             record_successful_login(session=session, user=user)
 
 
-def _persist_failures(before: dict[str, int], credentials: dict[str, Any]) -> str | None:
-    """Save failed attempts counted during this run; returns a lockout message if any."""
+def client_address(peer: str | None, forwarded_for: str, trusted_hops: int) -> str:
+    """The client's address as the throttle counts it.
+
+    ``peer`` is the connection's address (None on the same machine). Only with
+    ``trusted_hops`` proxies in front is X-Forwarded-For read, and then only the entry
+    the outermost trusted proxy added (anything further left the client can forge). An
+    IPv6 client is counted by its /64 network, since one household holds all of it.
+    """
+    address = peer
+    if trusted_hops > 0:
+        hops = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+        if len(hops) >= trusted_hops:
+            address = hops[-trusted_hops]
+    return _normalised(address) or _normalised(peer) or UNKNOWN_CLIENT
+
+
+def _normalised(address: str | None) -> str | None:
+    text = (address or "").strip()
+    if text.startswith("["):  # [v6]:port
+        text = text[1:].split("]", 1)[0]
+    elif text.count(":") == 1:  # v4:port
+        text = text.split(":", 1)[0]
+    try:
+        ip = ipaddress.ip_address(text)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/{IPV6_CLIENT_PREFIX}", strict=False))
+    return str(ip)
+
+
+def _client() -> str:
+    forwarded = ",".join(st.context.headers.get_all("X-Forwarded-For"))
+    return client_address(st.context.ip_address, forwarded, get_settings().trusted_proxy_hops)
+
+
+def _policy() -> ThrottlePolicy:
     settings = get_settings()
-    message = None
-    for username, data in credentials["usernames"].items():
-        if data.get("failed_login_attempts", 0) > before.get(username, 0):
-            with session_scope() as session:
-                user = get_user_by_username(session=session, username=username)
-                if user is None:
-                    continue
-                if user.locked_until is not None and user.locked_until <= _now():
-                    user.failed_logins = 0
-                    user.locked_until = None
-                locked = record_failed_login(
-                    session=session,
-                    user=user,
-                    max_attempts=settings.max_login_attempts,
-                    lockout_minutes=settings.lockout_minutes,
-                )
-                if locked:
-                    message = _locked_message()
-    return message
-
-
-def _locked_message() -> str:
-    minutes = get_settings().lockout_minutes
-    return (
-        f"Too many failed sign-ins: this account is locked for {minutes} minutes. "
-        "Ask an administrator if you need access sooner."
+    return ThrottlePolicy(
+        free_failures=settings.max_login_attempts,
+        longest_wait=timedelta(minutes=settings.lockout_minutes),
     )
+
+
+def wait_message(seconds: int) -> str:
+    unit = "second" if seconds == 1 else "seconds"
+    return f"Too many attempts. Try again in {seconds} {unit}."
 
 
 def login_form() -> None:
@@ -164,30 +201,21 @@ def _local_form() -> None:
         )
     with Session(get_engine()) as session:
         credentials = _credentials(session)
-    before = {u: d["failed_login_attempts"] for u, d in credentials["usernames"].items()}
     _refuse_dead_cookie()
     authenticator = _authenticator(credentials)
     try:
-        authenticator.login(
-            location="main",
-            max_login_attempts=settings.max_login_attempts,
-            fields={
-                "Form name": "Sign in",
-                "Username": "Username",
-                "Password": "Password",
-                "Login": "Sign in",
-            },
-            callback=_on_login,
-            key="sign-in",
-        )
+        # a returning browser's cookie signs it in here; no form is drawn
+        authenticator.login(location="unrendered")
     except LoginError:
-        st.error(_locked_message(), icon=":material/lock:")
-        return
-    locked = _persist_failures(before, credentials)
-    if locked:
-        st.error(locked, icon=":material/lock:")
-    elif st.session_state.get(STATUS_KEY) is False:
-        st.error("The username or password is not right.", icon=":material/error:")
+        st.session_state[LOGOUT_KEY] = True  # a cookie for someone who may not sign in
+    if not st.session_state.get(STATUS_KEY):
+        with st.form(key="sign-in"):
+            st.subheader("Sign in")
+            username = st.text_input("Username", autocomplete="username")
+            password = st.text_input("Password", type="password", autocomplete="current-password")
+            submitted = st.form_submit_button("Sign in")
+        if submitted:
+            _sign_in(authenticator, credentials, username, password)
     if st.session_state.get(STATUS_KEY):
         if not st.session_state.get(SESSION_ID_KEY):
             _start_server_session(authenticator)
@@ -197,6 +225,75 @@ def _local_form() -> None:
         st.button("Continue", key="continue-after-sign-in")
         return
     st.page_link(_portal_page(), label="Public performance portal", icon=":material/public:")
+
+
+def _sign_in(
+    authenticator: stauth.Authenticate, credentials: dict[str, Any], username: str, password: str
+) -> None:
+    """Check one sign-in attempt: refuse it while its keys must wait, else check the
+    password and count the outcome. Known and unknown usernames get the same answers."""
+    username = username.strip().lower()
+    if not username or not password:
+        st.warning("Enter your username and password.", icon=":material/info:")
+        return
+    client = _client()
+    with Session(get_engine()) as session:
+        wait = sign_in_wait(session=session, username=username, client=client, now=_now())
+    if wait:
+        st.error(wait_message(wait), icon=":material/timer:")
+        return
+    known = username in credentials["usernames"]
+    if known and web.mounted():
+        signed_in = check_password(password.strip(), credentials["usernames"][username]["password"])
+        if signed_in:
+            _on_login({"username": username})
+    elif known:
+        signed_in = bool(
+            authenticator.authentication_controller.login(username, password, callback=_on_login)
+        )
+    else:
+        check_password(password, STAND_IN_HASH)
+        signed_in = False
+    with session_scope() as session:
+        if signed_in:
+            record_sign_in_success(session=session, username=username, client=client)
+        else:
+            record_sign_in_failure(
+                session=session, username=username, client=client, now=_now(), policy=_policy()
+            )
+            user = get_user_by_username(session=session, username=username) if known else None
+            if user is not None:
+                record_failed_login(session=session, user=user)
+    if signed_in and web.mounted():
+        _hand_over(username)
+    elif signed_in:
+        authenticator.cookie_controller.set_cookie()  # served as a plain script: no routes
+    else:
+        st.session_state[STATUS_KEY] = False
+        st.error(WRONG, icon=":material/error:")
+
+
+def _hand_over(username: str) -> None:
+    """Send the browser, with a one-time ticket, to the request that sets the sign-in
+    cookie HttpOnly and brings it back to this page (``dashboard.web``)."""
+    with session_scope() as session:
+        user = get_user_by_username(session=session, username=username)
+        if user is None or user.id is None:
+            return
+        ticket = issue_sign_in_ticket(
+            session=session,
+            user_id=user.id,
+            browser=web.browser_mark(st.context.cookies.get(web.BROWSER_COOKIE)),
+        )
+    web.redirect(web.sign_in_url(ticket, _here()))
+    st.success("Signed in. Opening your page…", icon=":material/check_circle:")
+
+
+def _here() -> str:
+    """This page's path and query, to come back to after signing in."""
+    path = urlsplit(st.context.url or "").path or "/"
+    query = urlencode([(k, v) for k in st.query_params for v in st.query_params.get_all(k)])
+    return f"{path}?{query}" if query else path
 
 
 def _portal_page() -> str:
@@ -312,6 +409,8 @@ def _on_logout(event: dict[str, Any]) -> None:
         return
     from dashboard.store import audit
 
+    if web.mounted():
+        web.redirect(web.SIGN_OUT_PATH)  # where the HttpOnly cookie is deleted
     with session_scope() as session:
         revoke_auth_session(session=session, session_id=st.session_state.get(SESSION_ID_KEY))
         st.session_state[SESSION_ID_KEY] = None

@@ -42,12 +42,35 @@ def _no_args(_parser: argparse.ArgumentParser) -> None:
     return None
 
 
-@command("init-db", _no_args)
-def _init_db(_args: argparse.Namespace) -> int:
-    from dashboard.store.db import migrate
+def _init_db_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--app-role",
+        default=None,
+        metavar="NAME",
+        help="PostgreSQL: create (or refresh) a role that owns nothing, for the app to "
+        "connect as; run again after every upgrade",
+    )
+
+
+@command("init-db", _init_db_args)
+def _init_db(args: argparse.Namespace) -> int:
+    from dashboard.store.db import get_engine, migrate
+    from dashboard.store.roles import AppRoleError, grant_app_role
 
     migrate()
     print("Database is up to date.")
+    if args.app_role:
+        try:
+            created = grant_app_role(get_engine(), args.app_role)
+        except AppRoleError as exc:
+            print(str(exc), file=sys.stderr)
+            return 1
+        made = "Created" if created else "Refreshed"
+        print(
+            f"{made} the role {args.app_role}: it may read and write the data and only add "
+            "to the audit log. Set its password (psql: \\password "
+            f"{args.app_role}) and give the app a DATABASE_URL that connects as it."
+        )
     return 0
 
 

@@ -48,8 +48,21 @@ class Settings(BaseSettings):
     session_idle_minutes: float = Field(
         default=60.0, gt=0, description="A sign-in ends after this long without activity."
     )
-    max_login_attempts: int = Field(default=5, ge=1)
-    lockout_minutes: int = Field(default=15, ge=1)
+    max_login_attempts: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins (per username, and per username from one client) before "
+        "further tries must wait; a client may fail four times as often.",
+    )
+    lockout_minutes: int = Field(
+        default=15, ge=1, description="The longest wait between tries (it doubles up to this)."
+    )
+    trusted_proxy_hops: int = Field(
+        default=0,
+        ge=0,
+        description="How many reverse proxies in front of the app add X-Forwarded-For; 0: "
+        "the header is ignored and the connection's own address names the client.",
+    )
     upload_max_mb: float = Field(default=20.0, gt=0)
     behind_schedule_points: float = Field(
         default=20.0,

@@ -125,12 +125,16 @@ def _restore(args: argparse.Namespace) -> int:
 
     from dashboard.store.db import get_engine, migrate
     from dashboard.store.portability import PortabilityError, restore
+    from dashboard.store.text import NulCharacterError
 
     migrate()
     try:
         summary = restore(get_engine(), Path(args.folder))
     except PortabilityError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except NulCharacterError as exc:
+        print(f"Nothing was restored: {exc}", file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
         print(

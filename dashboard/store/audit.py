@@ -1,7 +1,8 @@
 """Writing to the append-only audit log, and the data version every write moves on.
 
 ``record`` adds one entry in the caller's transaction, so the change and its audit entry
-are saved together or not at all. The database refuses UPDATE and DELETE on the log.
+are saved together or not at all. The database refuses every change to an entry (UPDATE,
+DELETE, REPLACE, upserts, TRUNCATE); see ``dashboard.store.roles`` for PostgreSQL's owner.
 """
 
 from __future__ import annotations

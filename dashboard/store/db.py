@@ -1,7 +1,8 @@
 """The engine, sessions and schema migrations: one engine per database URL.
 
 SQLite gets WAL, foreign keys and a busy timeout on every connection; PostgreSQL is used
-as it comes. ``migrate()`` applies the Alembic migrations (run on start-up and by
+as it comes. Every engine refuses text holding a NUL character (``dashboard.store.text``).
+``migrate()`` applies the Alembic migrations (run on start-up and by
 ``python -m dashboard init-db``).
 """
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from dashboard.settings import get_settings
+from dashboard.store.text import guard_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -47,6 +49,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    guard_engine(engine)
     return engine
 
 

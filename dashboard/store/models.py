@@ -84,6 +84,31 @@ class AuthSession(SQLModel, table=True):
     method: str = Field(default="local", max_length=16)
 
 
+class SignInTicket(SQLModel, table=True):
+    """A one-time hand-over from a checked password to the web request that sets the
+    sign-in cookie (HttpOnly); kept as a hash, good for a minute and for one use."""
+
+    __tablename__ = "sign_in_ticket"
+    id: str = Field(primary_key=True, max_length=64)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    browser: str | None = Field(
+        default=None, max_length=64, description="a hash naming the browser it was issued to"
+    )
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    used_at: datetime | None = None
+
+
+class SignInThrottle(SQLModel, table=True):
+    """Failed sign-ins counted for one key (a username, a client or the pair of the two,
+    stored as a hash) and how long that key must wait before its next try."""
+
+    __tablename__ = "sign_in_throttle"
+    key: str = Field(primary_key=True, max_length=64)
+    failures: int = 0
+    last_failure_at: datetime = Field(index=True)
+    blocked_until: datetime | None = None
+
+
 # --- structure --------------------------------------------------------------
 
 
@@ -550,7 +575,7 @@ class DataVersion(SQLModel, table=True):
 
 
 class AuditLog(SQLModel, table=True):
-    """The append-only audit log: the database refuses UPDATE and DELETE on it."""
+    """The append-only audit log: the database refuses to change, replace or delete an entry."""
 
     __tablename__ = "audit_log"
     id: int | None = Field(default=None, primary_key=True)

@@ -51,6 +51,7 @@ from dashboard.store.models import (
     utcnow,
 )
 from dashboard.store.security import Actor, PermissionDenied, require_admin, require_department
+from dashboard.store.text import NUL
 from dashboard.store.users import set_password, update_user
 
 __all__ = [
@@ -541,6 +542,8 @@ def search_audit(*, session: Session, actor: Actor, query: AuditQuery) -> list[A
         stmt = stmt.where(col(AuditLog.at) >= datetime.combine(query.since, time.min, tzinfo=UTC))
     if query.until:
         stmt = stmt.where(col(AuditLog.at) <= datetime.combine(query.until, time.max, tzinfo=UTC))
+    if query.text and NUL in query.text:
+        return []  # no stored text holds a NUL (the store refuses one), so nothing matches
     if query.text:
         # the text is matched as typed: % and _ are not wildcards
         literal = query.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,9 +1,8 @@
-"""Users, their roles and departments, passwords and sign-in throttling."""
+"""Users, their roles and departments, passwords, and the audit of their sign-ins."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
 
 import bcrypt
 from sqlmodel import Session, col, delete, select
@@ -198,25 +197,16 @@ def list_users(*, session: Session, include_inactive: bool = True) -> Sequence[U
     return session.exec(query).all()
 
 
-def record_failed_login(
-    *, session: Session, user: User, max_attempts: int, lockout_minutes: int
-) -> bool:
-    """Count a failed sign-in; lock the account after ``max_attempts``. True when locked."""
-    user.failed_logins += 1
-    locked = user.failed_logins >= max_attempts
-    if locked:
-        user.locked_until = utcnow() + timedelta(minutes=lockout_minutes)
-    session.add(user)
+def record_failed_login(*, session: Session, user: User) -> None:
+    """Audit a wrong password for a known user (``dashboard.store.throttle`` counts it)."""
     audit.record(
         session,
         actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
         action="login_failed",
         entity="user",
         entity_id=user.id,
-        note="account locked" if locked else "",
         bump=False,
     )
-    return locked
 
 
 def record_successful_login(*, session: Session, user: User, method: str = "local") -> None:

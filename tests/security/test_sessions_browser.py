@@ -1,4 +1,5 @@
-"""A copy of the sign-in cookie taken before signing out signs nobody in afterwards."""
+"""The sign-in cookie is HttpOnly (no script on the page can read it), and a copy of it
+taken before signing out signs nobody in afterwards."""
 
 from __future__ import annotations
 
@@ -8,12 +9,22 @@ from tests.browser import sign_in
 
 pytestmark = pytest.mark.e2e
 
+COOKIE = "vitalsigns_auth"
 
-def test_a_cookie_copied_before_sign_out_no_longer_signs_anyone_in(shared_app_url, browser, page):
+
+def _sign_in_cookies(context) -> list[dict]:
+    return [c for c in context.cookies() if c["name"] == COOKIE]
+
+
+def test_the_sign_in_cookie_is_http_only_and_a_copy_from_before_sign_out_is_dead(
+    shared_app_url, browser, page
+):
     sign_in(page, shared_app_url, "demo.executive")
-    page.wait_for_function("() => document.cookie.includes('vitalsigns_auth')")
-    stolen = [c for c in page.context.cookies() if c["name"] == "vitalsigns_auth"]
+    stolen = _sign_in_cookies(page.context)
     assert stolen, "the sign-in cookie was not set"
+    assert stolen[0]["httpOnly"] is True
+    assert stolen[0]["sameSite"] == "Lax"
+    assert COOKIE not in page.evaluate("document.cookie")
 
     # the cookie works in another browser while the session is live
     other = browser.new_context()
@@ -23,8 +34,10 @@ def test_a_cookie_copied_before_sign_out_no_longer_signs_anyone_in(shared_app_ur
     thief.get_by_text("Signed in as").wait_for()
     other.close()
 
-    page.get_by_role("button", name="Sign out").click()
+    with page.expect_response(lambda r: "/session/sign-out" in r.url):
+        page.get_by_role("button", name="Sign out").click()
     page.get_by_role("textbox", name="Username").wait_for()
+    assert _sign_in_cookies(page.context) == []  # deleted, not just forgotten
 
     replay = browser.new_context()
     replay.add_cookies(stolen)
