@@ -1,9 +1,9 @@
 """The entrypoint: page config, sign-in, navigation built from the role, and run.
 
 Served by ``dashboard/server.py`` (``streamlit run dashboard/server.py``). Every page is
-registered (so any bookmarked link resolves, with its query parameters); the menu lists only the pages the role may use;
-an anonymous visit to any page but the portal shows the sign-in form first and then that
-page. Each page checks access again itself (``dashboard.ui.guard``).
+registered (so any bookmarked link resolves, with its query parameters); the menu lists
+only the pages the role may use; an anonymous visit to any page but the portal shows the
+sign-in form first and then that page. Each page checks access again itself (``dashboard.ui.guard``).
 """
 
 from __future__ import annotations
