@@ -3,7 +3,8 @@
 Served by ``dashboard/server.py`` (``streamlit run dashboard/server.py``). Every page is
 registered (so any bookmarked link resolves, with its query parameters); the menu lists
 only the pages the role may use; an anonymous visit to any page but the portal shows the
-sign-in form first and then that page. Each page checks access again itself (``dashboard.ui.guard``).
+sign-in form first and then that page. Each page checks access again itself
+(``dashboard.ui.guard``).
 """
 
 from __future__ import annotations
