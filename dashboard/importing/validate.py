@@ -54,6 +54,10 @@ from dashboard.store.security import Actor
 __all__ = ["OBS_FIELDS", "Plan", "plan_entries", "plan_long"]
 
 OBS_FIELDS = ("value", "numerator", "denominator", "commentary", "action_note")
+#: What an observation update must still find stored (as the check read it) to apply.
+OBS_GUARD = (*OBS_FIELDS, "status")
+#: The key of an update's guard (the stored values it was planned from, in OBS_GUARD order).
+GUARD_KEY = "_planned_from"
 PERCENT_MAX = 100.0
 SPC_MIN_POINTS = 15
 PREVIEW_COLUMNS = ("row", "code", "period", "field", "old", "new", "outcome")
@@ -695,8 +699,8 @@ def _finish(ck: _Checker, items: _Items, rows_seen: list[int]) -> None:
     stored_obs, stored_targets = _stored_frames(ck.session, set(frame["mid"].tolist()))
     for row in rows_seen:
         plan.row_outcomes[row] = "unchanged"
-    value_new = _diff(ck, items, stored_obs, stored_targets)
-    _commentary(ck, items, value_new, stored_obs, stored_targets)
+    value_new, judged = _diff(ck, items, stored_obs, stored_targets)
+    _commentary(ck, items, judged, stored_obs, stored_targets)
     _spc(ck, items, value_new, stored_obs)
 
 
@@ -823,17 +827,21 @@ def _none(v: Any) -> Any:
 
 def _diff(
     ck: _Checker, items: _Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
-) -> np.ndarray:
-    """Plan what changes; returns which items add or change a value.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plan what changes; returns which items add or change a value, and which items the
+    submit rules judge (those, and stored drafts this submission makes submitted).
 
     The masks are worked out column-wise; the loops below touch only the rows that change
-    something, and build plain tuples and dicts (no per-row function calls)."""
+    something, and build plain tuples and dicts (no per-row function calls). Each update
+    carries the stored state it was planned from (``OBS_GUARD``), so the write changes a
+    row only if it still holds what the check read."""
     plan = ck.plan
     frame = items.frame
     n = len(frame)
     value_new = np.zeros(n, dtype=bool)
+    judged = value_new
     if n == 0:
-        return value_new
+        return value_new, judged
     new_status = (ObservationStatus.submitted if ck.submit else ObservationStatus.draft).value
     merged = frame[["mid", "label"]].merge(stored_obs, on=["mid", "label"], how="left")
     merged = merged.merge(stored_targets, on=["mid", "label"], how="left")
@@ -856,7 +864,8 @@ def _diff(
     t_old = merged["t_value"].to_numpy()
     target_todo = ~np.isnan(target) & ~(~np.isnan(t_old) & _close(t_old, target))
     if not (obs_todo.any() or target_todo.any()):
-        return value_new
+        return value_new, judged
+    judged = np.zeros(n, dtype=bool)
     codes = ck.codes_by_id()
     dept_of = {m.id: m.department_id for m in ck.by_code.values()}
     plan.period_starts = {label: p.start for label, p in items.periods.items()}
@@ -917,7 +926,7 @@ def _diff(
                 f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
                 "changes need confirming (--allow-changes).",
             )
-        plan.target_updates.append({"id": int(t_ids[i]), "value": v})
+        plan.target_updates.append({"id": int(t_ids[i]), "value": v, GUARD_KEY: (old,)})
         preview.append((i, 0, rows[i], code, label, "target", _fmt(old), _fmt(v), "changed"))
         plan.audit.append(
             (
@@ -994,16 +1003,23 @@ def _diff(
             continue
         if status_change:
             before["status"], after["status"] = status, new_status
+            judged[i] = True  # becoming submitted: the submit rules apply to it
         elif status == ObservationStatus.approved:
             before["status"], after["status"] = status, new_status
             after["revised"] = True
+        elif status == ObservationStatus.submitted and not ck.submit:
+            # A changed figure is not submitted until it meets the submit rules again.
+            before["status"], after["status"] = status, new_status
         for f in before:
             preview.append((i, 1, row, code, label, f, _fmt(before[f]), _fmt(after[f]), "changed"))
         changed.add(row)
         update = {"id": int(stored_cols["s_id"][j]), **after, "upload_id": None}
+        update[GUARD_KEY] = tuple(
+            _none(stored_cols[f"s_{f}"][j]) if f != "status" else status for f in OBS_GUARD
+        )
         update["submitted_by"] = ck.actor.id
-        if after.get("status") == ObservationStatus.submitted:
-            update["submitted_at"] = None  # filled at write time
+        if "status" in after:
+            update["submitted_at"] = None  # a submitted figure's time is filled at write time
         plan.obs_updates.append(update)
         plan.audit.append(
             (
@@ -1048,7 +1064,7 @@ def _diff(
     plan.row_outcomes.update(dict.fromkeys(added, "added"))
     plan.row_outcomes.update(dict.fromkeys(changed, "changed"))
     plan.department_ids.update(dept_of[mid] for mid in touched)
-    return value_new
+    return value_new, value_new | judged
 
 
 def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd.DataFrame:
@@ -1068,12 +1084,14 @@ def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd
 def _commentary(
     ck: _Checker,
     items: _Items,
-    value_new: np.ndarray,
+    judged: np.ndarray,
     stored_obs: pd.DataFrame,
     stored_targets: pd.DataFrame,
 ) -> None:
+    """The commentary rule, on the values added or changed and on the stored drafts this
+    submission makes submitted (their stored value is judged when the file gives none)."""
     frame = items.frame
-    if not value_new.any():
+    if not judged.any():
         return
     keys = list(zip(frame["mid"].tolist(), frame["label"].tolist(), strict=True))
     commented = {k for k, c in zip(keys, frame["commentary"].tolist(), strict=True) if c}
@@ -1089,7 +1107,7 @@ def _commentary(
     }
     candidates = [
         i
-        for i in np.flatnonzero(value_new & frame["value"].notna().to_numpy()).tolist()
+        for i in np.flatnonzero(judged).tolist()
         if keys[i] not in commented and keys[i] not in stored_comment
     ]
     if not candidates:
@@ -1117,7 +1135,9 @@ def _commentary(
     for i in candidates:
         mid, label = keys[i]
         m = by_id[mid]
-        value = vals[i]
+        value = vals[i] if vals[i] == vals[i] else known.get((mid, label))
+        if value is None:
+            continue
         target = file_targets.get((mid, label))
         if target is None:
             target = stored_t.get((mid, label))
