@@ -171,6 +171,17 @@ class _Clean:
     label: str = ""
 
 
+def _ratio_value(numerator: float, denominator: float, m: _M) -> float:
+    """The value a ratio measure's numerator and denominator make (a percent: times 100)."""
+    scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
+    return round(numerator / denominator * scale, 10)
+
+
+def _agrees(value: float, made: float, m: _M) -> bool:
+    """The value is the one its parts make, as the measure displays it (to its decimals)."""
+    return abs(value - made) <= 0.5 * 10.0 ** -max(m.decimals, 0) + 1e-9
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return ""
@@ -359,9 +370,19 @@ class _Checker:
                         f"({_fmt(den)}).",
                     )
                     ok = False
-                elif value is None and m.ytd_method == YtdMethod.ratio:
-                    scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
-                    value = round(num / den * scale, 10)
+                elif m.ytd_method == YtdMethod.ratio:
+                    made = _ratio_value(num, den, m)
+                    if value is None:
+                        value = made
+                    elif not _agrees(value, made, m):
+                        self.problem(
+                            e.row,
+                            e.value_column,
+                            f"The value ({_fmt(value)}) is not what the numerator and "
+                            f"denominator make ({_fmt(num)} / {_fmt(den)} = {_fmt(made)}): give "
+                            "the value they make, or leave the value blank and it is worked out.",
+                        )
+                        ok = False
         has_actual = value is not None or num is not None
         if p is not None and has_actual and self._not_ended(p):
             column = e.value_column if value is not None or e.wide else "numerator"
@@ -867,6 +888,7 @@ def _diff(
         return value_new, judged
     judged = np.zeros(n, dtype=bool)
     codes = ck.codes_by_id()
+    by_id = ck.measures_by_id()
     dept_of = {m.id: m.department_id for m in ck.by_code.values()}
     plan.period_starts = {label: p.start for label, p in items.periods.items()}
     rows = frame["row"].tolist()
@@ -991,6 +1013,21 @@ def _diff(
             before[f], after[f] = old, v
             if f == "value":
                 value_new[i] = True
+                if (
+                    by_id[mid].ytd_method == YtdMethod.ratio
+                    and "numerator" not in given_now
+                    and _none(stored_cols["s_numerator"][j]) is not None
+                    and _none(stored_cols["s_denominator"][j]) is not None
+                ):
+                    ck.problem(
+                        row,
+                        "numerator",
+                        f"{code} {label} is worked out from its numerator and denominator "
+                        f"(stored: {_fmt(stored_cols['s_numerator'][j])} / "
+                        f"{_fmt(stored_cols['s_denominator'][j])} = {_fmt(old)}): give the "
+                        f"numerator and denominator that make {_fmt(v)}, or only them and "
+                        "the value is worked out.",
+                    )
             if old not in (None, "") and not ck.allow_changes:
                 ck.problem(
                     row,
