@@ -2,8 +2,8 @@
 
 Exit codes: 0 saved (or, with ``--dry-run``, valid; an identical re-upload saves nothing
 and is 0 too), 1 the file has errors or its save was refused (another save changed the
-same figures after the check: ``"conflict": true``, nothing saved), 2 the file cannot be
-read.
+same figures after the check: the JSON then says ``"conflict": true`` and why in
+``message``; nothing is saved), 2 the file cannot be read.
 """
 
 from __future__ import annotations
@@ -68,25 +68,13 @@ def import_file(args: argparse.Namespace) -> int:
 
     migrate()
     engine = get_engine()
-    empty = {
-        "rows": 0,
-        "added": 0,
-        "changed": 0,
-        "unchanged": 0,
-        "committed": False,
-        "conflict": False,
-    }
+    empty = {"rows": 0, "added": 0, "changed": 0, "unchanged": 0, "committed": False}
     try:
         get_kind(args.kind)
     except LookupError as exc:
         _out(
             args,
-            {
-                **empty,
-                "message": str(exc),
-                "errors": [{"row": 0, "column": "", "message": str(exc)}],
-                "warnings": [],
-            },
+            {**empty, "errors": [{"row": 0, "column": "", "message": str(exc)}], "warnings": []},
             [str(exc)],
         )
         return EXIT_UNREADABLE
@@ -100,7 +88,6 @@ def import_file(args: argparse.Namespace) -> int:
                     args,
                     {
                         **empty,
-                        "message": message,
                         "errors": [{"row": 0, "column": "", "message": message}],
                         "warnings": [],
                     },
@@ -128,12 +115,7 @@ def import_file(args: argparse.Namespace) -> int:
     except UnreadableFile as exc:
         _out(
             args,
-            {
-                **empty,
-                "message": str(exc),
-                "errors": [{"row": 0, "column": "", "message": str(exc)}],
-                "warnings": [],
-            },
+            {**empty, "errors": [{"row": 0, "column": "", "message": str(exc)}], "warnings": []},
             [str(exc)],
         )
         return EXIT_UNREADABLE

@@ -149,6 +149,8 @@ class ImportOptions:
     submit: bool = False  # submit-time checks are errors (else warnings)
     allow_changes: bool = True  # False: a change to a stored value is an error (CLI)
     source: str = "app"  # app | cli
+    #: (code, period) of values outside their usual range the person confirmed on the page.
+    confirmed: frozenset[tuple[str, str]] = frozenset()
     progress: Callable[[float, str], None] | None = field(default=None, compare=False)
 
 
@@ -210,15 +212,16 @@ class ImportResult:
     conflict: bool = False
 
     def as_json(self) -> dict[str, Any]:
+        """The command line's JSON; a refused save adds ``conflict`` and its ``message``."""
         c = self.checked
+        refused = {"conflict": True, "message": self.message} if self.conflict else {}
         return {
             "rows": c.rows,
             "added": c.added,
             "changed": c.changed,
             "unchanged": c.unchanged,
             "committed": self.committed,
-            "conflict": self.conflict,
-            "message": self.message,
+            **refused,
             "errors": [p.as_dict() for p in c.sorted_problems() if p.severity is Severity.error],
             "warnings": [
                 {**p.as_dict(), "severity": p.severity.value}
