@@ -107,24 +107,31 @@ def build_files(engine: object) -> tuple[bytes, bytes, int, int]:
 
     with Session(engine) as s:  # type: ignore[arg-type]
         rows = s.exec(
-            select(Measure.code, Measure.frequency, Observation.period, Observation.value)
+            select(
+                Measure.code,
+                Measure.frequency,
+                Observation.period,
+                Observation.value,
+                Observation.denominator,
+            )
             .join(Observation, Observation.measure_id == Measure.id)
             .where(Measure.lifecycle == "active")
             .order_by(Measure.code, Observation.period_start)
         ).all()
-    monthly = [(c, p, v) for c, f, p, v in rows if f == "monthly" and v is not None]
-    allrows = [(c, p, v) for c, _f, p, v in rows if v is not None]
-    # The 50,000-row file: stored rows, a tenth of them with a new value (changes).
+    monthly = [(c, p, v) for c, f, p, v, _d in rows if f == "monthly" and v is not None]
+    allrows = [(c, p, v, d is not None) for c, _f, p, v, d in rows if v is not None]
+    # The 50,000-row file: stored rows, a tenth of them with a new value (changes). A figure
+    # stored with its numerator and denominator keeps its value: a new one would need new
+    # parts too (a ratio measure's value and its parts never disagree).
     picked = (allrows * (XLSX_ROWS // max(1, len(allrows)) + 1))[:XLSX_ROWS]
     seen: set[tuple[str, str]] = set()
     body: list[tuple[object, ...]] = []
-    for i, (c, p, v) in enumerate(picked):
+    for i, (c, p, v, has_parts) in enumerate(picked):
         if (c, p) in seen:
             continue
         seen.add((c, p))
-        body.append(
-            (c, p, round(v * 0.95, 2) if i % 10 == 0 else v, "Checked" if i % 10 == 0 else "")
-        )
+        change = i % 10 == 0 and not has_parts
+        body.append((c, p, round(v * 0.95, 2) if change else v, "Checked" if change else ""))
     # Fill up to 50,000 rows with targets for future months (targets may be set ahead).
     codes = sorted({c for c, _p, _v in monthly})
     month = Period.for_month(2026, 1)

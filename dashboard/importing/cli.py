@@ -1,7 +1,9 @@
 """``python -m dashboard import FILE``: the same checks and all-or-nothing save as the page.
 
 Exit codes: 0 saved (or, with ``--dry-run``, valid; an identical re-upload saves nothing
-and is 0 too), 1 the file has errors, 2 the file cannot be read.
+and is 0 too), 1 the file has errors or its save was refused (another save changed the
+same figures after the check: the JSON then says ``"conflict": true`` and why in
+``message``; nothing is saved), 2 the file cannot be read.
 """
 
 from __future__ import annotations

@@ -8,14 +8,52 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import and_, bindparam, insert, update
 from sqlmodel import Session
 
-from dashboard.importing.validate import Plan
+from core.vocab import ObservationStatus
+from dashboard.importing.registry import ChangedMeanwhile
+from dashboard.importing.validate import GUARD_KEY, OBS_GUARD, Plan
 from dashboard.store.models import AuditLog, Department, Observation, Target, utcnow
 from dashboard.store.security import Actor, require_department
 
 __all__ = ["write_plan"]
+
+
+def _guarded_update(
+    session: Session, model: Any, guard: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """UPDATE each row by id, but only where the stored ``guard`` columns still hold what
+    the check read (``GUARD_KEY``, in ``guard`` order; NULL matches NULL).
+
+    Rows go in id order (two saves lock rows in the same order, so they wait for each other
+    instead of deadlocking). If any row no longer matches, someone saved it after the
+    check: `ChangedMeanwhile` is raised and the caller's transaction saves nothing.
+    """
+    table = model.__table__
+    by_shape: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in sorted(rows, key=lambda r: r["id"]):
+        fields = tuple(k for k in r if k not in ("id", GUARD_KEY))
+        params = {"_id": r["id"], **{f"_new_{k}": r[k] for k in fields}}
+        params.update({f"_old_{g}": v for g, v in zip(guard, r[GUARD_KEY], strict=True)})
+        by_shape.setdefault(fields, []).append(params)
+    for fields, batch in by_shape.items():
+        statement = (
+            update(table)
+            .where(
+                and_(
+                    table.c.id == bindparam("_id"),
+                    *(table.c[g].is_not_distinct_from(bindparam(f"_old_{g}")) for g in guard),
+                )
+            )
+            .values({k: bindparam(f"_new_{k}") for k in fields})
+        )
+        result = session.connection().execute(statement, batch)
+        if result.rowcount != len(batch):
+            raise ChangedMeanwhile(
+                f"{len(batch) - max(result.rowcount, 0):,} of the stored figures this file "
+                "changes were saved by someone else after the file was checked"
+            )
 
 
 def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, submit: bool) -> None:
@@ -45,9 +83,10 @@ def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, su
         for r in plan.obs_updates:
             row = {**r, "upload_id": upload_id, "updated_at": now}
             if "submitted_at" in row:
-                row["submitted_at"] = now
+                submitted = row.get("status") == ObservationStatus.submitted
+                row["submitted_at"] = now if submitted else None
             updates.append(row)
-        session.execute(update(Observation), updates)
+        _guarded_update(session, Observation, OBS_GUARD, updates)
     target_inserts = plan.target_inserts
     if target_inserts:
         session.execute(
@@ -58,8 +97,10 @@ def write_plan(*, session: Session, actor: Actor, plan: Plan, upload_id: int, su
             ],
         )
     if plan.target_updates:
-        session.execute(
-            update(Target),
+        _guarded_update(
+            session,
+            Target,
+            ("value",),
             [
                 {**r, "reason": "upload", "set_by": actor.id, "set_at": now, "upload_id": upload_id}
                 for r in plan.target_updates

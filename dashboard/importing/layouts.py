@@ -1,7 +1,8 @@
 """The two layouts a measures file may take, turned into one list of `Entry` rows.
 
 - **long** (the template): one row per measure and period, columns ``code, measure,
-  period, value, numerator, denominator, target, commentary, action_note``.
+  period, value, numerator, denominator, target, commentary, action_note`` (and an
+  optional ``confirm``: yes where a value outside its usual range is right).
 - **wide** (what people keep): one row per measure, one column per period (``Apr-24``,
   ``May-24`` or real Excel dates), and optionally a ``type`` column saying which rows hold
   targets. A quarterly or annual measure's figure under a month column belongs to the
@@ -62,6 +63,7 @@ class Entry:
     value_percent_cell: bool = False
     target_percent_cell: bool = False
     wide: WidePeriod | None = None
+    confirm: Any = None  # the ``confirm`` cell: a value outside its usual range is right
 
 
 def _wide_header(value: Any, year_start_month: int) -> WidePeriod | None:
@@ -189,6 +191,7 @@ def _long(frame: Any, cols: list[str], pct: set[tuple[int, str]]) -> list[Entry]
                 target=get.get("target", none)[i],
                 commentary=get.get("commentary", none)[i],
                 action_note=get.get("action_note", none)[i],
+                confirm=get.get("confirm", none)[i],
                 value_percent_cell=bool(pct) and (row, "value") in pct,
                 target_percent_cell=bool(pct) and (row, "target") in pct,
             )

@@ -53,6 +53,7 @@ class MeasuresImport:
             "allow_changes": options.allow_changes,
             "today": today(),
             "year_start_month": settings.year_start_month,
+            "confirmed": options.confirmed,
         }
         if "period" in table.frame.columns:
             # The template's layout is checked column by column (large files are long).

@@ -2,6 +2,7 @@
 
 - `canonical_header`: ``"KPI code"`` -> ``code``, ``"Month"`` -> ``period``, ``"Actual"`` ->
   ``value``... (any case and spacing).
+- `is_yes`: a ``confirm`` cell that says yes.
 - `parse_number`: ``85%``, ``1,234``, ``£1,234.50``, ``GBP 1,234.50``, ``(12)``, numbers
   stored as text; ``n/a``, ``-``, ``tbc`` and blank mean no value (never zero).
 """
@@ -20,8 +21,10 @@ __all__ = [
     "Number",
     "NumberError",
     "canonical_header",
+    "YES_WORDS",
     "header_key",
     "is_blank",
+    "is_yes",
     "parse_number",
     "text_of",
 ]
@@ -99,7 +102,10 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "action_note",
     ),
     "type": ("type", "row type", "series", "data type", "actual target", "actual or target"),
+    "confirm": ("confirm", "confirmed", "confirm value", "value confirmed"),
 }
+#: What a ``confirm`` cell says to confirm a value outside its usual range.
+YES_WORDS = frozenset({"yes", "y", "true", "x", "✓", "✔", "1", "confirm", "confirmed", "ok"})
 _BY_KEY = {syn: name for name, syns in _SYNONYMS.items() for syn in syns}
 
 NO_VALUE_WORDS = frozenset(
@@ -137,6 +143,15 @@ def canonical_header(value: Any) -> str | None:
     """The canonical column a header cell names, or None."""
     key = header_key(value)
     return _BY_KEY.get(key) or _BY_KEY.get(key.replace(" ", "_"))
+
+
+def is_yes(value: Any) -> bool:
+    """A ``confirm`` cell that says yes (``yes``, ``y``, ``x``, ``✓``, ``true``, 1...)."""
+    if value is True:
+        return True
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value == 1
+    return isinstance(value, str) and value.strip().lower() in YES_WORDS
 
 
 def is_blank(value: Any) -> bool:

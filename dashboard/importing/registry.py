@@ -9,7 +9,10 @@ An import runs in two steps, the same for the page and the command line:
 2. ``commit``: check again *inside one transaction*, refuse if there are errors (or if the
    changes differ from the fingerprint the person confirmed), write everything with an audit
    entry per changed value and an `Upload` row, and move the data version on once. All of
-   it is saved or none of it.
+   it is saved or none of it. A save applies to what its check read: if another save
+   changes the same rows in between (a ``write`` raises `ChangedMeanwhile`, an insert meets
+   a row added meanwhile, or the database picks this save to lose a lock race), nothing is
+   saved and the result says so (``conflict``).
 
 To add an import kind (actions, benchmarks, staff...), write a class with the `ImportKind`
 shape and register it::
@@ -47,6 +50,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from dashboard.store import audit
@@ -55,6 +59,8 @@ from dashboard.store.security import Actor
 
 __all__ = [
     "PAUSE_ENV",
+    "CHANGED_MEANWHILE",
+    "ChangedMeanwhile",
     "CheckedImport",
     "ImportKind",
     "ImportOptions",
@@ -105,6 +111,21 @@ class UnreadableFile(Exception):
     The message is for people."""
 
 
+class ChangedMeanwhile(Exception):
+    """Raised by a ``write`` when a stored row no longer holds what the check read: another
+    save got there first. `run_import` rolls back and refuses the save."""
+
+
+#: What a refused save says when the stored figures moved under it.
+CHANGED_MEANWHILE = (
+    "Not saved: someone else changed what this file changes after it was checked, so the "
+    "check no longer shows what the save would do. Nothing has been saved: check the file "
+    "again and review the preview."
+)
+#: PostgreSQL's codes for "this transaction lost a race": deadlock, serialisation, lock wait.
+_CONTENTION_CODES = frozenset({"40P01", "40001", "55P03"})
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """An uploaded file: its name as the person saw it and its bytes."""
@@ -128,6 +149,8 @@ class ImportOptions:
     submit: bool = False  # submit-time checks are errors (else warnings)
     allow_changes: bool = True  # False: a change to a stored value is an error (CLI)
     source: str = "app"  # app | cli
+    #: (code, period) of values outside their usual range the person confirmed on the page.
+    confirmed: frozenset[tuple[str, str]] = frozenset()
     progress: Callable[[float, str], None] | None = field(default=None, compare=False)
 
 
@@ -185,15 +208,20 @@ class ImportResult:
     upload_id: int | None = None
     message: str = ""
     seconds: float = 0.0
+    #: The save was refused because the stored figures changed after the check.
+    conflict: bool = False
 
     def as_json(self) -> dict[str, Any]:
+        """The command line's JSON; a refused save adds ``conflict`` and its ``message``."""
         c = self.checked
+        refused = {"conflict": True, "message": self.message} if self.conflict else {}
         return {
             "rows": c.rows,
             "added": c.added,
             "changed": c.changed,
             "unchanged": c.unchanged,
             "committed": self.committed,
+            **refused,
             "errors": [p.as_dict() for p in c.sorted_problems() if p.severity is Severity.error],
             "warnings": [
                 {**p.as_dict(), "severity": p.severity.value}
@@ -299,6 +327,15 @@ def _pause_for_tests() -> None:
         time.sleep(0.05)
 
 
+def _lost_a_race(exc: OperationalError) -> bool:
+    """A lock wait that timed out (SQLite) or a deadlock or serialisation failure
+    (PostgreSQL): the other save won; anything else is a real failure."""
+    if getattr(exc.orig, "sqlstate", None) in _CONTENTION_CODES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database is busy" in text
+
+
 def run_import(
     *,
     engine: Engine,
@@ -315,6 +352,7 @@ def run_import(
     """
     started = time.perf_counter()
     importer = get_kind(kind)
+    checked: CheckedImport | None = None
     with _collector_paused(), Session(engine, expire_on_commit=False) as session:
         try:
             checked = importer.check(session=session, actor=actor, source=source, options=options)
@@ -331,10 +369,7 @@ def run_import(
             if expect_fingerprint is not None and expect_fingerprint != checked.fingerprint:
                 session.rollback()
                 return ImportResult(
-                    checked,
-                    committed=False,
-                    message="The stored figures changed since you checked this file: "
-                    "check the file again and review the preview.",
+                    checked, committed=False, message=CHANGED_MEANWHILE, conflict=True
                 )
             upload = Upload(
                 filename=source.filename[:300],
@@ -371,6 +406,14 @@ def run_import(
             )
             _pause_for_tests()
             session.commit()
+        except (ChangedMeanwhile, IntegrityError, OperationalError) as exc:
+            # Another save wrote the same figures after the check (a guarded update found
+            # them changed, an insert met the row it added, or the database chose this
+            # transaction to lose a lock race): nothing of this file is saved.
+            session.rollback()
+            if checked is None or (isinstance(exc, OperationalError) and not _lost_a_race(exc)):
+                raise
+            return ImportResult(checked, committed=False, message=CHANGED_MEANWHILE, conflict=True)
         except BaseException:
             session.rollback()
             raise

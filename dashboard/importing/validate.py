@@ -27,14 +27,12 @@ from sqlmodel import Session, col, select
 
 from core.errors import CoreError, PeriodError
 from core.periods import Period, parse_period
-from core.spc import xmr_many
+from core.spc.limits import group_limits
 from core.status import direction, needs_commentary, rag
 from core.vocab import (
     Comparison,
-    ImprovementDirection,
     Lifecycle,
     ObservationStatus,
-    Polarity,
     Rag,
     Unit,
     YtdMethod,
@@ -44,6 +42,7 @@ from dashboard.importing.normalise import (
     NO_VALUE_WORDS,
     NumberError,
     is_blank,
+    is_yes,
     parse_number,
     text_of,
 )
@@ -54,14 +53,13 @@ from dashboard.store.security import Actor
 __all__ = ["OBS_FIELDS", "Plan", "plan_entries", "plan_long"]
 
 OBS_FIELDS = ("value", "numerator", "denominator", "commentary", "action_note")
+#: What an observation update must still find stored (as the check read it) to apply.
+OBS_GUARD = (*OBS_FIELDS, "status")
+#: The key of an update's guard (the stored values it was planned from, in OBS_GUARD order).
+GUARD_KEY = "_planned_from"
 PERCENT_MAX = 100.0
 SPC_MIN_POINTS = 15
 PREVIEW_COLUMNS = ("row", "code", "period", "field", "old", "new", "outcome")
-_SPECIAL_DIRECTION = {
-    Polarity.higher_is_better: ImprovementDirection.increase,
-    Polarity.lower_is_better: ImprovementDirection.decrease,
-    Polarity.neutral: ImprovementDirection.neutral,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +79,7 @@ class _M:
     tolerance_kind: str | None
     decimals: int
     comparison: str
+    fix_after_n_points: int | None
 
 
 _M_FIELDS = tuple(_M.__slots__)  # type: ignore[attr-defined]
@@ -105,6 +104,9 @@ class Plan:
     #: (action, entity, entity_id, before, after) per changed value, but the new targets
     audit: list[AuditEntry] = field(default_factory=list)
     department_ids: set[int] = field(default_factory=set)
+    #: Values outside their usual range, as (row, code, period): each needs confirming
+    #: (``confirm`` column, or the page's tick) before it can be submitted.
+    unusual: list[tuple[int, str, str]] = field(default_factory=list)
 
     def counts(self) -> tuple[int, int, int, int]:
         outcomes = list(self.row_outcomes.values())
@@ -165,6 +167,18 @@ class _Clean:
     action_note: str = ""
     value_new: bool = False  # the value is added or changed
     label: str = ""
+    confirm: bool = False
+
+
+def _ratio_value(numerator: float, denominator: float, m: _M) -> float:
+    """The value a ratio measure's numerator and denominator make (a percent: times 100)."""
+    scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
+    return round(numerator / denominator * scale, 10)
+
+
+def _agrees(value: float, made: float, m: _M) -> bool:
+    """The value is the one its parts make, as the measure displays it (to its decimals)."""
+    return abs(value - made) <= 0.5 * 10.0 ** -max(m.decimals, 0) + 1e-9
 
 
 def _fmt(value: Any) -> str:
@@ -185,10 +199,12 @@ class _Checker:
         allow_changes: bool,
         today: date,
         year_start_month: int,
+        confirmed: frozenset[tuple[str, str]] = frozenset(),
     ) -> None:
         self.session = session
         self.actor = actor
         self.submit = submit
+        self.confirmed = confirmed
         self.allow_changes = allow_changes
         self.today = today
         self.ysm = year_start_month
@@ -355,9 +371,19 @@ class _Checker:
                         f"({_fmt(den)}).",
                     )
                     ok = False
-                elif value is None and m.ytd_method == YtdMethod.ratio:
-                    scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
-                    value = round(num / den * scale, 10)
+                elif m.ytd_method == YtdMethod.ratio:
+                    made = _ratio_value(num, den, m)
+                    if value is None:
+                        value = made
+                    elif not _agrees(value, made, m):
+                        self.problem(
+                            e.row,
+                            e.value_column,
+                            f"The value ({_fmt(value)}) is not what the numerator and "
+                            f"denominator make ({_fmt(num)} / {_fmt(den)} = {_fmt(made)}): give "
+                            "the value they make, or leave the value blank and it is worked out.",
+                        )
+                        ok = False
         has_actual = value is not None or num is not None
         if p is not None and has_actual and self._not_ended(p):
             column = e.value_column if value is not None or e.wide else "numerator"
@@ -384,6 +410,7 @@ class _Checker:
             target=target,
             commentary=text_of(e.commentary) if not is_blank(e.commentary) else "",
             action_note=text_of(e.action_note) if not is_blank(e.action_note) else "",
+            confirm=is_yes(e.confirm),
         )
 
 
@@ -402,6 +429,7 @@ _ITEM_COLUMNS = (
     "target_column",
     "period_column",
     "wide",
+    "confirm",
 )
 _NUMBER_TEXT = r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*"
 _FLOAT_FIELDS = ("value", "numerator", "denominator")
@@ -432,6 +460,7 @@ def _clean_row(order: int, c: _Clean) -> dict[str, Any]:
         "target_column": e.target_column,
         "period_column": e.period_column,
         "wide": e.wide is not None,
+        "confirm": c.confirm,
     }
 
 
@@ -450,6 +479,7 @@ def _items_frame(rows: list[dict[str, Any]], fast: pd.DataFrame | None = None) -
     frame["mid"] = frame["mid"].astype("int64")
     frame["row"] = frame["row"].astype("int64")
     frame["wide"] = frame["wide"].astype(bool)
+    frame["confirm"] = frame["confirm"].astype(bool)
     return frame
 
 
@@ -509,6 +539,13 @@ def _texts(column: pd.Series | None, n: int) -> np.ndarray:
     )
 
 
+def _yes(column: pd.Series | None, n: int) -> np.ndarray:
+    """A ``confirm`` column as booleans (`is_yes`; blank is no)."""
+    if column is None:
+        return np.zeros(n, dtype=bool)
+    return np.array([is_yes(v) for v in column.tolist()], dtype=bool)
+
+
 def plan_long(
     *,
     session: Session,
@@ -519,6 +556,7 @@ def plan_long(
     allow_changes: bool,
     today: date,
     year_start_month: int,
+    confirmed: frozenset[tuple[str, str]] = frozenset(),
 ) -> Plan:
     """Check a long-layout table (the template's columns) and plan the writes."""
     ck = _Checker(
@@ -528,6 +566,7 @@ def plan_long(
         allow_changes=allow_changes,
         today=today,
         year_start_month=year_start_month,
+        confirmed=confirmed,
     )
     n = len(frame)
     rows = frame["row"].to_numpy()
@@ -626,6 +665,7 @@ def plan_long(
             "target_column": "target",
             "period_column": "period",
             "wide": False,
+            "confirm": _yes(frame.get("confirm"), n)[idx],
         }
     )
     period_by_label = {p.label: p for p in parsed if p is not None}
@@ -646,6 +686,7 @@ def plan_long(
             target=get.get("target", none)[i],
             commentary=get.get("commentary", none)[i],
             action_note=get.get("action_note", none)[i],
+            confirm=get.get("confirm", none)[i],
             value_percent_cell=bool(percent_cells) and (row, "value") in percent_cells,
             target_percent_cell=bool(percent_cells) and (row, "target") in percent_cells,
         )
@@ -667,8 +708,12 @@ def plan_entries(
     allow_changes: bool,
     today: date,
     year_start_month: int,
+    confirmed: frozenset[tuple[str, str]] = frozenset(),
 ) -> Plan:
-    """Check every entry (any layout) and plan the writes (nothing is written)."""
+    """Check every entry (any layout) and plan the writes (nothing is written).
+
+    ``confirmed`` holds the (code, period) of values outside their usual range that the
+    person confirmed on the page (the file's ``confirm`` column does the same per row)."""
     ck = _Checker(
         session,
         actor,
@@ -676,6 +721,7 @@ def plan_entries(
         allow_changes=allow_changes,
         today=today,
         year_start_month=year_start_month,
+        confirmed=confirmed,
     )
     rows: list[dict[str, Any]] = []
     periods: dict[str, Period] = {}
@@ -695,8 +741,8 @@ def _finish(ck: _Checker, items: _Items, rows_seen: list[int]) -> None:
     stored_obs, stored_targets = _stored_frames(ck.session, set(frame["mid"].tolist()))
     for row in rows_seen:
         plan.row_outcomes[row] = "unchanged"
-    value_new = _diff(ck, items, stored_obs, stored_targets)
-    _commentary(ck, items, value_new, stored_obs, stored_targets)
+    value_new, judged = _diff(ck, items, stored_obs, stored_targets)
+    _commentary(ck, items, judged, stored_obs, stored_targets)
     _spc(ck, items, value_new, stored_obs)
 
 
@@ -823,17 +869,21 @@ def _none(v: Any) -> Any:
 
 def _diff(
     ck: _Checker, items: _Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
-) -> np.ndarray:
-    """Plan what changes; returns which items add or change a value.
+) -> tuple[np.ndarray, np.ndarray]:
+    """Plan what changes; returns which items add or change a value, and which items the
+    submit rules judge (those, and stored drafts this submission makes submitted).
 
     The masks are worked out column-wise; the loops below touch only the rows that change
-    something, and build plain tuples and dicts (no per-row function calls)."""
+    something, and build plain tuples and dicts (no per-row function calls). Each update
+    carries the stored state it was planned from (``OBS_GUARD``), so the write changes a
+    row only if it still holds what the check read."""
     plan = ck.plan
     frame = items.frame
     n = len(frame)
     value_new = np.zeros(n, dtype=bool)
+    judged = value_new
     if n == 0:
-        return value_new
+        return value_new, judged
     new_status = (ObservationStatus.submitted if ck.submit else ObservationStatus.draft).value
     merged = frame[["mid", "label"]].merge(stored_obs, on=["mid", "label"], how="left")
     merged = merged.merge(stored_targets, on=["mid", "label"], how="left")
@@ -856,8 +906,10 @@ def _diff(
     t_old = merged["t_value"].to_numpy()
     target_todo = ~np.isnan(target) & ~(~np.isnan(t_old) & _close(t_old, target))
     if not (obs_todo.any() or target_todo.any()):
-        return value_new
+        return value_new, judged
+    judged = np.zeros(n, dtype=bool)
     codes = ck.codes_by_id()
+    by_id = ck.measures_by_id()
     dept_of = {m.id: m.department_id for m in ck.by_code.values()}
     plan.period_starts = {label: p.start for label, p in items.periods.items()}
     rows = frame["row"].tolist()
@@ -917,7 +969,7 @@ def _diff(
                 f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
                 "changes need confirming (--allow-changes).",
             )
-        plan.target_updates.append({"id": int(t_ids[i]), "value": v})
+        plan.target_updates.append({"id": int(t_ids[i]), "value": v, GUARD_KEY: (old,)})
         preview.append((i, 0, rows[i], code, label, "target", _fmt(old), _fmt(v), "changed"))
         plan.audit.append(
             (
@@ -982,6 +1034,21 @@ def _diff(
             before[f], after[f] = old, v
             if f == "value":
                 value_new[i] = True
+                if (
+                    by_id[mid].ytd_method == YtdMethod.ratio
+                    and "numerator" not in given_now
+                    and _none(stored_cols["s_numerator"][j]) is not None
+                    and _none(stored_cols["s_denominator"][j]) is not None
+                ):
+                    ck.problem(
+                        row,
+                        "numerator",
+                        f"{code} {label} is worked out from its numerator and denominator "
+                        f"(stored: {_fmt(stored_cols['s_numerator'][j])} / "
+                        f"{_fmt(stored_cols['s_denominator'][j])} = {_fmt(old)}): give the "
+                        f"numerator and denominator that make {_fmt(v)}, or only them and "
+                        "the value is worked out.",
+                    )
             if old not in (None, "") and not ck.allow_changes:
                 ck.problem(
                     row,
@@ -994,16 +1061,23 @@ def _diff(
             continue
         if status_change:
             before["status"], after["status"] = status, new_status
+            judged[i] = True  # becoming submitted: the submit rules apply to it
         elif status == ObservationStatus.approved:
             before["status"], after["status"] = status, new_status
             after["revised"] = True
+        elif status == ObservationStatus.submitted and not ck.submit:
+            # A changed figure is not submitted until it meets the submit rules again.
+            before["status"], after["status"] = status, new_status
         for f in before:
             preview.append((i, 1, row, code, label, f, _fmt(before[f]), _fmt(after[f]), "changed"))
         changed.add(row)
         update = {"id": int(stored_cols["s_id"][j]), **after, "upload_id": None}
+        update[GUARD_KEY] = tuple(
+            _none(stored_cols[f"s_{f}"][j]) if f != "status" else status for f in OBS_GUARD
+        )
         update["submitted_by"] = ck.actor.id
-        if after.get("status") == ObservationStatus.submitted:
-            update["submitted_at"] = None  # filled at write time
+        if "status" in after:
+            update["submitted_at"] = None  # a submitted figure's time is filled at write time
         plan.obs_updates.append(update)
         plan.audit.append(
             (
@@ -1048,7 +1122,7 @@ def _diff(
     plan.row_outcomes.update(dict.fromkeys(added, "added"))
     plan.row_outcomes.update(dict.fromkeys(changed, "changed"))
     plan.department_ids.update(dept_of[mid] for mid in touched)
-    return value_new
+    return value_new, value_new | judged
 
 
 def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd.DataFrame:
@@ -1068,12 +1142,14 @@ def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd
 def _commentary(
     ck: _Checker,
     items: _Items,
-    value_new: np.ndarray,
+    judged: np.ndarray,
     stored_obs: pd.DataFrame,
     stored_targets: pd.DataFrame,
 ) -> None:
+    """The commentary rule, on the values added or changed and on the stored drafts this
+    submission makes submitted (their stored value is judged when the file gives none)."""
     frame = items.frame
-    if not value_new.any():
+    if not judged.any():
         return
     keys = list(zip(frame["mid"].tolist(), frame["label"].tolist(), strict=True))
     commented = {k for k, c in zip(keys, frame["commentary"].tolist(), strict=True) if c}
@@ -1089,7 +1165,7 @@ def _commentary(
     }
     candidates = [
         i
-        for i in np.flatnonzero(value_new & frame["value"].notna().to_numpy()).tolist()
+        for i in np.flatnonzero(judged).tolist()
         if keys[i] not in commented and keys[i] not in stored_comment
     ]
     if not candidates:
@@ -1117,7 +1193,9 @@ def _commentary(
     for i in candidates:
         mid, label = keys[i]
         m = by_id[mid]
-        value = vals[i]
+        value = vals[i] if vals[i] == vals[i] else known.get((mid, label))
+        if value is None:
+            continue
         target = file_targets.get((mid, label))
         if target is None:
             target = stored_t.get((mid, label))
@@ -1155,19 +1233,41 @@ def _commentary(
 
 
 def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.DataFrame) -> None:
-    """Special cause in the new points: ONE xmr_many pass over the measures they touch."""
+    """Data assurance: a new or changed value outside its measure's usual range.
+
+    The usual range is the process limits (XmR: mean +/- 2.66 mean moving ranges, large
+    moving ranges screened out) of the measure's stored figures BEFORE the first period
+    the file adds or changes, as a fixed SPC baseline would have it: from the latest rebase
+    point, the first ``fix_after_n_points`` of them when the measure fixes its baseline,
+    and at least `SPC_MIN_POINTS` of them. The file's own figures never widen the range
+    they are judged by. Each flagged value is a note; submitting it needs it confirmed
+    (the ``confirm`` column, or the page's tick), else the note is an error."""
     frame = items.frame
     fresh = np.flatnonzero(value_new & frame["value"].notna().to_numpy())
     if len(fresh) == 0:
         return
-    mids = set(frame["mid"].iloc[fresh].tolist())
-    values = _values(frame, stored_obs, mids)
     by_id = ck.measures_by_id()
+    fresh_mids = frame["mid"].to_numpy()[fresh]
+    fresh_start = np.array(
+        [items.periods[label].start.toordinal() for label in frame["label"].iloc[fresh]],
+        dtype="int64",
+    )
+    first_new: dict[int, int] = {}
+    first_label: dict[int, str] = {}
+    for mid, start, label in zip(
+        fresh_mids.tolist(), fresh_start.tolist(), frame["label"].iloc[fresh].tolist(), strict=True
+    ):
+        if mid not in first_new or start < first_new[mid]:
+            first_new[mid], first_label[mid] = start, label
+    mids = sorted(first_new)
+    history = stored_obs[stored_obs["mid"].isin(mids) & stored_obs["s_value"].notna()]
+    if history.empty:
+        return
     # Each distinct (period, frequency) read once to order the points in time.
     frequencies = sorted({by_id[mid].frequency for mid in mids})
     base = max(1, len(frequencies))
-    freq_code = values["mid"].map({mid: frequencies.index(by_id[mid].frequency) for mid in mids})
-    label_index, distinct = pd.factorize(values["label"].to_numpy(dtype=object))
+    freq_code = history["mid"].map({mid: frequencies.index(by_id[mid].frequency) for mid in mids})
+    label_index, distinct = pd.factorize(history["label"].to_numpy(dtype=object))
     pairs, pair_index = np.unique(label_index * base + freq_code.to_numpy(), return_inverse=True)
     ordinals = []
     for key in pairs.tolist():
@@ -1176,73 +1276,90 @@ def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.Data
         try:
             start = (
                 known.start
-                if known is not None
+                if known is not None and known.frequency == frequency
                 else parse_period(label, frequency, year_start_month=ck.ysm).start
             )
             ordinals.append(start.toordinal())
         except PeriodError:  # a stored label of another frequency: not on this chart
             ordinals.append(-1)
-    values = values.assign(start=np.array(ordinals, dtype="int64")[pair_index])
-    values = values[values["start"].to_numpy() >= 0]
-    sizes = values.groupby("mid")["y"].transform("size")
-    values = values[sizes >= SPC_MIN_POINTS]
-    if values.empty:
-        return
-    values = values.sort_values(["mid", "start"], kind="stable")
-    direction_of = {
-        mid: _SPECIAL_DIRECTION.get(
-            Polarity(by_id[mid].polarity), ImprovementDirection.neutral
-        ).value
-        for mid in mids
-    }
-    rebases = _rebases(ck.session, sorted(mids))
-    series = values["mid"].tolist()
-    labels = values["label"].tolist()
-    rebased = (
-        [label in rebases.get(s, ()) for s, label in zip(series, labels, strict=True)]
-        if rebases
-        else np.zeros(len(series), dtype=bool)
+    starts = np.array(ordinals, dtype="int64")[pair_index]
+    history = pd.DataFrame(
+        {"mid": history["mid"].to_numpy(), "y": history["s_value"].to_numpy(), "start": starts}
     )
-    batch_frame = pd.DataFrame(
-        {
-            "series": series,
-            "y": values["y"].to_numpy(dtype=float),
-            "period": labels,
-            "direction": values["mid"].map(direction_of).to_numpy(dtype=object),
-            "rebase": rebased,
-        }
+    cut = history["mid"].map(first_new).to_numpy()
+    history = history[(history["start"].to_numpy() >= 0) & (history["start"].to_numpy() < cut)]
+    rebases = _rebases(ck.session, mids)
+    if rebases:
+        # A rebase starts a new baseline: keep the points from the latest one before the
+        # first new figure (a rebase AT the first new figure leaves no baseline).
+        from_start: dict[int, int] = {}
+        for mid, labels in rebases.items():
+            frequency = by_id[mid].frequency
+            found = []
+            for label in labels:
+                try:
+                    found.append(parse_period(label, frequency, year_start_month=ck.ysm).start)
+                except PeriodError:
+                    continue
+            ok = [d.toordinal() for d in found if d.toordinal() <= first_new[mid]]
+            if ok:
+                from_start[mid] = max(ok)
+        if from_start:
+            floor = history["mid"].map(from_start).fillna(-1).to_numpy()
+            history = history[history["start"].to_numpy() >= floor]
+    history = history.sort_values(["mid", "start"], kind="stable")
+    position = history.groupby("mid").cumcount().to_numpy()
+    fix = history["mid"].map(
+        {mid: by_id[mid].fix_after_n_points or np.iinfo("int64").max for mid in mids}
     )
-    try:
-        batch = xmr_many(batch_frame, improvement_direction="direction", rebase="rebase")
-    except CoreError:
+    history = history[position < fix.to_numpy()]
+    sizes = history.groupby("mid")["y"].transform("size")
+    history = history[sizes.to_numpy() >= SPC_MIN_POINTS]
+    if history.empty:
         return
-    pts = batch.points
-    flagged = pts[pts["outside_limits"].astype(bool)]
-    lookup = {
-        (int(s), p): (lpl, upl)
-        for s, p, lpl, upl in zip(
-            flagged["series"],
-            batch_frame.loc[flagged.index, "period"],
-            flagged["lpl"],
-            flagged["upl"],
+    series = history["mid"].to_numpy()
+    starts_group = np.ones(len(series), dtype=bool)
+    starts_group[1:] = series[1:] != series[:-1]
+    limits = group_limits(history["y"].to_numpy(dtype=float), starts_group)
+    group_mids = series[starts_group].tolist()
+    usual = {
+        mid: (lpl, upl, int(count))
+        for mid, lpl, upl, count in zip(
+            group_mids,
+            limits.lpl.tolist(),
+            limits.upl.tolist(),
+            limits.n_points.tolist(),
             strict=True,
         )
+        if lpl == lpl and upl == upl
     }
+    if not usual:
+        return
     rows = frame["row"].tolist()
     vals = frame["value"].tolist()
     mid_list = frame["mid"].tolist()
     label_list = frame["label"].tolist()
     value_cols = frame["value_column"].tolist()
+    confirms = frame["confirm"].tolist()
     for i in fresh.tolist():
-        hit = lookup.get((mid_list[i], label_list[i]))
-        if hit is None:
+        found = usual.get(mid_list[i])
+        if found is None:
             continue
-        lpl, upl = hit
+        lpl, upl, count = found
+        value = vals[i]
+        if lpl <= value <= upl:
+            continue
+        m = by_id[mid_list[i]]
+        label = label_list[i]
+        first = first_label[mid_list[i]]
+        confirmed = confirms[i] or (m.code, label) in ck.confirmed
+        ck.plan.unusual.append((rows[i], m.code, label))
         ck.problem(
             rows[i],
             value_cols[i],
-            f"Check this value: {_fmt(vals[i])} is outside the usual range for "
-            f"{by_id[mid_list[i]].code} (process limits {lpl:,.4g} to {upl:,.4g}). If it is "
-            "right, say why in the commentary.",
-            Severity.note,
+            f"Check this value: {_fmt(value)} is outside the usual range for {m.code} "
+            f"({lpl:,.4g} to {upl:,.4g}, from the {count} figures before {first}). If it is "
+            "right, confirm it (the confirm column, or the tick on the Upload page) and say "
+            "why in the commentary: it cannot be submitted until it is confirmed.",
+            Severity.error if ck.submit and not confirmed else Severity.note,
         )

@@ -11,7 +11,9 @@
   draft from `core.narrative` when none is saved), in agenda order (`core.agenda`);
 - ``delivery_plan``: the delivery plan by exception (`delivery_plan_exceptions`).
 
-Figures are rounded as displayed, with icon and word for every status.
+Figures are rounded as displayed, with icon and word for every status. A figure its lead
+has only saved as a draft reads "(draft)" after its value, and the drafted narrative says
+it has not been submitted (instead of "no commentary has been provided").
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from sqlmodel import Session
 
 from core.agenda import build_agenda, item_key
 from core.legend import label, rag_symbol
-from core.narrative import draft_narrative, facts_from_row, format_value
+from core.narrative import NO_COMMENTARY, draft_narrative, facts_from_row, format_value
 from core.periods import parse_period
+from core.vocab import ObservationStatus
 from dashboard import settings as app_settings
 from dashboard.actions_queries import ActionException, delivery_plan_exceptions
 from dashboard.queries import build_scorecard
@@ -200,6 +203,16 @@ def build_report(
         row = rows[agenda_item.code]
         key = item_key("measure", agenda_item.code)
         draft = draft_narrative(facts_from_row(row))
+        # A figure its lead saved only as a draft is shown as a draft, never as submitted.
+        unsubmitted = row.get("observation_status") == ObservationStatus.draft
+        if unsubmitted:
+            note = (
+                f"The {row['period']} figure is a draft: the responsible officer has not "
+                "submitted it yet."
+            )
+            draft = (
+                draft.replace(NO_COMMENTARY, note) if NO_COMMENTARY in draft else f"{draft} {note}"
+            )
         variation = row.get("variation")
         assurance = row.get("assurance")
         items.append(
@@ -211,7 +224,7 @@ def build_report(
                 department=str(row["department"]),
                 owner=str(row.get("owner") or ""),
                 period=str(row["period"]),
-                value=_fmt(row, row.get("value")),
+                value=_fmt(row, row.get("value")) + (" (draft)" if unsubmitted else ""),
                 target=_fmt(row, row.get("target")),
                 rag=_rag_text(row.get("rag")),
                 ytd_actual=_fmt(row, row.get("ytd_actual")),

@@ -20,8 +20,9 @@ from sqlmodel import Session
 
 from core.agenda import AgendaItem
 from core.errors import CoreError
-from core.legend import action_status_symbol, label, rag_symbol
+from core.legend import action_status_symbol, data_status_symbol, label, rag_symbol
 from core.narrative import format_value
+from core.vocab import ObservationStatus
 from dashboard import settings as app_settings
 from dashboard.actions_queries import load_plan
 from dashboard.queries import current_data_version, load_measure_detail, scorecard_periods
@@ -186,8 +187,10 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             float(value), str(m["unit"]), int(m["decimals"]), str(m.get("scale_label") or "")
         )
 
+    # A figure its lead saved only as a draft is shown as a draft, never as submitted.
+    unsubmitted = row.get("observation_status") == ObservationStatus.draft
     c = st.columns(5)
-    c[0].metric(f"Value, {row['period']}", fmt(row.get("value")))
+    c[0].metric(f"Value, {row['period']}{' (draft)' if unsubmitted else ''}", fmt(row.get("value")))
     c[1].metric("Target", fmt(row.get("target")))
     c[2].metric("Status", label(rag_symbol(str(row.get("rag")))))
     c[3].metric(
@@ -237,6 +240,11 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             st.info("Fewer than two values: no SPC chart yet.", icon=":material/info:")
     with right:
         st.markdown("#### Commentary")
+        if unsubmitted:
+            st.caption(
+                f"{label(data_status_symbol('submitted', draft=True))}: the lead has saved "
+                f"the {row['period']} figure but not submitted it yet."
+            )
         st.markdown(plain(row.get("commentary")) or "_No commentary provided._")
         st.markdown("#### What is being done")
         st.markdown(plain(row.get("action_note")) or "_No action note._")

@@ -151,7 +151,21 @@ def _preview(checked: CheckedImport) -> None:
     )
 
 
-def _save(actor: Actor, source: SourceFile, checked: CheckedImport, submit: bool) -> None:
+def _unusual(checked: CheckedImport) -> frozenset[tuple[str, str]]:
+    """(code, period) of the values outside their usual range that this check flagged."""
+    plan = checked.payload
+    return frozenset((code, period) for _, code, period in getattr(plan, "unusual", []))
+
+
+def _save(
+    actor: Actor,
+    source: SourceFile,
+    checked: CheckedImport,
+    submit: bool,
+    confirmed: frozenset[tuple[str, str]],
+) -> None:
+    """Save (or submit) the file as checked; the outcome is kept for the next run, which
+    shows it (the page is run again at once so every part of it reflects the outcome)."""
     with st.status("Saving…", expanded=False) as status:
         try:
             result = run_import(
@@ -159,7 +173,7 @@ def _save(actor: Actor, source: SourceFile, checked: CheckedImport, submit: bool
                 actor=actor,
                 source=source,
                 kind="measures",
-                options=ImportOptions(submit=submit),
+                options=ImportOptions(submit=submit, confirmed=confirmed),
                 expect_fingerprint=checked.fingerprint,
             )
         except (PermissionDenied, UnreadableFile, ValueError) as exc:
@@ -173,28 +187,37 @@ def _save(actor: Actor, source: SourceFile, checked: CheckedImport, submit: bool
     if result.committed:
         st.cache_data.clear()
     st.session_state[_RESULT_KEY] = (source.sha256, result, submit)
+    st.rerun()
 
 
-def _show_result(result: ImportResult, submitted: bool) -> None:
+def _show_saved(result: ImportResult, submitted: bool) -> None:
     c = result.checked
-    if result.committed:
-        how = "submitted" if submitted else "saved as a draft"
-        st.success(
-            f"{plain(c.filename)} {how}: {c.added} new, {c.changed} changed, "
-            f"{c.unchanged} unchanged rows. Every page now shows the new figures.",
-            icon=":material/check_circle:",
-        )
-        spec = BY_PATH["vital-signs"]
-        st.page_link(str(spec.path), label="See them on Vital Signs", icon=spec.icon)
-        return
-    if c.errors:
-        st.error(
-            f"Not saved: {len(c.errors)} error{'s' if len(c.errors) != 1 else ''} "
-            f"{'stop' if len(c.errors) != 1 else 'stops'} it. Nothing has been saved."
-        )
-        _report(c)
-    else:
-        st.warning(plain(result.message))
+    how = "submitted" if submitted else "saved as a draft"
+    st.success(
+        f"{plain(c.filename)} {how}: {c.added} new, {c.changed} changed, {c.unchanged} "
+        "unchanged rows. Every page now shows the new figures.",
+        icon=":material/check_circle:",
+    )
+    spec = BY_PATH["vital-signs"]
+    st.page_link(str(spec.path), label="See them on Vital Signs", icon=spec.icon)
+
+
+def _show_refused(result: ImportResult, submitted: bool) -> CheckedImport | None:
+    """Say why the last save of this file was refused; returns the check to report when
+    the save's own check found errors (a submit judges more than the draft preview)."""
+    c = result.checked
+    if not c.errors:
+        st.warning(plain(result.message), icon=":material/warning:")
+        return None
+    n = len(c.errors)
+    st.error(
+        f"Not {'submitted' if submitted else 'saved'}: {n} error{'s' if n != 1 else ''} "
+        f"{'stop' if n != 1 else 'stops'} it, found by the "
+        f"{'submit' if submitted else 'save'} checks. Nothing has been saved: fix the file and "
+        f"upload it again{', or save it as a draft' if submitted else ''}.",
+        icon=":material/error:",
+    )
+    return c
 
 
 def render(actor: Actor) -> None:
@@ -216,8 +239,10 @@ def render(actor: Actor) -> None:
     if source is None:
         return
     done = st.session_state.get(_RESULT_KEY)
-    if done is not None and done[0] == source.sha256 and done[1].committed:
-        _show_result(done[1], done[2])
+    if done is not None and done[0] != source.sha256:
+        done = None
+    if done is not None and done[1].committed:
+        _show_saved(done[1], done[2])
         return
     checked = _check(actor, source)
     if isinstance(checked, str):
@@ -227,7 +252,10 @@ def render(actor: Actor) -> None:
         f"**{plain(source.filename)}**: {checked.layout} layout"
         f"{f', sheet {plain(checked.sheet)}' if checked.sheet else ''}."
     )
-    _report(checked)
+    # A refused save keeps the file: its report (with what the save's checks found) shows
+    # in place of the preview's, and the file can be fixed or saved another way.
+    refused = _show_refused(done[1], done[2]) if done is not None else None
+    _report(refused or checked)
     if checked.errors:
         st.error(
             f"Fix the {len(checked.errors)} error{'s' if len(checked.errors) != 1 else ''} "
@@ -246,17 +274,33 @@ def render(actor: Actor) -> None:
             "figures already stored",
             key=f"upload.confirm.{source.sha256}",
         )
+    unusual = _unusual(checked)
+    ticked = False
+    if unusual:
+        n = len(unusual)
+        ticked = st.checkbox(
+            f"I have checked the {n} value{'s' if n != 1 else ''} outside "
+            f"{'their' if n != 1 else 'its'} usual range and "
+            f"{'they are' if n != 1 else 'it is'} right",
+            key=f"upload.unusual.{source.sha256}",
+            help="Each is listed above as ℹ Check this value. A draft can be saved without "
+            "this; submitting needs it.",
+        )
     left, right = st.columns(2)
     draft = left.button("Save as draft", disabled=not confirmed, width="stretch")
     submit = right.button(
         "Submit",
         type="primary",
-        disabled=not confirmed,
+        disabled=not confirmed or (bool(unusual) and not ticked),
         width="stretch",
-        help="Submitting needs commentary on red, amber and worsening figures.",
+        help="Submitting needs commentary on red, amber and worsening figures, and any value "
+        "outside its usual range confirmed.",
     )
     if draft or submit:
-        _save(actor, source, checked, submit=bool(submit))
-        done = st.session_state.get(_RESULT_KEY)
-        if done is not None:
-            _show_result(done[1], done[2])
+        _save(
+            actor,
+            source,
+            checked,
+            submit=bool(submit),
+            confirmed=unusual if ticked else frozenset(),
+        )

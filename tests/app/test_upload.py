@@ -88,3 +88,87 @@ def test_a_file_that_is_not_a_spreadsheet_gets_one_clear_message(app_env):
         "Macro-enabled workbooks (.xlsm) are not accepted: save it as an Excel workbook "
         "(.xlsx) without macros and upload that."
     ]
+
+
+RED = b"code,period,value,commentary\nHOU-03,2025-10,2500,\n"
+RED_ERROR = (
+    "HOU-03 2025-10 is red (2,500 against a target of 2,160): add commentary saying what is "
+    "being done."
+)
+
+
+def stored_status(url: str, code: str, period: str) -> str | None:
+    with Session(db.get_engine(url)) as s:
+        m = s.exec(select(Measure).where(Measure.code == code)).one()
+        o = s.exec(
+            select(Observation).where(Observation.measure_id == m.id, Observation.period == period)
+        ).first()
+        return None if o is None else o.status
+
+
+def metric(at, name: str) -> str:
+    return next(m.value for m in at.metric if m.label == name)
+
+
+def problems_table(at):
+    return next(d.value for d in at.dataframe if "severity" in d.value.columns)
+
+
+def test_submitting_a_red_figure_without_commentary_shows_the_new_error_and_keeps_the_file(
+    app_env,
+):
+    at = open_page("upload.py", username="demo.lead")
+    at.session_state[SOURCE_KEY] = SourceFile("october.csv", RED)
+    at.run()
+    assert metric(at, "Errors") == "0"
+    submit = next(b for b in at.button if b.label == "Submit")
+    assert not submit.disabled
+    submit.click().run()
+    assert not at.exception
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    assert (
+        "Not submitted: 1 error stops it, found by the submit checks. Nothing has been saved: "
+        "fix the file and upload it again, or save it as a draft." in said
+    )
+    assert metric(at, "Errors") == "1"
+    problems = problems_table(at)
+    errors = problems[problems["severity"] == "✖ Error"]
+    assert errors[["row", "column", "message"]].values.tolist() == [[2, "commentary", RED_ERROR]]
+    assert stored_value(app_env, "HOU-03", "2025-10") is None
+    # The file is kept: it can still be saved as a draft without uploading it again.
+    assert at.session_state[SOURCE_KEY].data == RED
+    next(b for b in at.button if b.label == "Save as draft").click().run()
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    assert "october.csv saved as a draft: 1 new, 0 changed, 0 unchanged rows." in said
+    assert stored_status(app_env, "HOU-03", "2025-10") == "draft"
+
+
+UNUSUAL = b"code,period,value,commentary\nHOU-01,2025/26 Q2,410,New estate handed over\n"
+
+
+def test_a_value_outside_its_usual_range_is_submitted_only_once_the_lead_ticks_it(app_env):
+    at = open_page("upload.py", username="demo.lead")
+    at.session_state[SOURCE_KEY] = SourceFile("q2.csv", UNUSUAL)
+    at.run()
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    notes = problems_table(at)
+    assert notes[["severity", "row", "column"]].values.tolist() == [
+        ["ℹ Check this value", 2, "value"]
+    ]
+    assert "(22.67 to 50.37, from the 25 figures before 2025/26 Q2)" in notes["message"][0]
+    tick = next(c for c in at.checkbox if "outside its usual range" in c.label)
+    assert tick.label == "I have checked the 1 value outside its usual range and it is right"
+    assert next(b for b in at.button if b.label == "Submit").disabled
+    assert not next(b for b in at.button if b.label == "Save as draft").disabled
+    tick.check().run()
+    next(b for b in at.button if b.label == "Submit").click().run()
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    assert "q2.csv submitted: 1 new, 0 changed, 0 unchanged rows." in said
+    assert (
+        stored_value(app_env, "HOU-01", "2025/26 Q2"),
+        stored_status(app_env, "HOU-01", "2025/26 Q2"),
+    ) == (410.0, "submitted")

@@ -133,25 +133,32 @@ def test_worsening_without_a_target_needs_commentary(world, tmp_path):
 
 
 def test_commentary_satisfies_the_rule(world, tmp_path):
+    # 40 is also below HOU-01's usual range (44.68 to 55.32): the lead confirmed it.
     result = check(
-        world, tmp_path, "HOU-01,2025-10,40,,,,Staff shortage; recruiting\n", submit=True
+        world,
+        tmp_path,
+        "HOU-01,2025-10,40,,,,Staff shortage; recruiting\n",
+        submit=True,
+        confirmed=frozenset({("HOU-01", "2025-10")}),
     )
     assert messages(result) == []
     assert result.committed
 
 
 def test_a_special_cause_value_is_a_note_to_check_not_an_error(world, tmp_path):
-    # 18 points summing 900 plus 500: mean 1400/19 = 73.68; the moving range of 450 is
-    # screened out (over 3.267 x the mean), leaving a mean moving range of 34/17 = 2, so the
-    # limits are 73.68 -/+ 2.66 x 2 = 68.36 to 79.
+    # The usual range comes from the 18 stored points before 2025-10 (not the 500): mean
+    # 900/18 = 50, mean moving range 34/17 = 2, so the limits are 50 -/+ 2.66 x 2 = 44.68
+    # to 55.32.
     result = check(world, tmp_path, "HOU-01,2025-10,500,,,,\n")
     notes = [(p.row, p.column, p.message, p.severity.value) for p in result.checked.warnings]
     assert notes == [
         (
             2,
             "value",
-            "Check this value: 500 is outside the usual range for HOU-01 (process limits 68.36 "
-            "to 79). If it is right, say why in the commentary.",
+            "Check this value: 500 is outside the usual range for HOU-01 (44.68 to 55.32, from "
+            "the 18 figures before 2025-10). If it is right, confirm it (the confirm column, or "
+            "the tick on the Upload page) and say why in the commentary: it cannot be "
+            "submitted until it is confirmed.",
             "note",
         )
     ]
