@@ -203,7 +203,7 @@ def upsert_observation(
 
     A blank (None, or an empty text) never clears a stored value. Returns the row and
     what happened: ``added``, ``changed`` or ``unchanged``. A change to an approved figure
-    marks it ``revised``.
+    marks it ``revised``; a change saved without ``submit`` leaves the figure a draft.
     """
     _require_measure_data(session, actor, measure, "submit figures")
     obs = session.exec(
@@ -247,7 +247,10 @@ def upsert_observation(
         return obs, "unchanged"
     if before and before.get("status") == ObservationStatus.approved:
         obs.revised = True
-        obs.status = new_status
+    # A figure's status says what it is: a change saved as a draft is a draft, whatever the
+    # figure was before, until it is submitted again.
+    obs.status = new_status
+    obs.submitted_at = utcnow() if submit else None
     obs.upload_id = upload_id
     obs.submitted_by = actor.id
     obs.updated_at = utcnow()

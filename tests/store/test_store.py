@@ -106,6 +106,32 @@ def test_observations_are_added_changed_and_never_cleared_by_a_blank(session):
     assert entries[1].before["value"] == 12.0 and entries[1].after["value"] == 14.0
 
 
+def test_a_change_saved_as_a_draft_makes_a_submitted_figure_a_draft_again(session):
+    ids = make_structure(session)
+    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    first = ObservationCreate(
+        measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=83.0
+    )
+    measures_store.upsert_observation(
+        session=session, actor=ADMIN, measure=m, observation_in=first, submit=True
+    )
+    lower = ObservationCreate(
+        measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=60.0
+    )
+    obs, outcome = measures_store.upsert_observation(
+        session=session, actor=ADMIN, measure=m, observation_in=lower
+    )
+    assert (outcome, obs.value, obs.status, obs.submitted_at) == ("changed", 60.0, "draft", None)
+    same = ObservationCreate(
+        measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=60.0
+    )
+    obs, outcome = measures_store.upsert_observation(
+        session=session, actor=ADMIN, measure=m, observation_in=same, submit=True
+    )
+    assert (outcome, obs.status) == ("changed", "submitted")
+    assert obs.submitted_at is not None
+
+
 def test_a_lead_cannot_write_another_departments_figures(session):
     ids = make_structure(session)
     lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
