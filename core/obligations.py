@@ -9,9 +9,10 @@ The framework's deadlines, turned into a list of things people owe:
 - **action updates**: a lead owes an update on each open action of their departments in
   every quarter; a quarter's update is due by the quarter's last day.
 - **check-ins**: staff owe their check-in for the last completed quarter, and their line
-  manager owes agreeing it once submitted; both are due `checkin_close_days` after the
-  quarter ends. A member of staff without an account cannot write their own, so their
-  manager owes it.
+  manager owes reading and agreeing it once submitted; both are due `checkin_close_days`
+  after the quarter ends. The member of staff writes it, never the manager: one without
+  an account cannot be reminded, so their check-in falls to the admins (who can give them
+  an account).
 
 Items nobody owes (a department without a lead) fall to the admins.
 
@@ -388,7 +389,15 @@ def _checkins(
     if status in (None, CheckinStatus.draft):
         if own is not None:
             return [make(ObligationKind.checkin_write, own, "Your quarterly check-in")]
-        return [make(ObligationKind.checkin_write, manager, f"Check-in with {staff.name}")]
+        # nobody can be reminded to write it: the admins are chased (never the manager,
+        # who reads and agrees a check-in but does not write it)
+        return [
+            make(
+                ObligationKind.checkin_write,
+                None,
+                f"{staff.name}'s check-in (they have no account to write it)",
+            )
+        ]
     if status == CheckinStatus.submitted:
         return [make(ObligationKind.checkin_agree, manager, f"Agree {staff.name}'s check-in")]
     return []

@@ -43,6 +43,12 @@ def _status(o: Obligation) -> str:
     return text
 
 
+def _owed_by(snapshot: Snapshot, o: Obligation) -> str:
+    if o.owner_id is None and o.kind is ObligationKind.checkin_write:
+        return "Nobody: no account"
+    return snapshot.name(o.owner_id).split(" (")[0]
+
+
 def owed_rows(snapshot: Snapshot, items: tuple[Obligation, ...]) -> list[dict[str, Any]]:
     """Rows for a table of obligations (plain values; status as icon and word)."""
     return [
@@ -52,7 +58,7 @@ def owed_rows(snapshot: Snapshot, items: tuple[Obligation, ...]) -> list[dict[st
             "Period": o.period,
             "Deadline": o.deadline,
             "Status": _status(o),
-            "Owed by": snapshot.name(o.owner_id).split(" (")[0],
+            "Owed by": _owed_by(snapshot, o),
             "Department": snapshot.departments.get(o.department_id or -1, ""),
         }
         for o in items

@@ -277,11 +277,25 @@ def test_an_agreed_check_in_owes_nothing() -> None:
     )
 
 
-def test_the_manager_owes_the_check_in_of_staff_without_an_account() -> None:
+def test_the_manager_is_never_owed_the_writing_of_a_check_in() -> None:
+    # Gina has no account, so she cannot write it here and nobody can remind her: the
+    # admins are chased (items nobody owes), not her manager, who only reads and agrees
     (o,) = obligations(
         today=date(2025, 11, 14), people=PEOPLE, staff=[staff(user_id=None, name="Gina Ellis")]
     )
-    assert (o.owner_id, o.title) == (3, "Check-in with Gina Ellis")
+    assert (o.kind, o.owner_id, o.title) == (
+        ObligationKind.checkin_write,
+        None,
+        "Gina Ellis's check-in (they have no account to write it)",
+    )
+    assert owed_by((o,), 3) == ()
+    # once it is submitted, the manager's item is to read and agree it
+    (agree,) = obligations(
+        today=date(2025, 11, 14),
+        people=PEOPLE,
+        staff=[staff(user_id=None, name="Gina Ellis", checkins={"2025/26 Q2": "submitted"})],
+    )
+    assert (agree.kind, agree.owner_id) == (ObligationKind.checkin_agree, 3)
 
 
 def test_staff_who_left_owe_nothing() -> None:
