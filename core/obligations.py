@@ -4,8 +4,9 @@ The framework's deadlines, turned into a list of things people owe:
 
 - **figures**: a lead owes each period's figures for the measures of their departments
   from the day the period ends; they are due by the data deadline (`core.deadlines`)
-  and late after it. Periods before the start of the previous financial year, or before
-  the measure began, are history and are not chased.
+  and late after it. Periods before the start of the previous financial year are history
+  and are not chased; periods before the measure's first due period were never due
+  (`core.deadlines.owed_periods`, the same list the upload page shows).
 - **action updates**: a lead owes an update on each open action of their departments in
   every quarter; a quarter's update is due by the quarter's last day.
 - **check-ins**: staff owe their check-in for the last completed quarter, and their line
@@ -49,7 +50,12 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from core.deadlines import DEFAULT_DEADLINE_DAY, due_date, latest_complete_period
+from core.deadlines import (
+    DEFAULT_DEADLINE_DAY,
+    due_date,
+    latest_complete_period,
+    owed_periods,
+)
 from core.errors import CoreError
 from core.legend import AMBER, GREY, PURPLE, Symbol
 from core.periods import DEFAULT_YEAR_START_MONTH, Period
@@ -145,13 +151,14 @@ class Person:
 
 @dataclass(frozen=True)
 class MeasureDue:
-    """An active measure, the periods it has figures for, and when it began."""
+    """An active measure, the day it is due from (its first due period is the one
+    containing it; None: every period) and the periods it has submitted figures for."""
 
     code: str
     name: str
     frequency: Frequency
     department_id: int
-    since: date
+    due_from: date | None
     submitted: frozenset[str] = frozenset()
 
 
@@ -289,22 +296,15 @@ def _per_owner(people: Sequence[Person], department_id: int) -> list[Person | No
 def _data(
     measure: MeasureDue, people: Sequence[Person], today: date, rules: Rules
 ) -> list[Obligation]:
-    window_start = (
-        Period.containing(today, Frequency.annual, year_start_month=rules.year_start_month)
-        .previous()
-        .start
+    owed = owed_periods(
+        measure.frequency,
+        today,
+        due_from=measure.due_from,
+        have=measure.submitted,
+        year_start_month=rules.year_start_month,
     )
-    first = max(window_start, measure.since)
-    period = latest_complete_period(
-        measure.frequency, today, year_start_month=rules.year_start_month
-    )
-    owed: list[Period] = []
-    while period.start >= first:
-        if period.label not in measure.submitted:
-            owed.append(period)
-        period = period.previous()
     result = []
-    for p in reversed(owed):
+    for p in owed:
         deadline = due_date(p, day=rules.deadline_day)
         for owner in _per_owner(people, measure.department_id):
             result.append(

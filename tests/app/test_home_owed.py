@@ -115,3 +115,125 @@ def test_turning_off_the_digest_is_saved_for_that_user(app_env: str, allowed: bo
     with Session(db.get_engine(app_env)) as s:
         lead = s.exec(select(User).where(User.username == "demo.lead")).one()
         assert lead.digest_opt_out is True
+
+
+# --- a measure activated today ------------------------------------------------------
+
+
+def _activate_hou04(url: str) -> None:
+    """The admin activates HOU-04, a new quarterly Housing KPM, on 14 November 2025."""
+    from core.register import CHECKLIST
+    from dashboard.store import register
+    from dashboard.store.models import Department, MeasureCreate, Theme
+    from dashboard.store.users import actor_for, get_user_by_username
+
+    with Session(db.get_engine(url)) as s:
+        admin_user = get_user_by_username(session=s, username="demo.admin")
+        assert admin_user is not None
+        admin = actor_for(session=s, user=admin_user)
+        housing = s.exec(select(Department).where(Department.name == "Housing")).one()
+        theme = s.exec(select(Theme).where(Theme.name == "Local Homes for Local Need")).one()
+        proposed = register.propose_measure(
+            session=s,
+            actor=admin,
+            measure_in=MeasureCreate(
+                code="HOU-04",
+                name="Households in temporary accommodation",
+                theme_id=theme.id,
+                department_id=housing.id,
+                owner="Pat Jones",
+                level="kpm",
+                frequency="quarterly",
+                polarity="lower_is_better",
+                unit="count",
+                ytd_method="latest",
+                tolerance_kind="relative",
+                tolerance=10.0,
+                rationale="The housing priority",
+                data_source="Housing system",
+                proposed_target="40",
+            ),
+        )
+        register.review_checklist(
+            session=s,
+            actor=admin,
+            measure_id=proposed.id,
+            answers={q.key: "yes" for q in CHECKLIST},
+        )
+        register.approve_measure(session=s, actor=admin, measure_id=proposed.id)
+        s.commit()
+
+
+def test_a_measure_activated_today_is_late_nowhere_and_every_page_agrees(app_env: str) -> None:
+    from dashboard.importing.due import due_list
+    from dashboard.reminders.gather import gather
+    from dashboard.store.users import actor_for, get_user_by_username
+    from tests.conftest import DEMO_AS_OF
+
+    _activate_hou04(app_env)
+    # Vital Signs: HOU-04 is due from 2025/26 Q3 (the quarter containing 14 November),
+    # so Q2, the quarter the page shows, is not due: not late, no data or red.
+    at = open_page("vital_signs.py", username="demo.lead")
+    assert not at.exception
+    assert "Sorry, something went wrong" not in texts(at)
+    frame = at.dataframe[-1].value
+    rows = frame.assign(code=frame["Code"].str.extract(r"code=([^&]+)")[0]).set_index("code")
+    assert rows.loc["HOU-04", ["Status", "Data"]].tolist() == [
+        "– Not due",
+        "– Not due (2025/26 Q2)",
+    ]
+    late_tile = next(m for m in at.metric if m.label == "! Late")
+    # the 5 late KPMs of the demo (HOU-01, HOU-02, HOU-03, QOL-02, QOL-05): HOU-04 is not one
+    assert late_tile.value == "5"
+    # Home: the lead still owes exactly what the demo owed before (nothing for HOU-04)
+    home = open_page(username="demo.lead")
+    assert "Sorry, something went wrong" not in texts(home)
+    assert "9 items: 9 late, 0 due soon." in texts(home)
+    assert not any(item.startswith("HOU-04") for item in home.dataframe[0].value["Item"])
+    # the reminders and the upload page's list of what is due say the same
+    with Session(db.get_engine(app_env)) as s:
+        snapshot = gather(session=s, today=DEMO_AS_OF)
+        lead_user = get_user_by_username(session=s, username="demo.lead")
+        assert lead_user is not None
+        due = due_list(
+            session=s,
+            actor=actor_for(session=s, user=lead_user),
+            today=DEMO_AS_OF,
+            deadline_day=10,
+            year_start_month=4,
+        )
+    assert [o.key for o in snapshot.items if o.key.startswith("data:HOU-04")] == []
+    assert "HOU-04" not in set(due["code"])
+
+
+def test_once_its_first_quarter_is_late_every_page_counts_it_once(app_env: str) -> None:
+    from datetime import date
+
+    from dashboard.importing.due import due_list
+    from dashboard.queries import build_scorecard
+    from dashboard.reminders.gather import gather
+    from dashboard.store.users import actor_for, get_user_by_username
+
+    _activate_hou04(app_env)
+    # 14 January 2026: Q3 (due by 10 January) is 4 days late; Q1 and Q2 never were due
+    later = date(2026, 1, 14)
+    with Session(db.get_engine(app_env)) as s:
+        card = build_scorecard(s, today=later).set_index("code")
+        snapshot = gather(session=s, today=later)
+        lead_user = get_user_by_username(session=s, username="demo.lead")
+        assert lead_user is not None
+        due = due_list(
+            session=s,
+            actor=actor_for(session=s, user=lead_user),
+            today=later,
+            deadline_day=10,
+            year_start_month=4,
+        )
+    assert card.loc["HOU-04", ["data_status", "data_status_period"]].tolist() == [
+        "late",
+        "2025/26 Q3",
+    ]
+    owed = [(o.period, o.days_late) for o in snapshot.items if o.key.startswith("data:HOU-04")]
+    assert owed == [("2025/26 Q3", 4)]
+    rows = due[due["code"] == "HOU-04"]
+    assert list(zip(rows["period"], rows["days_late"], strict=True)) == [("2025/26 Q3", 4)]

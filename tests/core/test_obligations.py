@@ -41,9 +41,9 @@ def monthly(
     code: str = "HOU-03",
     dept: int = HOUSING,
     submitted: set[str] | None = None,
-    since: date = date(2025, 9, 1),
+    due_from: date | None = date(2025, 9, 1),
 ) -> MeasureDue:
-    return MeasureDue(code, "Homes", Frequency.monthly, dept, since, frozenset(submitted or ()))
+    return MeasureDue(code, "Homes", Frequency.monthly, dept, due_from, frozenset(submitted or ()))
 
 
 def keys(items) -> list[str]:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def test_figures_are_not_owed_before_the_period_ends() -> None:
     items = obligations(
         today=date(2025, 9, 30),
         people=PEOPLE,
-        measures=[monthly(submitted={"2025-08"}, since=date(2025, 8, 1))],
+        measures=[monthly(submitted={"2025-08"}, due_from=date(2025, 8, 1))],
     )
     assert keys(items) == []
 
@@ -106,16 +106,32 @@ def test_submitted_periods_are_not_owed() -> None:
     assert keys(items) == ["data:HOU-03:2025-10"]
 
 
-def test_every_missing_period_since_the_measure_began_is_owed() -> None:
+def test_every_missing_period_from_the_first_due_period_is_owed() -> None:
+    # due from 15 July: July, the period containing that day, is the first one due
     items = obligations(
-        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(since=date(2025, 7, 15))]
+        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(due_from=date(2025, 7, 15))]
     )
-    assert keys(items) == ["data:HOU-03:2025-08", "data:HOU-03:2025-09", "data:HOU-03:2025-10"]
+    assert keys(items) == [
+        "data:HOU-03:2025-07",
+        "data:HOU-03:2025-08",
+        "data:HOU-03:2025-09",
+        "data:HOU-03:2025-10",
+    ]
+
+
+def test_nothing_before_the_first_due_period_is_owed() -> None:
+    # a quarterly measure activated on 14 November 2025 is due from 2025/26 Q3, which
+    # has not ended: it owes nothing yet, however far back its history would reach
+    new = MeasureDue("HOU-04", "New", Frequency.quarterly, HOUSING, date(2025, 10, 1))
+    assert obligations(today=date(2025, 11, 14), people=PEOPLE, measures=[new]) == ()
+    # after the first period's deadline it owes that one period, and only that one
+    (o,) = obligations(today=date(2026, 1, 14), people=PEOPLE, measures=[new])
+    assert (o.key, o.deadline, o.days_late) == ("data:HOU-04:2025/26 Q3", date(2026, 1, 10), 4)
 
 
 def test_periods_before_the_previous_financial_year_are_history() -> None:
     items = obligations(
-        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(since=date(2019, 4, 1))]
+        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(due_from=date(2019, 4, 1))]
     )
     assert items[0].key == "data:HOU-03:2024-04"
     assert len(items) == 19  # April 2024 to October 2025
@@ -439,7 +455,7 @@ def test_sending_everything_planned_leaves_nothing_to_send_the_same_day(
         people=PEOPLE,
         staff=[staff()],
         rules=rules,
-        measures=[monthly(since=today - timedelta(days=120))],
+        measures=[monthly(due_from=today - timedelta(days=120))],
     )
     first = digests(items, today=today, people=PEOPLE, rules=rules)
     sent = {(d.recipient_id, i.obligation.key, i.stage) for d in first for i in d.items}
