@@ -8,7 +8,8 @@ The framework's deadlines, turned into a list of things people owe:
   and are not chased; periods before the measure's first due period were never due
   (`core.deadlines.owed_periods`, the same list the upload page shows).
 - **action updates**: a lead owes an update on each open action of their departments in
-  every quarter; a quarter's update is due by the quarter's last day.
+  every quarter; a quarter's update is due by the quarter's last day. An action added to
+  the plan counts as updated that day (as for the "No update this quarter" flag).
 - **check-ins**: staff owe their check-in for the last completed quarter, and their line
   manager owes reading and agreeing it once submitted; both are due `checkin_close_days`
   after the quarter ends. The member of staff writes it, never the manager: one without
@@ -164,7 +165,8 @@ class MeasureDue:
 
 @dataclass(frozen=True)
 class ActionDue:
-    """An open action and the date of its latest update (None: never updated)."""
+    """An open action, the date of its latest update (None: never updated) and the day
+    it was added to the plan."""
 
     code: str
     title: str
@@ -173,6 +175,7 @@ class ActionDue:
     last_update: date | None
     status: str = "green"
     closed: bool = False
+    added_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -332,7 +335,7 @@ def _action(
         return []
     current = Period.containing(today, Frequency.quarterly, year_start_month=rules.year_start_month)
     previous = current.previous()
-    last = action.last_update
+    last = max((d for d in (action.last_update, action.added_on) if d is not None), default=None)
     if last is not None and last >= current.start:
         return []
     started_before_current = action.started is None or action.started <= previous.end

@@ -149,6 +149,7 @@ def _actions(session: Session) -> list[ActionDue]:
             last_update=last.get(a.id) if a.id is not None else None,
             status=a.status,
             closed=a.closed,
+            added_on=a.created_at.date(),
         )
         for a in session.exec(select(Action)).all()
     ]

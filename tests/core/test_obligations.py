@@ -226,6 +226,19 @@ def test_an_action_started_this_quarter_owes_this_quarters_update_only() -> None
     assert o.key == "action:DP-01:2025/26 Q3"
 
 
+def test_an_action_added_to_the_plan_today_owes_no_update_yet() -> None:
+    # started in January but only added to the plan today: nothing was missed last quarter
+    added_today = action(last_update=None, added_on=date(2025, 11, 14))
+    assert obligations(today=date(2025, 11, 14), people=PEOPLE, actions=[added_today]) == ()
+    # next quarter it owes that quarter's update, by the quarter's end
+    (o,) = obligations(today=date(2026, 2, 2), people=PEOPLE, actions=[added_today])
+    assert (o.key, o.deadline, o.urgency) == (
+        "action:DP-01:2025/26 Q4",
+        date(2026, 3, 31),
+        Urgency.open,
+    )
+
+
 @pytest.mark.parametrize(
     "kw",
     [
