@@ -67,6 +67,7 @@ __all__ = [
     "DEFAULT_DAYS_BEFORE",
     "DEFAULT_ESCALATE_AFTER_DAYS",
     "KIND_PAGES",
+    "OWN_CHECKIN_TITLE",
     "URGENCY_SYMBOLS",
     "ActionDue",
     "Digest",
@@ -89,6 +90,8 @@ __all__ = [
 DEFAULT_DAYS_BEFORE: Final = 3
 DEFAULT_ESCALATE_AFTER_DAYS: Final = 5
 DEFAULT_CHECKIN_CLOSE_DAYS: Final = 30
+OWN_CHECKIN_TITLE: Final = "Your quarterly check-in"
+"""The title of a check-in its writer owes (others see it as that person's check-in)."""
 
 
 class ObligationKind(StrEnum):
@@ -391,7 +394,7 @@ def _checkins(
 
     if status in (None, CheckinStatus.draft):
         if own is not None:
-            return [make(ObligationKind.checkin_write, own, "Your quarterly check-in")]
+            return [make(ObligationKind.checkin_write, own, OWN_CHECKIN_TITLE)]
         # nobody can be reminded to write it: the admins are chased (never the manager,
         # who reads and agrees a check-in but does not write it)
         return [

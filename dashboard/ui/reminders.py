@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.legend import label
 from core.obligations import (
+    OWN_CHECKIN_TITLE,
     URGENCY_SYMBOLS,
     Obligation,
     ObligationKind,
@@ -33,6 +34,14 @@ KIND_WORDS = {
     ObligationKind.checkin_write: "Check-in to write",
     ObligationKind.checkin_agree: "Check-in to agree",
 }
+#: What is overdue, as the manager of whoever owes it reads it (never "to write": the
+#: manager chases it; they do not write it).
+ESCALATED_WORDS = {
+    ObligationKind.data: "Figures not sent",
+    ObligationKind.action_update: "Action not updated",
+    ObligationKind.checkin_write: "Check-in not submitted",
+    ObligationKind.checkin_agree: "Check-in not agreed",
+}
 CACHE_TTL_S = 300
 
 
@@ -49,12 +58,21 @@ def _owed_by(snapshot: Snapshot, o: Obligation) -> str:
     return snapshot.name(o.owner_id).split(" (")[0]
 
 
-def owed_rows(snapshot: Snapshot, items: tuple[Obligation, ...]) -> list[dict[str, Any]]:
-    """Rows for a table of obligations (plain values; status as icon and word)."""
+def _item(snapshot: Snapshot, o: Obligation, theirs: bool) -> str:
+    if theirs and o.title == OWN_CHECKIN_TITLE:
+        return f"{_owed_by(snapshot, o)}'s quarterly check-in"
+    return o.title
+
+
+def owed_rows(
+    snapshot: Snapshot, items: tuple[Obligation, ...], *, theirs: bool = False
+) -> list[dict[str, Any]]:
+    """Rows for a table of obligations (plain values; status as icon and word).
+    ``theirs``: the items of people the reader manages, worded from the reader's side."""
     return [
         {
-            "What": KIND_WORDS[o.kind],
-            "Item": o.title,
+            "What": (ESCALATED_WORDS if theirs else KIND_WORDS)[o.kind],
+            "Item": _item(snapshot, o, theirs),
             "Period": o.period,
             "Deadline": o.deadline,
             "Status": _status(o),
@@ -95,8 +113,10 @@ def _escalated_to(snapshot: Snapshot, actor: Actor) -> tuple[Obligation, ...]:
     return tuple(result)
 
 
-def _table(snapshot: Snapshot, items: tuple[Obligation, ...], *, owner: bool) -> None:
-    frame = pd.DataFrame(owed_rows(snapshot, items))
+def _table(
+    snapshot: Snapshot, items: tuple[Obligation, ...], *, owner: bool, theirs: bool = False
+) -> None:
+    frame = pd.DataFrame(owed_rows(snapshot, items, theirs=theirs))
     if not owner:
         frame = frame.drop(columns=["Owed by"])
     st.dataframe(
@@ -173,7 +193,7 @@ def render_owed(actor: Actor) -> None:
     if escalated:
         st.subheader("Overdue from people you manage")
         st.caption(f"Still outstanding {snapshot.rules.escalate_after_days} days after the chaser.")
-        _table(snapshot, escalated, owner=True)
+        _table(snapshot, escalated, owner=True, theirs=True)
     _opt_out(actor, snapshot)
     if actor.is_admin:
         _admin(snapshot)

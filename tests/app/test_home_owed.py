@@ -41,8 +41,11 @@ def test_lead_sees_the_late_figures_and_check_ins_they_owe(app_env: str) -> None
     # Chris Taylor (demo.staff) reports to the lead and is 15 days late with the check-in.
     assert "Overdue from people you manage" in said
     escalated = _table(at, 1)
-    assert list(escalated["Item"]) == ["Your quarterly check-in"]
-    assert list(escalated["Owed by"]) == ["Chris Taylor"]
+    # worded from the manager's side: Chris writes it; the lead chases it, never writes it
+    assert escalated[["What", "Item", "Owed by"]].values.tolist() == [
+        ["Check-in not submitted", "Chris Taylor's quarterly check-in", "Chris Taylor"]
+    ]
+    assert "Check-in to write" not in set(owed["What"]) | set(escalated["What"])
 
 
 def test_staff_sees_their_own_check_in_only(app_env: str) -> None:

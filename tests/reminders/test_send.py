@@ -149,7 +149,7 @@ def test_admins_are_chased_for_figures_no_lead_owes(
     # nobody can remind staff without an account to write their check-in: the admins hear
     assert (
         "- Gina Ellis's check-in (they have no account to write it), 2025/26 Q2: "
-        "due 30 October 2025, 15 days late" in text
+        "due 30 October 2025, 15 days late\r\n" in text
     )
 
 
