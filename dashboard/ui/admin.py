@@ -364,7 +364,7 @@ def proposals_tab(actor: Actor) -> None:
                     comments=comments,
                     first_period=first_period,
                 ),
-                f"{m.code} is now active, due from {first_period.strip() or current.label}.",
+                f"{m.code} is now active, due from {plain(first_period.strip() or current.label)}.",
             )
     if do_return:
         attempt(
