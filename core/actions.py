@@ -15,8 +15,10 @@ The rules, all against ``today`` (inclusive where a person would say "by"):
 - **overdue**: the due date has passed (due today is not overdue) and the action is not
   completed.
 - **slipping**: the estimated end is after the due date and the action is not completed.
-- **stale**: no update since the start of the current (financial) quarter, for an action
-  that is under way (not completed, not relevant or not started).
+- **stale**: no update since the start of the quarter (the current financial quarter, or
+  the quarter a report is for), for an action that is under way (not completed, not
+  relevant or not started). An action added to the plan in that quarter has had no
+  update to miss: it was set out then.
 - **behind schedule**: % complete is more than ``behind_schedule_points`` below the
   straight-line expectation between start and due date.
 - **inconsistent**: marked green but overdue or slipping.
@@ -83,7 +85,8 @@ FLAG_DESCRIPTIONS: Final[Mapping[ActionFlag, str]] = MappingProxyType(
         ActionFlag.behind_schedule: "% complete is well below a straight line from the "
         "start date to the due date",
         ActionFlag.inconsistent: "Marked green (on track) but overdue or slipping",
-        ActionFlag.stale: "No progress update since the start of this quarter",
+        ActionFlag.stale: "No progress update since the start of this quarter (an action "
+        "added this quarter is up to date)",
     }
 )
 
@@ -179,6 +182,8 @@ def assess(
     estimated_end: date | None = None,
     completed_date: date | None = None,
     last_update: date | None = None,
+    added_on: date | None = None,
+    quarter: Period | None = None,
     behind_schedule_points: float = 20.0,
     year_start_month: int = DEFAULT_YEAR_START_MONTH,
 ) -> ActionAssessment:
@@ -186,7 +191,9 @@ def assess(
 
     An action counts as completed when its status is `completed` or it has a completion
     date. A due date before the start date is a mistake in the data, not a line to draw:
-    no behind-schedule flag then.
+    no behind-schedule flag then. ``added_on`` is the day the action entered the plan;
+    ``quarter`` is the quarter an update is looked for in (default: the one containing
+    ``today``; a quarterly report passes its own quarter).
 
     >>> a = assess(status="green", today=date(2025, 11, 14), due_date=date(2025, 11, 1),
     ...            last_update=date(2025, 11, 1))
@@ -225,10 +232,14 @@ def assess(
         flags.add(ActionFlag.inconsistent)
 
     if state not in _NO_UPDATE_NEEDED:
-        quarter_start = Period.containing(
-            today, Frequency.quarterly, year_start_month=year_start_month
-        ).start
-        if last_update is None or last_update < quarter_start:
+        if quarter is None:
+            quarter = Period.containing(
+                today, Frequency.quarterly, year_start_month=year_start_month
+            )
+        elif quarter.frequency is not Frequency.quarterly:
+            raise CoreError(f"Updates are looked for in a quarter, not in {quarter.label}.")
+        latest = max((d for d in (last_update, added_on) if d is not None), default=None)
+        if latest is None or latest < quarter.start:
             flags.add(ActionFlag.stale)
 
     ordered = tuple(f for f in ActionFlag if f in flags)

@@ -7,7 +7,11 @@ month after the year ends. Late data is its own status, never red.
 Offers:
 
 - `due_date`: the deadline for a period's figures.
+- `is_due_for`, `first_due_period`: a measure is due from its first period (set when it
+  becomes active, kept as the day ``due_from``); nothing before that is due or late.
 - `period_status`: `not_due`, `awaiting`, `submitted` or `late` on a given day.
+- `chase_from`, `owed_periods`: the ended periods a measure still owes on a day (the ones
+  every page and the reminders count).
 - `days_late`: how many days past the deadline (0 when not late).
 - `latest_due_period`: the most recent period whose deadline has been reached.
 - `latest_complete_period`: the most recent period that has ended.
@@ -18,6 +22,7 @@ A deadline day later than the month has (31 in February) means the month's last 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Final
 
@@ -32,10 +37,14 @@ from core.vocab import DataStatus, Frequency
 
 __all__ = [
     "DEFAULT_DEADLINE_DAY",
+    "chase_from",
     "days_late",
     "due_date",
+    "first_due_period",
+    "is_due_for",
     "latest_complete_period",
     "latest_due_period",
+    "owed_periods",
     "period_status",
 ]
 
@@ -103,17 +112,47 @@ def due_date(
     return date(year, month, min(day, last_day))
 
 
+def is_due_for(period: Period, due_from: date | None) -> bool:
+    """Whether a measure due from `due_from` owes figures for `period` at all.
+
+    A measure is due for every period that ends on or after `due_from` (so its first due
+    period is the one containing that day); None means it has no first period recorded,
+    so every period counts.
+
+    >>> q3 = Period.for_quarter(2025, 3)
+    >>> is_due_for(q3, date(2025, 10, 1)), is_due_for(q3.previous(), date(2025, 10, 1))
+    (True, False)
+    """
+    return due_from is None or period.end >= _day(due_from)
+
+
+def first_due_period(
+    frequency: Frequency | str,
+    due_from: date,
+    *,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> Period:
+    """The first period a measure due from `due_from` owes: the one containing that day.
+
+    >>> first_due_period("quarterly", date(2025, 11, 14)).label
+    '2025/26 Q3'
+    """
+    return Period.containing(_day(due_from), frequency, year_start_month=year_start_month)
+
+
 def period_status(
     period: Period,
     has_value: bool,
     today: date,
     *,
     day: int = DEFAULT_DEADLINE_DAY,
+    due_from: date | None = None,
 ) -> DataStatus:
     """Where `period`'s figures stand on `today`.
 
     `submitted` when there is a value; otherwise `not_due` until the period has
-    ended, `awaiting` up to and including the deadline, and `late` after it.
+    ended (or when it is before the measure's first due period, see `is_due_for`),
+    `awaiting` up to and including the deadline, and `late` after it.
 
     >>> march = Period.for_month(2025, 3)
     >>> period_status(march, False, date(2025, 3, 31))
@@ -122,11 +161,13 @@ def period_status(
     <DataStatus.awaiting: 'awaiting'>
     >>> period_status(march, False, date(2025, 4, 11))
     <DataStatus.late: 'late'>
+    >>> period_status(march, False, date(2025, 6, 1), due_from=date(2025, 4, 1))
+    <DataStatus.not_due: 'not_due'>
     """
     on = _day(today)
     if has_value:
         return DataStatus.submitted
-    if on <= period.end:
+    if on <= period.end or not is_due_for(period, due_from):
         return DataStatus.not_due
     if on <= due_date(period, day=day):
         return DataStatus.awaiting
@@ -179,3 +220,42 @@ def latest_due_period(
     while due_date(period, day=day) > on:
         period = period.previous()
     return period
+
+
+def chase_from(today: date, *, year_start_month: int = DEFAULT_YEAR_START_MONTH) -> date:
+    """The first day of the previous financial year: older empty periods are history and
+    are not chased.
+
+    >>> chase_from(date(2025, 11, 14))
+    datetime.date(2024, 4, 1)
+    """
+    this_year = Period.containing(_day(today), Frequency.annual, year_start_month=year_start_month)
+    return this_year.previous().start
+
+
+def owed_periods(
+    frequency: Frequency | str,
+    today: date,
+    *,
+    due_from: date | None = None,
+    have: Collection[str] = frozenset(),
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> list[Period]:
+    """The periods of `frequency` that have ended by `today` and still owe figures
+    (their labels are not in `have`), oldest first: from the start of the previous
+    financial year (`chase_from`), and never before the measure's first due period.
+
+    >>> [p.label for p in owed_periods("quarterly", date(2025, 11, 14),
+    ...                                due_from=date(2025, 4, 1), have={"2025/26 Q1"})]
+    ['2025/26 Q2']
+    >>> owed_periods("quarterly", date(2025, 11, 14), due_from=date(2025, 10, 1))
+    []
+    """
+    start = chase_from(today, year_start_month=year_start_month)
+    period = latest_complete_period(frequency, today, year_start_month=year_start_month)
+    owed: list[Period] = []
+    while period.start >= start and is_due_for(period, due_from):
+        if period.label not in have:
+            owed.append(period)
+        period = period.previous()
+    return owed[::-1]

@@ -123,7 +123,10 @@ RAG_SYMBOLS: Final[Mapping[Rag, Symbol]] = MappingProxyType(
             "□", "Not applicable", GREY, "A contextual measure: no way is better, so no status"
         ),
         Rag.not_due: Symbol(
-            "–", "Not due", GREY, "No figure is reported for this period (e.g. a quarterly measure)"
+            "–",
+            "Not due",
+            GREY,
+            "No figure is reported for this period (e.g. a quarterly measure, or one not yet due)",
         ),
         Rag.no_data: Symbol(
             "?", "No data", PURPLE, "No information: the deadline has passed and nothing came in"
@@ -133,7 +136,12 @@ RAG_SYMBOLS: Final[Mapping[Rag, Symbol]] = MappingProxyType(
 
 DATA_STATUS_SYMBOLS: Final[Mapping[DataStatus, Symbol]] = MappingProxyType(
     {
-        DataStatus.not_due: Symbol("–", "Not due", GREY, "The period has not ended yet"),
+        DataStatus.not_due: Symbol(
+            "–",
+            "Not due",
+            GREY,
+            "The period has not ended yet, or is before the measure's first due period",
+        ),
         DataStatus.awaiting: Symbol(
             "…", "Awaiting", GREY, "The period has ended and the deadline has not passed"
         ),

@@ -4,14 +4,17 @@ The framework's deadlines, turned into a list of things people owe:
 
 - **figures**: a lead owes each period's figures for the measures of their departments
   from the day the period ends; they are due by the data deadline (`core.deadlines`)
-  and late after it. Periods before the start of the previous financial year, or before
-  the measure began, are history and are not chased.
+  and late after it. Periods before the start of the previous financial year are history
+  and are not chased; periods before the measure's first due period were never due
+  (`core.deadlines.owed_periods`, the same list the upload page shows).
 - **action updates**: a lead owes an update on each open action of their departments in
-  every quarter; a quarter's update is due by the quarter's last day.
+  every quarter; a quarter's update is due by the quarter's last day. An action added to
+  the plan counts as updated that day (as for the "No update this quarter" flag).
 - **check-ins**: staff owe their check-in for the last completed quarter, and their line
-  manager owes agreeing it once submitted; both are due `checkin_close_days` after the
-  quarter ends. A member of staff without an account cannot write their own, so their
-  manager owes it.
+  manager owes reading and agreeing it once submitted; both are due `checkin_close_days`
+  after the quarter ends. The member of staff writes it, never the manager: one without
+  an account cannot be reminded, so their check-in falls to the admins (who can give them
+  an account).
 
 Items nobody owes (a department without a lead) fall to the admins.
 
@@ -48,7 +51,12 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
-from core.deadlines import DEFAULT_DEADLINE_DAY, due_date, latest_complete_period
+from core.deadlines import (
+    DEFAULT_DEADLINE_DAY,
+    due_date,
+    latest_complete_period,
+    owed_periods,
+)
 from core.errors import CoreError
 from core.legend import AMBER, GREY, PURPLE, Symbol
 from core.periods import DEFAULT_YEAR_START_MONTH, Period
@@ -59,6 +67,7 @@ __all__ = [
     "DEFAULT_DAYS_BEFORE",
     "DEFAULT_ESCALATE_AFTER_DAYS",
     "KIND_PAGES",
+    "OWN_CHECKIN_TITLE",
     "URGENCY_SYMBOLS",
     "ActionDue",
     "Digest",
@@ -81,6 +90,8 @@ __all__ = [
 DEFAULT_DAYS_BEFORE: Final = 3
 DEFAULT_ESCALATE_AFTER_DAYS: Final = 5
 DEFAULT_CHECKIN_CLOSE_DAYS: Final = 30
+OWN_CHECKIN_TITLE: Final = "Your quarterly check-in"
+"""The title of a check-in its writer owes (others see it as that person's check-in)."""
 
 
 class ObligationKind(StrEnum):
@@ -144,19 +155,21 @@ class Person:
 
 @dataclass(frozen=True)
 class MeasureDue:
-    """An active measure, the periods it has figures for, and when it began."""
+    """An active measure, the day it is due from (its first due period is the one
+    containing it; None: every period) and the periods it has submitted figures for."""
 
     code: str
     name: str
     frequency: Frequency
     department_id: int
-    since: date
+    due_from: date | None
     submitted: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class ActionDue:
-    """An open action and the date of its latest update (None: never updated)."""
+    """An open action, the date of its latest update (None: never updated) and the day
+    it was added to the plan."""
 
     code: str
     title: str
@@ -165,6 +178,7 @@ class ActionDue:
     last_update: date | None
     status: str = "green"
     closed: bool = False
+    added_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -288,22 +302,15 @@ def _per_owner(people: Sequence[Person], department_id: int) -> list[Person | No
 def _data(
     measure: MeasureDue, people: Sequence[Person], today: date, rules: Rules
 ) -> list[Obligation]:
-    window_start = (
-        Period.containing(today, Frequency.annual, year_start_month=rules.year_start_month)
-        .previous()
-        .start
+    owed = owed_periods(
+        measure.frequency,
+        today,
+        due_from=measure.due_from,
+        have=measure.submitted,
+        year_start_month=rules.year_start_month,
     )
-    first = max(window_start, measure.since)
-    period = latest_complete_period(
-        measure.frequency, today, year_start_month=rules.year_start_month
-    )
-    owed: list[Period] = []
-    while period.start >= first:
-        if period.label not in measure.submitted:
-            owed.append(period)
-        period = period.previous()
     result = []
-    for p in reversed(owed):
+    for p in owed:
         deadline = due_date(p, day=rules.deadline_day)
         for owner in _per_owner(people, measure.department_id):
             result.append(
@@ -331,7 +338,7 @@ def _action(
         return []
     current = Period.containing(today, Frequency.quarterly, year_start_month=rules.year_start_month)
     previous = current.previous()
-    last = action.last_update
+    last = max((d for d in (action.last_update, action.added_on) if d is not None), default=None)
     if last is not None and last >= current.start:
         return []
     started_before_current = action.started is None or action.started <= previous.end
@@ -387,8 +394,16 @@ def _checkins(
 
     if status in (None, CheckinStatus.draft):
         if own is not None:
-            return [make(ObligationKind.checkin_write, own, "Your quarterly check-in")]
-        return [make(ObligationKind.checkin_write, manager, f"Check-in with {staff.name}")]
+            return [make(ObligationKind.checkin_write, own, OWN_CHECKIN_TITLE)]
+        # nobody can be reminded to write it: the admins are chased (never the manager,
+        # who reads and agrees a check-in but does not write it)
+        return [
+            make(
+                ObligationKind.checkin_write,
+                None,
+                f"{staff.name}'s check-in (they have no account to write it)",
+            )
+        ]
     if status == CheckinStatus.submitted:
         return [make(ObligationKind.checkin_agree, manager, f"Agree {staff.name}'s check-in")]
     return []

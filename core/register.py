@@ -15,6 +15,10 @@ Offers:
 - `MeasureFields` and `measure_field_problems`: a measure's fields checked together
   (code format, polarity and unit consistent with the year-to-date method, tolerance
   only with a target).
+- `ActivationFields`, `activation_problems` and `check_activation`: what a KPM or
+  management measure needs before it becomes active (an owner and, unless it is
+  neutral, a tolerance and a target), named plainly.
+- `proposed_target_value`: a proposal's target text as a number, when it is one.
 - `CODE_PATTERN`: what a measure code looks like (``HOU-01``).
 - `profile_annual_target`: an annual target spread over the year's months or quarters.
 """
@@ -28,16 +32,20 @@ from enum import StrEnum
 from typing import Final
 
 from core.errors import CoreError
-from core.vocab import Lifecycle, Polarity, ToleranceKind, Unit, YtdMethod
+from core.vocab import Level, Lifecycle, Polarity, ToleranceKind, Unit, YtdMethod
 
 __all__ = [
+    "ACCOUNTABLE_LEVELS",
     "CHECKLIST",
     "CHECKLIST_GROUPS",
     "CODE_PATTERN",
+    "ActivationFields",
     "Answer",
     "ChecklistQuestion",
     "MeasureFields",
     "RegisterError",
+    "activation_problems",
+    "check_activation",
     "check_transition",
     "checklist_complete",
     "checklist_problems",
@@ -45,6 +53,7 @@ __all__ = [
     "next_lifecycles",
     "normalise_code",
     "profile_annual_target",
+    "proposed_target_value",
 ]
 
 
@@ -209,6 +218,89 @@ def check_transition(
                 + " ".join(problems[:3])
                 + (f" (and {len(problems) - 3} more)" if len(problems) > 3 else "")
             )
+
+
+ACCOUNTABLE_LEVELS: Final = frozenset({Level.kpm.value, Level.management.value})
+"""The levels reported as exceptions, so someone must own them against a target."""
+
+_LEVEL_WORDS: Final = {
+    Level.kpm.value: "a key performance measure (KPM)",
+    Level.management.value: "a management measure",
+}
+_NUMBER_TEXT: Final = re.compile(r"^[£$€]?\s*([+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)\s*%?$")
+
+
+def proposed_target_value(text: str | None) -> float | None:
+    """A proposal's target, when its text is a plain number (``85%``, ``1,200``, ``£50``);
+    None when it is blank or words.
+
+    >>> proposed_target_value("1,200"), proposed_target_value("85%")
+    (1200.0, 85.0)
+    >>> proposed_target_value("more than last year") is None
+    True
+    """
+    match = _NUMBER_TEXT.match((text or "").strip())
+    if match is None:
+        return None
+    return float(match.group(1).replace(",", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class ActivationFields:
+    """What activation checks: who owns the measure and how it is judged.
+
+    ``has_target``: the measure has a target, or its proposal gives one as a number
+    (it is carried over on activation)."""
+
+    code: str
+    level: str
+    polarity: str
+    owner: str = ""
+    tolerance_kind: str | None = None
+    tolerance: float | None = None
+    has_target: bool = False
+
+
+def activation_problems(fields: ActivationFields) -> list[str]:
+    """What a KPM or management measure lacks to become active (empty when nothing):
+    ``owner``, ``tolerance``, ``target``. A neutral measure has no target and so no
+    tolerance; other levels need none of them.
+
+    >>> activation_problems(ActivationFields("HOU-04", "kpm", "higher_is_better"))
+    ['owner', 'tolerance', 'target']
+    >>> activation_problems(ActivationFields("FIN-02", "kpm", "neutral", owner="Jo"))
+    []
+    """
+    if fields.level not in ACCOUNTABLE_LEVELS:
+        return []
+    missing = []
+    if not fields.owner.strip():
+        missing.append("owner")
+    if fields.polarity != Polarity.neutral:
+        if fields.tolerance is None or fields.tolerance_kind is None:
+            missing.append("tolerance")
+        if not fields.has_target:
+            missing.append("target")
+    return missing
+
+
+def check_activation(fields: ActivationFields) -> None:
+    """Refuse to activate a KPM or management measure that lacks an owner, a tolerance
+    or a target (raises `RegisterError` naming what is missing).
+
+    >>> check_activation(ActivationFields("HOU-04", "kpm", "higher_is_better", owner="Sam"))
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    core.register.RegisterError: HOU-04 cannot become active: ... It has no tolerance and no target.
+    """
+    missing = [f"no {word}" for word in activation_problems(fields)]
+    if missing:
+        lacks = missing[0] if len(missing) == 1 else f"{', '.join(missing[:-1])} and {missing[-1]}"
+        raise RegisterError(
+            f"{fields.code} cannot become active: it is {_LEVEL_WORDS[fields.level]}, which "
+            f"needs an owner, a tolerance and a target. It has {lacks}."
+        )
 
 
 def normalise_code(code: str) -> str:

@@ -15,7 +15,9 @@ The inputs (extra columns are ignored):
 
 - `measures`: `id, code, name, theme, department, level, frequency, polarity, unit,
   decimals, ytd_method, tolerance, tolerance_kind, comparison`; optional `owner,
-  scale_label, fix_after_n_points, category, published`. `theme` and `department` are names.
+  scale_label, fix_after_n_points, category, published, due_from`. `theme` and
+  `department` are names; `due_from` is the day the measure is due from (a date or ISO
+  text; blank: every period), see `core.deadlines.is_due_for`.
 - `observations`: `measure_id, period, period_start, value`; optional `numerator,
   denominator, commentary, action_note, status`. Periods are canonical labels of the
   measure's frequency.
@@ -27,6 +29,8 @@ frequency that ends by the end of `as_at` (a month or a quarter; default: the la
 complete month on `today`). When that period's figures are not in yet and its deadline has
 not passed, the row shows the period before it and says the newer one is `awaiting`.
 A missing figure past its deadline is `late` (data status) and `no_data` (RAG), never red.
+A period before the measure's first due period is `not_due` (data status and RAG) and is
+left out of the year to date: nothing before that period is due or late.
 
 SPC is one vectorised `core.spc.xmr_many` pass over every measure's values up to its
 reporting period, with the measure's targets as a trajectory and its rebase points.
@@ -35,13 +39,13 @@ reporting period, with the measure's targets as a trajectory and its rebase poin
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-from core.deadlines import DEFAULT_DEADLINE_DAY, period_status
+from core.deadlines import DEFAULT_DEADLINE_DAY, is_due_for, period_status
 from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
 from core.spc import xmr_many
 from core.status import direction, is_missing, rag
@@ -168,6 +172,17 @@ def _number(value: object) -> float | None:
     if is_missing(value):
         return None
     return float(value)  # type: ignore[arg-type]
+
+
+def _date(value: object) -> date | None:
+    """A date from a date, a datetime or ISO text (SQLite hands dates back as text)."""
+    if is_missing(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def _column(frame: pd.DataFrame, name: str, default: object) -> pd.Series[Any]:
@@ -333,15 +348,18 @@ def build_scorecard(
         decimals = int(m["decimals"]) if not is_missing(m.get("decimals")) else 0
         tolerance = _number(m.get("tolerance"))
         tolerance_kind = _text(m.get("tolerance_kind")) or ToleranceKind.absolute.value
+        due_from = _date(m.get("due_from"))
         due = reporting_period(frequency, as_at_period, year_start_month=year_start_month)
         has_due = value_at(mid, due.label) is not None
-        status = period_status(due, has_due, today, day=deadline_day)
+        status = period_status(due, has_due, today, day=deadline_day, due_from=due_from)
         status_period = due
         period = due
-        if status in (DataStatus.awaiting, DataStatus.not_due):
+        if status is DataStatus.awaiting or (
+            status is DataStatus.not_due and is_due_for(due, due_from)
+        ):
             period = due.previous()
             if value_at(mid, period.label) is None:
-                late = period_status(period, False, today, day=deadline_day)
+                late = period_status(period, False, today, day=deadline_day, due_from=due_from)
                 if late is DataStatus.late:
                     status, status_period = late, period
         value = value_at(mid, period.label)
@@ -359,7 +377,9 @@ def build_scorecard(
 
         rag_now = judge(value, target)
         if value is None and polarity != Polarity.neutral:
-            if period_status(period, False, today, day=deadline_day) is DataStatus.late:
+            if not is_due_for(period, due_from):
+                rag_now = Rag.not_due.value
+            elif period_status(period, False, today, day=deadline_day) is DataStatus.late:
                 rag_now = Rag.no_data.value
         previous = period.previous()
         previous_rag = judge(value_at(mid, previous.label), target_of.get((mid, previous.label)))
@@ -382,10 +402,25 @@ def build_scorecard(
                     target=target_of.get((mid, p.label)),
                 )
             )
-        ytd = year_to_date(figures, method=str(m["ytd_method"]), as_at=period)
-        ytd_rag = ytd.rag(
-            polarity=polarity, tolerance=tolerance, tolerance_kind=tolerance_kind, decimals=decimals
-        ).value
+        if is_due_for(period, due_from):
+            first = (
+                None
+                if due_from is None
+                else Period.containing(due_from, frequency, year_start_month=year_start_month)
+            )
+            ytd = year_to_date(figures, method=str(m["ytd_method"]), as_at=period, first=first)
+            ytd_actual, ytd_target = ytd.actual, ytd.target
+            ytd_expected, ytd_present = ytd.periods_expected, ytd.periods_present
+            ytd_rag = ytd.rag(
+                polarity=polarity,
+                tolerance=tolerance,
+                tolerance_kind=tolerance_kind,
+                decimals=decimals,
+            ).value
+        else:  # the measure is not due yet: there is no year to date to judge
+            ytd_actual = ytd_target = None
+            ytd_expected = ytd_present = 0
+            ytd_rag = Rag.not_due.value
         i = obs_index.get((mid, period.label))
         cutoff[mid] = period.start
         polarity_of[mid] = polarity
@@ -417,11 +452,11 @@ def build_scorecard(
                 "movement": change.movement.value,
                 "judgement": change.judgement.value,
                 "previous_rag": previous_rag,
-                "ytd_actual": ytd.actual,
-                "ytd_target": ytd.target,
+                "ytd_actual": ytd_actual,
+                "ytd_target": ytd_target,
                 "ytd_rag": ytd_rag,
-                "ytd_expected": ytd.periods_expected,
-                "ytd_present": ytd.periods_present,
+                "ytd_expected": ytd_expected,
+                "ytd_present": ytd_present,
                 "data_status": status.value,
                 "data_status_period": status_period.label,
                 "commentary": "" if i is None else _text(commentary[i]),

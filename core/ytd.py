@@ -17,6 +17,9 @@ The methods (DESIGN, "Year to date"):
   it has both a numerator and a denominator. A zero total denominator gives no actual.
 - `latest`: the latest actual present against that period's target.
 
+A measure that became due part way through the year (`first`) expects only the periods
+from its first due period on.
+
 When no period is present there is no actual; the target is then worked out over all
 the expected periods (`sum`, `mean`) or from `as_at` (`ratio`, `latest`), so that the
 status reads `no_value` rather than `no_target`. The target is None whenever one of the
@@ -173,8 +176,10 @@ def year_to_date(
     method: YtdMethod | str,
     as_at: Period,
     ratio_scale: Number = RATIO_SCALE,
+    first: Period | None = None,
 ) -> YtdResult:
-    """The year to date of one measure, from its financial year's start to `as_at`.
+    """The year to date of one measure, from its financial year's start (or its `first`
+    due period, when that is later) to `as_at`.
 
     `observations` may hold any periods of the measure's frequency: those outside the
     financial year of `as_at`, or after it, are ignored. Two figures for one period
@@ -189,11 +194,22 @@ def year_to_date(
     (24.0, 24.0, 3, ('2024-06',))
     >>> year_to_date(figures, method="mean", as_at=Period.for_month(2024, 6)).actual
     12.0
+    >>> year_to_date(figures, method="sum", as_at=Period.for_month(2024, 6),
+    ...              first=Period.for_month(2024, 5)).periods_expected
+    2
     """
     how = _method(method)
     if not isinstance(as_at, Period):
         raise CoreError(f"The year to date needs a Period to run to, not {as_at!r}.")
     expected = as_at.year_to_date()
+    if first is not None:
+        if first.frequency is not as_at.frequency:
+            raise CoreError(
+                f"The first due period {first.label} is not a {as_at.frequency} period."
+            )
+        if first > as_at:
+            raise CoreError(f"{as_at.label} is before the first due period, {first.label}.")
+        expected = tuple(p for p in expected if p >= first)
     by_period = _figures_to_date(observations, expected)
 
     def has_figures(period: Period) -> bool:

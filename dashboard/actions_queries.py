@@ -4,11 +4,13 @@ Each ``load_*`` is Streamlit-cached, keyed by the data version (every audited wr
 it on) and today; each has a plain twin taking a ``Session`` for reports, meeting mode,
 exports and tests:
 
-- `plan_frame(session, today)`: one row per live action, flags worked out by
-  `core.actions.assess` (columns in `PLAN_COLUMNS`), overdue and slipping first.
+- `plan_frame(session, today, quarter=None)`: one row per live action, flags worked out
+  by `core.actions.assess` (columns in `PLAN_COLUMNS`), overdue and slipping first; a
+  quarterly report passes its quarter, so "No update this quarter" means that quarter.
 - `status_counts(plan)`: counts by status per theme (the delivery-plan overview).
-- `delivery_plan_exceptions(session, today)`: red, amber, overdue and slipping actions
-  with their commentary, ready for the quarterly report (`ActionException`).
+- `delivery_plan_exceptions(session, today, quarter=None)`: red, amber, overdue and
+  slipping actions with their commentary, ready for the quarterly report
+  (`ActionException`).
 - `linked_measures(session, action_id)`: the action's measures with their current RAG.
 """
 
@@ -23,6 +25,7 @@ from sqlmodel import Session, col, select
 
 from core.actions import ActionFlag, assess, flags_label
 from core.legend import action_status_symbol, label, rag_symbol
+from core.periods import Period
 from core.status import rag
 from core.vocab import ActionStatus, Rag
 from dashboard import settings as app_settings
@@ -87,7 +90,9 @@ def _settings_args() -> tuple[float, int]:
     return settings.behind_schedule_points, settings.year_start_month
 
 
-def _plan_row(row: ActionRow, today: date, threshold: float, ysm: int) -> dict[str, object]:
+def _plan_row(
+    row: ActionRow, today: date, threshold: float, ysm: int, quarter: Period | None = None
+) -> dict[str, object]:
     a = assess(
         status=row.status,
         today=today,
@@ -97,6 +102,8 @@ def _plan_row(row: ActionRow, today: date, threshold: float, ysm: int) -> dict[s
         estimated_end=row.estimated_end,
         completed_date=row.completed_date,
         last_update=row.last_update,
+        added_on=row.added_on,
+        quarter=quarter,
         behind_schedule_points=threshold,
         year_start_month=ysm,
     )
@@ -136,10 +143,12 @@ def plan_frame(
     *,
     behind_schedule_points: float | None = None,
     year_start_month: int | None = None,
+    quarter: Period | None = None,
 ) -> pd.DataFrame:
     """Every live action with its flags, sorted by theme, then overdue and slipping first.
 
-    ``estimated_end`` holds the completion date once an action is completed.
+    ``estimated_end`` holds the completion date once an action is completed. ``quarter``
+    is the quarter an update is looked for in (default: the one containing ``today``).
     """
     threshold, ysm = _settings_args()
     on = today or app_settings.today()
@@ -149,6 +158,7 @@ def plan_frame(
             on,
             threshold if behind_schedule_points is None else behind_schedule_points,
             ysm if year_start_month is None else year_start_month,
+            quarter,
         )
         for r in list_action_rows(session=session)
     ]
@@ -229,13 +239,16 @@ class ActionException:
     reasons: tuple[str, ...]
 
 
-def delivery_plan_exceptions(session: Session, today: date | None = None) -> list[ActionException]:
+def delivery_plan_exceptions(
+    session: Session, today: date | None = None, quarter: Period | None = None
+) -> list[ActionException]:
     """The red, amber, overdue and slipping actions, worst first, with their commentary.
 
     Order: red, then amber, then the rest; within each, overdue before slipping, then code.
-    ``reasons`` names why each is an exception in plain words.
+    ``reasons`` names why each is an exception in plain words. ``quarter``: the report's
+    quarter, whose updates count (default: the quarter containing ``today``).
     """
-    plan = plan_frame(session, today)
+    plan = plan_frame(session, today, quarter=quarter)
     out: list[tuple[tuple[int, int, str], ActionException]] = []
     for row in plan.itertuples(index=False):
         status = ActionStatus(row.status)

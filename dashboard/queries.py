@@ -146,6 +146,7 @@ def measure_frames(
             m.comparison,
             m.fix_after_n_points,
             m.published,
+            m.due_from,
             Theme.sort_order.label("theme_order"),  # type: ignore[attr-defined]
         )
         .join(Theme, Theme.id == m.theme_id)

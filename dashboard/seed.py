@@ -442,6 +442,8 @@ class _Generator:
                     "comparator_metric": "",
                     "published": spec.published,
                     "lifecycle": "active",
+                    # due from the first period of its history: every demo period is due
+                    "due_from": Period.containing(self.start, spec.frequency).start,
                     "checklist": _full_checklist(),
                     "rationale": "",
                     "baseline": "",

@@ -1,7 +1,9 @@
 """What is due and late: the periods each measure still owes, for the page and the template.
 
 A lead sees their departments; an admin sees every department (the chase list), latest
-first by days late.
+first by days late. The periods are `core.deadlines.owed_periods`, as for the reminders
+and the home page: ended, empty, from the start of the previous financial year, and never
+before the measure's first due period.
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, col, select
 
-from core.deadlines import days_late, due_date, period_status
+from core.deadlines import days_late, due_date, owed_periods, period_status
 from core.legend import data_status_symbol, label
-from core.periods import Period
 from core.vocab import DataStatus, Frequency, Lifecycle
 from dashboard.store.models import Department, Measure, Observation
 from dashboard.store.security import Actor
@@ -21,8 +22,6 @@ from dashboard.store.security import Actor
 __all__ = ["DUE_COLUMNS", "due_list"]
 
 DUE_COLUMNS = ("department", "code", "measure", "frequency", "period", "due", "status", "days_late")
-#: How far back an empty period is still chased.
-LOOK_BACK = {Frequency.monthly: 12, Frequency.quarterly: 4, Frequency.annual: 2}
 
 
 def due_list(
@@ -35,22 +34,26 @@ def due_list(
     measures = session.exec(query.order_by(col(Measure.code))).all()
     departments = {d.id: d.name for d in session.exec(select(Department)).all()}
     ids = [m.id for m in measures]
-    have = set(
-        session.exec(
-            select(Observation.measure_id, Observation.period).where(
-                col(Observation.measure_id).in_(ids or [-1]), col(Observation.value).is_not(None)
-            )
-        ).all()
-    )
+    filled = session.exec(
+        select(Observation.measure_id, Observation.period).where(
+            col(Observation.measure_id).in_(ids or [-1]), col(Observation.value).is_not(None)
+        )
+    ).all()
+    have: dict[int, set[str]] = {}
+    for measure_id, period in filled:
+        have.setdefault(measure_id, set()).add(period)
     rows = []
     for m in measures:
         freq = Frequency(m.frequency)
-        current = Period.containing(today, freq, year_start_month=year_start_month)
-        for step in range(1, LOOK_BACK[freq] + 1):
-            p = current.shift(-step)
-            if (m.id, p.label) in have:
-                continue
-            status = period_status(p, False, today, day=deadline_day)
+        owed = owed_periods(
+            freq,
+            today,
+            due_from=m.due_from,
+            have=have.get(m.id or -1, set()),
+            year_start_month=year_start_month,
+        )
+        for p in reversed(owed):
+            status = period_status(p, False, today, day=deadline_day, due_from=m.due_from)
             if status not in (DataStatus.awaiting, DataStatus.late):
                 continue
             rows.append(

@@ -82,7 +82,8 @@ def _line(item: DigestItem, today: date, owner_of: Callable[[Obligation], str]) 
     text = f"{o.title}, {o.period}: {describe_deadline(o, today)}"
     if item.stage is Stage.escalation:
         text += f" (owed by {owner_of(o)})"
-    elif o.owner_id is None:
+    elif o.owner_id is None and o.kind is not ObligationKind.checkin_write:
+        # a check-in nobody owes says why in its title (the person has no account)
         text += " (no lead is set for this department)"
     return text
 

@@ -112,13 +112,6 @@ def _people(session: Session) -> tuple[tuple[Person, ...], dict[int, User]]:
 
 def _measures(session: Session) -> list[MeasureDue]:
     measures = session.exec(select(Measure).where(Measure.lifecycle == Lifecycle.active)).all()
-    first = dict(
-        session.exec(
-            select(Observation.measure_id, func.min(Observation.period_start)).group_by(
-                col(Observation.measure_id)
-            )
-        ).all()
-    )
     submitted: dict[int, set[str]] = defaultdict(set)
     for measure_id, period in session.exec(
         select(Observation.measure_id, Observation.period).where(
@@ -126,23 +119,17 @@ def _measures(session: Session) -> list[MeasureDue]:
         )
     ).all():
         submitted[measure_id].add(period)
-    result = []
-    for m in measures:
-        assert m.id is not None
-        since = m.created_at.date()
-        if m.id in first and first[m.id] < since:
-            since = first[m.id]
-        result.append(
-            MeasureDue(
-                code=m.code,
-                name=m.name,
-                frequency=Frequency(m.frequency),
-                department_id=m.department_id,
-                since=since,
-                submitted=frozenset(submitted.get(m.id, ())),
-            )
+    return [
+        MeasureDue(
+            code=m.code,
+            name=m.name,
+            frequency=Frequency(m.frequency),
+            department_id=m.department_id,
+            due_from=m.due_from,
+            submitted=frozenset(submitted.get(m.id or -1, ())),
         )
-    return result
+        for m in measures
+    ]
 
 
 def _actions(session: Session) -> list[ActionDue]:
@@ -162,6 +149,7 @@ def _actions(session: Session) -> list[ActionDue]:
             last_update=last.get(a.id) if a.id is not None else None,
             status=a.status,
             closed=a.closed,
+            added_on=a.created_at.date(),
         )
         for a in session.exec(select(Action)).all()
     ]

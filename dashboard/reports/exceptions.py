@@ -9,7 +9,8 @@
   RAG, year-to-date actual and target, direction of change, SPC variation and assurance,
   commentary and action note, owner, and the narrative (the author's saved text, or the
   draft from `core.narrative` when none is saved), in agenda order (`core.agenda`);
-- ``delivery_plan``: the delivery plan by exception (`delivery_plan_exceptions`).
+- ``delivery_plan``: the delivery plan by exception (`delivery_plan_exceptions`), its
+  "No update this quarter" flag meaning the report's quarter.
 
 Figures are rounded as displayed, with icon and word for every status. A figure its lead
 has only saved as a draft reads "(draft)" after its value, and the drafted narrative says
@@ -248,5 +249,5 @@ def build_report(
         generated_on=on,
         summary=_summary(card, previous),
         exceptions=items,
-        delivery_plan=delivery_plan_exceptions(session, on),
+        delivery_plan=delivery_plan_exceptions(session, on, quarter=period),
     )

@@ -61,7 +61,9 @@ def _dept_name(session: Session, department_id: int) -> str:
 def create_action(
     *, session: Session, actor: Actor, action_in: ActionCreate, from_meeting: bool = False
 ) -> Action:
-    """Create an action: admins always; executives when a meeting decides one."""
+    """Create an action: admins always; executives when a meeting decides one.
+
+    Until an update says otherwise, the estimated end is the planned due date."""
     if from_meeting:
         from core.vocab import Role
 
@@ -77,6 +79,8 @@ def create_action(
     if get_action_by_code(session=session, code=action_in.code) is not None:
         raise ValueError(f"An action with code '{action_in.code}' already exists.")
     action = Action.model_validate(action_in.model_dump(exclude={"measure_ids"}))
+    if action.estimated_end is None and action.completed_date is None:
+        action.estimated_end = action.due_date
     session.add(action)
     session.flush()
     assert action.id is not None
@@ -301,6 +305,7 @@ class ActionRow:
     last_commentary: str
     last_by: str
     measure_codes: tuple[str, ...] = field(default_factory=tuple)
+    added_on: date | None = None
 
 
 def list_action_rows(*, session: Session, include_closed: bool = False) -> list[ActionRow]:
@@ -362,6 +367,7 @@ def list_action_rows(*, session: Session, include_closed: bool = False) -> list[
                 last_commentary=(upd.commentary if upd else "") or "",
                 last_by=by,
                 measure_codes=tuple(codes.get(action.id, ())),
+                added_on=action.created_at.date(),
             )
         )
     return out

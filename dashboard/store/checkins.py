@@ -52,6 +52,7 @@ from dashboard.store.models import (
 from dashboard.store.security import Actor, PermissionDenied, require_admin
 
 __all__ = [
+    "NOT_RATED",
     "STAFF_FIELDS",
     "GoldenThread",
     "Holder",
@@ -88,6 +89,9 @@ __all__ = [
     "update_objective",
     "update_staff",
 ]
+
+NOT_RATED = ""
+"""A progress rating not chosen yet (a draft may be saved without one; submitting may not)."""
 
 STAFF_FIELDS = (
     "name",
@@ -491,7 +495,8 @@ def get_or_create_checkin(
 def checkin_progress(
     *, session: Session, actor: Actor, checkin_id: int
 ) -> dict[int, tuple[str, str]]:
-    """Progress per objective id: (rating, comment)."""
+    """Progress per objective id: (rating, comment); the rating is `NOT_RATED` when the
+    person has not chosen one yet."""
     checkin = session.get(Checkin, checkin_id)
     if checkin is None:
         raise LookupError("No such check-in.")
@@ -547,7 +552,8 @@ def save_checkin(
             if objective_id not in objective_ids:
                 raise ValueError("Progress can only be given on the person's own objectives.")
             try:
-                ObjectiveProgress(rating)
+                if rating != NOT_RATED:
+                    ObjectiveProgress(rating)
             except ValueError:
                 raise ValueError(
                     f"Progress must be on track, at risk, off track or completed, not {rating!r}."
@@ -591,7 +597,7 @@ def _load(session: Session, checkin_id: int) -> tuple[Checkin, Staff]:
 
 def submit_checkin(*, session: Session, actor: Actor, checkin_id: int) -> Checkin:
     """The member of staff submits their draft; every objective of the quarter's year
-    needs a progress rating first."""
+    needs a progress rating they chose first (the refusal names the ones without)."""
     checkin, staff = _load(session, checkin_id)
     if not is_own(actor, staff):
         raise PermissionDenied("Only the member of staff submits their own check-in.")
@@ -604,9 +610,13 @@ def submit_checkin(*, session: Session, actor: Actor, checkin_id: int) -> Checki
         select(Objective).where(Objective.staff_id == staff.id, Objective.financial_year == year)
     ).all()
     rated = checkin_progress(session=session, actor=actor, checkin_id=checkin_id)
-    missing = [o.text for o in objectives if o.id not in rated]
+    missing = [o.text for o in objectives if rated.get(o.id or -1, (NOT_RATED, ""))[0] == NOT_RATED]
     if missing:
-        raise ValueError(f"Give your progress on every objective before submitting: {missing[0]}")
+        raise ValueError(
+            "Choose your progress on every objective before submitting. Not rated yet: "
+            + "; ".join(f"“{text}”" for text in missing)
+            + "."
+        )
     return _move(session, actor, checkin, CheckinStatus.submitted)
 
 

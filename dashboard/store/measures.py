@@ -7,7 +7,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from core.errors import CoreError
+from core.periods import Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
+from dashboard.settings import get_settings
+from dashboard.settings import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Department,
@@ -25,6 +29,7 @@ from dashboard.store.security import Actor, PermissionDenied, require_admin, req
 __all__ = [
     "add_rebase_point",
     "create_measure",
+    "first_due_start",
     "get_measure",
     "get_measure_by_code",
     "list_measures",
@@ -43,8 +48,24 @@ def _department_name(session: Session, department_id: int) -> str:
     return dept.name if dept else ""
 
 
+def first_due_start(frequency: str, first_period: str | None = None) -> date:
+    """The day a measure becoming active now is due from: the first day of
+    ``first_period`` (a label the admin chose, read as the measure's frequency), or of the
+    period containing today. Raises ``ValueError`` naming a period that cannot be read."""
+    year_start_month = get_settings().year_start_month
+    if first_period is not None and first_period.strip():
+        try:
+            return parse_period(first_period, frequency, year_start_month=year_start_month).start
+        except CoreError as exc:
+            raise ValueError(f"First period due: {exc}") from None
+    return Period.containing(settings_today(), frequency, year_start_month=year_start_month).start
+
+
 def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
-    """Add a measure. Admins add any; a lead may only *propose* one for their department."""
+    """Add a measure. Admins add any; a lead may only *propose* one for their department.
+
+    An active measure is due from the period containing today unless ``due_from`` says
+    otherwise; a proposed one has no first due period until it is activated."""
     if not actor.is_admin:
         require_department(
             actor,
@@ -57,6 +78,10 @@ def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate)
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
         raise ValueError(f"A measure with code '{measure_in.code}' already exists.")
     measure = Measure.model_validate(measure_in)
+    if measure.lifecycle == Lifecycle.proposed:
+        measure.due_from = None
+    elif measure.due_from is None:
+        measure.due_from = first_due_start(measure.frequency)
     session.add(measure)
     session.flush()
     audit.record(

@@ -165,6 +165,11 @@ class MeasureBase(SQLModel):
     comparator_metric: str = ""
     published: bool = False
     lifecycle: str = Field(sa_type=_enum(), default="active", index=True)
+    due_from: date | None = Field(
+        default=None,
+        description="Due for every period ending on or after this day: the start of the "
+        "first period it is due for, set when it becomes active (None while proposed)",
+    )
     fix_after_n_points: int | None = None
     rationale: str = ""
     baseline: str = ""
@@ -205,6 +210,7 @@ class MeasureUpdate(SQLModel):
     data_source: str | None = None
     comparator_metric: str | None = None
     published: bool | None = None
+    due_from: date | None = None
     fix_after_n_points: int | None = None
     rationale: str | None = None
     baseline: str | None = None

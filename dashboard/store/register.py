@@ -2,11 +2,15 @@
 
 - Register: `propose_measure` (a lead, for their own departments), `add_measure` and
   `edit_measure` (admins, with the field rules of ``core.register``), `review_checklist`,
-  `approve_measure` (activation needs a complete Appendix C checklist), `return_measure`
-  (with comments), `retire_measure` (keeps every figure; hidden from default views).
+  `approve_measure` (activation needs a complete Appendix C checklist and, for a KPM or
+  management measure, an owner, a tolerance and a target; the proposal's target is
+  carried over as the target of every period from the first due period to the year's
+  end; the measure is due from the period containing the day it is activated, or the
+  period the admin chooses), `return_measure` (with comments), `retire_measure` (keeps
+  every figure; hidden from default views).
 - Targets: `set_period_target` (a change needs a reason), `set_annual_target` (an annual
-  target spread over the year by a profile), `target_history` (who, when, why: from the
-  audit log).
+  target spread over the year by a profile), `current_targets` (the target of each
+  period, newest first), `target_history` (who, when, why: from the audit log).
 - Publication: `approve_figures` (singly or many), `approve_period` (every submitted
   figure of a period), with an optional embargo date; a figure changed after approval is
   marked revised by ``measures.upsert_observation``.
@@ -27,17 +31,25 @@ from sqlmodel import Session, col, select
 
 from core.periods import Period, parse_period
 from core.register import (
+    ActivationFields,
     MeasureFields,
     RegisterError,
+    check_activation,
     check_transition,
     measure_field_problems,
     normalise_code,
     profile_annual_target,
+    proposed_target_value,
 )
 from core.vocab import Frequency, Lifecycle, ObservationStatus, Role
 from dashboard.settings import get_settings
 from dashboard.store import audit
-from dashboard.store.measures import get_measure_by_code, set_target, update_measure
+from dashboard.store.measures import (
+    first_due_start,
+    get_measure_by_code,
+    set_target,
+    update_measure,
+)
 from dashboard.store.models import (
     AuditLog,
     Department,
@@ -64,6 +76,7 @@ __all__ = [
     "audit_entities",
     "audit_usernames",
     "change_role",
+    "current_targets",
     "deactivate_user",
     "edit_measure",
     "list_register",
@@ -81,6 +94,7 @@ __all__ = [
 ]
 
 TEMPORARY_PASSWORD_BYTES = 12
+CARRIED_TARGET_REASON = "Proposed target, carried over when the measure became active"
 
 
 def _has_target(session: Session, measure_id: int | None, proposed_target: str = "") -> bool:
@@ -132,6 +146,12 @@ def _insert(session: Session, actor: Actor, measure_in: MeasureCreate, note: str
     data["code"] = normalise_code(measure_in.code)
     _validate(session, data, None)
     measure = Measure.model_validate(data)
+    active = measure.lifecycle == Lifecycle.active
+    if active:
+        _check_activation(session, measure)
+        measure.due_from = measure.due_from or first_due_start(measure.frequency)
+    else:
+        measure.due_from = None
     session.add(measure)
     session.flush()
     audit.record(
@@ -143,7 +163,60 @@ def _insert(session: Session, actor: Actor, measure_in: MeasureCreate, note: str
         after=measure,
         note=note,
     )
+    if active:
+        _carry_over_target(session, actor, measure)
     return measure
+
+
+def _check_activation(session: Session, measure: Measure) -> None:
+    """Refuse to activate a KPM or management measure without an owner, a tolerance and
+    a target (the proposal's target counts when it is a number: it is carried over)."""
+    text = (measure.proposed_target or "").strip()
+    fields = ActivationFields(
+        code=measure.code,
+        level=measure.level,
+        polarity=measure.polarity,
+        owner=measure.owner,
+        tolerance_kind=measure.tolerance_kind or None,
+        tolerance=measure.tolerance,
+        has_target=proposed_target_value(text) is not None or _has_target(session, measure.id),
+    )
+    try:
+        check_activation(fields)
+    except RegisterError as exc:
+        if text and proposed_target_value(text) is None and "no target" in str(exc):
+            raise RegisterError(
+                f"{exc} The proposed target '{text}' is not a number: set the target on the "
+                "Targets tab."
+            ) from None
+        raise
+
+
+def _carry_over_target(session: Session, actor: Actor, measure: Measure) -> list[Target]:
+    """The proposal's target (when it is a number) becomes the target of every period
+    from the first due period to the end of that financial year that has none yet."""
+    value = proposed_target_value(measure.proposed_target)
+    if value is None or measure.polarity == "neutral" or measure.due_from is None:
+        return []
+    year_start = get_settings().year_start_month
+    first = Period.containing(measure.due_from, measure.frequency, year_start_month=year_start)
+    have = set(session.exec(select(Target.period).where(Target.measure_id == measure.id)).all())
+    carried = []
+    for period in first.periods_in_year():
+        if period < first or period.label in have:
+            continue
+        carried.append(
+            set_target(
+                session=session,
+                actor=actor,
+                measure=measure,
+                period=period.label,
+                period_start=period.start,
+                value=value,
+                reason=CARRIED_TARGET_REASON,
+            )
+        )
+    return carried
 
 
 def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
@@ -166,13 +239,21 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
     if missing:
         raise RegisterError(f"A proposal needs a {' and a '.join(missing)}.")
     proposal = measure_in.model_copy(
-        update={"lifecycle": Lifecycle.proposed.value, "checklist": {}, "published": False}
+        update={
+            "lifecycle": Lifecycle.proposed.value,
+            "checklist": {},
+            "published": False,
+            "due_from": None,
+        }
     )
     return _insert(session, actor, proposal, "proposed")
 
 
 def add_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
-    """An admin adds a measure straight to the register (active only with its checklist)."""
+    """An admin adds a measure straight to the register: active only with its checklist
+    and (a KPM or management measure) an owner, a tolerance and a target, as on
+    activation; an active one is due from the period containing today unless
+    ``due_from`` says otherwise."""
     require_admin(actor, doing="add measures to the register")
     if measure_in.lifecycle == Lifecycle.active:
         check_transition(Lifecycle.proposed, Lifecycle.active, measure_in.checklist)
@@ -200,11 +281,14 @@ def _lifecycle_change(
     lifecycle: str | None = None,
     checklist: dict[str, Any] | None = None,
     comments: str | None = None,
+    due_from: date | None = None,
     note: str,
 ) -> Measure:
     before = audit.snapshot(measure)
     if lifecycle is not None:
         measure.lifecycle = lifecycle
+    if due_from is not None:
+        measure.due_from = due_from
     if checklist is not None:
         measure.checklist = checklist
     if comments is not None:
@@ -237,20 +321,35 @@ def review_checklist(
 
 
 def approve_measure(
-    *, session: Session, actor: Actor, measure_id: int, comments: str = ""
+    *,
+    session: Session,
+    actor: Actor,
+    measure_id: int,
+    comments: str = "",
+    first_period: str | None = None,
 ) -> Measure:
-    """An admin activates a proposed measure: refused unless its checklist is complete."""
+    """An admin activates a proposed measure: refused unless its checklist is complete
+    and, for a KPM or management measure, it has an owner, a tolerance and a target.
+
+    The measure is due from ``first_period`` (a label of its frequency, e.g.
+    ``2025/26 Q3``) or, without one, from the period containing today; nothing before
+    that is due or late. The proposal's target, when it is a number, becomes the target
+    of every period from the first due period to the end of that financial year."""
     require_admin(actor, doing="approve measures")
     measure = _get(session, measure_id)
     check_transition(measure.lifecycle, Lifecycle.active, measure.checklist or {})
-    return _lifecycle_change(
+    _check_activation(session, measure)
+    approved = _lifecycle_change(
         session,
         actor,
         measure,
         lifecycle=Lifecycle.active.value,
         comments=comments.strip(),
+        due_from=first_due_start(measure.frequency, first_period),
         note="approved",
     )
+    _carry_over_target(session, actor, approved)
+    return approved
 
 
 def return_measure(*, session: Session, actor: Actor, measure_id: int, comments: str) -> Measure:
@@ -362,6 +461,18 @@ def set_annual_target(
         )
         for p, v in zip(periods, values, strict=True)
     ]
+
+
+def current_targets(*, session: Session, measure_id: int) -> list[Target]:
+    """The measure's target for each period that has one, the latest period first."""
+    _get(session, measure_id)
+    return list(
+        session.exec(
+            select(Target)
+            .where(Target.measure_id == measure_id)
+            .order_by(col(Target.period_start).desc())
+        ).all()
+    )
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.register import CHECKLIST, CHECKLIST_GROUPS, Answer, checklist_problems
-from core.vocab import Frequency, Lifecycle, Polarity, Role, Unit, YtdMethod
+from core.deadlines import first_due_period
+from core.periods import Period
+from core.register import (
+    ACCOUNTABLE_LEVELS,
+    CHECKLIST,
+    CHECKLIST_GROUPS,
+    Answer,
+    checklist_problems,
+)
+from core.vocab import Frequency, Level, Lifecycle, Polarity, Role, Unit, YtdMethod
 from dashboard.exports import safe_csv
-from dashboard.settings import today
+from dashboard.settings import get_settings, today
 from dashboard.store import register
 from dashboard.store.db import session_scope
 from dashboard.store.models import (
@@ -43,6 +51,22 @@ from dashboard.ui.widgets import plain, visible, visible_frame
 
 ANSWER_WORDS = {Answer.yes: "Yes", Answer.no: "No", Answer.not_applicable: "Not applicable"}
 LIFECYCLE_WORDS = {"proposed": "◌ Proposed", "active": "● Active", "retired": "✕ Retired"}
+LEVEL_WORDS = {
+    Level.kpm.value: "KPM",
+    Level.management.value: "Management",
+    Level.service.value: "Service",
+    Level.contextual.value: "Contextual",
+}
+TOLERANCE_KINDS = {"": "No tolerance", "absolute": "Absolute (points)", "relative": "Relative (%)"}
+
+
+def _first_due_label(measure: Measure) -> str:
+    """The first period the measure is due for ("" while it is proposed)."""
+    if measure.due_from is None:
+        return ""
+    return first_due_period(
+        measure.frequency, measure.due_from, year_start_month=get_settings().year_start_month
+    ).label
 
 
 def attempt(action: Callable[[Any], Any], success: str) -> Any:
@@ -85,6 +109,9 @@ def register_tab(actor: Actor) -> None:
                 "Code": m.code,
                 "Name": m.name,
                 "Lifecycle": LIFECYCLE_WORDS.get(m.lifecycle, m.lifecycle),
+                "Level": LEVEL_WORDS.get(m.level, m.level),
+                "Owner": m.owner,
+                "Due from": _first_due_label(m),
                 "Theme": themes.get(m.theme_id, ""),
                 "Department": depts.get(m.department_id, ""),
                 "Frequency": m.frequency,
@@ -132,6 +159,14 @@ def _edit_form(
         st.markdown(f"**{plain(measure.code)}: edit**")
         name = st.text_input("Name", measure.name)
         definition = st.text_area("Definition", measure.definition)
+        levels = [lv.value for lv in Level]
+        level = st.selectbox(
+            "Level",
+            levels,
+            index=levels.index(measure.level) if measure.level in levels else 0,
+            format_func=LEVEL_WORDS.get,
+        )
+        owner = st.text_input("Owner (responsible officer)", measure.owner)
         polarity = st.selectbox(
             "Polarity",
             [p.value for p in Polarity],
@@ -162,6 +197,8 @@ def _edit_form(
             update = MeasureUpdate(
                 name=name,
                 definition=definition,
+                level=level,
+                owner=owner.strip(),
                 polarity=polarity,
                 unit=unit,
                 ytd_method=ytd,
@@ -195,6 +232,11 @@ def _new_measure_form(
         dept_id = st.selectbox(
             "Department", list(allowed), format_func=lambda i: visible(allowed[i])
         )
+        form = "propose" if propose else "new"
+        level = st.selectbox(
+            "Level", [lv.value for lv in Level], format_func=LEVEL_WORDS.get, key=f"{form}_level"
+        )
+        owner = st.text_input("Owner (responsible officer)", key=f"{form}_owner")
         frequency = st.selectbox("Frequency", [f.value for f in Frequency])
         polarity = st.selectbox("Polarity", [p.value for p in Polarity])
         unit = st.selectbox("Unit", [u.value for u in Unit])
@@ -202,13 +244,27 @@ def _new_measure_form(
         rationale = st.text_area("Rationale: why measure this?")
         source = st.text_input("Data source")
         baseline = st.text_input("Baseline")
-        target = st.text_input("Proposed target")
+        target = st.text_input(
+            "Proposed target",
+            help="A number (e.g. 150 or 85%) becomes the target of each period from the "
+            "first period due when the measure is activated.",
+            key=f"{form}_target",
+        )
+        kind = st.selectbox(
+            "Tolerance kind",
+            list(TOLERANCE_KINDS),
+            format_func=TOLERANCE_KINDS.get,
+            key=f"{form}_tolerance_kind",
+        )
+        tolerance = st.number_input("Tolerance", value=0.0, min_value=0.0, key=f"{form}_tolerance")
         if st.form_submit_button("Propose measure" if propose else "Add as proposed"):
             measure_in = MeasureCreate(
                 code=code,
                 name=name,
                 theme_id=theme_id,
                 department_id=dept_id,
+                level=level,
+                owner=owner.strip(),
                 frequency=frequency,
                 polarity=polarity,
                 unit=unit,
@@ -216,7 +272,9 @@ def _new_measure_form(
                 rationale=rationale,
                 data_source=source,
                 baseline=baseline,
-                proposed_target=target,
+                proposed_target=target.strip(),
+                tolerance_kind=kind or None,
+                tolerance=float(tolerance) if kind else None,
                 lifecycle=Lifecycle.proposed.value,
             )
             attempt(
@@ -237,11 +295,24 @@ def proposals_tab(actor: Actor) -> None:
     codes = {m.code: m for m in proposed}
     code = st.selectbox("Proposal", list(codes), key="proposal_pick", format_func=visible)
     m = codes[code]
-    st.markdown(
-        f"**{plain(m.code)} {plain(m.name)}**  \nRationale: {plain(m.rationale) or '—'}  \n"
-        f"Data source: {plain(m.data_source) or '—'}  \nBaseline: {plain(m.baseline) or '—'}  \n"
-        f"Proposed target: {plain(m.proposed_target) or '—'}"
+    tolerance = (
+        "—"
+        if m.tolerance is None or not m.tolerance_kind
+        else f"{m.tolerance:g}{'%' if m.tolerance_kind == 'relative' else ' (absolute)'}"
     )
+    st.markdown(
+        f"**{plain(m.code)} {plain(m.name)}**  \n"
+        f"Level: {LEVEL_WORDS.get(m.level, plain(m.level))}  \n"
+        f"Owner: {plain(m.owner) or '—'}  \nRationale: {plain(m.rationale) or '—'}  \n"
+        f"Data source: {plain(m.data_source) or '—'}  \nBaseline: {plain(m.baseline) or '—'}  \n"
+        f"Proposed target: {plain(m.proposed_target) or '—'}  \nTolerance: {tolerance}"
+    )
+    if m.level in ACCOUNTABLE_LEVELS:
+        st.caption(
+            "A KPM or management measure needs an owner, a tolerance and a target before it "
+            "is activated: complete them under Measure register (or set a target under "
+            "Targets) if the proposal lacks them."
+        )
     if m.review_comments:
         st.info(f"Comments so far: {plain(m.review_comments)}")
     options = [a.value for a in Answer]
@@ -265,6 +336,16 @@ def proposals_tab(actor: Actor) -> None:
                     )
                     or ""
                 )
+        current = Period.containing(
+            today(), m.frequency, year_start_month=get_settings().year_start_month
+        )
+        first_period = st.text_input(
+            "First period due",
+            value=current.label,
+            help="The measure is due from this period (the one containing today unless you "
+            "choose another); nothing before it is due or late.",
+            key=f"first_period_{m.code}",
+        )
         comments = st.text_area("Comments for the lead")
         save, approve, send_back = st.columns(3)
         do_save = save.form_submit_button("Save answers")
@@ -284,9 +365,14 @@ def proposals_tab(actor: Actor) -> None:
         else:
             attempt(
                 lambda s: register.approve_measure(
-                    session=s, actor=actor, measure_id=m.id, comments=comments
+                    session=s,
+                    actor=actor,
+                    measure_id=m.id,
+                    comments=comments,
+                    first_period=first_period,
                 ),
-                f"{plain(m.code)} is now active.",
+                f"{plain(m.code)} is now active, due from "
+                f"{plain(first_period.strip() or current.label)}.",
             )
     if do_return:
         attempt(
@@ -364,7 +450,33 @@ def targets_tab(actor: Actor) -> None:
                     "Annual target profiled over the year.",
                 )
     with session_scope() as session:
+        current_targets = register.current_targets(session=session, measure_id=m.id)
         history = register.target_history(session, m.id)
+    st.subheader(f"Current targets of {plain(m.code)}, by period")
+    if current_targets:
+        people_table(
+            pd.DataFrame(
+                [
+                    {
+                        "Period": t.period,
+                        "Target": t.value,
+                        "Why": t.reason,
+                        "Set on": t.set_at,
+                    }
+                    for t in current_targets
+                ],
+                columns=["Period", "Target", "Why", "Set on"],
+            ),
+            key="current_targets",
+            file_name=f"targets-{m.code}",
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "Set on": st.column_config.DatetimeColumn(format="D MMM YYYY"),
+            },
+        )
+    else:
+        st.info(f"{plain(m.code)} has no targets yet.")
     st.subheader("History of target changes")
     people_table(
         pd.DataFrame(

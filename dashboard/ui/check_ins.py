@@ -214,10 +214,7 @@ def _render_mine(actor: Actor, me: Staff) -> None:
     _objective_editor(actor, me, year, objectives, links, measures, actions)
 
     st.subheader(f"My check-in for {chosen}")
-    st.markdown(
-        f"**Status:** {_state_label(state)} · to submit by "
-        f"{close_date(quarter, _close_days()):%d %B %Y}"
-    )
+    st.markdown(f"**Status:** {_state_label(state)} · {_status_detail(state, quarter, checkin)}")
     if not objectives:
         st.info(f"Add your objectives for {year} first: the check-in reviews each one.")
         return
@@ -229,6 +226,23 @@ def _render_mine(actor: Actor, me: Staff) -> None:
             st.caption("Your line manager will read it, add a comment and agree it.")
         return
     _checkin_form(actor, me, chosen, checkin, objectives, progress)
+
+
+def _status_detail(state: CheckinState, quarter: Period, checkin: Checkin | None) -> str:
+    """What the status means for the person now: the date still to meet, or what has
+    happened (a submitted check-in is no longer "to submit")."""
+    close = f"{close_date(quarter, _close_days()):%d %B %Y}"
+    if state is CheckinState.submitted:
+        when = f" on {checkin.submitted_at:%d %B %Y}" if checkin and checkin.submitted_at else ""
+        return f"submitted{when}; your line manager reads and agrees it"
+    if state is CheckinState.agreed:
+        when = f" on {checkin.agreed_at:%d %B %Y}" if checkin and checkin.agreed_at else ""
+        return f"agreed{when}"
+    if state is CheckinState.overdue:
+        return f"was due by {close}: submit it as soon as you can"
+    if state is CheckinState.not_due:
+        return f"write it once the quarter ends; submit by {close}"
+    return f"to submit by {close}"
 
 
 def _objectives_table(
@@ -365,14 +379,16 @@ def _checkin_form(
     key = f"{me.id}-{quarter}"
     with st.form(f"checkin-{key}"):
         answers: dict[int, tuple[str, str]] = {}
+        unrated: list[str] = []
         for n, o in enumerate(objectives, start=1):
             assert o.id is not None
             st.markdown(f"**{n}. {plain(o.text)}**")
-            rating, comment = progress.get(o.id, (ObjectiveProgress.on_track.value, ""))
+            rating, comment = progress.get(o.id, (store.NOT_RATED, ""))
+            # no rating is chosen for the person: they choose one for every objective
             chosen = st.radio(
                 f"Progress on objective {n}",
                 ratings,
-                index=ratings.index(rating),
+                index=ratings.index(rating) if rating in ratings else None,
                 format_func=_progress_label,
                 horizontal=True,
                 key=f"progress-{key}-{o.id}",
@@ -383,7 +399,9 @@ def _checkin_form(
                 height=80,
                 key=f"comment-{key}-{o.id}",
             )
-            answers[o.id] = (chosen, said)
+            answers[o.id] = (chosen or store.NOT_RATED, said)
+            if chosen is None:
+                unrated.append(f"objective {n} (“{plain(o.text)}”)")
         development = st.text_area(
             "Development activities (training, shadowing, reading, coaching)",
             value=checkin.development if checkin else "",
@@ -397,6 +415,14 @@ def _checkin_form(
         submit = right.form_submit_button(
             "Submit to my line manager", type="primary", width="stretch"
         )
+    if submit and unrated:
+        st.error(
+            "Choose your progress on "
+            + (unrated[0] if len(unrated) == 1 else f"{', '.join(unrated[:-1])} and {unrated[-1]}")
+            + " before submitting. Nothing has been saved.",
+            icon=":material/error:",
+        )
+        return
     if save or submit:
         assert me.id is not None
 

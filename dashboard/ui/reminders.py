@@ -11,6 +11,7 @@ import streamlit as st
 
 from core.legend import label
 from core.obligations import (
+    OWN_CHECKIN_TITLE,
     URGENCY_SYMBOLS,
     Obligation,
     ObligationKind,
@@ -35,6 +36,14 @@ KIND_WORDS = {
     ObligationKind.checkin_write: "Check-in to write",
     ObligationKind.checkin_agree: "Check-in to agree",
 }
+#: What is overdue, as the manager of whoever owes it reads it (never "to write": the
+#: manager chases it; they do not write it).
+ESCALATED_WORDS = {
+    ObligationKind.data: "Figures not sent",
+    ObligationKind.action_update: "Action not updated",
+    ObligationKind.checkin_write: "Check-in not submitted",
+    ObligationKind.checkin_agree: "Check-in not agreed",
+}
 CACHE_TTL_S = 300
 
 
@@ -45,16 +54,31 @@ def _status(o: Obligation) -> str:
     return text
 
 
-def owed_rows(snapshot: Snapshot, items: tuple[Obligation, ...]) -> list[dict[str, Any]]:
-    """Rows for a table of obligations (plain values; status as icon and word)."""
+def _owed_by(snapshot: Snapshot, o: Obligation) -> str:
+    if o.owner_id is None and o.kind is ObligationKind.checkin_write:
+        return "Nobody: no account"
+    return snapshot.name(o.owner_id).split(" (")[0]
+
+
+def _item(snapshot: Snapshot, o: Obligation, theirs: bool) -> str:
+    if theirs and o.title == OWN_CHECKIN_TITLE:
+        return f"{_owed_by(snapshot, o)}'s quarterly check-in"
+    return o.title
+
+
+def owed_rows(
+    snapshot: Snapshot, items: tuple[Obligation, ...], *, theirs: bool = False
+) -> list[dict[str, Any]]:
+    """Rows for a table of obligations (plain values; status as icon and word).
+    ``theirs``: the items of people the reader manages, worded from the reader's side."""
     return [
         {
-            "What": KIND_WORDS[o.kind],
-            "Item": o.title,
+            "What": (ESCALATED_WORDS if theirs else KIND_WORDS)[o.kind],
+            "Item": _item(snapshot, o, theirs),
             "Period": o.period,
             "Deadline": o.deadline,
             "Status": _status(o),
-            "Owed by": snapshot.name(o.owner_id).split(" (")[0],
+            "Owed by": _owed_by(snapshot, o),
             "Department": snapshot.departments.get(o.department_id or -1, ""),
         }
         for o in items
@@ -91,8 +115,15 @@ def _escalated_to(snapshot: Snapshot, actor: Actor) -> tuple[Obligation, ...]:
     return tuple(result)
 
 
-def _table(snapshot: Snapshot, items: tuple[Obligation, ...], *, owner: bool, key: str) -> None:
-    frame = pd.DataFrame(owed_rows(snapshot, items))
+def _table(
+    snapshot: Snapshot,
+    items: tuple[Obligation, ...],
+    *,
+    owner: bool,
+    key: str,
+    theirs: bool = False,
+) -> None:
+    frame = pd.DataFrame(owed_rows(snapshot, items, theirs=theirs))
     if not owner:
         frame = frame.drop(columns=["Owed by"])
     people_table(
@@ -171,7 +202,7 @@ def render_owed(actor: Actor) -> None:
     if escalated:
         st.subheader("Overdue from people you manage")
         st.caption(f"Still outstanding {snapshot.rules.escalate_after_days} days after the chaser.")
-        _table(snapshot, escalated, owner=True, key="owed_escalated")
+        _table(snapshot, escalated, owner=True, key="owed_escalated", theirs=True)
     _opt_out(actor, snapshot)
     if actor.is_admin:
         _admin(snapshot)

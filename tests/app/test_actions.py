@@ -135,3 +135,42 @@ def test_an_unknown_action_code_says_so(app_env):
     at = open_page("action.py", username="demo.member", query={"code": "DP-99"})
     assert not at.exception
     assert "There is no live action with code DP-99." in texts(at)
+
+
+def test_an_action_decided_at_a_meeting_reads_as_new_and_on_plan(app_env):
+    from datetime import date
+
+    from dashboard.store.meetings import open_meeting, record_decision
+    from dashboard.store.users import actor_for, get_user_by_username
+
+    with Session(get_engine()) as session:
+        user = get_user_by_username(session=session, username="demo.executive")
+        assert user is not None
+        chief = actor_for(session=session, user=user)
+        meeting = open_meeting(
+            session=session, actor=chief, period="2025-10", scope="all", held_on=date(2025, 11, 14)
+        )
+        record_decision(
+            session=session,
+            actor=chief,
+            meeting_id=meeting.id,
+            item_key="measure:HOU-03",
+            decision="new_action",
+            action_title="Report back on the housing register",
+            action_officer="Sam Okafor",
+            action_due=date(2025, 12, 12),
+        )
+        session.commit()
+        code = f"MTG-{meeting.id}-1"
+    at = open_page("action.py", username="demo.lead", query={"code": code})
+    assert not at.exception
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    # added today: nothing missed this quarter, so no "No update this quarter" flag
+    assert "No update this quarter" not in said
+    assert "⚠" not in said
+    # the estimated end is the due date until an update says otherwise
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Due"], metrics["Estimated end"]) == ("12 Dec 2025", "12 Dec 2025")
+    table = next(d.value for d in at.dataframe if "Bar" in d.value.columns)
+    assert [str(v) for v in table["To"]] == ["2025-12-12", "2025-12-12"]

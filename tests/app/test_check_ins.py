@@ -3,11 +3,13 @@ demo.lead (their line manager) agrees it, and Housing's completion figures move.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from sqlmodel import Session, select
 
 from dashboard.store.db import get_engine
-from dashboard.store.models import Checkin, Staff
+from dashboard.store.models import Checkin, Objective, Staff
 from tests.apptest import open_page, texts
 
 Q2 = "2025/26 Q2"
@@ -132,3 +134,50 @@ def test_the_measure_page_shows_the_golden_thread_with_holders_for_managers_only
     member = open_page("measure.py", username="demo.member", query={"code": "HOU-01"})
     assert "linked to this measure" in texts(member)
     assert not any("Job title" in f.value.columns for f in member.dataframe)
+
+
+# --- the form: the person chooses every rating; the status says what has happened ----------
+
+
+def test_no_progress_rating_is_chosen_for_the_person(app_env):
+    at = open_page("check_ins.py", username="demo.staff")
+    assert not at.exception
+    assert "Sorry, something went wrong" not in texts(at)
+    ratings = [r for r in at.radio if r.label.startswith("Progress on objective")]
+    assert len(ratings) == 2
+    assert [r.value for r in ratings] == [None, None]
+
+
+def test_submitting_without_choosing_a_rating_names_the_objective_and_saves_nothing(app_env):
+    at = open_page("check_ins.py", username="demo.staff")
+    with Session(get_engine()) as session:
+        chris = session.exec(select(Staff).where(Staff.name == "Chris Taylor")).one()
+        second = session.exec(
+            select(Objective).where(Objective.staff_id == chris.id).order_by(Objective.id)
+        ).all()[1]
+    next(r for r in at.radio if r.label == "Progress on objective 1").set_value("on_track")
+    next(b for b in at.button if b.label == "Submit to my line manager").click().run()
+    assert not at.exception
+    assert "Sorry, something went wrong" not in texts(at)
+    errors = " ".join(e.value for e in at.error)
+    assert f"Choose your progress on objective 2 (“{second.text}”) before submitting." in errors
+    assert "Nothing has been saved." in errors
+    assert _chris_q2() is None
+
+
+def test_after_submitting_the_status_no_longer_asks_to_submit(app_env):
+    at = open_page("check_ins.py", username="demo.staff")
+    assert "to submit by" in texts(at) or "was due by 30 October 2025" in texts(at)
+    for radio in (r for r in at.radio if r.label.startswith("Progress on objective")):
+        radio.set_value("on_track")
+    next(b for b in at.button if b.label == "Submit to my line manager").click().run()
+    assert not at.exception
+    said = texts(at)
+    assert "Sorry, something went wrong" not in said
+    # the status says what happened (the day is the clock's, when it was submitted)
+    assert re.search(
+        r"\*\*Status:\*\* ◐ Awaiting agreement · submitted on \d{1,2} \w+ \d{4}; your line "
+        r"manager reads and agrees it",
+        said,
+    )
+    assert "to submit by" not in said and "was due by" not in said

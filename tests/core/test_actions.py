@@ -17,6 +17,7 @@ from core.actions import (
     flags_label,
 )
 from core.errors import CoreError
+from core.periods import Period
 from core.vocab import ActionStatus
 
 TODAY = date(2025, 11, 14)  # in 2025/26 Q3, which starts 1 October 2025
@@ -153,7 +154,31 @@ def test_an_update_on_the_last_day_of_the_previous_quarter_is_stale():
 
 
 def test_an_action_never_updated_is_stale():
-    assert flags(last_update=None) == (ActionFlag.stale,)
+    assert flags(last_update=None, added_on=LAST_QUARTER) == (ActionFlag.stale,)
+
+
+def test_an_action_added_today_is_not_stale():
+    assert flags(last_update=None, added_on=TODAY) == ()
+    assert flags(last_update=None, added_on=IN_QUARTER) == ()
+
+
+def test_an_action_added_before_the_quarter_and_not_updated_since_is_stale():
+    assert flags(last_update=date(2025, 6, 1), added_on=date(2025, 5, 1)) == (ActionFlag.stale,)
+
+
+def test_a_report_looks_for_updates_in_its_own_quarter():
+    # The 2025/26 Q3 report, written on 20 January 2026: an update on 19 December is in Q3
+    q3 = Period.for_quarter(2025, 3)
+    in_january = date(2026, 1, 20)
+    assert flags(today=in_january, last_update=date(2025, 12, 19), quarter=q3) == ()
+    assert flags(today=in_january, last_update=LAST_QUARTER, quarter=q3) == (ActionFlag.stale,)
+    # on the same day, the current quarter (Q4, from 1 January) has had no update
+    assert flags(today=in_january, last_update=date(2025, 12, 19)) == (ActionFlag.stale,)
+
+
+def test_updates_are_looked_for_in_a_quarter_only():
+    with pytest.raises(CoreError, match="looked for in a quarter, not in 2025-11"):
+        flags(last_update=None, quarter=Period.for_month(2025, 11))
 
 
 @pytest.mark.parametrize("status", ["completed", "not_relevant", "not_started"])

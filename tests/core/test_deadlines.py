@@ -9,10 +9,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.deadlines import (
+    chase_from,
     days_late,
     due_date,
+    first_due_period,
+    is_due_for,
     latest_complete_period,
     latest_due_period,
+    owed_periods,
     period_status,
 )
 from core.errors import CoreError
@@ -251,3 +255,54 @@ def test_latest_complete_period_ended_before_today_and_the_next_has_not(
     period = latest_complete_period(frequency, today, year_start_month=year_start_month)
     assert period.end < today <= period.next().end
     assert period_status(period.next(), False, today) is DataStatus.not_due
+
+
+# The first due period ---
+
+
+def test_a_measure_is_due_for_the_period_containing_its_due_from_day_and_after() -> None:
+    activated = date(2025, 11, 14)
+    assert first_due_period("monthly", activated).label == "2025-11"
+    assert first_due_period("quarterly", activated).label == "2025/26 Q3"
+    assert first_due_period("annual", activated).label == "2025/26"
+    assert is_due_for(Period.for_month(2025, 11), activated)
+    assert not is_due_for(Period.for_month(2025, 10), activated)
+    assert is_due_for(Period.for_quarter(2025, 3), activated)
+    assert not is_due_for(Period.for_quarter(2025, 2), activated)
+    assert is_due_for(Period.for_month(2019, 4), None)  # no first period: all are due
+
+
+def test_a_period_before_the_first_due_period_is_never_late() -> None:
+    q2 = Period.for_quarter(2025, 2)
+    assert period_status(q2, False, date(2026, 6, 1), due_from=date(2025, 10, 1)) == (
+        DataStatus.not_due
+    )
+    assert period_status(q2, False, date(2026, 6, 1), due_from=date(2025, 9, 30)) == (
+        DataStatus.late
+    )
+    # a figure that is in is submitted, due or not
+    assert period_status(q2, True, date(2026, 6, 1), due_from=date(2025, 10, 1)) == (
+        DataStatus.submitted
+    )
+
+
+def test_empty_periods_are_chased_from_the_previous_financial_year() -> None:
+    assert chase_from(date(2025, 11, 14)) == date(2024, 4, 1)
+    assert chase_from(date(2025, 3, 31)) == date(2023, 4, 1)
+    assert chase_from(date(2025, 11, 14), year_start_month=1) == date(2024, 1, 1)
+
+
+def test_owed_periods_run_from_the_later_of_the_window_and_the_first_due_period() -> None:
+    today = date(2025, 11, 14)
+    old = owed_periods("quarterly", today, due_from=date(2019, 4, 1))
+    assert [p.label for p in old] == [
+        "2024/25 Q1",
+        "2024/25 Q2",
+        "2024/25 Q3",
+        "2024/25 Q4",
+        "2025/26 Q1",
+        "2025/26 Q2",
+    ]
+    recent = owed_periods("monthly", today, due_from=date(2025, 8, 20), have={"2025-09"})
+    assert [p.label for p in recent] == ["2025-08", "2025-10"]
+    assert owed_periods("annual", today, due_from=date(2025, 11, 14)) == []

@@ -41,9 +41,9 @@ def monthly(
     code: str = "HOU-03",
     dept: int = HOUSING,
     submitted: set[str] | None = None,
-    since: date = date(2025, 9, 1),
+    due_from: date | None = date(2025, 9, 1),
 ) -> MeasureDue:
-    return MeasureDue(code, "Homes", Frequency.monthly, dept, since, frozenset(submitted or ()))
+    return MeasureDue(code, "Homes", Frequency.monthly, dept, due_from, frozenset(submitted or ()))
 
 
 def keys(items) -> list[str]:  # type: ignore[no-untyped-def]
@@ -61,7 +61,7 @@ def test_figures_are_not_owed_before_the_period_ends() -> None:
     items = obligations(
         today=date(2025, 9, 30),
         people=PEOPLE,
-        measures=[monthly(submitted={"2025-08"}, since=date(2025, 8, 1))],
+        measures=[monthly(submitted={"2025-08"}, due_from=date(2025, 8, 1))],
     )
     assert keys(items) == []
 
@@ -106,16 +106,32 @@ def test_submitted_periods_are_not_owed() -> None:
     assert keys(items) == ["data:HOU-03:2025-10"]
 
 
-def test_every_missing_period_since_the_measure_began_is_owed() -> None:
+def test_every_missing_period_from_the_first_due_period_is_owed() -> None:
+    # due from 15 July: July, the period containing that day, is the first one due
     items = obligations(
-        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(since=date(2025, 7, 15))]
+        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(due_from=date(2025, 7, 15))]
     )
-    assert keys(items) == ["data:HOU-03:2025-08", "data:HOU-03:2025-09", "data:HOU-03:2025-10"]
+    assert keys(items) == [
+        "data:HOU-03:2025-07",
+        "data:HOU-03:2025-08",
+        "data:HOU-03:2025-09",
+        "data:HOU-03:2025-10",
+    ]
+
+
+def test_nothing_before_the_first_due_period_is_owed() -> None:
+    # a quarterly measure activated on 14 November 2025 is due from 2025/26 Q3, which
+    # has not ended: it owes nothing yet, however far back its history would reach
+    new = MeasureDue("HOU-04", "New", Frequency.quarterly, HOUSING, date(2025, 10, 1))
+    assert obligations(today=date(2025, 11, 14), people=PEOPLE, measures=[new]) == ()
+    # after the first period's deadline it owes that one period, and only that one
+    (o,) = obligations(today=date(2026, 1, 14), people=PEOPLE, measures=[new])
+    assert (o.key, o.deadline, o.days_late) == ("data:HOU-04:2025/26 Q3", date(2026, 1, 10), 4)
 
 
 def test_periods_before_the_previous_financial_year_are_history() -> None:
     items = obligations(
-        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(since=date(2019, 4, 1))]
+        today=date(2025, 11, 14), people=PEOPLE, measures=[monthly(due_from=date(2019, 4, 1))]
     )
     assert items[0].key == "data:HOU-03:2024-04"
     assert len(items) == 19  # April 2024 to October 2025
@@ -210,6 +226,19 @@ def test_an_action_started_this_quarter_owes_this_quarters_update_only() -> None
     assert o.key == "action:DP-01:2025/26 Q3"
 
 
+def test_an_action_added_to_the_plan_today_owes_no_update_yet() -> None:
+    # started in January but only added to the plan today: nothing was missed last quarter
+    added_today = action(last_update=None, added_on=date(2025, 11, 14))
+    assert obligations(today=date(2025, 11, 14), people=PEOPLE, actions=[added_today]) == ()
+    # next quarter it owes that quarter's update, by the quarter's end
+    (o,) = obligations(today=date(2026, 2, 2), people=PEOPLE, actions=[added_today])
+    assert (o.key, o.deadline, o.urgency) == (
+        "action:DP-01:2025/26 Q4",
+        date(2026, 3, 31),
+        Urgency.open,
+    )
+
+
 @pytest.mark.parametrize(
     "kw",
     [
@@ -277,11 +306,25 @@ def test_an_agreed_check_in_owes_nothing() -> None:
     )
 
 
-def test_the_manager_owes_the_check_in_of_staff_without_an_account() -> None:
+def test_the_manager_is_never_owed_the_writing_of_a_check_in() -> None:
+    # Gina has no account, so she cannot write it here and nobody can remind her: the
+    # admins are chased (items nobody owes), not her manager, who only reads and agrees
     (o,) = obligations(
         today=date(2025, 11, 14), people=PEOPLE, staff=[staff(user_id=None, name="Gina Ellis")]
     )
-    assert (o.owner_id, o.title) == (3, "Check-in with Gina Ellis")
+    assert (o.kind, o.owner_id, o.title) == (
+        ObligationKind.checkin_write,
+        None,
+        "Gina Ellis's check-in (they have no account to write it)",
+    )
+    assert owed_by((o,), 3) == ()
+    # once it is submitted, the manager's item is to read and agree it
+    (agree,) = obligations(
+        today=date(2025, 11, 14),
+        people=PEOPLE,
+        staff=[staff(user_id=None, name="Gina Ellis", checkins={"2025/26 Q2": "submitted"})],
+    )
+    assert (agree.kind, agree.owner_id) == (ObligationKind.checkin_agree, 3)
 
 
 def test_staff_who_left_owe_nothing() -> None:
@@ -425,7 +468,7 @@ def test_sending_everything_planned_leaves_nothing_to_send_the_same_day(
         people=PEOPLE,
         staff=[staff()],
         rules=rules,
-        measures=[monthly(since=today - timedelta(days=120))],
+        measures=[monthly(due_from=today - timedelta(days=120))],
     )
     first = digests(items, today=today, people=PEOPLE, rules=rules)
     sent = {(d.recipient_id, i.obligation.key, i.stage) for d in first for i in d.items}

@@ -10,14 +10,18 @@ from core.errors import CoreError
 from core.register import (
     CHECKLIST,
     CHECKLIST_GROUPS,
+    ActivationFields,
     MeasureFields,
     RegisterError,
+    activation_problems,
+    check_activation,
     check_transition,
     checklist_complete,
     checklist_problems,
     measure_field_problems,
     next_lifecycles,
     normalise_code,
+    proposed_target_value,
 )
 
 ALL_YES = {q.key: "yes" for q in CHECKLIST}
@@ -282,3 +286,82 @@ def test_bad_profiles_are_refused_with_a_reason(args, message):
 
     with pytest.raises(RegisterError, match=message):
         profile_annual_target(*args)
+
+
+# --- what activation needs ---------------------------------------------------------
+
+
+def activation(**overrides: object) -> ActivationFields:
+    base: dict[str, object] = {
+        "code": "HOU-04",
+        "level": "kpm",
+        "polarity": "lower_is_better",
+        "owner": "Pat Jones",
+        "tolerance_kind": "relative",
+        "tolerance": 10.0,
+        "has_target": True,
+    }
+    base.update(overrides)
+    return ActivationFields(**base)  # type: ignore[arg-type]
+
+
+def test_a_complete_kpm_or_management_measure_may_become_active():
+    assert activation_problems(activation()) == []
+    assert activation_problems(activation(level="management")) == []
+    check_activation(activation())
+
+
+@pytest.mark.parametrize(
+    ("overrides", "missing"),
+    [
+        ({"owner": "  "}, ["owner"]),
+        ({"tolerance": None}, ["tolerance"]),
+        ({"tolerance_kind": None}, ["tolerance"]),
+        ({"has_target": False}, ["target"]),
+        ({"owner": "", "tolerance": None, "has_target": False}, ["owner", "tolerance", "target"]),
+    ],
+)
+def test_a_kpm_lacking_an_owner_tolerance_or_target_names_what_is_missing(overrides, missing):
+    assert activation_problems(activation(**overrides)) == missing
+
+
+def test_the_refusal_says_what_the_level_needs_and_what_is_missing():
+    with pytest.raises(RegisterError) as refused:
+        check_activation(activation(level="management", owner="", has_target=False))
+    assert str(refused.value) == (
+        "HOU-04 cannot become active: it is a management measure, which needs an owner, a "
+        "tolerance and a target. It has no owner and no target."
+    )
+
+
+def test_a_neutral_kpm_needs_an_owner_but_no_target_or_tolerance():
+    neutral = activation(polarity="neutral", tolerance_kind=None, tolerance=None, has_target=False)
+    assert activation_problems(neutral) == []
+    assert activation_problems(activation(polarity="neutral", owner="")) == ["owner"]
+
+
+@pytest.mark.parametrize("level", ["service", "contextual"])
+def test_service_and_contextual_measures_need_none_of_them(level):
+    bare = activation(level=level, owner="", tolerance=None, has_target=False)
+    assert activation_problems(bare) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("150", 150.0),
+        (" 1,200 ", 1200.0),
+        ("85%", 85.0),
+        ("85.5 %", 85.5),
+        ("£50", 50.0),
+        ("-2", -2.0),
+        (".5", 0.5),
+        ("", None),
+        (None, None),
+        ("150 a year", None),
+        ("more than last year", None),
+        ("1.2.3", None),
+    ],
+)
+def test_a_proposed_target_is_carried_over_only_when_it_is_a_number(text, value):
+    assert proposed_target_value(text) == value

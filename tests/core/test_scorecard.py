@@ -174,6 +174,46 @@ def test_late_data_is_its_own_status_and_no_data_never_red():
     assert "Off target" not in result["exception_reasons"]
 
 
+def test_a_measure_is_not_late_for_periods_before_its_first_due_period():
+    # a quarterly measure activated on 14 November 2025 is due from 2025/26 Q3 (Oct-Dec):
+    # Q2, the quarter shown on that day, was never due, so it is neither late nor no data
+    result = card(
+        [measure(1, "HOU-04", frequency="quarterly", due_from="2025-10-01")],
+        [],
+        [{"measure_id": 1, "period": "2025/26 Q2", "value": 5.0}],
+    ).loc["HOU-04"]
+    assert result["period"] == "2025/26 Q2"
+    assert (result["data_status"], result["data_status_period"]) == ("not_due", "2025/26 Q2")
+    assert (result["rag"], result["ytd_rag"]) == ("not_due", "not_due")
+    assert (result["ytd_expected"], result["ytd_present"]) == (0, 0)
+    assert result["exception_reasons"] == []
+    assert not result["attention"]
+
+
+def test_a_measure_is_late_for_its_first_due_period_once_the_deadline_passes():
+    # the same measure on 14 January 2026: Q3 was due by 10 January and nothing came in
+    result = card(
+        [measure(1, "HOU-04", frequency="quarterly", due_from=date(2025, 10, 1))],
+        [],
+        today=date(2026, 1, 14),
+    ).loc["HOU-04"]
+    assert (result["data_status"], result["data_status_period"]) == ("late", "2025/26 Q3")
+    assert result["rag"] == "no_data"
+    # the year to date expects Q3 only, not Q1 and Q2 from before the measure was due
+    assert (result["ytd_expected"], result["ytd_present"]) == (1, 0)
+
+
+def test_a_monthly_measure_due_part_way_through_the_year_expects_only_its_due_months():
+    # due from August 2025: the October year to date expects August to October, 3 months
+    result = card(
+        [measure(1, "A-01", due_from=date(2025, 8, 1))],
+        months(1, (2025, 8), [10, 10, 10]),
+        targets_for(1, (2025, 4), 7, 10.0),
+    ).loc["A-01"]
+    assert (result["ytd_expected"], result["ytd_present"]) == (3, 3)
+    assert (result["ytd_actual"], result["ytd_target"], result["ytd_rag"]) == (30.0, 30.0, "green")
+
+
 def test_before_the_deadline_the_previous_period_shows_and_the_new_one_is_awaiting():
     result = card(
         [measure(1, "A-01")],

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlmodel import Session, select
 
 from core.actions import ActionFlag
+from core.periods import Period
 from core.vocab import ActionStatus, Role
 from dashboard.actions_queries import delivery_plan_exceptions, plan_frame, status_counts
 from dashboard.store import actions as store
@@ -160,6 +161,70 @@ def test_the_plan_rows_carry_the_latest_update_and_who_made_it(session):
         "Second",
         "First",
     ]
+
+
+def test_a_new_action_is_estimated_to_end_on_its_due_date(session):
+    ids = make_structure(session)
+    action = store.create_action(
+        session=session,
+        actor=ADMIN,
+        action_in=ActionCreate(
+            code="DP-41",
+            title="Report back next month",
+            theme_id=ids["theme"],
+            department_id=ids["Housing"],
+            start_date=date(2025, 11, 14),
+            due_date=date(2025, 12, 12),
+        ),
+    )
+    session.commit()
+    assert session.get(Action, action.id).estimated_end == date(2025, 12, 12)
+    (row,) = plan_frame(session, date(2025, 11, 14)).to_dict("records")
+    assert row["estimated_end"] == date(2025, 12, 12)
+
+
+def test_an_action_added_today_carries_no_flag(session):
+    ids = make_structure(session)
+    action = store.create_action(
+        session=session,
+        actor=ADMIN,
+        action_in=ActionCreate(
+            code="DP-41",
+            title="Tell tenants about the new repairs line",
+            theme_id=ids["theme"],
+            department_id=ids["Housing"],
+            due_date=date.today() + timedelta(days=90),
+        ),
+    )
+    session.commit()
+    today = action.created_at.date()
+    # added today: it has no update yet, and none was missed ("No update this quarter")
+    (row,) = plan_frame(session, today).to_dict("records")
+    assert (row["last_update"], row["flags"], row["flags_label"]) == (None, [], "")
+
+
+def test_the_report_for_a_quarter_counts_an_update_made_in_that_quarter(session):
+    ids = make_structure(session)
+    lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
+    a = _action(session, ids, "DP-01")
+    a.created_at = datetime(2025, 4, 1, tzinfo=UTC)  # in the plan since April
+    session.add(a)
+    store.update_action(
+        session=session,
+        actor=lead,
+        action_id=a.id,
+        update_in=ActionUpdateIn(status="amber", commentary="Contractor late"),
+        update_date=date(2025, 12, 19),
+    )
+    session.commit()
+    # the 2025/26 Q3 report, written on 20 January 2026: 19 December is inside Q3
+    q3 = Period.for_quarter(2025, 3)
+    (item,) = delivery_plan_exceptions(session, date(2026, 1, 20), quarter=q3)
+    assert ActionFlag.stale.value not in item.flags
+    assert "No update this quarter" not in item.flags_label
+    # the plan as it stands on that day looks for an update in Q4, and has none
+    (now,) = delivery_plan_exceptions(session, date(2026, 1, 20))
+    assert ActionFlag.stale.value in now.flags
 
 
 # --- the demo council's plan at DEMO_AS_OF ------------------------------------

@@ -284,6 +284,28 @@ def test_submitting_needs_progress_on_every_objective(w):
         store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
 
 
+def test_a_draft_may_leave_a_rating_unchosen_but_submitting_names_the_objective(w):
+    checkin = store.get_or_create_checkin(
+        session=w.session, actor=w.pat_user, staff_id=w.pat.id, quarter="2025/26 Q2"
+    )
+    store.save_checkin(
+        session=w.session,
+        actor=w.pat_user,
+        checkin_id=checkin.id,
+        progress={w.objective.id: (store.NOT_RATED, "Still deciding")},
+    )
+    assert store.checkin_progress(session=w.session, actor=w.pat_user, checkin_id=checkin.id) == {
+        w.objective.id: ("", "Still deciding")
+    }
+    with pytest.raises(ValueError) as refused:
+        store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    assert str(refused.value) == (
+        "Choose your progress on every objective before submitting. Not rated yet: "
+        "“Cut the waiting list”."
+    )
+    assert w.session.get(Checkin, checkin.id).status == "draft"
+
+
 def test_the_manager_cannot_submit_for_their_report(w):
     checkin = w.pat_writes_q2()
     with pytest.raises(PermissionDenied, match="submits their own"):

@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from core.register import CHECKLIST, RegisterError
 from core.vocab import Role
+from dashboard import settings as settings_module
 from dashboard.store import register
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
@@ -24,16 +25,34 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def proposal(ids, code="HOU-07", **overrides):
+    """A complete proposal of a KPM: owner, tolerance and a target to carry over."""
     base = {
         "rationale": "Tracks the new homes priority",
         "data_source": "Housing register",
         "baseline": "120 in 2023/24",
         "proposed_target": "150",
-        "tolerance_kind": None,
-        "tolerance": None,
+        "owner": "Sam Okafor",
+        "tolerance_kind": "relative",
+        "tolerance": 10.0,
     }
     base.update(overrides)
     return measure_in(ids, code=code, **base)
+
+
+def untargeted(ids, code="HOU-07", **overrides):
+    """A service measure proposed without a target (so none is carried over)."""
+    base = {"level": "service", "proposed_target": "", "tolerance_kind": None, "tolerance": None}
+    base.update(overrides)
+    return proposal(ids, code=code, **base)
+
+
+@pytest.fixture
+def on_14_november_2025(monkeypatch: pytest.MonkeyPatch):
+    """The app's today pinned to 14 November 2025 (a Friday in 2025/26 Q3)."""
+    monkeypatch.setenv("VITALSIGNS_TODAY", "2025-11-14")
+    settings_module.get_settings.cache_clear()
+    yield date(2025, 11, 14)
+    settings_module.get_settings.cache_clear()
 
 
 @pytest.fixture
@@ -113,6 +132,136 @@ def test_an_admin_activates_a_proposal_with_a_complete_checklist(session, world)
     assert notes == ["proposed", "checklist reviewed", "approved"]
 
 
+def _proposed_and_reviewed(session, world, **overrides):
+    ids, lead, admin = world
+    m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids, **overrides))
+    register.review_checklist(session=session, actor=admin, measure_id=m.id, answers=ALL_YES)
+    return m
+
+
+def test_activation_makes_the_measure_due_from_the_period_containing_that_day(
+    session, world, on_14_november_2025
+):
+    m = _proposed_and_reviewed(session, world, frequency="quarterly")
+    assert m.due_from is None  # a proposal is not due for anything
+    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    session.commit()
+    # 14 November 2025 is in 2025/26 Q3, which starts on 1 October
+    assert session.get(Measure, m.id).due_from == date(2025, 10, 1)
+
+
+def test_the_admin_can_choose_the_first_period_due_on_activation(
+    session, world, on_14_november_2025
+):
+    m = _proposed_and_reviewed(session, world)
+    with pytest.raises(ValueError, match="First period due"):
+        register.approve_measure(
+            session=session, actor=world[2], measure_id=m.id, first_period="sometime"
+        )
+    assert session.get(Measure, m.id).lifecycle == "proposed"
+    register.approve_measure(
+        session=session, actor=world[2], measure_id=m.id, first_period="Jan-26"
+    )
+    session.commit()
+    assert session.get(Measure, m.id).due_from == date(2026, 1, 1)
+
+
+def test_activation_carries_the_proposals_owner_tolerance_and_target(
+    session, world, on_14_november_2025
+):
+    m = _proposed_and_reviewed(session, world, frequency="quarterly", proposed_target="1,200")
+    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    session.commit()
+    active = session.get(Measure, m.id)
+    assert (active.lifecycle, active.owner, active.tolerance_kind, active.tolerance) == (
+        "active",
+        "Sam Okafor",
+        "relative",
+        10.0,
+    )
+    # the target of every quarter from the first due one (Q3) to the year's end
+    targets = session.exec(
+        select(Target.period, Target.value, Target.reason)
+        .where(Target.measure_id == m.id)
+        .order_by(Target.period_start)
+    ).all()
+    carried = "Proposed target, carried over when the measure became active"
+    assert targets == [("2025/26 Q3", 1200.0, carried), ("2025/26 Q4", 1200.0, carried)]
+    assert [h.period for h in register.target_history(session, m.id)] == [
+        "2025/26 Q4",
+        "2025/26 Q3",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "missing"),
+    [
+        ({"owner": ""}, "It has no owner."),
+        ({"tolerance_kind": None, "tolerance": None}, "It has no tolerance."),
+        (
+            {"proposed_target": "", "tolerance_kind": None, "tolerance": None, "owner": " "},
+            "It has no owner, no tolerance and no target.",
+        ),
+    ],
+)
+def test_a_kpm_without_an_owner_tolerance_or_target_is_not_activated(
+    session, world, overrides, missing
+):
+    m = _proposed_and_reviewed(session, world, **overrides)
+    with pytest.raises(RegisterError) as refused:
+        register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    assert str(refused.value) == (
+        "HOU-07 cannot become active: it is a key performance measure (KPM), which needs an "
+        f"owner, a tolerance and a target. {missing}"
+    )
+    assert session.get(Measure, m.id).lifecycle == "proposed"
+
+
+def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session, world):
+    m = _proposed_and_reviewed(
+        session,
+        world,
+        level="management",
+        proposed_target="better than last year",
+    )
+    with pytest.raises(RegisterError) as refused:
+        register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    assert str(refused.value) == (
+        "HOU-07 cannot become active: it is a management measure, which needs an owner, a "
+        "tolerance and a target. It has no target. The proposed target 'better than last "
+        "year' is not a number: set the target on the Targets tab."
+    )
+
+
+def test_a_kpm_whose_target_was_set_on_the_targets_tab_is_activated(session, world):
+    ids, _, admin = world
+    m = _proposed_and_reviewed(session, world, proposed_target="to be agreed")
+    register.set_period_target(
+        session=session, actor=admin, measure_id=m.id, period="2025-11", value=9, reason=""
+    )
+    register.approve_measure(session=session, actor=admin, measure_id=m.id)
+    assert session.get(Measure, m.id).lifecycle == "active"
+
+
+def test_a_service_measure_needs_no_owner_tolerance_or_target(session, world):
+    m = _proposed_and_reviewed(
+        session, world, level="service", owner="", proposed_target="", tolerance_kind=None,
+        tolerance=None,
+    )  # fmt: skip
+    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    assert session.get(Measure, m.id).lifecycle == "active"
+
+
+def test_an_admin_cannot_add_an_active_kpm_without_an_owner(session, world):
+    ids, _, admin = world
+    with pytest.raises(RegisterError, match="It has no owner."):
+        register.add_measure(
+            session=session,
+            actor=admin,
+            measure_in=proposal(ids, owner="", lifecycle="active", checklist=ALL_YES),
+        )
+
+
 def test_a_lead_cannot_approve_or_review_or_return(session, world):
     ids, lead, _ = world
     m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
@@ -172,7 +321,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
     m = register.add_measure(
         session=session,
         actor=admin,
-        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
     session.commit()
     register.set_period_target(
@@ -204,7 +353,7 @@ def test_an_annual_target_is_profiled_over_the_months(session, world):
     m = register.add_measure(
         session=session,
         actor=admin,
-        measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
     register.set_annual_target(
         session=session, actor=admin, measure_id=m.id, year="2025/26", value=1200, reason="Plan"
@@ -222,7 +371,7 @@ def test_a_neutral_measure_takes_no_target(session, world):
     m = register.add_measure(
         session=session,
         actor=admin,
-        measure_in=proposal(ids, polarity="neutral", proposed_target="", lifecycle="proposed"),
+        measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
     )
     with pytest.raises(RegisterError, match="neutral"):
         register.set_period_target(
