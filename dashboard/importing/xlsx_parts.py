@@ -13,14 +13,17 @@ the square of its length. So, before calamine sees a part:
 - the workbook, its relationships and its styles are parsed with expat (linear, no
   DOCTYPE or entity declarations accepted, a bounded number of elements);
 - each sheet, before it is read, is scanned in chunks for the rectangle its cells span
-  (`Workbook.scan`): the usual sheet (every cell written ``<c r="B7" s="1" t="s">``
-  inside the ``<dimension>`` it declares) by a few C-speed searches, any other by expat,
-  reproducing calamine's placing of cells without an ``r``. A sheet whose rectangle has
-  more rows or cells than the settings allow is refused with a message naming them.
+  (`Workbook.scan`): the usual sheet (every cell written ``<c r="B7" s="1" t="s">``) by
+  a few C-speed searches (one per chunk when every cell lies inside the ``<dimension>``
+  the sheet declares), any other by expat, reproducing calamine's placing of cells
+  without an ``r``. A sheet whose rectangle has more rows or cells than the settings
+  allow is refused with a message naming them.
 
 Everything here runs in time linear in the unpacked bytes, which are at most
 `UNPACK_RATIO` times the upload (or `UNPACK_FLOOR`), and the elements parsed one by one
-are at most `XML_ELEMENTS_PER_MB` per MB of upload (or `XML_ELEMENTS_FLOOR`).
+are at most `XML_ELEMENTS_PER_MB` per MB of upload (or `XML_ELEMENTS_FLOOR`). What
+calamine then parses is bounded too: the rows and cells of the sheet it reads, and the
+tags of every part (`TAGS_PER_MB`, or `TAGS_FLOOR`).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pyexpat import ExpatError, ParserCreate
 from typing import Any
 
@@ -47,8 +51,13 @@ UNPACK_RATIO = 100  # ... and at most this many times the upload (real workbooks
 UNPACK_FLOOR = 50 * MB  # ... or this, for small uploads
 # Elements parsed one by one (expat, a Python call each) in one workbook: this many per
 # MB of upload, and at least the floor (each costs about a microsecond).
-XML_ELEMENTS_PER_MB = 1_000_000
+XML_ELEMENTS_PER_MB = 700_000
 XML_ELEMENTS_FLOOR = 500_000
+# Tags (each ``<``) in all the parts unpacked, which calamine parses at a few hundred
+# nanoseconds each: this many per MB of upload, or the floor. A real workbook has about a
+# million per MB; twenty bytes of XML compress into one.
+TAGS_PER_MB = 5_000_000
+TAGS_FLOOR = 5_000_000
 _MAX_TAG_CARRY = 64 * 1024  # a tag longer than this sends a sheet to the careful scan
 _PERCENT_BUILTIN_FORMATS = {9, 10}
 _DAMAGED = "This workbook is damaged and cannot be read."
@@ -136,6 +145,12 @@ def _too_many_cell_tags(sheet: str, limits: Limits) -> UnreadableFile:
     )
 
 
+_TOO_LONG = (
+    "This workbook is built in a way that would take too long to check: open it in Excel, "
+    "save it as an Excel workbook (.xlsx) and upload that."
+)
+
+
 class _Budget:
     """Elements parsed one by one across a whole workbook (each costs a Python call)."""
 
@@ -145,10 +160,7 @@ class _Budget:
     def spend(self, n: int = 1) -> None:
         self.left -= n
         if self.left < 0:
-            raise _Refused(
-                "This workbook is built in a way that would take too long to check: open it "
-                "in Excel, save it as an Excel workbook (.xlsx) and upload that."
-            )
+            raise _Refused(_TOO_LONG)
 
 
 def _parse_xml(
@@ -200,6 +212,8 @@ class Workbook:
         self.data = data
         self.limits = limits
         self.budget = _Budget(max(XML_ELEMENTS_FLOOR, int(XML_ELEMENTS_PER_MB * len(data) / MB)))
+        self.tags_left = max(TAGS_FLOOR, int(TAGS_PER_MB * len(data) / MB))
+        self._tags_counted: dict[str, int] = {}  # part -> its tags counted so far
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
             infos = archive.infolist()
@@ -277,11 +291,14 @@ class Workbook:
         if info.compress_type == zipfile.ZIP_STORED:
             if info.compress_size != info.file_size:
                 raise UnreadableFile(_DAMAGED)
+            tags = 0
             for at in range(0, len(raw), CHUNK):
-                yield bytes(raw[at : at + CHUNK])
+                out = bytes(raw[at : at + CHUNK])
+                tags = self._count_tags(info, tags, out)
+                yield out
             return
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
-        produced = 0
+        produced = tags = 0
         at = 0
         pending: bytes | memoryview = b""
         try:
@@ -297,11 +314,24 @@ class Workbook:
                 if produced > info.file_size:
                     raise UnreadableFile(_DAMAGED)
                 if out:
+                    tags = self._count_tags(info, tags, out)
                     yield out
         except zlib.error as exc:
             raise UnreadableFile(_DAMAGED) from exc
         if not inflater.eof or produced != info.file_size:
             raise UnreadableFile(_DAMAGED)
+
+    def _count_tags(self, info: zipfile.ZipInfo, tags: int, out: bytes) -> int:
+        """Count the tags in ``out`` against the workbook's budget (a part unpacked again
+        is counted once: only past the tags already counted)."""
+        tags += out.count(b"<")
+        counted = self._tags_counted.get(info.filename, 0)
+        if tags > counted:
+            self.tags_left -= tags - counted
+            self._tags_counted[info.filename] = tags
+            if self.tags_left < 0:
+                raise UnreadableFile(_TOO_LONG)
+        return tags
 
     def _part(self, name: str) -> zipfile.ZipInfo | None:
         return self.parts.get(name.lower())
@@ -409,7 +439,10 @@ class Workbook:
         info = self._part(path) if path is not None else None
         if info is None:
             raise UnreadableFile(_DAMAGED)
-        scan = _FastScan(self, info, sheet).run()
+        # The quickest scan that applies; one that does not returns None early. (The
+        # last one reads the whole part, so it is always checked to unpack to its size.)
+        fast = _FastScan(self, info, sheet)
+        scan = fast.run(measure=False) or fast.run(measure=True)
         if scan is None:
             scan = _careful_scan(self, info, sheet)
         if scan.rows > self.limits.max_rows:
@@ -454,6 +487,7 @@ _DIMENSION = re.compile(
     rb'<dimension ref="(?:[A-Z]{1,3}[1-9][0-9]{0,6}:)?([A-Z]{1,3})([1-9][0-9]{0,6})"'
 )
 _PREFIXED_CELL = re.compile(rb":c[ \t\r\n/>]")
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})"')
 _DECLARED_ENCODING = re.compile(
     rb"^(?:\xef\xbb\xbf)?<\?xml[^>]{0,200}encoding=[\"']([^\"']{1,40})[\"']"
 )
@@ -462,43 +496,49 @@ _DECLARED_ENCODING = re.compile(
 class _FastScan:
     """The usual sheet, checked by a few searches over each unpacked chunk.
 
-    It applies when the sheet declares its ``<dimension>`` and every cell tag has exactly
-    the form ``<c r="B7"`` [`` s="3"``] [`` t="s"``] ``>`` (or ``/>``) with B7 inside that
-    dimension: then every cell calamine reads sits where its ``r`` says, inside the
-    dimension, whatever else the sheet holds. Anything else (a cell without ``r``, a
-    namespace prefix, a cell outside the dimension, another encoding) returns None and
-    the sheet is scanned carefully instead."""
+    It applies when every cell tag has exactly the form ``<c r="B7"`` [`` s="3"``]
+    [`` t="s"``] ``>`` (or ``/>``): then every cell calamine reads sits where its ``r``
+    says, whatever else the sheet holds. When the sheet declares its ``<dimension>`` and
+    every ``r`` lies inside it, one search per chunk checks that (``measure=False``);
+    otherwise (``measure=True``) the ``r`` of every cell is read to find the rectangle.
+    Any other sheet (a cell without ``r``, a namespace prefix, another encoding) makes
+    `run` return None, and it is scanned carefully instead."""
 
     def __init__(self, book: Workbook, info: zipfile.ZipInfo, sheet: str) -> None:
         self.book, self.info, self.sheet = book, info, sheet
 
-    def run(self) -> SheetScan | None:
-        book, limits = self.book, self.book.limits
+    def run(self, measure: bool) -> SheetScan | None:
+        book, limits, sheet = self.book, self.book.limits, self.sheet
         chunks = book.inflate(self.info)
         first = next(chunks, b"")
         head = first[:4096]
         if b"\x00" in head or head.startswith((b"\xfe\xff", b"\xff\xfe")):
-            return self._finish(chunks)  # not UTF-8
+            return None  # not UTF-8
         declared = _DECLARED_ENCODING.match(head)
         if declared and declared.group(1).lower() not in (b"utf-8", b"utf8"):
-            return self._finish(chunks)
-        found = _DIMENSION.search(first)
-        if found is None:
-            return self._finish(chunks)
-        rows = int(found.group(2))
-        columns = col_index(found.group(1).decode()) + 1
-        if rows > limits.max_rows:
-            raise _too_many_rows(self.sheet, rows, limits)
-        if rows * columns > limits.max_cells:
-            raise _too_many_cells(self.sheet, rows, columns, limits)
-        # Rows up to the next power of ten are quicker to match than up to the dimension's
-        # last row exactly, and bound the sheet as well when that is within the limits.
-        loose = 10 ** len(str(rows)) - 1
-        if loose <= limits.max_rows and loose * columns <= limits.max_cells:
-            row_numbers = rb"[1-9][0-9]{0,%d}" % (len(str(rows)) - 1)
+            return None
+        if measure:
+            rows = columns = 0
+            box = rb"[A-Z]{1,3}[1-9][0-9]{0,6}"
         else:
-            row_numbers = _numbers_up_to(rows)
-        box = _columns_up_to(columns - 1) + row_numbers
+            found = _DIMENSION.search(first)
+            if found is None:
+                return None
+            rows = int(found.group(2))
+            columns = col_index(found.group(1).decode()) + 1
+            if rows > limits.max_rows:
+                raise _too_many_rows(sheet, rows, limits)
+            if rows * columns > limits.max_cells:
+                raise _too_many_cells(sheet, rows, columns, limits)
+            # Rows up to the next power of ten are quicker to match than up to the
+            # dimension's last row exactly, and bound the sheet as well when that is
+            # within the limits.
+            loose = 10 ** len(str(rows)) - 1
+            if loose <= limits.max_rows and loose * columns <= limits.max_cells:
+                row_numbers = rb"[1-9][0-9]{0,%d}" % (len(str(rows)) - 1)
+            else:
+                row_numbers = _numbers_up_to(rows)
+            box = _columns_up_to(columns - 1) + row_numbers
         unusual = re.compile(
             rb'<c(?=[ \t\r\n/>])(?! r="'
             + box
@@ -506,8 +546,8 @@ class _FastScan:
         )
         percent, any_style = self._percent_pattern()
         # calamine keeps every cell it reads; a cell tag takes at least 11 bytes, so only
-        # a large sheet needs its cells counted.
-        count_cells = self.info.file_size > 11 * limits.max_cells
+        # a large sheet needs its cells counted (when they are not measured anyway).
+        count_cells = not measure and self.info.file_size > 11 * limits.max_cells
         cells = 0
         found_percent: set[tuple[int, int]] = set()
         carry = b""
@@ -519,13 +559,24 @@ class _FastScan:
                 cut = len(block)
             carry, block = block[cut:], block[:cut]
             if len(carry) > _MAX_TAG_CARRY:
-                return self._finish(chunks)
+                return None
             if unusual.search(block) or _PREFIXED_CELL.search(block):
-                return self._finish(chunks)
-            if count_cells:
+                return None
+            if measure:
+                refs = _CELL_REF.findall(block)
+                if refs:
+                    cells += len(refs)
+                    rows = max(rows, max(map(int, map(itemgetter(1), refs))))
+                    last = max(set(map(itemgetter(0), refs)), key=lambda c: (len(c), c))
+                    columns = max(columns, col_index(last.decode()) + 1)
+                    if rows > limits.max_rows:
+                        raise _too_many_rows(sheet, None, limits)
+                    if rows * columns > limits.max_cells:
+                        raise _too_many_cells(sheet, rows, columns, limits)
+            elif count_cells:
                 cells += block.count(b"<c")
-                if cells > limits.max_cells:
-                    raise _too_many_cell_tags(self.sheet, limits)
+            if cells > limits.max_cells:
+                raise _too_many_cell_tags(sheet, limits)
             if percent is not None:
                 for m in percent.finditer(block):
                     if not any_style or int(m.group(3)) in book.percent_styles:
@@ -545,11 +596,6 @@ class _FastScan:
             ids = b"|".join(str(s).encode() for s in styles)
             return re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="(?:' + ids + rb')"'), False
         return re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})" s="([0-9]{1,6})"'), True
-
-    def _finish(self, chunks: Iterator[bytes]) -> None:
-        for _chunk in chunks:  # still check the part unpacks to its declared size
-            pass
-        return None
 
 
 _LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
