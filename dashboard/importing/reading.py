@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -473,14 +474,14 @@ def _read_xlsx(
     any_cells = False
     for name in names:
         scan = book.scan(str(name))  # refuses a sheet too large to read, before reading it
-        loaded = _calamine(lambda n=name: excel.get_sheet_by_name(n))
+        loaded = _calamine(partial(excel.get_sheet_by_name, name))
         # Raw cells straight from calamine (the reader pandas uses), from A1 (leading blank
         # rows and columns included), converted below only for the columns the table uses.
-        rows = _calamine(lambda s=loaded: s.to_python(skip_empty_area=False))
+        rows = _calamine(partial(loaded.to_python, skip_empty_area=False))
         if not any(any(not _blank(v) for v in r) for r in rows):
             continue
         any_cells = True
-        merged = _calamine(lambda s=loaded: s.merged_cell_ranges) or []
+        merged = _calamine(partial(getattr, loaded, "merged_cell_ranges")) or []
         _fill_merged(rows, merged, str(name), limits)
         table = _build(
             rows, 1, matcher, str(name), scan.percent_cells, "xlsx", data_columns, convert=_cell

@@ -179,6 +179,9 @@ def _parse_xml(
     def refuse(*_args: Any) -> None:
         raise _Refused(_DAMAGED)
 
+    def refuse_external(*_args: Any) -> int:
+        raise _Refused(_DAMAGED)
+
     def on_start(name: str, attrs: dict[str, str]) -> None:
         assert budget is not None
         budget.spend()
@@ -188,7 +191,7 @@ def _parse_xml(
     parser.StartDoctypeDeclHandler = refuse
     parser.EntityDeclHandler = refuse
     parser.UnparsedEntityDeclHandler = refuse
-    parser.ExternalEntityRefHandler = refuse
+    parser.ExternalEntityRefHandler = refuse_external
     parser.StartElementHandler = on_start if budget is not None else start
     if end is not None:
         parser.EndElementHandler = end
