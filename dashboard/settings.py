@@ -64,6 +64,18 @@ class Settings(BaseSettings):
         "the header is ignored and the connection's own address names the client.",
     )
     upload_max_mb: float = Field(default=20.0, gt=0)
+    import_max_rows: int = Field(
+        default=300_000,
+        ge=1,
+        description="Most rows a spreadsheet to import may have (a sheet's last row, or a "
+        "CSV's lines); a larger file is refused before it is read.",
+    )
+    import_max_cells: int = Field(
+        default=3_000_000,
+        ge=1,
+        description="Most cells a spreadsheet to import may span (rows times columns, from "
+        "A1 to its last used cell); a larger file is refused before it is read.",
+    )
     behind_schedule_points: float = Field(
         default=20.0,
         ge=0,

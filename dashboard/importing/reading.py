@@ -1,21 +1,30 @@
-"""Reading a spreadsheet: XLSX (python-calamine through pandas) or CSV, as a raw table.
+"""Reading a spreadsheet: XLSX (python-calamine) or CSV, as a raw table.
 
 `read_table` finds the sheet and the header row (in the first `HEADER_SEARCH_ROWS` rows),
 keeps the spreadsheet's own row numbers, fills merged cells, drops blank rows and the
 notes people leave below a table, and marks cells formatted as percentages (read from the
 workbook's styles, without loading the workbook cell by cell, so it stays fast).
 Anything it cannot read raises `UnreadableFile` with one plain message.
+
+Uploads are hostile until read: a workbook's parts and each sheet are checked before
+calamine reads them (`dashboard.importing.xlsx_parts`), and a CSV is parsed with its
+delimiter chosen from whole records, its rows and cells counted as they are read. A file
+with more rows or cells than the settings allow (``VITALSIGNS_IMPORT_MAX_ROWS``,
+``VITALSIGNS_IMPORT_MAX_CELLS``) is refused with a message naming them, before it costs
+more than a little time and memory.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -25,20 +34,21 @@ from pandas.api.types import infer_dtype
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
 from dashboard.importing.registry import UnreadableFile
+from dashboard.importing.xlsx_parts import Limits, Workbook
+from dashboard.settings import get_settings
 
-__all__ = ["HEADER_SEARCH_ROWS", "RawTable", "read_table"]
+__all__ = ["HEADER_SEARCH_ROWS", "Limits", "RawTable", "read_table"]
 
 HEADER_SEARCH_ROWS = 20
 MB = 1024 * 1024
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
-_PERCENT_BUILTIN_FORMATS = {9, 10}
-_NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-# Bounds that keep a hostile file from exhausting memory (checked before reading it).
-MAX_UNPACKED_BYTES = 500 * MB  # a workbook's parts once unzipped
-MAX_PARTS = 10_000  # parts in a workbook
 MAX_CSV_LINE_CHARS = 500_000  # one CSV line
 MAX_CSV_COLUMNS = 5_000  # cells in one CSV row
+_CSV_DELIMITERS = (",", ";", "\t")  # in order of preference
+_CSV_SAMPLE_CHARS = 64 * 1024  # the start of a CSV its delimiter is chosen from
+_CSV_SAMPLE_RECORDS = 100
+_DAMAGED = "This workbook is damaged and cannot be read."
 
 #: Given a row of header cells, the column names it recognises (empty: not a header).
 HeaderMatcher = Callable[[list[Any]], dict[int, str]]
@@ -57,11 +67,14 @@ class RawTable:
     kind: str = "xlsx"
 
 
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
+def _letters(index: int) -> str:
+    """Column letters of a 0-based column (0 -> A)."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
 
 
 def _blank(value: Any) -> bool:
@@ -95,12 +108,14 @@ def _looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:4096]
 
 
-def _csv_rows(data: bytes) -> list[list[Any]]:
-    if _looks_binary(data):
-        raise UnreadableFile(
-            "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."
-        )
-    text = _decode_csv(data)
+def _check_line_lengths(data: bytes, text: str) -> None:
+    """Refuse a line longer than `MAX_CSV_LINE_CHARS` (a file with the wrong separators,
+    or not a table at all), naming it. Line lengths in bytes (at least the characters)
+    are measured at C speed; only a file with a long one is gone through line by line."""
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    bounds = np.concatenate(([-1], ends, [len(data)]))
+    if int(np.diff(bounds).max()) <= MAX_CSV_LINE_CHARS:
+        return
     for number, line in enumerate(io.StringIO(text), start=1):
         if len(line) > MAX_CSV_LINE_CHARS:
             raise UnreadableFile(
@@ -108,13 +123,59 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
                 f"{MAX_CSV_LINE_CHARS:,} a row may have: check the file's columns and "
                 "separators, or save it again from Excel as CSV."
             )
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+
+
+def _csv_delimiter(text: str) -> str:
+    """The delimiter the file's first records agree on.
+
+    Each candidate parses the start of the file with the standard quoting (a quote
+    inside a quoted cell is written twice, as Excel and pandas write it); the delimiter
+    that gives the most records of the same width (two columns or more) wins, the comma
+    when none does. Whole records are compared, so a cell full of semicolons, or a
+    sample that ends inside a quoted cell, does not mislead it."""
+    sample = text[:_CSV_SAMPLE_CHARS]
+    cut_short = len(text) > len(sample)
+    best, best_score = ",", (0, 0)
+    for delimiter in _CSV_DELIMITERS:
+        reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
+        try:
+            records = list(itertools.islice(reader, _CSV_SAMPLE_RECORDS + 1))
+        except csv.Error:
+            continue
+        if cut_short or len(records) > _CSV_SAMPLE_RECORDS:
+            records = records[:-1]  # it may be cut short
+        widths = [len(r) for r in records if any(c.strip() for c in r)]
+        if not widths:
+            continue
+        width, agreeing = max(
+            ((w, widths.count(w)) for w in set(widths)), key=lambda wc: (wc[1], wc[0])
+        )
+        score = (agreeing, width)
+        if width >= 2 and score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _csv_rows(data: bytes, limits: Limits) -> list[list[Any]]:
+    if _looks_binary(data):
+        raise UnreadableFile(
+            "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."
+        )
+    text = _decode_csv(data)
+    _check_line_lengths(data, text)
+    has_nul = "\x00" in text
+    # A carriage return on its own inside a cell (pandas and Python write it unquoted)
+    # is kept in the cell when the file's lines end in a line feed; a file with no line
+    # feed at all has the old Mac line ends, and is read line by line as it is.
+    bare_cr = False
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")
+    elif not has_nul and "\r" in text and re.search(r"\r(?!\n)", text):
+        bare_cr = True
+        text = re.sub(r"\r(?!\n)", "\x00", text)
+    reader = csv.reader(io.StringIO(text), delimiter=_csv_delimiter(text))
     rows: list[list[Any]] = []
-    reader = csv.reader(io.StringIO(text), dialect)
+    cells = 0
     try:
         for row in reader:
             if len(row) > MAX_CSV_COLUMNS:
@@ -123,132 +184,41 @@ def _csv_rows(data: bytes) -> list[list[Any]]:
                     f"{MAX_CSV_COLUMNS:,} a file may have: check the file's separators."
                 )
             rows.append(row)
+            cells += len(row)
+            if len(rows) > limits.max_rows:
+                raise UnreadableFile(
+                    f"This file has more than {limits.max_rows:,} rows, more than a file "
+                    "may have (the VITALSIGNS_IMPORT_MAX_ROWS setting): split it into "
+                    "smaller files."
+                )
+            if cells > limits.max_cells:
+                raise UnreadableFile(
+                    f"This file has more than {limits.max_cells:,} cells (up to row "
+                    f"{len(rows):,}), more than a file may have (the "
+                    "VITALSIGNS_IMPORT_MAX_CELLS setting): split it into smaller files."
+                )
     except csv.Error as exc:
         raise UnreadableFile(
             f"Row {reader.line_num} cannot be read as CSV ({exc}): check its quotes and "
             "separators, or save the file again from Excel as CSV."
         ) from exc
+    if has_nul:
+        _refuse_nul(rows)
+    if bare_cr:
+        rows = [[c.replace("\x00", "\r") if "\x00" in c else c for c in r] for r in rows]
     return rows
 
 
-class _Workbook:
-    """The parts of an .xlsx read straight from its XML: sheet paths, percent styles,
-    merged ranges and which cells carry a percent format."""
-
-    def __init__(self, data: bytes) -> None:
-        try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
-            infos = self.zip.infolist()
-            names = {i.filename for i in infos}
-        except zipfile.BadZipFile as exc:
-            raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
-        if len(infos) > MAX_PARTS:
-            raise UnreadableFile(
-                f"This workbook has too many parts ({len(infos):,}) to be a spreadsheet of "
-                "figures: save the table alone as a new workbook and upload that."
-            )
-        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise UnreadableFile(
-                f"This workbook is too large once unpacked (more than "
-                f"{MAX_UNPACKED_BYTES // MB:,} MB): save the table alone as a new workbook "
-                "and upload that."
-            )
-        if any(n.lower().startswith("xl/externallinks/") for n in names):
-            raise UnreadableFile(
-                "This workbook has links to other workbooks, which are not accepted: in "
-                "Excel use Data > Edit Links > Break Link, save, and upload it again."
-            )
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise UnreadableFile(
-                "This workbook contains macros, which are not accepted: save it as an "
-                "Excel workbook (.xlsx) without macros and upload that."
-            )
-        if "xl/workbook.xml" not in names:
-            raise UnreadableFile(
-                "This file is not a spreadsheet: upload an Excel workbook (.xlsx) or a CSV file."
-            )
-        self.names = names
-        self._sheet_paths = self._read_sheet_paths()
-        self._percent_styles = self._read_percent_styles()
-
-    def _text(self, name: str) -> str:
-        return self.zip.read(name).decode("utf-8", errors="replace")
-
-    def _read_sheet_paths(self) -> dict[str, str]:
-        wb = self._text("xl/workbook.xml")
-        rels_name = "xl/_rels/workbook.xml.rels"
-        rels = self._text(rels_name) if rels_name in self.names else ""
-        targets = {}
-        for m in re.finditer(r"<Relationship\b([^>]*)/?>", rels):
-            attrs = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
-            if "Id" in attrs and "Target" in attrs:
-                target = attrs["Target"].lstrip("/")
-                targets[attrs["Id"]] = target if target.startswith("xl/") else f"xl/{target}"
-        paths = {}
-        for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
-            attrs = dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1)))
-            rid = attrs.get("r:id") or next(
-                (v for k, v in attrs.items() if k.endswith(":id")), None
-            )
-            name = _unescape(attrs.get("name", ""))
-            if rid in targets:
-                paths[name] = targets[rid]
-        return paths
-
-    def _read_percent_styles(self) -> set[int]:
-        if "xl/styles.xml" not in self.names:
-            return set()
-        styles = self._text("xl/styles.xml")
-        custom = {}
-        for m in re.finditer(
-            r"<numFmt\b[^>]*numFmtId=\"(\d+)\"[^>]*formatCode=\"([^\"]*)\"", styles
-        ):
-            custom[int(m.group(1))] = _unescape(m.group(2))
-        percent_ids = set(_PERCENT_BUILTIN_FORMATS)
-        for fmt_id, code in custom.items():
-            # A % outside quotes and escapes makes Excel multiply by 100 for display.
-            bare = re.sub(r'"[^"]*"|\\.', "", code)
-            if "%" in bare:
-                percent_ids.add(fmt_id)
-        xfs = re.search(r"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles, re.S)
-        found = set()
-        if xfs:
-            for i, m in enumerate(re.finditer(r"<xf\b([^>]*)", xfs.group(1))):
-                fid = re.search(r'numFmtId="(\d+)"', m.group(1))
-                if fid and int(fid.group(1)) in percent_ids:
-                    found.add(i)
-        return found
-
-    def sheet_xml(self, sheet: str) -> bytes | None:
-        path = self._sheet_paths.get(sheet)
-        if path is None or path not in self.names:
-            return None
-        return self.zip.read(path)
-
-    def merged_ranges(self, xml: bytes) -> list[tuple[int, int, int, int]]:
-        out = []
-        for m in re.finditer(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml):
-            c1, r1, c2, r2 = m.groups()
-            out.append((int(r1), _col_index(c1.decode()), int(r2), _col_index(c2.decode())))
-        return out
-
-    def percent_cells(self, xml: bytes) -> set[tuple[int, int]]:
-        """(row number, 0-based column) of every cell with a percent number format."""
-        if not self._percent_styles:
-            return set()
-        styles = b"|".join(str(s).encode() for s in sorted(self._percent_styles))
-        pattern = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*?\ss="(?:' + styles + rb')"')
-        return {(int(m.group(2)), _col_index(m.group(1).decode())) for m in pattern.finditer(xml)}
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
-    )
+def _refuse_nul(rows: list[list[Any]]) -> None:
+    """A NUL character (a zero byte) is in no real cell: name the first one."""
+    for number, row in enumerate(rows, start=1):
+        for c, cell in enumerate(row):
+            if "\x00" in cell:
+                raise UnreadableFile(
+                    f"Row {number}, column {_letters(c)} holds a NUL character (a zero "
+                    "byte), which no spreadsheet cell can: save the file again from Excel "
+                    "as CSV (UTF-8) and upload that."
+                )
 
 
 def _find_header(rows: list[list[Any]], matcher: HeaderMatcher) -> tuple[int, dict[int, str]]:
@@ -324,12 +294,12 @@ def _build(
     body = rows[index + 1 :]
     # Whole columns at once, only the recognised ones (rows may be short in a CSV).
     width = max(columns) + 1
-    short = any(len(r) < width for r in body)
+    short = min(map(len, body), default=width) < width
     cells: dict[str, np.ndarray] = {}
     blanks: dict[str, np.ndarray] = {}
     for c, name in columns.items():
         if not short:
-            column = [r[c] for r in body]
+            column = list(map(itemgetter(c), body))
         else:
             column = [r[c] if c < len(r) else None for r in body]
         cells[name], blanks[name] = _column(column, convert)
@@ -377,9 +347,20 @@ def read_table(
     matcher: HeaderMatcher,
     data_columns: frozenset[str],
     sheet: str | None = None,
-    max_mb: float = 20.0,
+    max_mb: float | None = None,
+    limits: Limits | None = None,
 ) -> RawTable:
-    """Read the first sheet (or ``sheet``) whose header ``matcher`` recognises."""
+    """Read the first sheet (or ``sheet``) whose header ``matcher`` recognises.
+
+    ``max_mb`` (the file's size) and ``limits`` (its rows and cells) default to the
+    settings (``VITALSIGNS_UPLOAD_MAX_MB``, ``VITALSIGNS_IMPORT_MAX_ROWS`` and
+    ``VITALSIGNS_IMPORT_MAX_CELLS``)."""
+    if max_mb is None or limits is None:
+        settings = get_settings()
+        if max_mb is None:
+            max_mb = settings.upload_max_mb
+        if limits is None:
+            limits = Limits(settings.import_max_rows, settings.import_max_cells)
     _check_size(data, max_mb)
     lower = filename.lower()
     if lower.endswith((".xlsm", ".xltm", ".xlam")):
@@ -393,10 +374,10 @@ def read_table(
             "Excel workbook (.xlsx) or CSV and upload that."
         )
     if data.startswith(_ZIP_MAGIC):
-        return _read_xlsx(data, matcher, data_columns, sheet)
+        return _read_xlsx(data, matcher, data_columns, sheet, limits)
     if lower.endswith((".xlsx", ".xls")):
         raise UnreadableFile("This workbook is damaged or not really an Excel file.")
-    rows = _csv_rows(data)
+    rows = _csv_rows(data, limits)
     if not any(any(not _blank(v) for v in r) for r in rows):
         raise UnreadableFile("The file is empty.")
     table = _build(rows, 1, matcher, "", set(), "csv", data_columns)
@@ -431,15 +412,57 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _read_xlsx(
-    data: bytes, matcher: HeaderMatcher, data_columns: frozenset[str], sheet: str | None
-) -> RawTable:
-    book = _Workbook(data)
+def _calamine(call: Callable[[], Any]) -> Any:
+    """Run a calamine call; anything it raises (its own errors, or a Rust panic, which is
+    not an ``Exception``) means the workbook is damaged."""
     try:
-        excel = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in excel.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
-    except Exception as exc:  # calamine raises its own types for damaged files
-        raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
+        return call()
+    except Exception as exc:
+        raise UnreadableFile(_DAMAGED) from exc
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise UnreadableFile(_DAMAGED) from None
+
+
+def _fill_merged(rows: list[list[Any]], merged: list[Any], sheet: str, limits: Limits) -> None:
+    """Give every cell of a merged range the value of its top-left cell (as it shows)."""
+    ranges = []
+    work = 0
+    for (r1, c1), (r2, c2) in merged:  # 0-based, inclusive
+        if r1 >= len(rows) or r2 < r1 or c2 < c1:
+            continue
+        r2 = min(r2, len(rows) - 1)
+        c2 = min(c2, max(len(rows[r1]), 1) - 1)
+        ranges.append((r1, c1, r2, c2))
+        work += (r2 - r1 + 1) * max(c2 - c1 + 1, 0)
+    if work > limits.max_cells:
+        raise UnreadableFile(
+            f"The sheet '{sheet}' merges more than {limits.max_cells:,} cells (the "
+            "VITALSIGNS_IMPORT_MAX_CELLS setting): unmerge them and upload it again."
+        )
+    for r1, c1, r2, c2 in ranges:
+        top = rows[r1]
+        value = top[c1] if c1 < len(top) else None
+        for i in range(r1, r2 + 1):
+            row = rows[i]
+            for c in range(c1, min(c2, len(row) - 1) + 1):
+                if (i, c) != (r1, c1):
+                    row[c] = value
+
+
+def _read_xlsx(
+    data: bytes,
+    matcher: HeaderMatcher,
+    data_columns: frozenset[str],
+    sheet: str | None,
+    limits: Limits,
+) -> RawTable:
+    book = Workbook(data, limits)  # checks every part calamine reads on opening it
+    excel = _calamine(lambda: CalamineWorkbook.from_filelike(io.BytesIO(data)))
+    names = _calamine(
+        lambda: [m.name for m in excel.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
+    )
     if sheet is not None:
         match = [n for n in names if str(n).strip().lower() == sheet.strip().lower()]
         if not match:
@@ -450,31 +473,18 @@ def _read_xlsx(
         names = match
     any_cells = False
     for name in names:
-        try:
-            # Raw cells straight from calamine (the reader pandas uses), converted below
-            # only for the columns the table uses.
-            rows = excel.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise UnreadableFile("This workbook is damaged and cannot be read.") from exc
+        scan = book.scan(str(name))  # refuses a sheet too large to read, before reading it
+        loaded = _calamine(partial(excel.get_sheet_by_name, name))
+        # Raw cells straight from calamine (the reader pandas uses), from A1 (leading blank
+        # rows and columns included), converted below only for the columns the table uses.
+        rows = _calamine(partial(loaded.to_python, skip_empty_area=False))
         if not any(any(not _blank(v) for v in r) for r in rows):
             continue
         any_cells = True
-        xml = book.sheet_xml(str(name))
-        first_row = 1  # rows are read from A1, leading blank rows and columns included
-        if xml is not None:
-            for r1, c1, r2, c2 in book.merged_ranges(xml):
-                top = r1 - first_row
-                if not 0 <= top < len(rows):
-                    continue
-                value = rows[top][c1] if c1 < len(rows[top]) else None
-                for r in range(r1, r2 + 1):
-                    for c in range(c1, c2 + 1):
-                        i = r - first_row
-                        if 0 <= i < len(rows) and c < len(rows[i]) and (r, c) != (r1, c1):
-                            rows[i][c] = value
-        percent = book.percent_cells(xml) if xml is not None else set()
+        merged = _calamine(partial(getattr, loaded, "merged_cell_ranges")) or []
+        _fill_merged(rows, merged, str(name), limits)
         table = _build(
-            rows, first_row, matcher, str(name), percent, "xlsx", data_columns, convert=_cell
+            rows, 1, matcher, str(name), scan.percent_cells, "xlsx", data_columns, convert=_cell
         )
         if table is not None:
             return table

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dashboard.importing.layouts import DATA_COLUMNS, header_matcher
 from dashboard.importing.reading import read_table
 from tests.importing.conftest import write_xlsx
@@ -101,3 +105,95 @@ def test_rows_blank_in_every_column_are_dropped_and_notes_below_the_table_end_it
     got = read(path)
     assert got["row"] == [2, 4]
     assert got["code"] == ["HOU-01", "HOU-02"]
+
+
+# --- CSV: what pandas writes reads back as it was ------------------------------------
+
+COLUMNS = ["code", "commentary", "value"]
+
+
+def read_csv_bytes(data: bytes) -> dict[str, list]:
+    table = read_table(
+        "f.csv",
+        data,
+        matcher=lambda row: (
+            {i: c for i, c in enumerate(row) if c in COLUMNS} if list(row) == COLUMNS else {}
+        ),
+        data_columns=frozenset(COLUMNS),
+    )
+    return table.frame.to_dict("list")
+
+
+def test_doubled_quotes_after_the_first_8kb_read_as_one_quote():
+    rows = "".join(f"HOU-{i:04d},Fine,{i}\n" for i in range(600))  # 9 KB, no quotes
+    data = (
+        "code,commentary,value\n"
+        + rows
+        + 'HOU-9999,"Cost of ""Children Looked After"" per week",1\n'
+    ).encode()
+    got = read_csv_bytes(data)
+    assert got["commentary"][-1] == 'Cost of "Children Looked After" per week'
+    assert got["code"][-1] == "HOU-9999"
+    assert len(got["row"]) == 601
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read_by_its_semicolons():
+    data = b"code;commentary;value\nHOU-01;Up, as planned;12,5\nHOU-02;Down;7\n"
+    got = read_csv_bytes(data)
+    assert got["commentary"] == ["Up, as planned", "Down"]
+    assert got["value"] == ["12,5", "7"]
+
+
+def test_a_lone_carriage_return_in_a_cell_stays_in_the_cell():
+    # pandas (and Python's csv module) leave a cell holding a lone CR unquoted.
+    data = b"code,commentary,value\nHOU-01,line one\rline two,1\nHOU-02,,2\n"
+    got = read_csv_bytes(data)
+    assert got["commentary"] == ["line one\rline two", ""]
+    assert got["code"] == ["HOU-01", "HOU-02"]
+
+
+def test_a_file_with_old_mac_line_ends_is_read_line_by_line():
+    got = read_csv_bytes(b"code,commentary,value\rHOU-01,Fine,1\rHOU-02,Fine,2\r")
+    assert got["code"] == ["HOU-01", "HOU-02"]
+
+
+_TEXT = st.one_of(
+    # Any character but NUL (refused: no real cell holds one) and lone surrogates
+    # (which no file can hold)...
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        max_size=40,
+    ),
+    # ... and text made of what a CSV reader trips on.
+    st.text(alphabet=st.sampled_from(list(";\t,\"\r\n 'x")), max_size=20),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _TEXT,
+            st.one_of(
+                st.integers(-(10**12), 10**12),
+                st.floats(allow_nan=False, allow_infinity=False, width=64),
+            ),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 400),
+)
+def test_any_file_pandas_writes_reads_back_identically(cells, padding):
+    # Ordinary rows first, so the file's start (where the delimiter is chosen) may or
+    # may not reach the generated cells.
+    codes = [f"ROW-{i}" for i in range(padding + len(cells))]
+    texts = ["plain"] * padding + [t for t, _ in cells]
+    numbers = [0] * padding + [n for _, n in cells]
+    frame = pd.DataFrame({"code": codes, "commentary": texts, "value": numbers})
+    data = frame.to_csv(index=False).encode("utf-8")
+    got = read_csv_bytes(data)
+    assert got["code"] == codes
+    assert got["commentary"] == texts
+    assert [float(v) for v in got["value"]] == [float(n) for n in numbers]
+    assert got["row"] == list(range(2, len(codes) + 2))

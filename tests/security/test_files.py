@@ -158,3 +158,21 @@ def test_a_csv_cell_bigger_than_the_csv_reader_allows_is_refused_not_a_traceback
     data = b'code,period,value\nHOU-01,2025-04,"' + b"9" * 200_000 + b'"\n'
     message = _refused("figures.csv", data)
     assert message.startswith("Row 2 cannot be read as CSV")
+
+
+def test_the_benchmark_import_keeps_to_the_upload_size_setting_too(monkeypatch):
+    from dashboard import settings as settings_module
+    from dashboard.importing.kinds.benchmarks import file_headers
+    from dashboard.importing.registry import SourceFile
+
+    monkeypatch.setenv("VITALSIGNS_UPLOAD_MAX_MB", "0.001")
+    settings_module.get_settings.cache_clear()
+    data = b"area_code,area_name,metric,period,value\n" + b"E07000001,A,m,2025-04,1\n" * 100
+    try:
+        with pytest.raises(UnreadableFile) as refusal:
+            file_headers(SourceFile("benchmarks.csv", data))
+    finally:
+        settings_module.get_settings.cache_clear()
+    assert str(refusal.value) == (
+        "The file is 0.0 MB, larger than the 0.001 MB limit: split it into smaller files."
+    )
