@@ -4,6 +4,7 @@ spreadsheet would run is written as inert text on every sheet."""
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import openpyxl
 from sqlmodel import Session
@@ -21,7 +22,9 @@ def test_a_formula_like_code_or_name_is_inert_text_on_every_sheet_of_the_templat
     with Session(world.engine) as session:
         ids = {"theme": world.measures["HOU-01"].theme_id,
                "Housing": world.measures["HOU-01"].department_id}  # fmt: skip
-        create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids, CODE, name=NAME))
+        # due from well before the template's day, so its latest periods are due
+        new = measure_in(ids, CODE, name=NAME, due_from=date(2024, 4, 1))
+        create_measure(session=session, actor=ADMIN, measure_in=new)
         session.commit()
         data = build_template(
             session=session, actor=ADMIN, today=TODAY, deadline_day=15, year_start_month=4
