@@ -1241,6 +1241,7 @@ def forecast_many(
             outlook[i] = word.value
     outlook[np.isnan(target)] = Outlook.no_target.value
     outlook[read.sign == 0] = Outlook.not_applicable.value
+    chance[read.sign == 0] = np.nan  # no way is better: nothing to meet
 
     widths = periods_in_year
     table = pd.DataFrame(

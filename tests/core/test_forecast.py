@@ -405,6 +405,17 @@ def test_a_neutral_measure_is_projected_but_not_judged() -> None:
     assert result.low is not None
 
 
+@pytest.mark.parametrize("values", [[16, 19, 22, 19], [16.25, 19, 22, 19]])
+def test_a_complete_year_of_a_neutral_measure_has_no_chance_either(values: list[float]) -> None:
+    # Whole numbers are added up on arrays; quarter units through the year to date.
+    figures = quarters({2023: [10, 13, 16, 13], 2024: values}, target=20)
+    result = forecast(
+        figures, ytd_method="sum", polarity="neutral", as_at=quarter(2024, 4), decimals=0
+    )
+    assert (result.method, result.chance) == (ForecastMethod.year_complete, None)
+    assert result.outlook is Outlook.not_applicable
+
+
 @pytest.mark.parametrize(
     ("target", "outlook", "chance", "verdict"),
     [(19, Outlook.met, 1.0, "met"), (20, Outlook.missed, 0.0, "missed")],
