@@ -71,7 +71,7 @@ is no harder than a count in the thousands). Then:
 
 The 80% range is the outturn plus the spread x the width x the pool's quantiles. On the
 large demo council it holds the true outturn 80% of the time (`bench/forecast.py`);
-quantiles read from each measure's own errors alone held it 72% of the time.
+quantiles read from each measure's own errors alone held it 75% of the time.
 
 **The chance** of meeting the target is the share of the pool's errors that, so scaled
 and added to the outturn, meet or beat the target by polarity. The outlook: `likely` at
@@ -1108,7 +1108,7 @@ def forecast_many(
     period`. Periods are canonical labels. `as_at` is the month or quarter reached (a
     `Period` or its label; None: the latest complete month on `today`); each measure is
     forecast from its latest period that ends by then (`core.scorecard.reporting_period`),
-    using only figures up to it. `pool`: the errors for measures with too little history
+    using only figures up to it. `pool`: the standardised errors that shape every range
     (default: those of the measures given). The inputs are not changed.
 
     >>> measures = pd.DataFrame({"id": [7], "frequency": ["quarterly"],
