@@ -8,11 +8,13 @@ Offers:
 
 - `Symbol`: icon, word, colour and a description for a key or a tooltip.
 - `rag_symbol`, `judgement_symbol`, `change_symbol`, `data_status_symbol`,
-  `action_status_symbol`, `point_type_symbol`, `assurance_symbol`: one symbol each.
+  `action_status_symbol`, `point_type_symbol`, `assurance_symbol`, `outlook_symbol`:
+  one symbol each.
 - `label`: icon and word together, like `✔ On target`.
 - The mappings `RAG_SYMBOLS`, `DATA_STATUS_SYMBOLS`, `ACTION_STATUS_SYMBOLS`,
-  `POINT_TYPE_SYMBOLS`, `ASSURANCE_SYMBOLS`, `DIRECTION_SYMBOLS`, and `LEGEND` (each
-  group's title and symbols, in the order a key shows them).
+  `POINT_TYPE_SYMBOLS`, `ASSURANCE_SYMBOLS`, `DIRECTION_SYMBOLS`, `OUTLOOK_SYMBOLS` (the
+  year-end forecast's words, `core.forecast`), and `LEGEND` (each group's title and
+  symbols, in the order a key shows them).
 - The colour constants.
 
 Icons are plain Unicode characters with a text (not emoji) presentation, found in
@@ -37,6 +39,7 @@ from core.vocab import (
     DataStatus,
     Judgement,
     Movement,
+    Outlook,
     PointType,
     Polarity,
     Rag,
@@ -53,6 +56,7 @@ __all__ = [
     "GREEN",
     "GREY",
     "LEGEND",
+    "OUTLOOK_SYMBOLS",
     "POINT_TYPE_SYMBOLS",
     "PURPLE",
     "RAG_SYMBOLS",
@@ -68,6 +72,7 @@ __all__ = [
     "data_status_symbol",
     "judgement_symbol",
     "label",
+    "outlook_symbol",
     "point_type_symbol",
     "rag_symbol",
 ]
@@ -253,6 +258,49 @@ ASSURANCE_SYMBOLS: Final[Mapping[Assurance, Symbol]] = MappingProxyType(
     }
 )
 
+OUTLOOK_SYMBOLS: Final[Mapping[Outlook, Symbol]] = MappingProxyType(
+    {
+        Outlook.likely: Symbol(
+            "◎",
+            "Likely to meet the target",
+            GREEN,
+            "On current performance the year-end target is likely to be met "
+            "(a chance of 80% or more)",
+        ),
+        Outlook.at_risk: Symbol(
+            "≈",
+            "At risk",
+            AMBER,
+            "On current performance the year-end target may or may not be met "
+            "(a chance between 20% and 80%)",
+        ),
+        Outlook.unlikely: Symbol(
+            "⊘",
+            "Unlikely to meet the target",
+            RED,
+            "On current performance the year-end target is unlikely to be met "
+            "(a chance of 20% or less)",
+        ),
+        Outlook.too_early: Symbol(
+            "◷",
+            "Too early to say",
+            GREY,
+            "Too few periods of the year are in, or too little history, to forecast the year end",
+        ),
+        Outlook.met: Symbol(
+            "◉", "Target met", GREEN, "The year is complete and it met its year-end target"
+        ),
+        Outlook.missed: Symbol(
+            "⊗", "Target missed", RED, "The year is complete and it missed its year-end target"
+        ),
+        # The same meanings as in the performance key, so the same symbols.
+        Outlook.no_target: RAG_SYMBOLS[Rag.no_target],
+        Outlook.not_applicable: RAG_SYMBOLS[Rag.not_applicable],
+    }
+)
+"""The year-end forecast's outlook (`core.forecast`): its own icons, used nowhere else,
+except where it means what the performance key means (no target; not applicable)."""
+
 _UP: Final = "↑"
 _DOWN: Final = "↓"
 _LEVEL: Final = "→"
@@ -369,6 +417,20 @@ def assurance_symbol(assurance: Assurance | str) -> Symbol:
         return ASSURANCE_SYMBOLS[Assurance(assurance)]
     except ValueError:
         raise _unknown("the assurance", assurance) from None
+
+
+def outlook_symbol(outlook: Outlook | str) -> Symbol:
+    """The symbol for a year-end forecast's outlook.
+
+    >>> label(outlook_symbol("at_risk"))
+    '≈ At risk'
+    >>> outlook_symbol("unlikely").colour == RED
+    True
+    """
+    try:
+        return OUTLOOK_SYMBOLS[Outlook(outlook)]
+    except ValueError:
+        raise _unknown("the outlook", outlook) from None
 
 
 def judgement_symbol(

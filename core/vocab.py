@@ -15,6 +15,7 @@ __all__ = [
     "CheckinStatus",
     "Comparison",
     "DataStatus",
+    "ForecastMethod",
     "Frequency",
     "ImprovementDirection",
     "Judgement",
@@ -23,6 +24,7 @@ __all__ = [
     "Movement",
     "ObjectiveProgress",
     "ObservationStatus",
+    "Outlook",
     "PointType",
     "Polarity",
     "Rag",
@@ -55,6 +57,27 @@ class YtdMethod(StrEnum):
     mean = "mean"
     ratio = "ratio"
     latest = "latest"
+
+
+class Outlook(StrEnum):
+    """Whether a measure will meet its year-end target, as `core.forecast` judges it."""
+
+    likely = "likely"
+    at_risk = "at_risk"
+    unlikely = "unlikely"
+    too_early = "too_early"
+    met = "met"
+    missed = "missed"
+    no_target = "no_target"
+    not_applicable = "not_applicable"
+
+
+class ForecastMethod(StrEnum):
+    """How `core.forecast` projects the rest of the year."""
+
+    same_periods_last_year = "same_periods_last_year"
+    rolling_year_mean = "rolling_year_mean"
+    year_complete = "year_complete"
 
 
 class Level(StrEnum):

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
+import core.legend
 from core.errors import CoreError
+from core.forecast import LIKELY_CHANCE, UNLIKELY_CHANCE
 from core.legend import (
     ACTION_STATUS_SYMBOLS,
     ASSURANCE_SYMBOLS,
@@ -17,6 +19,7 @@ from core.legend import (
     DIRECTION_SYMBOLS,
     DRAFT_FIGURES,
     LEGEND,
+    OUTLOOK_SYMBOLS,
     POINT_TYPE_SYMBOLS,
     RAG_SYMBOLS,
     Symbol,
@@ -26,6 +29,7 @@ from core.legend import (
     data_status_symbol,
     judgement_symbol,
     label,
+    outlook_symbol,
     point_type_symbol,
     rag_symbol,
 )
@@ -35,6 +39,7 @@ from core.vocab import (
     Assurance,
     DataStatus,
     Movement,
+    Outlook,
     PointType,
     Polarity,
     Rag,
@@ -46,6 +51,7 @@ GROUPS: dict[str, Mapping[Any, Symbol]] = {
     "action": ACTION_STATUS_SYMBOLS,
     "point": POINT_TYPE_SYMBOLS,
     "assurance": ASSURANCE_SYMBOLS,
+    "outlook": OUTLOOK_SYMBOLS,
 }
 AA_TEXT_CONTRAST = 4.5
 HEX_COLOUR = re.compile(r"#[0-9A-F]{6}")
@@ -70,6 +76,7 @@ def contrast_on_white(colour: str) -> float:
         (ACTION_STATUS_SYMBOLS, ActionStatus),
         (POINT_TYPE_SYMBOLS, PointType),
         (ASSURANCE_SYMBOLS, Assurance),
+        (OUTLOOK_SYMBOLS, Outlook),
     ],
 )
 def test_every_member_of_each_vocabulary_has_a_symbol(table: object, vocabulary: type) -> None:
@@ -113,9 +120,8 @@ def test_icons_are_text_characters_not_emoji(symbol: Symbol) -> None:
 
 
 def non_spc_symbols() -> list[Symbol]:
-    found = [
-        s for t in (RAG_SYMBOLS, DATA_STATUS_SYMBOLS, ACTION_STATUS_SYMBOLS) for s in t.values()
-    ]
+    tables = (RAG_SYMBOLS, DATA_STATUS_SYMBOLS, ACTION_STATUS_SYMBOLS, OUTLOOK_SYMBOLS)
+    found = [s for t in tables for s in t.values()]
     return [*found, DRAFT_FIGURES, *DIRECTION_SYMBOLS.values()]
 
 
@@ -365,6 +371,7 @@ def test_change_symbol_for_a_rise_where_smaller_is_better() -> None:
         (action_status_symbol, "blocked"),
         (point_type_symbol, "outlier"),
         (assurance_symbol, "maybe"),
+        (outlook_symbol, "hopeful"),
     ],
 )
 def test_unknown_statuses_raise_core_errors(function: object, value: str) -> None:
@@ -416,3 +423,56 @@ def test_a_draft_figure_reads_draft_not_submitted_and_is_in_the_data_key() -> No
         "Submitted",
         "Draft",
     ]
+
+
+# The year-end forecast's outlook ---
+
+
+@pytest.mark.parametrize(
+    ("outlook", "text", "colour"),
+    [
+        (Outlook.likely, "◎ Likely to meet the target", "#00703C"),
+        (Outlook.at_risk, "≈ At risk", "#B35C00"),
+        (Outlook.unlikely, "⊘ Unlikely to meet the target", "#D4351C"),
+        (Outlook.too_early, "◷ Too early to say", "#505A5F"),
+        (Outlook.met, "◉ Target met", "#00703C"),
+        (Outlook.missed, "⊗ Target missed", "#D4351C"),
+        (Outlook.no_target, "◇ No target", "#505A5F"),
+        (Outlook.not_applicable, "□ Not applicable", "#505A5F"),
+    ],
+)
+def test_outlook_labels_and_colours(outlook: Outlook, text: str, colour: str) -> None:
+    assert label(outlook_symbol(outlook)) == text
+    assert label(outlook_symbol(outlook.value)) == text
+    assert outlook_symbol(outlook).colour == colour
+
+
+def every_legend_symbol() -> list[tuple[str, Symbol]]:
+    """Every symbol `core.legend` defines, named by the mapping (or constant) it is in."""
+    found = []
+    for name, value in vars(core.legend).items():
+        if isinstance(value, Symbol):
+            found.append((name, value))
+        elif isinstance(value, Mapping) and name != "LEGEND":
+            found += [(name, s) for s in value.values() if isinstance(s, Symbol)]
+    return found
+
+
+def test_the_outlooks_own_icons_mean_nothing_else_anywhere_in_the_legend() -> None:
+    others = {s.icon: name for name, s in every_legend_symbol() if name != "OUTLOOK_SYMBOLS"}
+    shared = {Outlook.no_target, Outlook.not_applicable}
+    own = [s.icon for o, s in OUTLOOK_SYMBOLS.items() if o not in shared]
+    assert len(others) > 20  # the scan found the other keys
+    assert [icon for icon in own if icon in others] == []
+
+
+def test_no_target_and_not_applicable_are_the_performance_keys_own_symbols() -> None:
+    assert outlook_symbol("no_target") is rag_symbol("no_target")
+    assert outlook_symbol("not_applicable") is rag_symbol("not_applicable")
+
+
+def test_the_outlook_descriptions_give_the_forecasts_thresholds() -> None:
+    likely, unlikely = f"{LIKELY_CHANCE:.0%}", f"{UNLIKELY_CHANCE:.0%}"
+    assert f"{likely} or more" in outlook_symbol("likely").description
+    assert f"between {unlikely} and {likely}" in outlook_symbol("at_risk").description
+    assert f"{unlikely} or less" in outlook_symbol("unlikely").description
