@@ -1,6 +1,119 @@
 """Benchmark: page loads in a real browser, and the server's CPU per load.
 
-FINDINGS_PLACEHOLDER
+Run with ``python bench/browser.py`` (``--sizes demo,large``, ``--repeats 7``, ``--pages
+home,vital-signs,...``). For each size it seeds a scratch database (the demo council;
+``seed-demo --measures 500 --years 10``), starts the app, and drives headless Chromium
+with Playwright, signed in as the demo executive. Beside it runs a bare Streamlit page
+(one table with a sparkline column, written to a temporary folder and served by its own
+``streamlit run``), loaded the same way and interleaved with the app's pages, so a busy
+machine slows both alike. Caches are warmed by one load of each page first.
+
+For each page (Home, Vital Signs, a measure, Actions, Benchmarking, Meeting, Reports,
+and the portal signed out) it prints the median, min and max seconds from navigation
+(``page.goto`` in a browser that already has the sign-in cookie) to idle, the ratio to
+the bare page, the app process's CPU seconds per load (user + system from
+/proc/<pid>/stat, so every thread; "loop" is the main thread, which serves HTTP and the
+websockets), the script runs per load and the KB received over the websocket (each
+``ForwardMsg`` decoded). Then a filter change on Vital Signs (a rerun, no navigation)
+and signing in (pressing Sign in until the signed-in page is idle; its budget is on the
+CPU beyond a Home load, the page it lands on). Each figure is judged against its budget,
+PASS or OVER; exit status 1 when any is over.
+
+Idle means: the script is not running, no skeleton or stale element is left, the page
+itself is drawn (not the "Signed in. Opening your page..." step), and no rerun is on its
+way: the websocket has been quiet for 0.6 s and every component iframe on the page has
+reported its value. The time is that of the last websocket frame (``drawn`` is the first
+moment the page was complete, before any further run). Waiting only for
+``data-test-script-state="notRunning"`` (``tests/browser.wait_idle``) stops at the end of
+the first run, which draws the interim sign-in step, not the page.
+
+``--timeline`` prints, for each page's last load, when the websocket opened, each run
+started and ended and each component reported (ms after navigation began).
+``--profile DIR`` runs the app with a profiling hook (a ``sitecustomize`` on the app
+process's path only): each script run is profiled (cProfile on thread CPU time) with
+its SQL statements counted, every full garbage collection is timed, the event loop is
+profiled per load; it prints the CPU of each load split into event loop, script runs,
+garbage collection and the rest, each run's trigger, and the top functions (profiles
+are kept in DIR). ``--app-args "..."`` passes options to the app's ``streamlit run``, to
+try a setting (e.g. ``"--runner.postScriptGC false"``).
+
+Findings (demo council, a 2-core machine shared with other work, so the absolute
+figures are noisy; medians of 3 loads unless said):
+
+- Every signed-in page load makes 3 script runs; the bare page makes 1. (1) The
+  navigation: a new websocket session has an empty ``st.session_state``, so
+  ``dashboard/app.py`` shows the sign-in page (``auth.login_form``), which signs in from
+  the cookie and draws "Signed in. Opening your page..." with streamlit-authenticator's
+  cookie component (``extra_streamlit_components`` ``CookieManager``, an iframe). (2)
+  The iframe loads and reports the browser's cookies: a rerun, which draws the page and,
+  in the sidebar's sign-out button (``dashboard/ui/shell.py:sidebar`` ->
+  ``auth.logout_button`` -> ``auth._authenticator``), a second ``CookieManager``. (3)
+  That new iframe reports too: the whole page runs again, the same as run 2 (sometimes it
+  cuts run 2 short). Timeline of a Home load: websocket open 304 ms, run 1 343-790,
+  component reported 903, run 2 915-1232, reported 1383, run 3 1583-2022 (the bare page:
+  websocket 635, its one run 687-1003).
+- Server CPU per load: bare 0.14 s; Home 0.72, Vital Signs 0.95, Measure 0.91, Actions
+  0.93, Benchmarking 1.02, Meeting 0.74, Reports 1.12, portal 1.02 (one run); the
+  Vital Signs filter change 0.29; signing in 1.20 (0.48 beyond a Home load). Websocket
+  KB per load: bare 7, Home 31, Vital Signs 53, Measure 92, Actions 133, Benchmarking
+  80, Meeting 17, Reports 206, portal 227. Idle: bare 1.15 s, Home 2.19, Vital Signs
+  3.96, Measure 5.32, the filter change 0.95 (the machine was busy: only the ratios and
+  CPU seconds mean much).
+- Split of the CPU per load (``--profile``; profiled runs are inflated, collections are
+  not): Home 0.78 s = event loop 0.11 + script runs 0.10 + full garbage collections 0.49
+  + rest 0.08; Vital Signs 1.06 = 0.14 + 0.30 + 0.53 + 0.09; Measure 1.10 = 0.17 + 0.30
+  + 0.54 + 0.10; Reports 1.52 = 0.27 + 0.55 + 0.59 + 0.11; the portal 1.58 = 0.19 + 1.17
+  + 0.18 + 0.04.
+- SQL is not it: 3 statements in run 1, 9 to 16 in a page run, under 0.02 s a run.
+  Imports are not it either: they happen once per process, and a warm load imports
+  nothing.
+
+Where the fixed second goes, largest first:
+
+1. ``streamlit/runtime/scriptrunner/script_runner.py:ScriptRunner._on_script_finished``
+   calls ``gc.collect(2)`` after every run (config ``runner.postScriptGC``, on by
+   default). With the app's modules loaded (pandas, pyarrow, plotly, altair,
+   SQLAlchemy: over 240,000 tracked objects) a full collection costs 0.16-0.20 s here,
+   against 0.075 s for the bare page's smaller heap; three runs make 0.5-0.6 s, 60-70 %
+   of a page load's CPU. With ``--app-args "--runner.postScriptGC false"``: Home 0.74 ->
+   0.18 s, Vital Signs 0.82 -> 0.38, Measure 0.81 -> 0.29, the filter change 0.30 ->
+   0.14, signing in 1.13 -> 0.60; ``bench/load.py``, one session 2.06 -> 0.82 s.
+2. The two extra runs per load (above): ``dashboard/auth.py:_authenticator`` builds a
+   ``stauth.Authenticate``, whose ``CookieModel`` draws a ``CookieManager`` component
+   (``extra_streamlit_components/CookieManager/__init__.py:CookieManager.__init__``),
+   once in ``_local_form`` and again in ``logout_button`` on every page. The app reads
+   the cookie from ``st.context.cookies`` anyway (``_refuse_dead_cookie``; the
+   authenticator's ``get_cookie`` too), so signing in from the cookie never needs the
+   component's value: only setting the cookie at sign-in and deleting it at sign-out
+   use the component. Each extra run also repeats the page's own work and its
+   collection, and sends the page again.
+3. The pages' own rendering, done twice per load: plotly figures
+   (``dashboard/ui/measure.py:_chart``, ``dashboard/ui/benchmarking.py:ranked_bar_figure``:
+   plotly's property validation and deepcopy), DataFrames to Arrow
+   (``streamlit/dataframe_util.py:convert_pandas_df_to_arrow_bytes``, about 10 a load),
+   ``dashboard/ui/reports.py:exception_list`` -> ``_item``,
+   ``dashboard/ui/vital_signs.py:_overview`` -> ``core/scorecard.py:overview``, and the
+   unpickling of every ``st.cache_data`` hit on every run. The portal (one run, signed
+   out) spends it in ``dashboard/ui/portal.py:_measure``: an Altair chart and a table in
+   an expander per published measure, about 35 ms each, so it grows with the number of
+   published measures.
+4. The event loop, 0.06-0.15 s per load: websocket frames (uvicorn's websockets
+   implementation, permessage-deflate), the page's HTML, and the ``CookieManager``
+   iframe's files, fetched twice per load (2 x 140 KB: ``2.23c6e063.chunk.js`` 110 KB,
+   ``bootstrap.min.css`` 27 KB) because they are served with ``Cache-Control: public``
+   and no validator, and gzipped again each time: about 0.05 s CPU per load. Every HTTP
+   request goes through Starlette's middleware stack (path security ``lstat``,
+   sessions, gzip). In the browser the same files are why each component round trip
+   takes 0.1 to 1.4 s before the report arrives.
+5. Signing in: bcrypt at cost 12 (``dashboard/store/users.py:PASSWORD_HASH_ROUNDS``)
+   costs 0.28 s CPU per sign-in here, and a sign-in makes 3 to 5 runs (the submission,
+   the set-cookie component's report, the page, the sidebar component's report), each
+   with its collection (the password is checked by streamlit-authenticator). The
+   per-run authentication is small but repeated: each page run validates the
+   server-side session three times (``auth.current_user`` from ``app.py``, again inside
+   ``auth.current_role``, and in the page's ``require_page`` -> ``auth.current_actor``)
+   and loads every active user for the sign-out button (``auth.logout_button`` ->
+   ``_credentials``).
 """
 
 from __future__ import annotations

@@ -33,7 +33,19 @@ runs per load):
 
 A report is sent after the run that drew the component has finished; the browser sends
 it as soon as the component's iframe has loaded, which can cut a run short. So the
-server does a little less work here than behind a browser, never more.
+server does a little less work here than behind a browser, never more. Nor does this
+client keep the browser's message cache (``cached_message_hashes``), so it receives
+more bytes than a browser would; that costs the server little.
+
+Findings (demo council, a 2-core machine shared with other work): a session makes 8
+script runs (sign-in form 2, signing in 3, the measure 3) and costs the server 1.6 to
+2.1 CPU seconds (N = 1: 2.06 s; N = 10: 1.63 s; N = 30: 1.88 s). The server uses about
+one core whatever N is (one process, one interpreter lock), so sessions queue: the
+whole session's p50 was 2.6 s alone, 15.5 s with 10 at once and 57 s with 30. With
+``--app-args "--runner.postScriptGC false"`` a session cost 0.82 s (N = 1) and 0.94 s
+(N = 10): Streamlit's full garbage collection after every run is most of the cost (see
+``bench/browser.py``); bcrypt (0.28 s a sign-in) is most of what remains beyond the
+pages themselves.
 """
 
 from __future__ import annotations
