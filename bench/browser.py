@@ -150,7 +150,7 @@ USERNAME = "demo.executive"
 SIZES = {"demo": (), "large": ("--measures", "500", "--years", "10")}
 REPEATS = 7
 START_TIMEOUT_S = 180
-LOAD_TIMEOUT_MS = 120_000
+LOAD_TIMEOUT_MS = 300_000  # the portal at 500 measures takes half a minute
 #: A load has settled when nothing has crossed the websocket for this long and every
 #: component on the page has reported its value (or has had CAP to do so).
 QUIET_MS = 600
@@ -328,7 +328,6 @@ def _install():
         if getattr(rerun, "widget_states", None) is not None:
             keys = [w.id.rsplit("-", 1)[-1] for w in rerun.widget_states.widgets]
         _local.sql, _local.sql_s = 0, 0.0
-        tid = threading.get_native_id()
         profile = cProfile.Profile(time.thread_time)
         wall, cpu = time.perf_counter(), time.thread_time()
         profile.enable()
@@ -347,7 +346,6 @@ def _install():
                 "cpu": cpu,
                 "sql": _local.sql,
                 "sql_s": _local.sql_s,
-                "tid": tid,
             }
             with _lock, (OUT / "runs.jsonl").open("a") as out:
                 out.write(json.dumps(record) + "\\n")
@@ -813,13 +811,16 @@ def report(results: list[SizeResult], profile: Path | None) -> bool:
             f"{rerun.median('kb'):.0f} KB   budget {BUDGET_RERUN_S} s  "
             f"{verdict(rerun_s <= BUDGET_RERUN_S)}"
         )
-        home_cpu = result.pages["home"].median("cpu_s") if "home" in result.pages else 0.0
-        extra = signin.median("cpu_s") - home_cpu
+        # It lands on Home: the budget is on what signing in costs beyond a Home load
+        # (on all of it when Home was not measured).
+        home = result.pages.get("home")
+        extra = signin.median("cpu_s") - (home.median("cpu_s") if home else 0.0)
         ok &= extra <= BUDGET_SIGN_IN_CPU_S
         low, high = signin.span("idle_s")
         print(
             f"  sign-in {result.size:5s} {signin.median('idle_s'):5.2f} s ({low:.2f}-{high:.2f})  "
-            f"CPU {signin.median('cpu_s'):.2f} s, {extra:.2f} s beyond a Home load  "
+            f"CPU {signin.median('cpu_s'):.2f} s, {extra:.2f} s beyond a Home load"
+            f"{'' if home else ' (not measured)'}  "
             f"runs {signin.median('runs'):.0f}   budget {BUDGET_SIGN_IN_CPU_S} s  "
             f"{verdict(extra <= BUDGET_SIGN_IN_CPU_S)}"
         )
