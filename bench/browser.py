@@ -49,16 +49,17 @@ figures are noisy; medians of 3 loads unless said):
   in the sidebar's sign-out button (``dashboard/ui/shell.py:sidebar`` ->
   ``auth.logout_button`` -> ``auth._authenticator``), a second ``CookieManager``. (3)
   That new iframe reports too: the whole page runs again, the same as run 2 (sometimes it
-  cuts run 2 short). Timeline of a Home load: websocket open 304 ms, run 1 343-790,
-  component reported 903, run 2 915-1232, reported 1383, run 3 1583-2022 (the bare page:
-  websocket 635, its one run 687-1003).
-- Server CPU per load: bare 0.14 s; Home 0.72, Vital Signs 0.95, Measure 0.91, Actions
-  0.93, Benchmarking 1.02, Meeting 0.74, Reports 1.12, portal 1.02 (one run); the
-  Vital Signs filter change 0.29; signing in 1.20 (0.48 beyond a Home load). Websocket
+  cuts run 2 short). Timeline of a Home load (``--timeline``): websocket open 527 ms,
+  run 1 567-874, component reported 968, run 2 1006-1693, reported 2308, run 3
+  2460-2701 (the bare page: websocket 1036, its one run 1064-1164).
+- Server CPU per load: bare 0.11 s; Home 0.72, Vital Signs 0.84, Measure 0.79, Actions
+  0.83, Benchmarking 0.88, Meeting 0.67, Reports 0.87, portal 0.81 (one run); the
+  Vital Signs filter change 0.28; signing in 1.13 (0.41 beyond a Home load). Websocket
   KB per load: bare 7, Home 31, Vital Signs 53, Measure 92, Actions 133, Benchmarking
-  80, Meeting 17, Reports 206, portal 227. Idle: bare 1.15 s, Home 2.19, Vital Signs
-  3.96, Measure 5.32, the filter change 0.95 (the machine was busy: only the ratios and
-  CPU seconds mean much).
+  82, Meeting 17, Reports 206, portal 227. Idle: bare 1.44 s, Home 3.11, Vital Signs
+  3.86, Measure 5.01, the filter change 0.69 (the machine was busy: only the ratios and
+  CPU seconds mean much). At 500 measures (one load each): Reports 29 s, 4.0 s CPU,
+  1.7 MB; the portal 89 s, 11 s CPU, 3.6 MB.
 - Split of the CPU per load (``--profile``; profiled runs are inflated, collections are
   not): Home 0.78 s = event loop 0.11 + script runs 0.10 + full garbage collections 0.49
   + rest 0.08; Vital Signs 1.06 = 0.14 + 0.30 + 0.53 + 0.09; Measure 1.10 = 0.17 + 0.30
