@@ -862,8 +862,9 @@ def profile_report(result: SizeResult, folder: Path) -> None:
         described = []
         for run in runs[slice(*windows[-1].runs)]:
             trigger = f"page {run['page']}" if run["page"] else ",".join(run["widgets"][-3:])
+            trigger = trigger or "navigation"  # (to the default page: no name, no widgets)
             described.append(
-                f"[{trigger or 'rerun'}: {run['wall']:.2f}, {run['cpu']:.2f}, "
+                f"[{trigger}: {run['wall']:.2f}, {run['cpu']:.2f}, "
                 f"{run['sql']} ({run['sql_s']:.2f})]"
             )
         print(
