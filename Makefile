@@ -64,6 +64,8 @@ bench: install-test
 	$(PY) bench/spc.py
 	$(PY) bench/pages.py
 	$(PY) bench/import.py
+	$(PY) bench/browser.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
