@@ -79,7 +79,7 @@ Where the fixed second goes, largest first:
    of a page load's CPU. With ``--app-args "--runner.postScriptGC false"``: Home 0.74 ->
    0.18 s, Vital Signs 0.82 -> 0.38, Measure 0.81 -> 0.29, the filter change 0.30 ->
    0.14, signing in 1.13 -> 0.60; ``bench/load.py``, one session 2.06 -> 0.82 s.
-2. The two extra runs per load (above): ``dashboard/auth.py:_authenticator`` builds a
+2. The two extra runs per load (above): ``dashboard/auth/signin.py:_authenticator`` builds a
    ``stauth.Authenticate``, whose ``CookieModel`` draws a ``CookieManager`` component
    (``extra_streamlit_components/CookieManager/__init__.py:CookieManager.__init__``),
    once in ``_local_form`` and again in ``logout_button`` on every page. The app reads

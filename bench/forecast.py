@@ -66,7 +66,7 @@ def read_frames(database: Path) -> tuple[pd.DataFrame, ...]:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     from sqlmodel import Session
 
-    from dashboard.queries import measure_frames
+    from dashboard.queries.scorecard import measure_frames
     from dashboard.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{database}")

@@ -67,7 +67,7 @@ def best(fn: object, repeats: int = REPEATS) -> Timer:
 
 def prepare_database(seeded: Path | None) -> Path:
     """A fresh copy of the seeded large council; returns the database file."""
-    from dashboard.seed import seed_demo
+    from dashboard.demo.seed import seed_demo
     from dashboard.store.db import dispose_engines, make_engine, migrate
 
     work = Path(tempfile.mkdtemp(prefix="bench-import-"))
@@ -77,7 +77,7 @@ def prepare_database(seeded: Path | None) -> Path:
         fresh = master or target
         fresh.parent.mkdir(parents=True, exist_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{fresh}"
-        from dashboard.settings import get_settings
+        from dashboard.config import get_settings
 
         get_settings.cache_clear()
         migrate()
@@ -92,7 +92,7 @@ def prepare_database(seeded: Path | None) -> Path:
     if master is not None:
         shutil.copyfile(master, target)
     os.environ["DATABASE_URL"] = f"sqlite:///{target}"
-    from dashboard.settings import get_settings
+    from dashboard.config import get_settings
 
     get_settings.cache_clear()  # the settings are read once: make them see the copy
     return target

@@ -82,7 +82,7 @@ def main() -> int:
             at.session_state["username"] = "demo.executive"
             at.session_state["name"] = "demo.executive"
             try:  # a live server-side session, as signing in makes one
-                from dashboard.auth import SESSION_ID_KEY
+                from dashboard.auth.signin import SESSION_ID_KEY
                 from tests.apptest import start_session
             except ImportError:
                 pass

@@ -1,5 +1,5 @@
 """``python -m dashboard``: the command line."""
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 
 raise SystemExit(main())

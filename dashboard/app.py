@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard.auth import signin as auth
 from dashboard.exporting import FAVICON
-from dashboard.navigation import HOME, PAGES, menu_for
+from dashboard.ui.navigation import HOME, PAGES, menu_for
 from dashboard.ui.shell import prepare, run_page, sidebar
 
 st.set_page_config(

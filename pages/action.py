@@ -3,12 +3,12 @@
 import streamlit as st
 
 from core.vocab import Role
-from dashboard.actions_queries import load_action, load_plan
-from dashboard.navigation import BY_PATH
-from dashboard.settings import today
+from dashboard.config import today
+from dashboard.queries.actions import load_action, load_plan
 from dashboard.ui import actions as ui
 from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.guard import require_page
+from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 

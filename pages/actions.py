@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.vocab import Role
-from dashboard.actions_queries import (
+from dashboard.queries.actions import (
     delivery_plan_exceptions_cached,
     load_plan,
     status_counts,

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.vocab import Role
-from dashboard import queries
+from dashboard.queries import scorecard as queries
 from dashboard.ui import benchmarking as ui
 from dashboard.ui.guard import require_page
 from dashboard.ui.widgets import plain, visible

@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from dashboard.auth import SESSION_ID_KEY
+from dashboard.auth.signin import SESSION_ID_KEY
 from dashboard.store.db import get_engine
 from dashboard.store.sessions import create_auth_session
 from dashboard.store.users import get_user_by_username

@@ -27,7 +27,7 @@ from sqlalchemy import make_url, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from dashboard import settings as settings_module
+from dashboard import config as settings_module
 from dashboard.store import db
 
 pytest_plugins = ["tests.browser", "pytester"]
@@ -157,7 +157,7 @@ def session(engine: Engine) -> Iterator[Session]:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo council seeded once per test run at DEMO_AS_OF (copied per test)."""
-    from dashboard.seed import seed_demo
+    from dashboard.demo.seed import seed_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     url = f"sqlite:///{path}"

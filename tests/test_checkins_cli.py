@@ -21,9 +21,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from dashboard import settings as settings_module
-from dashboard.checkins_cli import expired_checkins
-from dashboard.cli import main
+from dashboard import config as settings_module
+from dashboard.cli.checkins import expired_checkins
+from dashboard.cli.main import main
 from dashboard.store import audit
 from dashboard.store import checkins as store
 from dashboard.store.models import AuditLog, Checkin, CheckinProgress, Objective, Staff

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from dashboard.queries import benchmark_position
+from dashboard.queries.scorecard import benchmark_position
 from dashboard.store.models import BenchmarkMetric, BenchmarkValue, Measure
 
 OWN_AREA = "E07000147"

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, or_, select
 from core.legend import ACTION_STATUS_SYMBOLS, label, rag_symbol
 from core.status import rag
 from core.vocab import ActionStatus, Lifecycle, ObservationStatus, Polarity, Rag
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.models import Action, Measure, Observation, Target, Theme
 
 __all__ = [

@@ -6,7 +6,7 @@ One source for the live pages and the static site. Each is a title and a list of
 
 from __future__ import annotations
 
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 
 __all__ = ["accessibility_statement", "privacy_notice"]
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.legend import RAG_SYMBOLS, label
 from dashboard.exporting import FAVICON
+from dashboard.exporting.cells import safe_csv_text
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
     KEY_STATUSES,
@@ -23,7 +24,6 @@ from dashboard.exporting.portal_data import (
     portal_frame,
 )
 from dashboard.exporting.public_pages import accessibility_statement, privacy_notice
-from dashboard.exports import safe_csv_text
 
 __all__ = ["write_site"]
 

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session
 
+from dashboard.config import get_settings, today
 from dashboard.importing.commit import write_plan
 from dashboard.importing.layouts import DATA_COLUMNS, WIDE_PREFIX, entries, header_matcher
 from dashboard.importing.reading import read_table
@@ -17,7 +18,6 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.importing.validate import Plan, plan_entries, plan_long
-from dashboard.settings import get_settings, today
 from dashboard.store.security import Actor
 
 __all__ = ["MeasuresImport"]

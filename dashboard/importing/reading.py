@@ -33,9 +33,9 @@ from pandas._libs.parsers import STR_NA_VALUES
 from pandas.api.types import infer_dtype
 from python_calamine import CalamineWorkbook, SheetTypeEnum
 
+from dashboard.config import get_settings
 from dashboard.importing.registry import UnreadableFile
 from dashboard.importing.xlsx_parts import Limits, Workbook
-from dashboard.settings import get_settings
 
 __all__ = ["HEADER_SEARCH_ROWS", "Limits", "RawTable", "read_table"]
 

@@ -1,7 +1,7 @@
 """The validation report as a spreadsheet: the original rows with a messages column beside
 them, so a lead can fix the file where the problems are. Cells keep the types they were
 read with (a number from a workbook stays a number, a date a date; a CSV has only text)
-and text a spreadsheet would run is neutralised (`dashboard.exports.safe_xlsx`)."""
+and text a spreadsheet would run is neutralised (`dashboard.exporting.cells.safe_xlsx`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import pandas as pd
 
-from dashboard.exports import safe_xlsx
+from dashboard.exporting.cells import safe_xlsx
 from dashboard.importing.registry import CheckedImport
 
 __all__ = ["messages_frame", "messages_workbook", "problems_frame"]

@@ -16,7 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlmodel import Session, col, select
 
 from core.vocab import Lifecycle
-from dashboard.exports import safe_cell
+from dashboard.exporting.cells import safe_cell
 from dashboard.importing.due import due_list
 from dashboard.importing.normalise import COLUMNS
 from dashboard.store.models import Measure

@@ -25,7 +25,7 @@ from core.obligations import (
     obligations,
 )
 from core.vocab import CheckinStatus, Frequency, Lifecycle, ObservationStatus, Role
-from dashboard.settings import Settings, get_settings
+from dashboard.config import Settings, get_settings
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,

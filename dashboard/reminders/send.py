@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from core.obligations import Digest, Obligation, digests
+from dashboard.config import Settings, get_settings
 from dashboard.reminders.email import Composed, compose
 from dashboard.reminders.gather import Snapshot, already_sent, gather, sent_today
-from dashboard.settings import Settings, get_settings
 from dashboard.store import audit
 from dashboard.store.db import get_engine
 from dashboard.store.models import ReminderSent

@@ -9,7 +9,7 @@ from datetime import date
 from sqlmodel import Session, col, delete, select
 
 from core.vocab import ActionStatus
-from dashboard.settings import today as settings_today
+from dashboard.config import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,

@@ -20,7 +20,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.text import guard_engine
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"

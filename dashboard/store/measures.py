@@ -10,8 +10,8 @@ from sqlmodel import Session, col, select
 from core.errors import CoreError
 from core.periods import Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
-from dashboard.settings import get_settings
-from dashboard.settings import today as settings_today
+from dashboard.config import get_settings
+from dashboard.config import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Department,

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlmodel import SQLModel
 
-from dashboard.exports import FORMULA_STARTS
+from dashboard.exporting.cells import FORMULA_STARTS
 from dashboard.store import models  # noqa: F401 - registers every table on the metadata
 
 __all__ = ["FORMAT", "PortabilityError", "RestoreSummary", "export_all", "restore"]

@@ -42,7 +42,7 @@ from core.register import (
     proposed_target_value,
 )
 from core.vocab import Frequency, Lifecycle, ObservationStatus, Role
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store import audit
 from dashboard.store.measures import (
     first_due_start,

@@ -9,15 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from core.vocab import Role
+from dashboard.store.errors import PermissionDenied
 
 __all__ = ["Actor", "PermissionDenied", "require_admin", "require_department", "require_role"]
 
 SYSTEM_USERNAME = "system"
 CLI_USERNAME = "command-line"
-
-
-class PermissionDenied(PermissionError):
-    """The acting user's role or departments do not allow this. The message is for people."""
 
 
 @dataclass(frozen=True)

@@ -19,12 +19,12 @@ from core.actions import FLAG_DESCRIPTIONS, FLAG_ICON, FLAG_WORDS, ActionFlag
 from core.errors import CoreError
 from core.legend import ACTION_STATUS_SYMBOLS, BLUE, GREEN, GREY, RED, label
 from core.vocab import ActionStatus
-from dashboard.navigation import BY_PATH
-from dashboard.settings import today as app_today
+from dashboard.config import today as app_today
 from dashboard.store import actions as store
 from dashboard.store.db import session_scope
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible, visible_frame
 
@@ -593,7 +593,7 @@ TEMPLATE_COLUMNS = {
 
 def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
     """The actions this person may update, as a file to fill in and upload."""
-    from dashboard.exports import safe_csv
+    from dashboard.exporting.cells import safe_csv
 
     mine = plan[plan["department_id"].map(actor.can_edit_department)]
     frame = mine.assign(commentary="", update_date="")[list(TEMPLATE_COLUMNS)]

@@ -24,8 +24,8 @@ from core.register import (
     checklist_problems,
 )
 from core.vocab import Frequency, Level, Lifecycle, Polarity, Role, Unit, YtdMethod
-from dashboard.exports import safe_csv
-from dashboard.settings import get_settings, today
+from dashboard.config import get_settings, today
+from dashboard.exporting.cells import safe_csv
 from dashboard.store import register
 from dashboard.store.db import session_scope
 from dashboard.store.models import (

@@ -24,7 +24,7 @@ from core.benchmark import quartile_for_rank, quartile_symbol, rank_areas, trend
 from core.errors import CoreError
 from core.legend import label
 from core.vocab import Polarity
-from dashboard import queries
+from dashboard.queries import scorecard as queries
 from dashboard.store import benchmarks as bench
 from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase

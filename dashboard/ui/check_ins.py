@@ -36,7 +36,7 @@ from core.errors import CoreError
 from core.legend import label, rag_symbol
 from core.periods import Period
 from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
-from dashboard import settings as app_settings
+from dashboard import config as app_settings
 from dashboard.store import checkins as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Checkin, Department, Objective, Staff, User
@@ -723,7 +723,7 @@ def _measure_rags(measure_ids: set[int]) -> pd.DataFrame:
     if not measure_ids:
         return pd.DataFrame()
     try:
-        from dashboard.queries import load_scorecard
+        from dashboard.queries.scorecard import load_scorecard
 
         card = load_scorecard()
     except Exception:  # the scorecard is another area's; the person's page still shows

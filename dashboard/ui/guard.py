@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import auth
-from dashboard.navigation import BY_PATH, allowed
+from dashboard.auth import signin as auth
 from dashboard.store.security import Actor
+from dashboard.ui.navigation import BY_PATH, allowed
 
 NOT_AVAILABLE = "This page is not available to your role."
 

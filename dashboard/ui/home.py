@@ -5,9 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from core.vocab import Role
-from dashboard.navigation import BY_PATH, allowed
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.security import Actor
+from dashboard.ui.navigation import BY_PATH, allowed
 from dashboard.ui.widgets import plain
 
 INTRO = {

@@ -17,18 +17,18 @@ import streamlit as st
 
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
-from dashboard.exports import number_format, safe_csv, safe_xlsx
-from dashboard.navigation import BY_PATH
-from dashboard.queries import (
+from dashboard.config import today as app_today
+from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
+from dashboard.queries.scorecard import (
     MeasureDetail,
     current_data_version,
     load_measure_detail,
     load_scorecard,
 )
-from dashboard.settings import today as app_today
 from dashboard.store.db import session_scope
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
@@ -365,7 +365,7 @@ def history_table(detail: MeasureDetail) -> pd.DataFrame:
 def history_workbook(detail: MeasureDetail) -> bytes:
     """`history_table` as an Excel workbook whose cells keep their types: the actual and
     target are numbers (shown in the measure's unit), a blank target is a blank cell, the
-    submission time is a date and time, and text is made safe (`dashboard.exports`)."""
+    submission time is a date and time, and text is made safe (`dashboard.exporting.cells`)."""
     m = detail.measure
     h = detail.history.iloc[::-1]
     table = history_table(detail).assign(

@@ -23,17 +23,17 @@ from core.errors import CoreError
 from core.legend import action_status_symbol, data_status_symbol, label, rag_symbol
 from core.narrative import format_value
 from core.vocab import ObservationStatus
-from dashboard import settings as app_settings
-from dashboard.actions_queries import load_plan
-from dashboard.queries import current_data_version, load_measure_detail, scorecard_periods
-from dashboard.reports.exceptions import direction_label, spc_label
-from dashboard.reports.minutes import (
+from dashboard import config as app_settings
+from dashboard.exporting.reports.exceptions import direction_label, spc_label
+from dashboard.exporting.reports.minutes import (
     build_minutes,
     meeting_agenda,
     minutes_docx,
     minutes_pdf,
     scope_label,
 )
+from dashboard.queries.actions import load_plan
+from dashboard.queries.scorecard import current_data_version, load_measure_detail, scorecard_periods
 from dashboard.store import meetings as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting

@@ -10,6 +10,8 @@ import pandas as pd
 import streamlit as st
 
 from core.legend import RAG_SYMBOLS, label
+from dashboard.config import today
+from dashboard.exporting.cells import safe_csv
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
     KEY_STATUSES,
@@ -19,8 +21,6 @@ from dashboard.exporting.portal_data import (
     build_portal,
     portal_frame,
 )
-from dashboard.exports import safe_csv
-from dashboard.settings import today
 from dashboard.store import audit
 from dashboard.store.db import get_engine, session_scope
 from dashboard.ui.widgets import plain

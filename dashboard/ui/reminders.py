@@ -19,12 +19,12 @@ from core.obligations import (
     escalation_due,
     owed_by,
 )
-from dashboard.navigation import BY_PATH, allowed
+from dashboard.config import get_settings, today
 from dashboard.reminders.gather import Snapshot, gather, recent_log, set_digest_opt_out
-from dashboard.settings import get_settings, today
 from dashboard.store import audit
 from dashboard.store.db import session_scope
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.navigation import BY_PATH, allowed
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain
 

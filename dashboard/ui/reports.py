@@ -14,10 +14,10 @@ from sqlmodel import Session
 
 from core.errors import CoreError
 from core.vocab import Role
-from dashboard import settings as app_settings
-from dashboard.queries import current_data_version
-from dashboard.reports.exceptions import ExceptionItem, ExceptionReport, build_report
-from dashboard.reports.export import FORMATS, render_report
+from dashboard import config as app_settings
+from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport, build_report
+from dashboard.exporting.reports.export import FORMATS, render_report
+from dashboard.queries.scorecard import current_data_version
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor, PermissionDenied
@@ -230,7 +230,7 @@ def exports(report: ExceptionReport) -> None:
 
 def choose() -> tuple[str, str]:
     """The quarter and audience (kept in the address, so a link opens the same report)."""
-    from dashboard.reports.exceptions import quarter_choices
+    from dashboard.exporting.reports.exceptions import quarter_choices
 
     quarters = quarter_choices()
     wanted_q = st.query_params.get("quarter", quarters[0])

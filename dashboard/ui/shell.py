@@ -9,11 +9,11 @@ from typing import Any
 import streamlit as st
 
 from core.vocab import Role
-from dashboard import auth
-from dashboard.bootstrap import prepare_database
-from dashboard.navigation import PageSpec
-from dashboard.settings import get_settings
+from dashboard.auth import signin as auth
+from dashboard.config import get_settings
+from dashboard.demo.startup import prepare_database
 from dashboard.store.models import User
+from dashboard.ui.navigation import PageSpec
 from dashboard.ui.widgets import plain
 
 log = logging.getLogger("vitalsigns")

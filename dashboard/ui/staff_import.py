@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
-from dashboard.exports import safe_csv
+from dashboard.config import get_settings, today
+from dashboard.exporting.cells import safe_csv
 from dashboard.importing.kinds import staff as kind
 from dashboard.importing.registry import (
     CheckedImport,
@@ -23,7 +24,6 @@ from dashboard.importing.registry import (
     run_check,
     run_import,
 )
-from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.import_review import render_counts, render_problems

@@ -5,7 +5,7 @@ writing every cell raw: a commentary of ``=cmd|' /C calc'!A0`` would run as a fo
 when the file is opened in a spreadsheet. That export is turned off for the whole app
 (``client.disableDataExport`` in ``.streamlit/config.toml``); `people_table` offers our
 own download beneath the table instead, with every formula-like cell neutralised
-(`dashboard.exports.safe_csv`).
+(`dashboard.exporting.cells.safe_csv`).
 
 - `people_table(frame, key=..., file_name=...)`: the table, its text cells shown through
   `visible` (bidirectional controls as markers), and a "Download this table (CSV)"
@@ -24,7 +24,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from dashboard.exports import safe_csv
+from dashboard.exporting.cells import safe_csv
 from dashboard.ui.widgets import visible_frame
 
 __all__ = ["DOWNLOAD_LABEL", "export_frame", "people_table"]

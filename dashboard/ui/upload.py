@@ -7,6 +7,7 @@ from typing import Any
 import streamlit as st
 from sqlmodel import Session
 
+from dashboard.config import get_settings, today
 from dashboard.importing.due import due_list
 from dashboard.importing.registry import (
     CheckedImport,
@@ -18,11 +19,10 @@ from dashboard.importing.registry import (
     run_import,
 )
 from dashboard.importing.template import build_template
-from dashboard.navigation import BY_PATH
-from dashboard.settings import get_settings, today
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.import_review import XLSX_MIME, render_counts, render_problems
+from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible_frame
 

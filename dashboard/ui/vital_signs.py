@@ -15,9 +15,9 @@ import streamlit as st
 from core.legend import RAG_SYMBOLS, label, rag_symbol
 from core.scorecard import filter_scorecard, overview, status_changes
 from core.vocab import DataStatus, Level, PointType, Rag, Role
-from dashboard.exports import safe_csv
-from dashboard.queries import current_data_version, load_scorecard, scorecard_periods
-from dashboard.settings import today as app_today
+from dashboard.config import today as app_today
+from dashboard.exporting.cells import safe_csv
+from dashboard.queries.scorecard import current_data_version, load_scorecard, scorecard_periods
 from dashboard.store.security import Actor
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.vocab import Role
-from dashboard.navigation import PAGES, allowed
+from dashboard.ui.navigation import PAGES, allowed
 from tests.apptest import DEMO_USERS, open_page, texts
 
 CASES = [

@@ -12,7 +12,7 @@ from tests.apptest import texts
 
 def _raising_app() -> None:
     from core.vocab import Role
-    from dashboard.navigation import BY_PATH
+    from dashboard.ui.navigation import BY_PATH
     from dashboard.ui.shell import run_page
 
     class RaisingPage:
@@ -33,7 +33,7 @@ def test_a_page_that_raises_shows_a_reference_and_is_recorded_for_the_tests():
 
 
 INNER_TESTS = """
-from dashboard.navigation import BY_PATH
+from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.shell import run_page
 
 

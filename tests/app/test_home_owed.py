@@ -213,7 +213,7 @@ def test_once_its_first_quarter_is_late_every_page_counts_it_once(app_env: str) 
     from datetime import date
 
     from dashboard.importing.due import due_list
-    from dashboard.queries import build_scorecard
+    from dashboard.queries.scorecard import build_scorecard
     from dashboard.reminders.gather import gather
     from dashboard.store.users import actor_for, get_user_by_username
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core.vocab import Role
-from dashboard.exports import safe_frame
+from dashboard.exporting.cells import safe_frame
 from dashboard.store import db
 from dashboard.store.measures import create_measure, set_target, upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, RebasePoint
@@ -176,7 +176,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
 
     import openpyxl
 
-    from dashboard.queries import measure_detail
+    from dashboard.queries.scorecard import measure_detail
     from dashboard.ui.measure import history_workbook
 
     formula = "=cmd|' /C calc'!A0"

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import Session
 
 from core.vocab import Role
-from dashboard.queries import build_scorecard
+from dashboard.queries.scorecard import build_scorecard
 from dashboard.store import db
 from tests.apptest import open_page, texts
 from tests.conftest import DEMO_AS_OF

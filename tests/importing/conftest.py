@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from core.vocab import Role
-from dashboard import settings as settings_module
+from dashboard import config as settings_module
 from dashboard.importing.registry import ImportOptions, ImportResult, SourceFile, run_import
 from dashboard.store.measures import create_measure, set_target, upsert_observation
 from dashboard.store.models import Measure, ObservationCreate

@@ -6,7 +6,7 @@ import json
 
 from sqlmodel import Session, select
 
-from dashboard.cli import main
+from dashboard.cli.main import main
 from dashboard.store import db
 from dashboard.store.models import AuditLog, Upload
 

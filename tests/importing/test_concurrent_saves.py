@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from dashboard import settings as settings_module
-from dashboard.cli import main
+from dashboard import config as settings_module
+from dashboard.cli.main import main
 from dashboard.importing.measures import MeasuresImport
 from dashboard.importing.registry import (
     ImportOptions,

@@ -227,7 +227,7 @@ def test_a_file_that_cannot_be_read_gets_one_clear_message(world, tmp_path, name
 
 
 def test_a_file_over_the_size_limit_is_refused(world, tmp_path, monkeypatch):
-    from dashboard import settings as settings_module
+    from dashboard import config as settings_module
 
     monkeypatch.setenv("VITALSIGNS_UPLOAD_MAX_MB", "0.001")
     settings_module.get_settings.cache_clear()

@@ -25,9 +25,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from dashboard import cli
+from dashboard.cli import main as cli
+from dashboard.config import Settings
 from dashboard.reminders.send import SmtpNotConfigured, send_reminders
-from dashboard.settings import Settings
 from dashboard.store.models import ReminderSent, Staff, User
 from tests.reminders.conftest import Mailbox
 
@@ -258,7 +258,7 @@ def test_the_command_sends_and_a_dry_run_sends_nothing(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from dashboard import settings as settings_module
+    from dashboard import config as settings_module
 
     monkeypatch.setenv("VITALSIGNS_SMTP_HOST", smtp_server.host)
     monkeypatch.setenv("VITALSIGNS_SMTP_PORT", str(smtp_server.port))

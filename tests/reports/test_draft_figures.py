@@ -6,8 +6,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from dashboard.exporting.portal_data import build_portal
+from dashboard.exporting.reports.exceptions import build_report
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
-from dashboard.reports.exceptions import build_report
 from dashboard.store.db import get_engine
 from dashboard.store.security import Actor
 from tests.conftest import DEMO_AS_OF

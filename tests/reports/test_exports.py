@@ -11,9 +11,9 @@ from pptx import Presentation
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
-from dashboard.reports import pdf, pptx, xlsx
-from dashboard.reports.charts import NO_CHARTS_NOTE, ChartImages, chart_images
-from dashboard.reports.exceptions import build_report
+from dashboard.exporting.reports import pdf, pptx, xlsx
+from dashboard.exporting.reports.charts import NO_CHARTS_NOTE, ChartImages, chart_images
+from dashboard.exporting.reports.exceptions import build_report
 from dashboard.store.db import get_engine
 from dashboard.store.models import Measure, Observation
 
@@ -83,7 +83,7 @@ def test_excel_keeps_counts_changes_figures_and_dates_typed_and_neutralises_only
 
     import pandas as pd
 
-    from dashboard.reports.exceptions import SUMMARY_COLUMNS, ExceptionReport
+    from dashboard.exporting.reports.exceptions import SUMMARY_COLUMNS, ExceptionReport
 
     # a quarter with one exception fewer than the last: the change is the number -1
     summary = pd.DataFrame(
@@ -186,7 +186,7 @@ def test_a_saved_narrative_replaces_the_draft_in_every_export(app_env):
 
 
 def test_the_export_command_writes_each_format(app_env, tmp_path, monkeypatch):
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     monkeypatch.setenv("VITALSIGNS_NO_CHARTS", "1")
     for fmt in ("xlsx", "pdf", "pptx"):
@@ -200,7 +200,7 @@ def test_the_export_command_writes_each_format(app_env, tmp_path, monkeypatch):
 
 
 def test_the_export_command_refuses_a_quarter_it_cannot_read(app_env, tmp_path, capsys):
-    from dashboard.cli import main
+    from dashboard.cli.main import main
 
     code = main(["export", "--report", "exceptions", "--quarter", "next spring",
                  "--format", "pdf", "--out", str(tmp_path / "x.pdf")])  # fmt: skip

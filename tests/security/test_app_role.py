@@ -16,8 +16,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from dashboard import cli
-from dashboard import settings as settings_module
+from dashboard import config as settings_module
+from dashboard.cli import main as cli
 from dashboard.store import audit, db
 from dashboard.store.measures import create_measure
 from dashboard.store.meta import get_or_create_cookie_key

@@ -12,8 +12,8 @@ from sqlmodel import Session
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from dashboard import settings as settings_module
-from dashboard import web
+from dashboard import config as settings_module
+from dashboard.auth import cookie as web
 from dashboard.store.db import get_engine
 from dashboard.store.models import User, utcnow
 from dashboard.store.sessions import (

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboard.exports import (
+from dashboard.exporting.cells import (
     number_format,
     safe_cell,
     safe_csv,

@@ -161,7 +161,7 @@ def test_a_csv_cell_bigger_than_the_csv_reader_allows_is_refused_not_a_traceback
 
 
 def test_the_benchmark_import_keeps_to_the_upload_size_setting_too(monkeypatch):
-    from dashboard import settings as settings_module
+    from dashboard import config as settings_module
     from dashboard.importing.kinds.benchmarks import file_headers
     from dashboard.importing.registry import SourceFile
 

@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from dashboard import settings as settings_module
-from dashboard.cli import main
+from dashboard import config as settings_module
+from dashboard.cli.main import main
 from dashboard.importing.layouts import DATA_COLUMNS, header_matcher
 from dashboard.importing.reading import read_table
 from dashboard.importing.registry import UnreadableFile

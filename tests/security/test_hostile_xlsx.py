@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard import settings as settings_module
+from dashboard import config as settings_module
 from dashboard.importing.layouts import DATA_COLUMNS, header_matcher
 from dashboard.importing.reading import read_table
 from dashboard.importing.registry import UnreadableFile

@@ -22,12 +22,12 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
+from dashboard.exporting.cells import safe_frame
 from dashboard.exporting.portal_data import build_portal, portal_frame
-from dashboard.exports import safe_frame
+from dashboard.exporting.reports.exceptions import build_report
+from dashboard.exporting.reports.export import export_report
+from dashboard.exporting.reports.pdf import report_html
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
-from dashboard.reports.exceptions import build_report
-from dashboard.reports.export import export_report
-from dashboard.reports.pdf import report_html
 from dashboard.store.actions import get_action_by_code, update_action
 from dashboard.store.benchmarks import list_comparator_groups, update_comparator_group
 from dashboard.store.checkins import create_objective
@@ -500,7 +500,7 @@ MEETING_ACTION = "DP-01"  # red or overdue on the demo council's agenda
 
 def _meeting_at(item_key: str) -> str:
     """A meeting for 2025-10 (all measures) standing at ``item_key``; its id."""
-    from dashboard.reports.minutes import meeting_agenda
+    from dashboard.exporting.reports.minutes import meeting_agenda
     from dashboard.store.meetings import open_meeting, set_current_item
 
     with Session(get_engine(), expire_on_commit=False) as s:

@@ -98,8 +98,8 @@ def test_the_cookie_key_and_database_password_never_appear_in_the_pages(
     app_env, monkeypatch, username
 ):
     from core.vocab import Role
-    from dashboard.navigation import PAGES, allowed
-    from dashboard.settings import get_settings
+    from dashboard.config import get_settings
+    from dashboard.ui.navigation import PAGES, allowed
     from tests.apptest import DEMO_USERS
 
     cookie_key = "cookie-key-that-must-stay-on-the-server"

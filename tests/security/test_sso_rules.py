@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from core.vocab import Role
-from dashboard.sso import (
+from dashboard.auth.sso import (
     email_from_claims,
     resolve_identity,
     role_from_groups,

@@ -1,8 +1,8 @@
 """Password guessing through the sign-in form is slowed down without locking anyone out,
 and the answers never tell a known username from an unknown one.
 
-The app's clock is pinned (``dashboard.auth._now``) so the waits are exact; the client's
-address is set through ``dashboard.auth._client`` where a test needs two clients.
+The app's clock is pinned (``dashboard.auth.signin._now``) so the waits are exact; the client's
+address is set through ``dashboard.auth.signin._client`` where a test needs two clients.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from dashboard import auth
-from dashboard.auth import client_address
+from dashboard.auth import signin as auth
+from dashboard.auth.signin import client_address
 from dashboard.store.db import get_engine
 from dashboard.store.models import AuditLog, SignInThrottle
 from tests.apptest import open_page, texts

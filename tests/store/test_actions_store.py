@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from core.actions import ActionFlag
 from core.periods import Period
 from core.vocab import ActionStatus, Role
-from dashboard.actions_queries import delivery_plan_exceptions, plan_frame, status_counts
+from dashboard.queries.actions import delivery_plan_exceptions, plan_frame, status_counts
 from dashboard.store import actions as store
 from dashboard.store.models import Action, ActionCreate, ActionUpdateIn, AuditLog
 from dashboard.store.security import PermissionDenied

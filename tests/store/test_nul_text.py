@@ -129,8 +129,8 @@ def test_restoring_an_export_with_a_nul_says_so_plainly_and_restores_nothing(
     tmp_path, monkeypatch, capsys
 ):
     """An export taken from an older SQLite database could hold one."""
-    from dashboard import settings
-    from dashboard.cli import main
+    from dashboard import config as settings
+    from dashboard.cli.main import main
     from dashboard.store import db
     from dashboard.store.portability import export_all
 

@@ -142,8 +142,8 @@ def test_restored_ids_continue_after_the_restored_ones(engine, session, second_e
 
 
 def test_the_command_line_exports_and_restores(tmp_path, monkeypatch):
-    from dashboard import settings
-    from dashboard.cli import main
+    from dashboard import config as settings
+    from dashboard.cli.main import main
 
     source = f"sqlite:///{tmp_path / 'source.db'}"
     db.migrate(source)

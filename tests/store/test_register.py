@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from core.register import CHECKLIST, RegisterError
 from core.vocab import Role
-from dashboard import settings as settings_module
+from dashboard import config as settings_module
 from dashboard.store import register
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target

@@ -34,6 +34,7 @@ from sqlmodel import Session, select
 
 from core.legend import ACTION_STATUS_SYMBOLS
 from core.vocab import ActionStatus
+from dashboard.config import get_settings, today
 from dashboard.importing.normalise import NumberError, header_key, is_blank, parse_number, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -43,7 +44,6 @@ from dashboard.importing.registry import (
     SourceFile,
     register,
 )
-from dashboard.settings import get_settings, today
 from dashboard.store import actions as store
 from dashboard.store.models import (
     Action,

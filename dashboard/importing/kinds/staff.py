@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings, today
 from dashboard.importing.kinds.actions import DateError, parse_date
 from dashboard.importing.normalise import header_key, is_blank, text_of
 from dashboard.importing.reading import RawTable, read_table
@@ -41,7 +42,6 @@ from dashboard.importing.registry import (
     UnreadableFile,
     register,
 )
-from dashboard.settings import get_settings, today
 from dashboard.store import checkins as store
 from dashboard.store.models import Department, Staff, User
 from dashboard.store.security import Actor

@@ -7,7 +7,7 @@ has no REPLACE; its upsert and MERGE fire the update and delete triggers already
 
 ``sign_in_throttle`` counts failed sign-ins per username, per client and per pair (see
 ``dashboard.store.throttle``). ``sign_in_ticket`` hands a checked password over to the
-web request that sets the sign-in cookie HttpOnly (see ``dashboard.web``).
+web request that sets the sign-in cookie HttpOnly (see ``dashboard.auth.cookie``).
 
 Revision ID: 0011
 Revises: 0010

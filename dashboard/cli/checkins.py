@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from core.checkins import retention_expired
 from core.errors import CoreError
-from dashboard.cli import _date, command
+from dashboard.cli.main import _date, command
 from dashboard.store import audit
 from dashboard.store.models import Checkin, Staff
 from dashboard.store.security import Actor
@@ -102,7 +102,7 @@ def _plural(n: int, word: str) -> str:
 @command("purge-checkins", _configure)
 def purge_checkins_command(args: argparse.Namespace) -> int:
     """Delete leavers' check-ins once the retention period has passed (run it daily)."""
-    from dashboard.settings import get_settings, today
+    from dashboard.config import get_settings, today
     from dashboard.store.db import migrate, session_scope
 
     migrate()

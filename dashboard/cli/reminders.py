@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from dashboard.cli import _date, command
+from dashboard.cli.main import _date, command
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -22,8 +22,8 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 @command("send-reminders", _configure)
 def send_reminders_command(args: argparse.Namespace) -> int:
     """Send today's reminder digests (idempotent: run it daily)."""
+    from dashboard.config import today
     from dashboard.reminders.send import SmtpNotConfigured, send_reminders
-    from dashboard.settings import today
     from dashboard.store.db import migrate
 
     migrate()

@@ -8,7 +8,7 @@ signing in from elsewhere never waits, and the answers never tell which username
 exist. A sign-in lasts ``session_hours``.
 
 Served through ``dashboard/server.py`` the sign-in cookie is set by a web request, as
-HttpOnly, after a one-time ticket hand-over (``dashboard.web``); run as a plain script it
+HttpOnly, after a one-time ticket hand-over (``dashboard.auth.cookie``); run as a plain script it
 is set from the page.
 """
 
@@ -27,8 +27,9 @@ from sqlmodel import Session, col, select
 from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
-from dashboard import sso, web
-from dashboard.settings import get_settings
+from dashboard.auth import cookie as web
+from dashboard.auth import sso
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import User
@@ -275,7 +276,7 @@ def _sign_in(
 
 def _hand_over(username: str) -> None:
     """Send the browser, with a one-time ticket, to the request that sets the sign-in
-    cookie HttpOnly and brings it back to this page (``dashboard.web``)."""
+    cookie HttpOnly and brings it back to this page (``dashboard.auth.cookie``)."""
     with session_scope() as session:
         user = get_user_by_username(session=session, username=username)
         if user is None or user.id is None:
@@ -297,7 +298,7 @@ def _here() -> str:
 
 
 def _portal_page() -> str:
-    from dashboard.navigation import BY_PATH
+    from dashboard.ui.navigation import BY_PATH
 
     return str(BY_PATH["portal"].path)
 

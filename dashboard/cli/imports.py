@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from dashboard.cli import command
+from dashboard.cli.main import command
 
 EXIT_OK = 0
 EXIT_ERRORS = 1

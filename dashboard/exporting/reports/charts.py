@@ -18,7 +18,7 @@ from typing import Final
 import plotly.graph_objects as go
 from sqlmodel import Session
 
-from dashboard.queries import measure_detail
+from dashboard.queries.scorecard import measure_detail
 from dashboard.ui.spc_chart import spc_figure
 
 __all__ = ["NO_CHARTS_NOTE", "ChartImages", "browser_available", "chart_figure", "chart_images"]

@@ -31,9 +31,9 @@ from core.legend import label, rag_symbol
 from core.narrative import NO_COMMENTARY, draft_narrative, facts_from_row, format_value
 from core.periods import parse_period
 from core.vocab import ObservationStatus
-from dashboard import settings as app_settings
-from dashboard.actions_queries import ActionException, delivery_plan_exceptions
-from dashboard.queries import build_scorecard
+from dashboard import config as app_settings
+from dashboard.queries.actions import ActionException, delivery_plan_exceptions
+from dashboard.queries.scorecard import build_scorecard
 from dashboard.store.meetings import AUDIENCES, narratives
 
 __all__ = [

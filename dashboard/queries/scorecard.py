@@ -55,7 +55,7 @@ from core.vocab import (
     ToleranceKind,
 )
 from core.ytd import PeriodFigures
-from dashboard import settings as app_settings
+from dashboard import config as app_settings
 from dashboard.store import audit
 from dashboard.store.db import get_engine
 from dashboard.store.models import (

@@ -11,8 +11,8 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.reports.charts import ChartImages
-from dashboard.reports.exceptions import ExceptionItem, ExceptionReport
+from dashboard.exporting.reports.charts import ChartImages
+from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport
 
 __all__ = ["render"]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine, migrate
 from dashboard.store.queries_meta import database_has_measures
 
@@ -16,7 +16,7 @@ def prepare_database() -> None:
     settings = get_settings()
     migrate(settings.database_url)
     if settings.demo_mode and not database_has_measures(get_engine()):
-        from dashboard.seed import seed_demo
+        from dashboard.demo.seed import seed_demo
 
         summary = seed_demo(get_engine())
         log.info("Seeded the demo council: %s measures", summary.measures)

@@ -46,7 +46,7 @@ from core.vocab import (
     Role,
 )
 from core.ytd import PeriodFigures
-from dashboard.settings import DATA_DIR
+from dashboard.config import DATA_DIR
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,

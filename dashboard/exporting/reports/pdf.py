@@ -10,8 +10,8 @@ import base64
 from html import escape
 from typing import Final
 
-from dashboard.reports.charts import ChartImages
-from dashboard.reports.exceptions import ExceptionReport
+from dashboard.exporting.reports.charts import ChartImages
+from dashboard.exporting.reports.exceptions import ExceptionReport
 
 __all__ = ["BASE_CSS", "html_to_pdf", "render", "report_html"]
 

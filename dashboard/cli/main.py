@@ -91,7 +91,7 @@ def _seed_args(parser: argparse.ArgumentParser) -> None:
 
 @command("seed-demo", _seed_args)
 def _seed_demo(args: argparse.Namespace) -> int:
-    from dashboard.seed import seed_demo
+    from dashboard.demo.seed import seed_demo
     from dashboard.store.db import get_engine, migrate
     from dashboard.store.queries_meta import database_has_measures
 
@@ -204,10 +204,10 @@ def _load_plugins() -> None:
     import importlib
 
     for module in (
-        "dashboard.importing.cli",
-        "dashboard.exporting.cli",
-        "dashboard.reminders.cli",
-        "dashboard.checkins_cli",
+        "dashboard.cli.imports",
+        "dashboard.cli.exports",
+        "dashboard.cli.reminders",
+        "dashboard.cli.checkins",
     ):
         try:
             importlib.import_module(module)

@@ -25,7 +25,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.db import session_scope
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.sessions import create_auth_session, redeem_sign_in_ticket, session_id_for

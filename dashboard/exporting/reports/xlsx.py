@@ -1,10 +1,10 @@
 """The exception report as an Excel workbook: one sheet per section, formatted.
 
-Cells keep their types (`dashboard.exports.SafeCells`): counts, the change in the number
+Cells keep their types (`dashboard.exporting.cells.SafeCells`): counts, the change in the number
 of exceptions (``+1``, ``-1``, ``no change`` by its number format), figures (rounded as
 the report shows them, in the measure's unit by their number format) and percentages
 complete are numbers; due and update dates are dates. Only text goes through
-`dashboard.exports.safe_cell`, so a commentary beginning with ``=`` (or ``+ - @``, a tab)
+`dashboard.exporting.cells.safe_cell`, so a commentary beginning with ``=`` (or ``+ - @``, a tab)
 is shown as text, never run.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 import xlsxwriter
 
 from core.status import as_displayed
-from dashboard.exports import WORKBOOK_OPTIONS, SafeCells, number_format
-from dashboard.reports.exceptions import ExceptionItem, ExceptionReport
+from dashboard.exporting.cells import WORKBOOK_OPTIONS, SafeCells, number_format
+from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport
 
 __all__ = ["CHANGE_FORMAT", "DELIVERY_HEADERS", "EXCEPTION_HEADERS", "SHEETS", "render"]
 

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from dashboard.cli import command
+from dashboard.cli.main import command
 
 ExportHandler = Callable[[argparse.Namespace], int]
 
@@ -34,9 +34,9 @@ def _export_all(args: argparse.Namespace) -> int:
 
 
 def _export_portal_site(args: argparse.Namespace) -> int:
+    from dashboard.config import today
     from dashboard.exporting.portal_data import build_portal
     from dashboard.exporting.static_site import write_site
-    from dashboard.settings import today
     from dashboard.store.db import migrate, session_scope
 
     migrate()
@@ -51,7 +51,7 @@ def _export_portal_site(args: argparse.Namespace) -> int:
 
 
 def _export_report(args: argparse.Namespace) -> int:
-    from dashboard.reports.export import FORMATS, export_report
+    from dashboard.exporting.reports.export import FORMATS, export_report
     from dashboard.store.db import migrate, session_scope
 
     if args.report != "exceptions":

@@ -28,7 +28,7 @@ from core.legend import action_status_symbol, label, rag_symbol
 from core.periods import Period
 from core.status import rag
 from core.vocab import ActionStatus, Rag
-from dashboard import settings as app_settings
+from dashboard import config as app_settings
 from dashboard.store import audit
 from dashboard.store.actions import ActionRow, list_action_rows, list_update_rows
 from dashboard.store.db import get_engine

@@ -16,9 +16,9 @@ from html import escape
 from sqlmodel import Session
 
 from core.agenda import AgendaItem, build_agenda
-from dashboard import settings as app_settings
-from dashboard.actions_queries import delivery_plan_exceptions
-from dashboard.queries import build_scorecard
+from dashboard import config as app_settings
+from dashboard.queries.actions import delivery_plan_exceptions
+from dashboard.queries.scorecard import build_scorecard
 from dashboard.store.meetings import DECISIONS, get_meeting, list_decisions
 from dashboard.store.models import Action, Meeting, User
 
@@ -157,7 +157,7 @@ def minutes_docx(minutes: Minutes) -> bytes:
 
 def minutes_html(minutes: Minutes) -> str:
     """The minutes as HTML (escaped), for the PDF."""
-    from dashboard.reports.pdf import BASE_CSS
+    from dashboard.exporting.reports.pdf import BASE_CSS
 
     rows = "".join(
         "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in
@@ -176,6 +176,6 @@ def minutes_html(minutes: Minutes) -> str:
 
 def minutes_pdf(minutes: Minutes) -> bytes:
     """The minutes as PDF."""
-    from dashboard.reports.pdf import html_to_pdf
+    from dashboard.exporting.reports.pdf import html_to_pdf
 
     return html_to_pdf(minutes_html(minutes))

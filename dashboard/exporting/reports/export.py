@@ -7,8 +7,8 @@ from typing import Final
 
 from sqlmodel import Session
 
-from dashboard.reports import charts as chart_images
-from dashboard.reports.exceptions import ExceptionReport, build_report
+from dashboard.exporting.reports import charts as chart_images
+from dashboard.exporting.reports.exceptions import ExceptionReport, build_report
 
 __all__ = ["FORMATS", "export_report", "render_report"]
 
@@ -24,7 +24,7 @@ def render_report(
 ) -> bytes:
     """`report` in `fmt` (pdf, xlsx, pptx); PDF and PowerPoint carry SPC chart images."""
     if fmt == "xlsx":
-        from dashboard.reports import xlsx
+        from dashboard.exporting.reports import xlsx
 
         return xlsx.render(report)
     if fmt not in FORMATS:
@@ -33,10 +33,10 @@ def render_report(
         session, [e.code for e in report.exceptions], report.quarter, draw=draw_charts
     )
     if fmt == "pdf":
-        from dashboard.reports import pdf
+        from dashboard.exporting.reports import pdf
 
         return pdf.render(report, images)
-    from dashboard.reports import pptx
+    from dashboard.exporting.reports import pptx
 
     return pptx.render(report, images)
 

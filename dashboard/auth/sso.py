@@ -28,7 +28,7 @@ import streamlit as st
 from sqlmodel import Session, col, func, select
 
 from core.vocab import Role
-from dashboard.settings import get_settings
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import AuthSession, User, UserCreate
 from dashboard.store.security import Actor

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from core.vocab import Role
 
-PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"
 
 ALL_SIGNED_IN = frozenset(Role)
 READERS = frozenset({Role.admin, Role.lead, Role.executive, Role.member})
