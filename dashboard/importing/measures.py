@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session
 
 from dashboard.config import get_settings, today
 from dashboard.importing.commit import write_plan
@@ -18,6 +17,7 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.importing.validate import Plan, plan_entries, plan_long
+from dashboard.store.db import Session
 from dashboard.store.security import Actor
 
 __all__ = ["MeasuresImport"]

@@ -15,7 +15,6 @@ Commentary and special-cause checks run only on the values that are new or chang
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -23,7 +22,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
-from sqlmodel import Session, col, select
 
 from core.errors import CoreError, PeriodError
 from core.periods import Period, parse_period
@@ -47,7 +45,8 @@ from dashboard.importing.normalise import (
     text_of,
 )
 from dashboard.importing.registry import Problem, Severity
-from dashboard.store.models import Department, Measure, Observation, RebasePoint, Target
+from dashboard.store.db import Session
+from dashboard.store.imports import measures as stored
 from dashboard.store.security import Actor
 
 __all__ = ["OBS_FIELDS", "Plan", "plan_entries", "plan_long"]
@@ -209,13 +208,10 @@ class _Checker:
         self.today = today
         self.ysm = year_start_month
         self.plan = Plan()
-        measures = [
-            _M(*r)
-            for r in session.exec(select(*(getattr(Measure, f) for f in _M_FIELDS)))  # type: ignore[call-overload]
-        ]
+        measures = [_M(*r) for r in stored.measure_fields(session=session, fields=_M_FIELDS)]
         self.by_code = {m.code.upper(): m for m in measures}
         self.by_name = {m.name.strip().lower(): m for m in measures}
-        self.departments = {d.id: d.name for d in session.exec(select(Department)).all()}
+        self.departments = stored.department_names(session=session)
         self._period_cache: dict[tuple[Any, ...], Period | str] = {}
         self._measure_cache: dict[str, _M] = {}
         self._labels: dict[Period, str] = {}
@@ -772,19 +768,6 @@ def _dedupe(ck: _Checker, frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~clash.to_numpy()].reset_index(drop=True)
 
 
-def _fetch(session: Session, statement: Any) -> list[tuple[Any, ...]]:
-    """Rows of ``statement`` as plain tuples, straight from the driver's cursor inside the
-    session's transaction (SQLAlchemy's row objects cost more than the checks here)."""
-    conn = session.connection()
-    sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.cursor()
-    try:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
 def _frame(rows: list[tuple[Any, ...]], columns: dict[str, str]) -> pd.DataFrame:
     """Fetched rows as a frame, each column built straight from the driver's values:
     ``columns`` maps a name to ``int``, ``float`` (None as NaN), ``text`` (None as "")
@@ -807,22 +790,8 @@ def _frame(rows: list[tuple[Any, ...]], columns: dict[str, str]) -> pd.DataFrame
 
 def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stored figures and targets of these measures as frames (one query each)."""
-    ids = sorted(measure_ids)
     obs = _frame(
-        _fetch(
-            session,
-            select(
-                Observation.id,
-                Observation.measure_id,
-                Observation.period,
-                Observation.value,
-                Observation.numerator,
-                Observation.denominator,
-                Observation.commentary,
-                Observation.action_note,
-                Observation.status,
-            ).where(col(Observation.measure_id).in_(ids or [-1])),
-        ),
+        stored.stored_figures(session=session, measure_ids=measure_ids),
         {
             "s_id": "int",
             "mid": "int",
@@ -836,26 +805,14 @@ def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFram
         },
     )
     targets = _frame(
-        _fetch(
-            session,
-            select(Target.id, Target.measure_id, Target.period, Target.value).where(
-                col(Target.measure_id).in_(ids or [-1])
-            ),
-        ),
+        stored.stored_targets(session=session, measure_ids=measure_ids),
         {"t_id": "int", "mid": "int", "label": "object", "t_value": "float"},
     )
     return obs, targets
 
 
 def _rebases(session: Session, measure_ids: list[int]) -> dict[int, set[str]]:
-    rebases: dict[int, set[str]] = defaultdict(set)
-    for mid, period in session.exec(
-        select(RebasePoint.measure_id, RebasePoint.period).where(
-            col(RebasePoint.measure_id).in_(measure_ids)
-        )
-    ):
-        rebases[mid].add(period)
-    return rebases
+    return stored.rebase_periods(session=session, measure_ids=measure_ids)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:

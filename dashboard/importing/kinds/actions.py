@@ -30,7 +30,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
 
 from core.legend import ACTION_STATUS_SYMBOLS
 from core.vocab import ActionStatus
@@ -45,15 +44,9 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.store import actions as store
-from dashboard.store.models import (
-    Action,
-    ActionCreate,
-    ActionMeasure,
-    ActionUpdateIn,
-    Department,
-    Measure,
-    Theme,
-)
+from dashboard.store.db import Session
+from dashboard.store.imports import lookups
+from dashboard.store.models import Action, ActionCreate, ActionUpdateIn, Department, Theme
 from dashboard.store.security import Actor
 
 __all__ = ["COLUMNS", "KIND", "ActionsImport", "parse_date", "parse_status"]
@@ -231,21 +224,17 @@ class _Checker:
         self.table = table
         self.checked = checked
         self.today = today()
-        self.themes = {t.name.strip().lower(): t for t in session.exec(select(Theme)).all()}
+        self.themes = {t.name.strip().lower(): t for t in lookups.all_themes(session=session)}
         self.departments = {
-            d.name.strip().lower(): d for d in session.exec(select(Department)).all()
+            d.name.strip().lower(): d for d in lookups.all_departments(session=session)
         }
         self.dept_names = {d.id: d.name for d in self.departments.values()}
         self.theme_names = {t.id: t.name for t in self.themes.values()}
         self.measures = {
-            m.code.strip().upper(): m for m in session.exec(select(Measure)).all() if m.id
+            m.code.strip().upper(): m for m in lookups.all_measures(session=session) if m.id
         }
-        self.actions = {a.code.strip().upper(): a for a in session.exec(select(Action)).all()}
-        self.links: dict[int, list[int]] = {}
-        for action_id, measure_id in session.exec(
-            select(ActionMeasure.action_id, ActionMeasure.measure_id)
-        ).all():
-            self.links.setdefault(action_id, []).append(measure_id)
+        self.actions = {a.code.strip().upper(): a for a in lookups.all_actions(session=session)}
+        self.links = lookups.action_measure_links(session=session)
         self.measure_codes = {m.id: code for code, m in self.measures.items()}
         self.preview: list[dict[str, Any]] = []
         self.plan: list[_Row] = []

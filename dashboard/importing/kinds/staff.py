@@ -28,7 +28,6 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
 
 from dashboard.config import get_settings, today
 from dashboard.importing.kinds.actions import DateError, parse_date
@@ -43,7 +42,9 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.store import checkins as store
-from dashboard.store.models import Department, Staff, User
+from dashboard.store.db import Session
+from dashboard.store.imports import lookups
+from dashboard.store.models import Staff, User
 from dashboard.store.security import Actor
 
 __all__ = ["COLUMNS", "KIND", "TEMPLATE_HEADERS", "StaffImport", "parse_active", "staff_list"]
@@ -173,20 +174,15 @@ class _Checker:
         self.checked = checked
         self.today = on
         self.departments = {
-            d.name.strip().lower(): d for d in session.exec(select(Department)).all() if d.id
+            d.name.strip().lower(): d for d in lookups.all_departments(session=session) if d.id
         }
         self.dept_names = {d.id: d.name for d in self.departments.values()}
-        users = [u for u in session.exec(select(User)).all() if u.id is not None]
+        users = [u for u in lookups.all_users(session=session) if u.id is not None]
         self.users = {u.username.strip().lower(): u for u in users}
         self.usernames = {u.id: u.username for u in users}
-        self.staff = {
-            (s.employee_ref or "").strip().upper(): s
-            for s in session.exec(select(Staff)).all()
-            if s.employee_ref
-        }
-        self.linked = {
-            s.user_id: s for s in session.exec(select(Staff)).all() if s.user_id is not None
-        }
+        people = lookups.all_staff(session=session)
+        self.staff = {(s.employee_ref or "").strip().upper(): s for s in people if s.employee_ref}
+        self.linked = {s.user_id: s for s in people if s.user_id is not None}
         self.preview: list[dict[str, Any]] = []
         self.plan: list[_Row] = []
 
@@ -393,9 +389,9 @@ TEMPLATE_HEADERS = {
 def staff_list(session: Session) -> pd.DataFrame:
     """Every staff record in the import's own columns (by department, then name): the
     file an administrator downloads, edits and uploads again."""
-    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
-    usernames = {u.id: u.username for u in session.exec(select(User)).all()}
-    people = session.exec(select(Staff)).all()
+    departments = {d.id: d.name for d in lookups.all_departments(session=session)}
+    usernames = {u.id: u.username for u in lookups.all_users(session=session)}
+    people = lookups.all_staff(session=session)
     rows = [
         {
             "employee_ref": p.employee_ref or "",
