@@ -34,6 +34,7 @@ import pandas as pd
 from core.legend import ACTION_STATUS_SYMBOLS
 from core.vocab import ActionStatus
 from dashboard.config import get_settings, today
+from dashboard.importing.kinds.base import TableImport, check_rows
 from dashboard.importing.normalise import NumberError, header_key, is_blank, parse_number, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -563,14 +564,13 @@ class _Checker:
         )
 
 
-class ActionsImport:
+class ActionsImport(TableImport):
     name = KIND
     label = "Delivery plan actions and updates"
+    layout = "one row per action"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
-        table = read_table(
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
+        return read_table(
             source.filename,
             source.data,
             matcher=_matcher,
@@ -578,25 +578,22 @@ class ActionsImport:
             sheet=options.sheet,
             max_mb=get_settings().upload_max_mb,
         )
-        checked = CheckedImport(
-            kind=KIND,
-            filename=source.filename,
-            sha256=source.sha256,
-            rows=len(table.frame),
-            original=table.frame,
-            layout="one row per action",
-            sheet=table.sheet,
-        )
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         checker = _Checker(session, actor, table, checked)
         seen: dict[str, int] = {}
-        records = table.frame.to_dict("records")
-        for n, r in enumerate(records):
-            if options.progress is not None and n % 200 == 0:
-                options.progress(0.1 + 0.8 * n / max(len(records), 1), "Checking the rows")
-            checker.check_row(r, seen)
+        records: list[dict[str, Any]] = table.frame.to_dict("records")  # type: ignore[assignment]
+        check_rows(records, lambda r: checker.check_row(r, seen), options)
         checked.preview = pd.DataFrame(checker.preview, columns=PREVIEW_COLUMNS)
         checked.payload = checker.plan
-        return checked
 
     def write(
         self,

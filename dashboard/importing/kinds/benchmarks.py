@@ -38,6 +38,7 @@ import pandas as pd
 from core.errors import PeriodError
 from core.periods import parse_period
 from core.vocab import Frequency
+from dashboard.importing.kinds.base import TableImport
 from dashboard.importing.normalise import NumberError, header_key, is_blank, parse_number, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -273,24 +274,27 @@ def metrics_in_file(session: Session, source: SourceFile) -> tuple[list[str], li
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
-class BenchmarksImport:
+class BenchmarksImport(TableImport):
     name = KIND
     label = "Benchmark data"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
+    def refuse(self, actor: Actor) -> str | None:
         require_admin(actor, doing="load benchmark data")
-        table = _read(source, options)
+        return None
+
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
+        return _read(source, options)
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         headers = [c for c in table.frame.columns if c != "row"]
-        checked = CheckedImport(
-            kind=KIND,
-            filename=source.filename,
-            sha256=source.sha256,
-            rows=len(table.frame),
-            original=table.frame,
-            sheet=table.sheet,
-        )
         layout = find_layout(session, headers)
         if layout is None:
             checked.problems.append(
@@ -302,7 +306,7 @@ class BenchmarksImport:
                     f"Its headers are: {', '.join(headers)}.",
                 )
             )
-            return checked
+            return
         checked.layout = layout.shape
         metrics = stored.all_metrics(session=session)
         grouped = stored.grouped_area_codes(session=session)
@@ -401,7 +405,6 @@ class BenchmarksImport:
                 )
             )
         self._compare(session, checked, plan)
-        return checked
 
     @staticmethod
     def _compare(session: Session, checked: CheckedImport, plan: list[dict[str, Any]]) -> None:

@@ -31,6 +31,7 @@ import pandas as pd
 
 from dashboard.config import get_settings, today
 from dashboard.importing.kinds.actions import DateError, parse_date
+from dashboard.importing.kinds.base import TableImport, check_rows
 from dashboard.importing.normalise import header_key, is_blank, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -411,22 +412,18 @@ def staff_list(session: Session) -> pd.DataFrame:
     return frame.rename(columns=TEMPLATE_HEADERS)
 
 
-class StaffImport:
+class StaffImport(TableImport):
     name = KIND
     label = "Staff records"
+    layout = "one row per person"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
-        checked = CheckedImport(kind=KIND, filename=source.filename, sha256=source.sha256)
-        if not actor.is_admin:
-            # The store refuses too; saying so here keeps the command line and the page plain.
-            checked.problems.append(
-                Problem(0, "", "Only an administrator can import staff records.")
-            )
-            return checked
+    def refuse(self, actor: Actor) -> str | None:
+        # The store refuses too; saying so here keeps the command line and the page plain.
+        return None if actor.is_admin else "Only an administrator can import staff records."
+
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
         try:
-            table = read_table(
+            return read_table(
                 source.filename,
                 source.data,
                 matcher=_matcher,
@@ -442,21 +439,23 @@ class StaffImport:
                     "line manager, email, username, active, left date."
                 ) from exc
             raise
-        checked.rows = len(table.frame)
-        checked.original = table.frame
-        checked.layout = "one row per person"
-        checked.sheet = table.sheet
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         checker = _Checker(session, table, checked, today())
         seen: dict[str, int] = {}
         accounts: dict[int, int] = {}
         records: list[dict[str, Any]] = table.frame.to_dict("records")  # type: ignore[assignment]
-        for n, r in enumerate(records):
-            if options.progress is not None and n % 200 == 0:
-                options.progress(0.1 + 0.8 * n / max(len(records), 1), "Checking the rows")
-            checker.check_row(r, seen, accounts)
+        check_rows(records, lambda r: checker.check_row(r, seen, accounts), options)
         checked.preview = pd.DataFrame(checker.preview, columns=PREVIEW_COLUMNS)
         checked.payload = checker.plan
-        return checked
 
     def write(
         self,
