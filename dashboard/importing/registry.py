@@ -14,24 +14,24 @@ An import runs in two steps, the same for the page and the command line:
    a row added meanwhile, or the database picks this save to lose a lock race), nothing is
    saved and the result says so (``conflict``).
 
-To add an import kind (actions, benchmarks, staff...), write a class with the `ImportKind`
-shape and register it::
+To add an import kind, subclass `dashboard.importing.kinds.base.TableImport` (as the
+measures, actions, benchmarks and staff kinds do) and register it::
 
-    from dashboard.importing.registry import CheckedImport, ImportKind, register
-
-    class ActionsImport:
+    class ActionsImport(TableImport):
         name = "actions"
         label = "Delivery plan actions"
-        def check(self, *, session, actor, source, options) -> CheckedImport: ...
+        def read(self, source, options) -> RawTable: ...  # `reading.read_table`
+        def check_table(self, *, session, actor, table, checked, options) -> None: ...
         def write(self, *, session, actor, checked, upload_id, options) -> None: ...
 
     register(ActionsImport())
 
-``check`` should use `dashboard.importing.reading.read_table` (finds the header, reads
-XLSX/CSV, limits), report problems as `Problem` rows, and put whatever ``write`` needs in
-`CheckedImport.payload`. ``write`` runs inside the transaction `run_import` opened, after
-the `Upload` row exists; it must not commit. `run_import` does the rest (permission-free
-bookkeeping, the upload's own audit entry, the data version, the rollback on any error).
+``check_table`` reports problems as `Problem` rows and puts whatever ``write`` needs in
+`CheckedImport.payload`; its reads go through `dashboard.store.imports`. ``write`` runs
+inside the transaction `run_import` opened, after the `Upload` row exists; it must not
+commit. `run_import` does the rest (permission-free bookkeeping, the upload's own audit
+entry, the data version, the rollback on any error). On a page, the kind gets its screen
+by describing an `ImportScreen` for `dashboard.ui.import_flow.render_import_flow`.
 A file that cannot be read at all raises `UnreadableFile` (exit code 2 on the command line).
 """
 
