@@ -24,16 +24,16 @@ from dashboard.importing.normalise import (
     text_of,
 )
 from dashboard.importing.registry import Problem, Severity
-from dashboard.importing.validate.plan import _M, _M_FIELDS, PERCENT_MAX, Plan
+from dashboard.importing.validate.plan import MEASURE_FIELDS, PERCENT_MAX, MeasureFields, Plan
 from dashboard.store.db import Session
 from dashboard.store.imports import measures as stored
 from dashboard.store.security import Actor
 
 
 @dataclass(slots=True)
-class _Clean:
+class CleanEntry:
     entry: Entry
-    measure: _M
+    measure: MeasureFields
     period: Period
     value: float | None = None
     numerator: float | None = None
@@ -46,18 +46,18 @@ class _Clean:
     confirm: bool = False
 
 
-def _ratio_value(numerator: float, denominator: float, m: _M) -> float:
+def _ratio_value(numerator: float, denominator: float, m: MeasureFields) -> float:
     """The value a ratio measure's numerator and denominator make (a percent: times 100)."""
     scale = PERCENT_MAX if m.unit == Unit.percent else 1.0
     return round(numerator / denominator * scale, 10)
 
 
-def _agrees(value: float, made: float, m: _M) -> bool:
+def _agrees(value: float, made: float, m: MeasureFields) -> bool:
     """The value is the one its parts make, as the measure displays it (to its decimals)."""
     return abs(value - made) <= 0.5 * 10.0 ** -max(m.decimals, 0) + 1e-9
 
 
-def _fmt(value: Any) -> str:
+def fmt(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
@@ -65,7 +65,7 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-class _Checker:
+class Checker:
     def __init__(
         self,
         session: Session,
@@ -85,16 +85,18 @@ class _Checker:
         self.today = today
         self.ysm = year_start_month
         self.plan = Plan()
-        measures = [_M(*r) for r in stored.measure_fields(session=session, fields=_M_FIELDS)]
+        measures = [
+            MeasureFields(*r) for r in stored.measure_fields(session=session, fields=MEASURE_FIELDS)
+        ]
         self.by_code = {m.code.upper(): m for m in measures}
         self.by_name = {m.name.strip().lower(): m for m in measures}
         self.departments = stored.department_names(session=session)
         self._period_cache: dict[tuple[Any, ...], Period | str] = {}
-        self._measure_cache: dict[str, _M] = {}
+        self._measure_cache: dict[str, MeasureFields] = {}
         self._labels: dict[Period, str] = {}
         self._open: dict[Period, bool] = {}
 
-    def measures_by_id(self) -> dict[int, _M]:
+    def measures_by_id(self) -> dict[int, MeasureFields]:
         return {m.id: m for m in self.by_code.values()}
 
     def codes_by_id(self) -> dict[int, str]:
@@ -111,7 +113,7 @@ class _Checker:
 
     # --- one entry ---------------------------------------------------------
 
-    def measure_of(self, e: Entry) -> _M | None:
+    def measure_of(self, e: Entry) -> MeasureFields | None:
         key = e.code if isinstance(e.code, str) else None
         if key is not None:
             found = self._measure_cache.get(key)
@@ -122,7 +124,7 @@ class _Checker:
             self._measure_cache[key] = m
         return m
 
-    def _measure_of(self, e: Entry) -> _M | None:
+    def _measure_of(self, e: Entry) -> MeasureFields | None:
         if is_blank(e.code):
             self.problem(e.row, "code", "A measure code is needed.")
             return None
@@ -148,7 +150,7 @@ class _Checker:
             return None
         return m
 
-    def period_of(self, e: Entry, m: _M) -> Period | None:
+    def period_of(self, e: Entry, m: MeasureFields) -> Period | None:
         if e.wide is not None:
             key: tuple[Any, ...] = ("w", e.wide.label, e.wide.period.label, m.frequency)
         else:
@@ -192,7 +194,7 @@ class _Checker:
         return n.value, True, n.percent_sign
 
     def percent(
-        self, v: float | None, sign: bool, cell: bool, m: _M, row: int, column: str
+        self, v: float | None, sign: bool, cell: bool, m: MeasureFields, row: int, column: str
     ) -> tuple[float | None, bool]:
         if v is None or m.unit != Unit.percent:
             return v, True
@@ -202,16 +204,16 @@ class _Checker:
             self.problem(
                 row,
                 column,
-                f"{_fmt(v)} looks like a fraction: did you mean {_fmt(round(v * 100, 6))}%? "
+                f"{fmt(v)} looks like a fraction: did you mean {fmt(round(v * 100, 6))}%? "
                 "Percentages are entered from 0 to 100.",
                 Severity.warning,
             )
         if not 0 <= v <= PERCENT_MAX:
-            self.problem(row, column, f"A percentage must be from 0 to 100, but this is {_fmt(v)}.")
+            self.problem(row, column, f"A percentage must be from 0 to 100, but this is {fmt(v)}.")
             return None, False
         return v, True
 
-    def clean(self, e: Entry) -> _Clean | None:
+    def clean(self, e: Entry) -> CleanEntry | None:
         m = self.measure_of(e)
         if m is None:
             return None
@@ -240,8 +242,7 @@ class _Checker:
                     self.problem(
                         e.row,
                         "numerator",
-                        f"The numerator ({_fmt(num)}) is larger than the denominator "
-                        f"({_fmt(den)}).",
+                        f"The numerator ({fmt(num)}) is larger than the denominator ({fmt(den)}).",
                     )
                     ok = False
                 elif m.ytd_method == YtdMethod.ratio:
@@ -252,8 +253,8 @@ class _Checker:
                         self.problem(
                             e.row,
                             e.value_column,
-                            f"The value ({_fmt(value)}) is not what the numerator and "
-                            f"denominator make ({_fmt(num)} / {_fmt(den)} = {_fmt(made)}): give "
+                            f"The value ({fmt(value)}) is not what the numerator and "
+                            f"denominator make ({fmt(num)} / {fmt(den)} = {fmt(made)}): give "
                             "the value they make, or leave the value blank and it is worked out.",
                         )
                         ok = False
@@ -272,7 +273,7 @@ class _Checker:
         label = self._labels.get(p)
         if label is None:
             label = self._labels[p] = p.label
-        return _Clean(
+        return CleanEntry(
             entry=e,
             measure=m,
             period=p,

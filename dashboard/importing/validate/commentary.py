@@ -13,8 +13,8 @@ from core.vocab import (
     Rag,
 )
 from dashboard.importing.registry import Severity
-from dashboard.importing.validate.checker import _Checker, _fmt
-from dashboard.importing.validate.items import _Items
+from dashboard.importing.validate.checker import Checker, fmt
+from dashboard.importing.validate.items import Items
 
 
 def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd.DataFrame:
@@ -31,9 +31,9 @@ def _values(frame: pd.DataFrame, stored_obs: pd.DataFrame, mids: set[int]) -> pd
     return both.drop_duplicates(["mid", "label"], keep="last")
 
 
-def _commentary(
-    ck: _Checker,
-    items: _Items,
+def check_commentary(
+    ck: Checker,
+    items: Items,
     judged: np.ndarray,
     stored_obs: pd.DataFrame,
     stored_targets: pd.DataFrame,
@@ -113,9 +113,9 @@ def _commentary(
         if not needs_commentary(status, change.judgement, has_target=target is not None):
             continue
         if status in (Rag.red, Rag.amber):
-            why = f"is {status} ({_fmt(value)} against a target of {_fmt(target)})"
+            why = f"is {status} ({fmt(value)} against a target of {fmt(target)})"
         else:
-            why = f"is worsening ({_fmt(value)}, was {_fmt(previous)}) and has no target"
+            why = f"is worsening ({fmt(value)}, was {fmt(previous)}) and has no target"
         ck.problem(
             rows[i],
             "commentary",

@@ -12,8 +12,8 @@ from core.vocab import (
     ObservationStatus,
     YtdMethod,
 )
-from dashboard.importing.validate.checker import _Checker, _fmt
-from dashboard.importing.validate.items import _FLOAT_FIELDS, _Items
+from dashboard.importing.validate.checker import Checker, fmt
+from dashboard.importing.validate.items import FLOAT_FIELDS, Items
 from dashboard.importing.validate.plan import (
     GUARD_KEY,
     OBS_FIELDS,
@@ -44,7 +44,7 @@ def _frame(rows: list[tuple[Any, ...]], columns: dict[str, str]) -> pd.DataFrame
     return pd.DataFrame(data)
 
 
-def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stored figures and targets of these measures as frames (one query each)."""
     obs = _frame(
         stored.stored_figures(session=session, measure_ids=measure_ids),
@@ -67,7 +67,7 @@ def _stored_frames(session: Session, measure_ids: set[int]) -> tuple[pd.DataFram
     return obs, targets
 
 
-def _rebases(session: Session, measure_ids: list[int]) -> dict[int, set[str]]:
+def rebase_points(session: Session, measure_ids: list[int]) -> dict[int, set[str]]:
     return stored.rebase_periods(session=session, measure_ids=measure_ids)
 
 
@@ -80,8 +80,8 @@ def _none(v: Any) -> Any:
     return None if isinstance(v, float) and v != v else v
 
 
-def _diff(
-    ck: _Checker, items: _Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
+def diff(
+    ck: Checker, items: Items, stored_obs: pd.DataFrame, stored_targets: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
     """Plan what changes; returns which items add or change a value, and which items the
     submit rules judge (those, and stored drafts this submission makes submitted).
@@ -101,13 +101,13 @@ def _diff(
     merged = frame[["mid", "label"]].merge(stored_obs, on=["mid", "label"], how="left")
     merged = merged.merge(stored_targets, on=["mid", "label"], how="left")
     assert len(merged) == n  # (measure, period) is unique in the store
-    given = {f: frame[f].notna().to_numpy() for f in _FLOAT_FIELDS}
+    given = {f: frame[f].notna().to_numpy() for f in FLOAT_FIELDS}
     for f in ("commentary", "action_note"):
         given[f] = (frame[f] != "").to_numpy()
     any_given = np.logical_or.reduce(list(given.values()))
     has_stored = merged["s_id"].notna().to_numpy()
     same = has_stored.copy()
-    for f in _FLOAT_FIELDS:
+    for f in FLOAT_FIELDS:
         new, old = frame[f].to_numpy(), merged[f"s_{f}"].to_numpy()
         same &= ~given[f] | (~np.isnan(old) & _close(old, new))
     for f in ("commentary", "action_note"):
@@ -163,7 +163,7 @@ def _diff(
                     "period": new_rows["label"].to_numpy(dtype=object),
                     "field": "target",
                     "old": "",
-                    "new": np.array([_fmt(v) for v in target[t_new].tolist()], dtype=object),
+                    "new": np.array([fmt(v) for v in target[t_new].tolist()], dtype=object),
                     "outcome": "added",
                 }
             )
@@ -179,11 +179,11 @@ def _diff(
             ck.problem(
                 rows[i],
                 t_columns[i],
-                f"This changes the stored target from {_fmt(old)} to {_fmt(v)}; "
+                f"This changes the stored target from {fmt(old)} to {fmt(v)}; "
                 "changes need confirming (--allow-changes).",
             )
         plan.target_updates.append({"id": int(t_ids[i]), "value": v, GUARD_KEY: (old,)})
-        preview.append((i, 0, rows[i], code, label, "target", _fmt(old), _fmt(v), "changed"))
+        preview.append((i, 0, rows[i], code, label, "target", fmt(old), fmt(v), "changed"))
         plan.audit.append(
             (
                 "update",
@@ -203,7 +203,7 @@ def _diff(
             zip(
                 *(
                     [_none(v) for v in sub[f].tolist()]
-                    if f in _FLOAT_FIELDS
+                    if f in FLOAT_FIELDS
                     else [v or None for v in sub[f].tolist()]
                     for f in OBS_FIELDS
                 ),
@@ -228,7 +228,7 @@ def _diff(
                 obs_new[key] = dict(given_now)
             value_new[i] = "value" in given_now
             for f, v in given_now.items():
-                preview.append((i, 1, row, code, label, f, "", _fmt(v), "added"))
+                preview.append((i, 1, row, code, label, f, "", fmt(v), "added"))
             added.add(row)
             continue
         status = stored_cols["s_status"][j]
@@ -257,17 +257,17 @@ def _diff(
                         row,
                         "numerator",
                         f"{code} {label} is worked out from its numerator and denominator "
-                        f"(stored: {_fmt(stored_cols['s_numerator'][j])} / "
-                        f"{_fmt(stored_cols['s_denominator'][j])} = {_fmt(old)}): give the "
-                        f"numerator and denominator that make {_fmt(v)}, or only them and "
+                        f"(stored: {fmt(stored_cols['s_numerator'][j])} / "
+                        f"{fmt(stored_cols['s_denominator'][j])} = {fmt(old)}): give the "
+                        f"numerator and denominator that make {fmt(v)}, or only them and "
                         "the value is worked out.",
                     )
             if old not in (None, "") and not ck.allow_changes:
                 ck.problem(
                     row,
                     value_columns[j] if f == "value" else f,
-                    f"This changes the stored {f.replace('_', ' ')} from {_fmt(old)} to "
-                    f"{_fmt(v)}; changes need confirming (--allow-changes).",
+                    f"This changes the stored {f.replace('_', ' ')} from {fmt(old)} to "
+                    f"{fmt(v)}; changes need confirming (--allow-changes).",
                 )
         status_change = ck.submit and status == ObservationStatus.draft
         if not before and not status_change:
@@ -282,7 +282,7 @@ def _diff(
             # A changed figure is not submitted until it meets the submit rules again.
             before["status"], after["status"] = status, new_status
         for f in before:
-            preview.append((i, 1, row, code, label, f, _fmt(before[f]), _fmt(after[f]), "changed"))
+            preview.append((i, 1, row, code, label, f, fmt(before[f]), fmt(after[f]), "changed"))
         changed.add(row)
         update = {"id": int(stored_cols["s_id"][j]), **after, "upload_id": None}
         update[GUARD_KEY] = tuple(
@@ -309,7 +309,7 @@ def _diff(
                 "measure_id": mid,
                 "period": label,
                 "period_start": plan.period_starts[label],
-                **{f: given_now.get(f) for f in _FLOAT_FIELDS},
+                **{f: given_now.get(f) for f in FLOAT_FIELDS},
                 "commentary": given_now.get("commentary") or "",
                 "action_note": given_now.get("action_note") or "",
                 "status": new_status,

@@ -16,7 +16,7 @@ from dashboard.importing.normalise import (
     is_yes,
     text_of,
 )
-from dashboard.importing.validate.checker import _Clean
+from dashboard.importing.validate.checker import CleanEntry
 
 _ITEM_COLUMNS = (
     "order",
@@ -36,10 +36,10 @@ _ITEM_COLUMNS = (
     "confirm",
 )
 _NUMBER_TEXT = r"\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?\s*"
-_FLOAT_FIELDS = ("value", "numerator", "denominator")
+FLOAT_FIELDS = ("value", "numerator", "denominator")
 
 
-class _Items:
+class Items:
     """Cleaned entries as columns, plus what the later checks need about them."""
 
     def __init__(self, frame: pd.DataFrame, periods: dict[str, Period]) -> None:
@@ -47,7 +47,7 @@ class _Items:
         self.periods = periods
 
 
-def _clean_row(order: int, c: _Clean) -> dict[str, Any]:
+def clean_row(order: int, c: CleanEntry) -> dict[str, Any]:
     e = c.entry
     return {
         "order": order,
@@ -68,7 +68,7 @@ def _clean_row(order: int, c: _Clean) -> dict[str, Any]:
     }
 
 
-def _items_frame(rows: list[dict[str, Any]], fast: pd.DataFrame | None = None) -> pd.DataFrame:
+def items_frame(rows: list[dict[str, Any]], fast: pd.DataFrame | None = None) -> pd.DataFrame:
     parts = [pd.DataFrame(rows, columns=list(_ITEM_COLUMNS))]
     if fast is not None and not fast.empty:
         parts.append(fast[list(_ITEM_COLUMNS)])
@@ -87,7 +87,7 @@ def _items_frame(rows: list[dict[str, Any]], fast: pd.DataFrame | None = None) -
     return frame
 
 
-def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(values, plain): numbers and blanks (None/NaN) read column-wise; ``plain`` is False
     where the cell needs the careful row-by-row reading (words, %, currency, errors)."""
     n = len(column)
@@ -126,7 +126,7 @@ def _plain_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return values, plain
 
 
-def _texts(column: pd.Series | None, n: int) -> np.ndarray:
+def texts_of(column: pd.Series | None, n: int) -> np.ndarray:
     """A text column as the person sees it: "" for blanks and no-value words."""
     if column is None:
         return np.full(n, "", dtype=object)
@@ -143,7 +143,7 @@ def _texts(column: pd.Series | None, n: int) -> np.ndarray:
     )
 
 
-def _yes(column: pd.Series | None, n: int) -> np.ndarray:
+def yes_of(column: pd.Series | None, n: int) -> np.ndarray:
     """A ``confirm`` column as booleans (`is_yes`; blank is no)."""
     if column is None:
         return np.zeros(n, dtype=bool)

@@ -22,7 +22,7 @@ PREVIEW_COLUMNS = ("row", "code", "period", "field", "old", "new", "outcome")
 
 
 @dataclass(frozen=True, slots=True)
-class _M:
+class MeasureFields:
     """The fields of a measure the checks read (plain attributes: ORM ones are slow)."""
 
     id: int
@@ -41,7 +41,7 @@ class _M:
     fix_after_n_points: int | None
 
 
-_M_FIELDS = tuple(_M.__slots__)  # type: ignore[attr-defined]
+MEASURE_FIELDS = tuple(MeasureFields.__slots__)  # type: ignore[attr-defined]
 
 
 AuditEntry = tuple[str, str, str, dict[str, Any] | None, dict[str, Any]]

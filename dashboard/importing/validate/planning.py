@@ -19,19 +19,19 @@ from dashboard.importing.layouts import Entry
 from dashboard.importing.normalise import (
     is_blank,
 )
-from dashboard.importing.validate.checker import _Checker
-from dashboard.importing.validate.commentary import _commentary
-from dashboard.importing.validate.compare import _diff, _stored_frames
+from dashboard.importing.validate.checker import Checker
+from dashboard.importing.validate.commentary import check_commentary
+from dashboard.importing.validate.compare import diff, stored_frames
 from dashboard.importing.validate.items import (
-    _clean_row,
-    _Items,
-    _items_frame,
-    _plain_numbers,
-    _texts,
-    _yes,
+    Items,
+    clean_row,
+    items_frame,
+    plain_numbers,
+    texts_of,
+    yes_of,
 )
-from dashboard.importing.validate.plan import _M, PERCENT_MAX, Plan
-from dashboard.importing.validate.usual_range import _spc
+from dashboard.importing.validate.plan import PERCENT_MAX, MeasureFields, Plan
+from dashboard.importing.validate.usual_range import check_usual_range
 from dashboard.store.db import Session
 from dashboard.store.security import Actor
 
@@ -49,7 +49,7 @@ def plan_long(
     confirmed: frozenset[tuple[str, str]] = frozenset(),
 ) -> Plan:
     """Check a long-layout table (the template's columns) and plan the writes."""
-    ck = _Checker(
+    ck = Checker(
         session,
         actor,
         submit=submit,
@@ -64,7 +64,7 @@ def plan_long(
     codes = frame[code_col] if code_col else pd.Series([None] * n, dtype=object)
     # Measures: each distinct code looked up once; only plain, permitted ones go fast.
     code_index, distinct_codes = pd.factorize(codes.to_numpy(dtype=object))
-    known: list[_M | None] = []
+    known: list[MeasureFields | None] = []
     for raw in distinct_codes.tolist():
         m = None
         if isinstance(raw, str) and not is_blank(raw):
@@ -113,7 +113,7 @@ def plan_long(
     numbers: dict[str, np.ndarray] = {}
     for name in ("value", "numerator", "denominator", "target"):
         if name in frame.columns:
-            values, plain = _plain_numbers(frame[name])
+            values, plain = plain_numbers(frame[name])
         else:
             values, plain = np.full(n, np.nan), np.ones(n, dtype=bool)
         numbers[name] = values
@@ -149,13 +149,13 @@ def plan_long(
             "numerator": numbers["numerator"][idx],
             "denominator": numbers["denominator"][idx],
             "target": numbers["target"][idx],
-            "commentary": pd.Series(_texts(frame.get("commentary"), n)[idx], dtype=object),
-            "action_note": pd.Series(_texts(frame.get("action_note"), n)[idx], dtype=object),
+            "commentary": pd.Series(texts_of(frame.get("commentary"), n)[idx], dtype=object),
+            "action_note": pd.Series(texts_of(frame.get("action_note"), n)[idx], dtype=object),
             "value_column": "value",
             "target_column": "target",
             "period_column": "period",
             "wide": False,
-            "confirm": _yes(frame.get("confirm"), n)[idx],
+            "confirm": yes_of(frame.get("confirm"), n)[idx],
         }
     )
     period_by_label = {p.label: p for p in parsed if p is not None}
@@ -182,9 +182,9 @@ def plan_long(
         )
         c = ck.clean(e)
         if c is not None:
-            slow_rows.append(_clean_row(int(i), c))
+            slow_rows.append(clean_row(int(i), c))
             period_by_label[c.label] = c.period
-    items = _Items(_items_frame(slow_rows, fast_frame), period_by_label)
+    items = Items(items_frame(slow_rows, fast_frame), period_by_label)
     _finish(ck, items, rows.tolist())
     return ck.plan
 
@@ -204,7 +204,7 @@ def plan_entries(
 
     ``confirmed`` holds the (code, period) of values outside their usual range that the
     person confirmed on the page (the file's ``confirm`` column does the same per row)."""
-    ck = _Checker(
+    ck = Checker(
         session,
         actor,
         submit=submit,
@@ -218,25 +218,25 @@ def plan_entries(
     for i, e in enumerate(entries):
         c = ck.clean(e)
         if c is not None:
-            rows.append(_clean_row(i, c))
+            rows.append(clean_row(i, c))
             periods[c.label] = c.period
-    _finish(ck, _Items(_items_frame(rows), periods), [e.row for e in entries])
+    _finish(ck, Items(items_frame(rows), periods), [e.row for e in entries])
     return ck.plan
 
 
-def _finish(ck: _Checker, items: _Items, rows_seen: list[int]) -> None:
+def _finish(ck: Checker, items: Items, rows_seen: list[int]) -> None:
     plan = ck.plan
     frame = _dedupe(ck, items.frame)
     items.frame = frame
-    stored_obs, stored_targets = _stored_frames(ck.session, set(frame["mid"].tolist()))
+    stored_obs, stored_targets = stored_frames(ck.session, set(frame["mid"].tolist()))
     for row in rows_seen:
         plan.row_outcomes[row] = "unchanged"
-    value_new, judged = _diff(ck, items, stored_obs, stored_targets)
-    _commentary(ck, items, judged, stored_obs, stored_targets)
-    _spc(ck, items, value_new, stored_obs)
+    value_new, judged = diff(ck, items, stored_obs, stored_targets)
+    check_commentary(ck, items, judged, stored_obs, stored_targets)
+    check_usual_range(ck, items, value_new, stored_obs)
 
 
-def _dedupe(ck: _Checker, frame: pd.DataFrame) -> pd.DataFrame:
+def _dedupe(ck: Checker, frame: pd.DataFrame) -> pd.DataFrame:
     """The same measure and period twice (in the long layout; wide rows may pair an actual
     row with a target row, so there a clash is the same part twice)."""
     if frame.empty:

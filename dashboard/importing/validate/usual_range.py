@@ -9,13 +9,15 @@ from core.errors import PeriodError
 from core.periods import parse_period
 from core.spc.limits import group_limits
 from dashboard.importing.registry import Severity
-from dashboard.importing.validate.checker import _Checker, _fmt
-from dashboard.importing.validate.compare import _rebases
-from dashboard.importing.validate.items import _Items
+from dashboard.importing.validate.checker import Checker, fmt
+from dashboard.importing.validate.compare import rebase_points
+from dashboard.importing.validate.items import Items
 from dashboard.importing.validate.plan import SPC_MIN_POINTS
 
 
-def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.DataFrame) -> None:
+def check_usual_range(
+    ck: Checker, items: Items, value_new: np.ndarray, stored_obs: pd.DataFrame
+) -> None:
     """Data assurance: a new or changed value outside its measure's usual range.
 
     The usual range is the process limits (XmR: mean +/- 2.66 mean moving ranges, large
@@ -71,7 +73,7 @@ def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.Data
     )
     cut = history["mid"].map(first_new).to_numpy()
     history = history[(history["start"].to_numpy() >= 0) & (history["start"].to_numpy() < cut)]
-    rebases = _rebases(ck.session, mids)
+    rebases = rebase_points(ck.session, mids)
     if rebases:
         # A rebase starts a new baseline: keep the points from the latest one before the
         # first new figure (a rebase AT the first new figure leaves no baseline).
@@ -140,7 +142,7 @@ def _spc(ck: _Checker, items: _Items, value_new: np.ndarray, stored_obs: pd.Data
         ck.problem(
             rows[i],
             value_cols[i],
-            f"Check this value: {_fmt(value)} is outside the usual range for {m.code} "
+            f"Check this value: {fmt(value)} is outside the usual range for {m.code} "
             f"({lpl:,.4g} to {upl:,.4g}, from the {count} figures before {first}). If it is "
             "right, confirm it (the confirm column, or the tick on the Upload page) and say "
             "why in the commentary: it cannot be submitted until it is confirmed.",
