@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-from sqlmodel import Session, col, select
 
 from core.deadlines import days_late, due_date, owed_periods, period_status
 from core.legend import data_status_symbol, label
-from core.vocab import DataStatus, Frequency, Lifecycle
-from dashboard.store.models import Department, Measure, Observation
+from core.vocab import DataStatus, Frequency
+from dashboard.store.db import Session
+from dashboard.store.imports.due import active_measures, filled_periods
+from dashboard.store.imports.measures import department_names
 from dashboard.store.security import Actor
 
 __all__ = ["DUE_COLUMNS", "due_list"]
@@ -28,20 +29,9 @@ def due_list(
     *, session: Session, actor: Actor, today: date, deadline_day: int, year_start_month: int
 ) -> pd.DataFrame:
     """Periods that have ended and have no figure yet (awaiting or late), most late first."""
-    query = select(Measure).where(Measure.lifecycle == Lifecycle.active)
-    if not actor.is_admin:
-        query = query.where(col(Measure.department_id).in_(list(actor.department_ids) or [-1]))
-    measures = session.exec(query.order_by(col(Measure.code))).all()
-    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
-    ids = [m.id for m in measures]
-    filled = session.exec(
-        select(Observation.measure_id, Observation.period).where(
-            col(Observation.measure_id).in_(ids or [-1]), col(Observation.value).is_not(None)
-        )
-    ).all()
-    have: dict[int, set[str]] = {}
-    for measure_id, period in filled:
-        have.setdefault(measure_id, set()).add(period)
+    measures = active_measures(session=session, actor=actor)
+    departments = department_names(session=session)
+    have = filled_periods(session=session, measure_ids=[m.id for m in measures if m.id])
     rows = []
     for m in measures:
         freq = Frequency(m.frequency)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session
 
 from dashboard.config import get_settings, today
 from dashboard.importing.commit import write_plan
+from dashboard.importing.kinds.base import TableImport
 from dashboard.importing.layouts import DATA_COLUMNS, WIDE_PREFIX, entries, header_matcher
-from dashboard.importing.reading import read_table
+from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
     CheckedImport,
     ImportOptions,
@@ -18,6 +18,7 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.importing.validate import Plan, plan_entries, plan_long
+from dashboard.store.db import Session
 from dashboard.store.security import Actor
 
 __all__ = ["MeasuresImport"]
@@ -28,16 +29,14 @@ def _progress(options: ImportOptions, fraction: float, text: str) -> None:
         options.progress(fraction, text)
 
 
-class MeasuresImport:
+class MeasuresImport(TableImport):
     name = "measures"
     label = "Measures: actuals, targets and commentary"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
         settings = get_settings()
         _progress(options, 0.05, "Reading the file")
-        table = read_table(
+        return read_table(
             source.filename,
             source.data,
             matcher=header_matcher(settings.year_start_month),
@@ -45,6 +44,17 @@ class MeasuresImport:
             sheet=options.sheet,
             max_mb=settings.upload_max_mb,
         )
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
+        settings = get_settings()
         _progress(options, 0.4, f"Checking {len(table.frame):,} rows")
         common: dict[str, Any] = {
             "session": session,
@@ -62,29 +72,24 @@ class MeasuresImport:
         else:
             layout, items = entries(table, settings.year_start_month)
             plan = plan_entries(entries=items, **common)
-        rows, added, changed, unchanged = plan.counts()
-        rows = len(table.frame)
-        original = table.frame.rename(
-            columns={
-                c: c[len(WIDE_PREFIX) :] for c in table.frame.columns if c.startswith(WIDE_PREFIX)
-            }
-        )
+        _rows, added, changed, _unchanged = plan.counts()
         _progress(options, 0.8, "Comparing with what is stored")
-        return CheckedImport(
-            kind=self.name,
-            filename=source.filename,
-            sha256=source.sha256,
-            rows=rows,
-            added=added,
-            changed=changed,
-            unchanged=rows - added - changed,
-            problems=plan.problems,
-            preview=plan.preview,
-            original=pd.DataFrame(original),
-            layout=layout,
-            sheet=table.sheet,
-            payload=plan,
+        checked.added = added
+        checked.changed = changed
+        checked.unchanged = checked.rows - added - changed
+        checked.problems = plan.problems
+        checked.preview = plan.preview
+        checked.original = pd.DataFrame(
+            table.frame.rename(
+                columns={
+                    c: c[len(WIDE_PREFIX) :]
+                    for c in table.frame.columns
+                    if c.startswith(WIDE_PREFIX)
+                }
+            )
         )
+        checked.layout = layout
+        checked.payload = plan
 
     def write(
         self,

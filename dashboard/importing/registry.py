@@ -14,24 +14,24 @@ An import runs in two steps, the same for the page and the command line:
    a row added meanwhile, or the database picks this save to lose a lock race), nothing is
    saved and the result says so (``conflict``).
 
-To add an import kind (actions, benchmarks, staff...), write a class with the `ImportKind`
-shape and register it::
+To add an import kind, subclass `dashboard.importing.kinds.base.TableImport` (as the
+measures, actions, benchmarks and staff kinds do) and register it::
 
-    from dashboard.importing.registry import CheckedImport, ImportKind, register
-
-    class ActionsImport:
+    class ActionsImport(TableImport):
         name = "actions"
         label = "Delivery plan actions"
-        def check(self, *, session, actor, source, options) -> CheckedImport: ...
+        def read(self, source, options) -> RawTable: ...  # `reading.read_table`
+        def check_table(self, *, session, actor, table, checked, options) -> None: ...
         def write(self, *, session, actor, checked, upload_id, options) -> None: ...
 
     register(ActionsImport())
 
-``check`` should use `dashboard.importing.reading.read_table` (finds the header, reads
-XLSX/CSV, limits), report problems as `Problem` rows, and put whatever ``write`` needs in
-`CheckedImport.payload`. ``write`` runs inside the transaction `run_import` opened, after
-the `Upload` row exists; it must not commit. `run_import` does the rest (permission-free
-bookkeeping, the upload's own audit entry, the data version, the rollback on any error).
+``check_table`` reports problems as `Problem` rows and puts whatever ``write`` needs in
+`CheckedImport.payload`; its reads go through `dashboard.store.imports`. ``write`` runs
+inside the transaction `run_import` opened, after the `Upload` row exists; it must not
+commit. `run_import` does the rest (permission-free bookkeeping, the upload's own audit
+entry, the data version, the rollback on any error). On a page, the kind gets its screen
+by describing an `ImportScreen` for `dashboard.ui.import_flow.render_import_flow`.
 A file that cannot be read at all raises `UnreadableFile` (exit code 2 on the command line).
 """
 
@@ -49,12 +49,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import pandas as pd
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session
 
-from dashboard.store import audit
-from dashboard.store.models import Upload, utcnow
+from dashboard.store.db import Engine, Session
+from dashboard.store.imports.uploads import (
+    RACE_ERRORS,
+    ChangedMeanwhile,
+    audit_upload,
+    import_session,
+    lost_a_race,
+    record_upload,
+)
 from dashboard.store.security import Actor
 
 __all__ = [
@@ -111,19 +115,12 @@ class UnreadableFile(Exception):
     The message is for people."""
 
 
-class ChangedMeanwhile(Exception):
-    """Raised by a ``write`` when a stored row no longer holds what the check read: another
-    save got there first. `run_import` rolls back and refuses the save."""
-
-
 #: What a refused save says when the stored figures moved under it.
 CHANGED_MEANWHILE = (
     "Not saved: someone else changed what this file changes after it was checked, so the "
     "check no longer shows what the save would do. Nothing has been saved: check the file "
     "again and review the preview."
 )
-#: PostgreSQL's codes for "this transaction lost a race": deadlock, serialisation, lock wait.
-_CONTENTION_CODES = frozenset({"40P01", "40001", "55P03"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,7 +310,7 @@ def run_check(
     *, engine: Engine, actor: Actor, source: SourceFile, kind: str, options: ImportOptions
 ) -> CheckedImport:
     """Check a file without writing anything."""
-    with _collector_paused(), Session(engine, expire_on_commit=False) as session:
+    with _collector_paused(), import_session(engine) as session:
         return get_kind(kind).check(session=session, actor=actor, source=source, options=options)
 
 
@@ -325,15 +322,6 @@ def _pause_for_tests() -> None:
     deadline = time.monotonic() + PAUSE_LIMIT_S
     while time.monotonic() < deadline:  # a test kills the process here
         time.sleep(0.05)
-
-
-def _lost_a_race(exc: OperationalError) -> bool:
-    """A lock wait that timed out (SQLite) or a deadlock or serialisation failure
-    (PostgreSQL): the other save won; anything else is a real failure."""
-    if getattr(exc.orig, "sqlstate", None) in _CONTENTION_CODES:
-        return True
-    text = str(exc.orig).lower()
-    return "database is locked" in text or "database is busy" in text
 
 
 def run_import(
@@ -353,7 +341,7 @@ def run_import(
     started = time.perf_counter()
     importer = get_kind(kind)
     checked: CheckedImport | None = None
-    with _collector_paused(), Session(engine, expire_on_commit=False) as session:
+    with _collector_paused(), import_session(engine) as session:
         try:
             checked = importer.check(session=session, actor=actor, source=source, options=options)
             if not checked.ok:
@@ -371,47 +359,40 @@ def run_import(
                 return ImportResult(
                     checked, committed=False, message=CHANGED_MEANWHILE, conflict=True
                 )
-            upload = Upload(
-                filename=source.filename[:300],
+            upload_id = record_upload(
+                session=session,
+                actor=actor,
+                filename=source.filename,
                 sha256=checked.sha256,
                 kind=kind,
-                user_id=actor.id,
                 source=options.source,
-                uploaded_at=utcnow(),
                 rows=checked.rows,
                 added=checked.added,
                 changed=checked.changed,
                 unchanged=checked.unchanged,
                 submitted=options.submit,
             )
-            session.add(upload)
-            session.flush()
-            assert upload.id is not None
             importer.write(
                 session=session,
                 actor=actor,
                 checked=checked,
-                upload_id=upload.id,
+                upload_id=upload_id,
                 options=options,
             )
-            audit.record(
-                session,
+            audit_upload(
+                session=session,
                 actor=actor,
-                action="import",
-                entity="upload",
-                entity_id=upload.id,
-                after=upload,
-                upload_id=upload.id,
+                upload_id=upload_id,
                 note=f"{kind} from {source.filename}",
             )
             _pause_for_tests()
             session.commit()
-        except (ChangedMeanwhile, IntegrityError, OperationalError) as exc:
+        except RACE_ERRORS as exc:
             # Another save wrote the same figures after the check (a guarded update found
             # them changed, an insert met the row it added, or the database chose this
             # transaction to lose a lock race): nothing of this file is saved.
             session.rollback()
-            if checked is None or (isinstance(exc, OperationalError) and not _lost_a_race(exc)):
+            if checked is None or not lost_a_race(exc):
                 raise
             return ImportResult(checked, committed=False, message=CHANGED_MEANWHILE, conflict=True)
         except BaseException:
@@ -420,7 +401,7 @@ def run_import(
     return ImportResult(
         checked,
         committed=True,
-        upload_id=upload.id,
+        upload_id=upload_id,
         message=f"Saved {checked.added} new and {checked.changed} changed "
         f"row{'s' if checked.added + checked.changed != 1 else ''}.",
         seconds=time.perf_counter() - started,

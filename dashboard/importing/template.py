@@ -13,13 +13,12 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
-from sqlmodel import Session, col, select
 
-from core.vocab import Lifecycle
 from dashboard.exporting.cells import safe_cell
 from dashboard.importing.due import due_list
 from dashboard.importing.normalise import COLUMNS
-from dashboard.store.models import Measure
+from dashboard.store.db import Session
+from dashboard.store.imports.due import active_codes
 from dashboard.store.security import Actor
 
 __all__ = ["EXTRA_ROWS", "build_template"]
@@ -67,10 +66,7 @@ def build_template(
         deadline_day=deadline_day,
         year_start_month=year_start_month,
     ).sort_values(["code", "period"])
-    query = select(Measure.code).where(Measure.lifecycle == Lifecycle.active)
-    if not actor.is_admin:
-        query = query.where(col(Measure.department_id).in_(list(actor.department_ids) or [-1]))
-    codes = sorted(session.exec(query).all())
+    codes = active_codes(session=session, actor=actor)
     wb = Workbook()
     ws = wb.active
     ws.title = "Figures"

@@ -23,6 +23,17 @@ from sqlmodel import Session, create_engine
 from dashboard.config import get_settings
 from dashboard.store.text import guard_engine
 
+__all__ = [
+    "Engine",
+    "Session",
+    "alembic_config",
+    "dispose_engines",
+    "get_engine",
+    "make_engine",
+    "migrate",
+    "session_scope",
+]
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

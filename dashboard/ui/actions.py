@@ -24,6 +24,7 @@ from dashboard.store import actions as store
 from dashboard.store.db import session_scope
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.import_flow import ImportScreen, SaveChoice, render_import_flow
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible, visible_frame
@@ -572,8 +573,6 @@ def gantt_figure(row: pd.Series, today: date) -> go.Figure | None:
 
 # --- import from a spreadsheet ------------------------------------------------------
 
-IMPORT_SOURCE_KEY = "actions_import.source"
-_IMPORT_DONE_KEY = "actions_import.done"
 TEMPLATE_COLUMNS = {
     "code": "code",
     "title": "title",
@@ -601,34 +600,27 @@ def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
     return safe_csv(frame.astype(object), bom=True)
 
 
-def _import_report(checked: Any) -> None:
-    from dashboard.ui.import_review import render_counts, render_problems
+def _import_saved(sentence: str) -> None:
+    # Shown by `flash` at the top of the page (the import sits in a closed expander).
+    st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
+    st.session_state[_FLASH_KEY] = sentence
+    st.session_state[_FLAGS_KEY] = {}
 
-    render_counts(
-        (
-            ("Errors", len(checked.errors)),
-            ("Rows", checked.rows),
-            ("New actions", checked.added),
-            ("Actions changed", checked.changed),
-            ("Unchanged", checked.unchanged),
-        )
-    )
-    if checked.problems:
-        render_problems(checked, key="actions_import")
+
+IMPORT_SCREEN = ImportScreen(
+    kind="actions",
+    key="actions_import",
+    uploader_label="Spreadsheet of action updates (.xlsx or .csv)",
+    things="actions",
+    saves=(SaveChoice("Save these updates"),),
+    code_label="Action",
+    on_saved=_import_saved,
+)
 
 
 def import_section(actor: Actor, plan: pd.DataFrame) -> None:
-    """Update many actions (or, for administrators, add actions) from a spreadsheet:
-    every problem by row and column, a preview of old -> new, then all or nothing."""
-    from dashboard.importing.registry import (
-        ImportOptions,
-        SourceFile,
-        UnreadableFile,
-        run_check,
-        run_import,
-    )
-    from dashboard.store.db import get_engine
-
+    """Update many actions (or, for administrators, add actions) from a spreadsheet,
+    through the one import flow."""
     with st.expander("Update actions from a spreadsheet"):
         st.caption(
             "One row per action: code, status, % complete, estimated end, commentary and "
@@ -644,80 +636,8 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
             icon=":material/download:",
             key="actions_import_template",
         )
-        uploaded: Any = st.file_uploader(
-            "Spreadsheet of action updates (.xlsx or .csv)", key="actions_import.file"
-        )
-        if uploaded is not None and st.session_state.get("actions_import.id") != uploaded.file_id:
-            st.session_state["actions_import.id"] = uploaded.file_id
-            st.session_state[IMPORT_SOURCE_KEY] = SourceFile(
-                filename=uploaded.name, data=uploaded.getvalue()
-            )
-        source = st.session_state.get(IMPORT_SOURCE_KEY)
-        if source is None:
-            return
-        try:
-            checked = run_check(
-                engine=get_engine(),
-                actor=actor,
-                source=source,
-                kind="actions",
-                options=ImportOptions(),
-            )
-        except UnreadableFile as exc:
-            st.error(plain(exc), icon=":material/error:")
-            return
-        except WRITE_ERRORS as exc:
-            st.error(plain(exc), icon=":material/error:")
-            return
-        st.markdown(f"**{plain(source.filename)}**")
-        _import_report(checked)
-        if checked.errors:
-            n = len(checked.errors)
-            st.error(
-                f"Fix the {n} error{'s' if n != 1 else ''} and upload the file again. "
-                "Nothing has been saved.",
-                icon=":material/error:",
-            )
-            return
-        if checked.nothing_to_change:
-            st.info("Nothing to change: every row matches what is stored.", icon=":material/info:")
-            return
-        preview = checked.preview.assign(
-            outcome=checked.preview["outcome"].map({"added": "➕ New", "changed": "✎ Changed"})
-        )
-        st.markdown("**What will be saved**")
-        st.dataframe(
-            visible_frame(preview),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "row": st.column_config.NumberColumn("Row", format="%d"),
-                "code": st.column_config.TextColumn("Action"),
-                "field": st.column_config.TextColumn("Field"),
-                "old": st.column_config.TextColumn("Stored now"),
-                "new": st.column_config.TextColumn("From the file", width="large"),
-                "outcome": st.column_config.TextColumn("What happens"),
-            },
-        )
-        if st.button("Save these updates", type="primary", key="actions_import_save"):
-            try:
-                result = run_import(
-                    engine=get_engine(),
-                    actor=actor,
-                    source=source,
-                    kind="actions",
-                    options=ImportOptions(),
-                    expect_fingerprint=checked.fingerprint,
-                )
-            except (*WRITE_ERRORS, UnreadableFile) as exc:
-                st.error(plain(exc), icon=":material/error:")
-                return
-            if not result.committed:
-                st.error(f"Not saved: {plain(result.message)}", icon=":material/error:")
-                return
-            st.session_state.pop(IMPORT_SOURCE_KEY, None)
-            _done(
-                f"{plain(source.filename)} saved: {result.checked.added} new and "
-                f"{result.checked.changed} changed action"
-                f"{'s' if result.checked.added + result.checked.changed != 1 else ''}."
-            )
+        render_import_flow(actor, IMPORT_SCREEN)
+
+
+#: Session key holding the file to check (set by the uploader; tests may set it directly).
+IMPORT_SOURCE_KEY = IMPORT_SCREEN.source_key

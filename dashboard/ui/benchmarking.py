@@ -30,7 +30,7 @@ from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.tables import people_table
-from dashboard.ui.widgets import format_value, is_blank, plain, visible, visible_frame
+from dashboard.ui.widgets import format_value, is_blank, plain, visible
 
 __all__ = [
     "position_sentence",
@@ -624,35 +624,19 @@ SHAPE_LABELS = {
 NONE = "(none)"
 
 
-def render_import(actor: Actor) -> None:
-    """Upload a benchmark file: describe a new layout once, map new metrics once, check,
-    preview and import all or nothing."""
-    from sqlmodel import Session
-
+def _prepare_import(actor: Actor, src: Any) -> bool:
+    """Before the check: describe a new file layout, then map new metrics (each asked
+    once and remembered). False while either is still to do."""
     from dashboard.importing.kinds import benchmarks as kind
-    from dashboard.importing.registry import (
-        ImportOptions,
-        SourceFile,
-        UnreadableFile,
-        run_check,
-        run_import,
-    )
-    from dashboard.store.db import get_engine
+    from dashboard.importing.registry import UnreadableFile
+    from dashboard.store.db import Session, get_engine
 
-    st.caption(
-        "CSV or Excel. The tidy shape (area_code, area_name, metric, period, value, unit) "
-        "needs no mapping; other layouts are described once and remembered."
-    )
-    upload = st.file_uploader("Benchmark file", type=["csv", "xlsx"], key="benchmark_file")
-    if upload is None:
-        return
-    src = SourceFile(filename=upload.name, data=upload.getvalue())
     engine = get_engine()
     try:
         headers = kind.file_headers(src)
     except UnreadableFile as exc:
-        st.error(plain(exc), icon="✖")
-        return
+        st.error(plain(exc), icon=":material/error:")
+        return False
     with Session(engine) as session:
         layout = kind.find_layout(session, headers)
         choices = bench.measure_choices(session=session)
@@ -695,7 +679,7 @@ def render_import(actor: Actor) -> None:
                 ),
             ):
                 st.rerun()
-        return
+        return False
     with Session(engine) as session:
         _known, new = kind.metrics_in_file(session, src)
     if new:
@@ -718,56 +702,27 @@ def render_import(actor: Actor) -> None:
             lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
         ):
             st.rerun()
-        return
-    try:
-        checked = run_check(
-            engine=engine, actor=actor, source=src, kind=kind.KIND, options=ImportOptions()
-        )
-    except (UnreadableFile, PermissionDenied) as exc:
-        st.error(plain(exc), icon="✖")
-        return
-    st.markdown(
-        f"{checked.rows} rows: **{checked.added} new**, **{checked.changed} changed**, "
-        f"{checked.unchanged} unchanged."
+        return False
+    return True
+
+
+def render_import(actor: Actor) -> None:
+    """Upload a benchmark file through the one import flow: describe a new layout once,
+    map new metrics once, check, preview and import all or nothing."""
+    from dashboard.ui.import_flow import ImportScreen, SaveChoice, render_import_flow
+
+    st.caption(
+        "CSV or Excel. The tidy shape (area_code, area_name, metric, period, value, unit) "
+        "needs no mapping; other layouts are described once and remembered."
     )
-    if checked.problems:
-        st.dataframe(
-            visible_frame(
-                pd.DataFrame(
-                    [
-                        {
-                            "Row": p.row or "file",
-                            "Column": p.column,
-                            "Severity": str(p.severity),
-                            "Message": p.message,
-                        }
-                        for p in checked.sorted_problems()
-                    ]
-                )
-            ),
-            hide_index=True,
-            width="stretch",
-            key="benchmark_problems",
-        )
-    if not checked.ok:
-        st.error("Nothing can be saved until the errors are fixed.", icon="✖")
-        return
-    if checked.nothing_to_change:
-        st.info("Nothing to change: every value matches what is stored.")
-        return
-    with st.expander("Preview of the changes"):
-        st.dataframe(visible_frame(checked.preview.head(500)), hide_index=True, width="stretch")
-    if st.button("Import all of it", type="primary", key="benchmark_commit"):
-        result = run_import(
-            engine=engine,
-            actor=actor,
-            source=src,
-            kind=kind.KIND,
-            options=ImportOptions(),
-            expect_fingerprint=checked.fingerprint,
-        )
-        if result.committed:
-            st.cache_data.clear()
-            st.success(plain(result.message), icon="✔")
-        else:
-            st.error(plain(result.message), icon="✖")
+    screen = ImportScreen(
+        kind="benchmarks",
+        key="benchmark_import",
+        uploader_label="Benchmark file",
+        things="values",
+        saves=(SaveChoice("Import all of it"),),
+        code_label="Area",
+        file_types=("csv", "xlsx"),
+        prepare=_prepare_import,
+    )
+    render_import_flow(actor, screen)

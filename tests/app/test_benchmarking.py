@@ -91,3 +91,30 @@ def test_a_group_without_a_name_is_refused_with_a_plain_message(app_env):
     at.button[[b.label for b in at.button].index("Create group")].click()
     at.run()
     assert "A comparator group needs a name and our own area code." in [e.value for e in at.error]
+
+
+COMPLAINTS = "Number of complaints (LG Inform)"
+TIDY = (
+    "area_code,area_name,metric,period,value,unit\n"
+    f"E07000147,North Coast,{COMPLAINTS},2025-26,850,count\n"
+    f'E07000143,Breckland,{COMPLAINTS},2025/26,"1,020",count\n'
+)
+
+
+def test_an_administrator_imports_a_tidy_benchmark_file_through_the_import_flow(app_env):
+    from dashboard.importing.registry import SourceFile
+
+    at = open_page("benchmarking.py", username="demo.admin")
+    at.session_state["benchmark_import.source"] = SourceFile("lginform.csv", TIDY.encode())
+    at.run()
+    assert not at.exception
+    assert "What will be saved" in texts(at)
+    preview = next(d.value for d in at.dataframe if "outcome" in d.value.columns)
+    assert preview[["code", "period", "outcome"]].values.tolist() == [
+        ["E07000147", "2025/26", "➕ New"],
+        ["E07000143", "2025/26", "➕ New"],
+    ]
+    next(b for b in at.button if b.label == "Import all of it").click().run()
+    assert not at.exception
+    assert "lginform.csv saved: 2 new, 0 changed, 0 unchanged values." in texts(at)
+    assert not any(b.label == "Import all of it" for b in at.button)

@@ -79,16 +79,16 @@ def test_an_administrator_uploads_a_staff_list_previews_it_and_saves_it(app_env)
     assert preview[["code", "field", "old", "new", "outcome"]].values.tolist() == [
         ["E1000", "job title", "Housing Options Officer", "Senior Housing Options Officer",
          "✎ Changed"],
-        ["E2000", "name", "", "Pat Quinn", "✚ New"],
-        ["E2000", "job title", "", "Apprentice", "✚ New"],
-        ["E2000", "department", "", "Housing", "✚ New"],
-        ["E2000", "line manager", "", "demo.lead", "✚ New"],
-        ["E2000", "email", "", "pat.quinn@example.org", "✚ New"],
+        ["E2000", "name", "", "Pat Quinn", "➕ New"],
+        ["E2000", "job title", "", "Apprentice", "➕ New"],
+        ["E2000", "department", "", "Housing", "➕ New"],
+        ["E2000", "line manager", "", "demo.lead", "➕ New"],
+        ["E2000", "email", "", "pat.quinn@example.org", "➕ New"],
     ]  # fmt: skip
     assert _staff("E2000") is None  # nothing saved before the button
     next(b for b in at.button if b.label == "Save the staff list").click().run()
     assert not at.exception
-    assert "hr.csv saved: 1 new and 1 changed people." in texts(at)
+    assert "hr.csv saved: 1 new, 1 changed, 0 unchanged people." in texts(at)
     pat = _staff("E2000")
     assert pat is not None and (pat.name, pat.job_title) == ("Pat Quinn", "Apprentice")
     chris = _staff("E1000")

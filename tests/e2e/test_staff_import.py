@@ -40,7 +40,7 @@ def test_an_administrator_fixes_a_staff_list_previews_it_and_saves_it(
     page.screenshot(path=str(output_dir / "staff-import-preview.png"), full_page=True)
 
     page.get_by_role("button", name="Save the staff list").click()
-    page.get_by_text("hr-list-fixed.csv saved: 1 new and 1 changed people.").wait_for()
+    page.get_by_text("hr-list-fixed.csv saved: 1 new, 1 changed, 0 unchanged people.").wait_for()
     # the upload box starts empty again and the preview has gone
     page.get_by_role("button", name="Save the staff list").wait_for(state="detached")
     page.get_by_text("What will be saved").wait_for(state="detached")

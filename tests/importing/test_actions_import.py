@@ -504,7 +504,7 @@ def test_a_lead_checks_a_file_on_the_actions_page_sees_the_preview_and_saves_it(
     assert preview[["code", "field", "new"]].values.tolist()[0] == ["DP-02", "% complete", "72"]
     next(b for b in at.button if b.label == "Save these updates").click().run()
     assert not at.exception
-    assert "november.csv saved: 0 new and 1 changed action." in texts(at)
+    assert "november.csv saved: 0 new, 1 changed, 0 unchanged actions." in texts(at)
     with Session(get_engine()) as s:
         action = store.get_action_by_code(session=s, code="DP-02")
     assert action is not None and action.percent_complete == 72.0

@@ -30,11 +30,11 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
 
 from core.legend import ACTION_STATUS_SYMBOLS
 from core.vocab import ActionStatus
 from dashboard.config import get_settings, today
+from dashboard.importing.kinds.base import TableImport, check_rows
 from dashboard.importing.normalise import NumberError, header_key, is_blank, parse_number, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -45,15 +45,9 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.store import actions as store
-from dashboard.store.models import (
-    Action,
-    ActionCreate,
-    ActionMeasure,
-    ActionUpdateIn,
-    Department,
-    Measure,
-    Theme,
-)
+from dashboard.store.db import Session
+from dashboard.store.imports import lookups
+from dashboard.store.models import Action, ActionCreate, ActionUpdateIn, Department, Theme
 from dashboard.store.security import Actor
 
 __all__ = ["COLUMNS", "KIND", "ActionsImport", "parse_date", "parse_status"]
@@ -231,21 +225,17 @@ class _Checker:
         self.table = table
         self.checked = checked
         self.today = today()
-        self.themes = {t.name.strip().lower(): t for t in session.exec(select(Theme)).all()}
+        self.themes = {t.name.strip().lower(): t for t in lookups.all_themes(session=session)}
         self.departments = {
-            d.name.strip().lower(): d for d in session.exec(select(Department)).all()
+            d.name.strip().lower(): d for d in lookups.all_departments(session=session)
         }
         self.dept_names = {d.id: d.name for d in self.departments.values()}
         self.theme_names = {t.id: t.name for t in self.themes.values()}
         self.measures = {
-            m.code.strip().upper(): m for m in session.exec(select(Measure)).all() if m.id
+            m.code.strip().upper(): m for m in lookups.all_measures(session=session) if m.id
         }
-        self.actions = {a.code.strip().upper(): a for a in session.exec(select(Action)).all()}
-        self.links: dict[int, list[int]] = {}
-        for action_id, measure_id in session.exec(
-            select(ActionMeasure.action_id, ActionMeasure.measure_id)
-        ).all():
-            self.links.setdefault(action_id, []).append(measure_id)
+        self.actions = {a.code.strip().upper(): a for a in lookups.all_actions(session=session)}
+        self.links = lookups.action_measure_links(session=session)
         self.measure_codes = {m.id: code for code, m in self.measures.items()}
         self.preview: list[dict[str, Any]] = []
         self.plan: list[_Row] = []
@@ -574,14 +564,13 @@ class _Checker:
         )
 
 
-class ActionsImport:
+class ActionsImport(TableImport):
     name = KIND
     label = "Delivery plan actions and updates"
+    layout = "one row per action"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
-        table = read_table(
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
+        return read_table(
             source.filename,
             source.data,
             matcher=_matcher,
@@ -589,25 +578,22 @@ class ActionsImport:
             sheet=options.sheet,
             max_mb=get_settings().upload_max_mb,
         )
-        checked = CheckedImport(
-            kind=KIND,
-            filename=source.filename,
-            sha256=source.sha256,
-            rows=len(table.frame),
-            original=table.frame,
-            layout="one row per action",
-            sheet=table.sheet,
-        )
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         checker = _Checker(session, actor, table, checked)
         seen: dict[str, int] = {}
-        records = table.frame.to_dict("records")
-        for n, r in enumerate(records):
-            if options.progress is not None and n % 200 == 0:
-                options.progress(0.1 + 0.8 * n / max(len(records), 1), "Checking the rows")
-            checker.check_row(r, seen)
+        records: list[dict[str, Any]] = table.frame.to_dict("records")  # type: ignore[assignment]
+        check_rows(records, lambda r: checker.check_row(r, seen), options)
         checked.preview = pd.DataFrame(checker.preview, columns=PREVIEW_COLUMNS)
         checked.payload = checker.plan
-        return checked
 
     def write(
         self,

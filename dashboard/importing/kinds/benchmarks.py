@@ -34,11 +34,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, col, select
 
 from core.errors import PeriodError
 from core.periods import parse_period
 from core.vocab import Frequency
+from dashboard.importing.kinds.base import TableImport
 from dashboard.importing.normalise import NumberError, header_key, is_blank, parse_number, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -49,15 +49,9 @@ from dashboard.importing.registry import (
     SourceFile,
     register,
 )
-from dashboard.store import audit
-from dashboard.store.models import (
-    BenchmarkMetric,
-    BenchmarkValue,
-    ComparatorGroup,
-    ComparatorMember,
-    ImportMapping,
-    Measure,
-)
+from dashboard.store.db import Session
+from dashboard.store.imports import benchmarks as stored
+from dashboard.store.models import BenchmarkMetric, ImportMapping
 from dashboard.store.security import Actor, require_admin
 
 __all__ = [
@@ -164,13 +158,9 @@ def _tidy(headers: list[str]) -> Layout | None:
 
 def find_layout(session: Session, headers: list[str]) -> Layout | None:
     """The remembered layout for these headers, else the tidy shape if it fits, else None."""
-    saved = session.exec(
-        select(ImportMapping)
-        .where(ImportMapping.kind == KIND, ImportMapping.signature == header_signature(headers))
-        .order_by(col(ImportMapping.id).desc())
-    ).first()
+    saved = stored.saved_layout(session=session, kind=KIND, signature=header_signature(headers))
     if saved is not None:
-        return Layout(**saved.mapping)
+        return Layout(**saved)
     return _tidy(headers)
 
 
@@ -187,13 +177,13 @@ def remember_layout(
     unknown = [n for n in named if n not in headers]
     if unknown:
         raise ValueError(f"The file has no column called {', '.join(repr(u) for u in unknown)}.")
-    row = ImportMapping(kind=KIND, signature=header_signature(headers), mapping=asdict(layout))
-    session.add(row)
-    session.flush()
-    audit.record(
-        session, actor=actor, action="create", entity="import_mapping", entity_id=row.id, after=row
+    return stored.save_layout(
+        session=session,
+        actor=actor,
+        kind=KIND,
+        signature=header_signature(headers),
+        mapping=asdict(layout),
     )
-    return row
 
 
 def remember_metrics(
@@ -201,38 +191,7 @@ def remember_metrics(
 ) -> list[BenchmarkMetric]:
     """Map each metric name to one of our measures (None: keep it, mapped to nothing).
     A metric takes its measure's polarity and unit."""
-    require_admin(actor, doing="map benchmark metrics")
-    out: list[BenchmarkMetric] = []
-    for name, measure_id in mapping.items():
-        metric_name = name.strip()
-        if not metric_name:
-            continue
-        row = session.exec(
-            select(BenchmarkMetric).where(BenchmarkMetric.metric == metric_name)
-        ).first()
-        measure = session.get(Measure, measure_id) if measure_id is not None else None
-        if measure_id is not None and measure is None:
-            raise ValueError(f"There is no measure with id {measure_id} for '{metric_name}'.")
-        before = audit.snapshot(row) if row is not None else None
-        if row is None:
-            row = BenchmarkMetric(metric=metric_name)
-        row.measure_id = measure_id
-        if measure is not None:
-            row.polarity = measure.polarity
-            row.unit = measure.unit
-        session.add(row)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="update" if before else "create",
-            entity="benchmark_metric",
-            entity_id=row.id,
-            before=before,
-            after=row,
-        )
-        out.append(row)
-    return out
+    return stored.save_metric_mapping(session=session, actor=actor, mapping=mapping)
 
 
 # --- turning a table into rows ----------------------------------------------------
@@ -311,28 +270,31 @@ def metrics_in_file(session: Session, source: SourceFile) -> tuple[list[str], li
             if not is_blank(c.metric) and text_of(c.metric)
         }
     )
-    known = set(session.exec(select(BenchmarkMetric.metric)).all())
+    known = stored.metric_names(session=session)
     return [n for n in names if n in known], [n for n in names if n not in known]
 
 
-class BenchmarksImport:
+class BenchmarksImport(TableImport):
     name = KIND
     label = "Benchmark data"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
+    def refuse(self, actor: Actor) -> str | None:
         require_admin(actor, doing="load benchmark data")
-        table = _read(source, options)
+        return None
+
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
+        return _read(source, options)
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         headers = [c for c in table.frame.columns if c != "row"]
-        checked = CheckedImport(
-            kind=KIND,
-            filename=source.filename,
-            sha256=source.sha256,
-            rows=len(table.frame),
-            original=table.frame,
-            sheet=table.sheet,
-        )
         layout = find_layout(session, headers)
         if layout is None:
             checked.problems.append(
@@ -344,14 +306,10 @@ class BenchmarksImport:
                     f"Its headers are: {', '.join(headers)}.",
                 )
             )
-            return checked
+            return
         checked.layout = layout.shape
-        metrics = {
-            m.metric: m for m in session.exec(select(BenchmarkMetric)).all() if m.id is not None
-        }
-        grouped = set(session.exec(select(ComparatorMember.area_code)).all()) | set(
-            session.exec(select(ComparatorGroup.own_area_code)).all()
-        )
+        metrics = stored.all_metrics(session=session)
+        grouped = stored.grouped_area_codes(session=session)
         seen: dict[tuple[str, str, str], int] = {}
         plan: list[dict[str, Any]] = []
         blanks = 0
@@ -447,20 +405,14 @@ class BenchmarksImport:
                 )
             )
         self._compare(session, checked, plan)
-        return checked
 
     @staticmethod
     def _compare(session: Session, checked: CheckedImport, plan: list[dict[str, Any]]) -> None:
         metric_ids = sorted({p["metric_id"] for p in plan})
-        stored: dict[tuple[int, str, str], BenchmarkValue] = {}
-        if metric_ids:
-            for v in session.exec(
-                select(BenchmarkValue).where(col(BenchmarkValue.metric_id).in_(metric_ids))
-            ).all():
-                stored[(v.metric_id, v.area_code, v.period)] = v
+        values = stored.stored_values(session=session, metric_ids=metric_ids)
         preview: list[dict[str, Any]] = []
         for p in plan:
-            old = stored.get((p["metric_id"], p["area_code"], p["period"]))
+            old = values.get((p["metric_id"], p["area_code"], p["period"]))
             if old is None:
                 outcome = "added"
                 checked.added += 1
@@ -497,38 +449,9 @@ class BenchmarksImport:
         upload_id: int,
         options: ImportOptions,
     ) -> None:
-        require_admin(actor, doing="load benchmark data")
-        for p in checked.payload or []:
-            if p["id"] is None:
-                row = BenchmarkValue(
-                    metric_id=p["metric_id"],
-                    area_code=p["area_code"],
-                    area_name=p["area_name"][:200],
-                    period=p["period"],
-                    value=p["value"],
-                    upload_id=upload_id,
-                )
-                session.add(row)
-                session.flush()
-                audit.record(
-                    session, actor=actor, action="create", entity="benchmark_value",
-                    entity_id=row.id, after=row, upload_id=upload_id, bump=False,
-                )  # fmt: skip
-            else:
-                found = session.get(BenchmarkValue, p["id"])
-                assert found is not None
-                before = audit.snapshot(found)
-                found.value = p["value"]
-                found.upload_id = upload_id
-                if p["area_name"]:
-                    found.area_name = p["area_name"][:200]
-                session.add(found)
-                session.flush()
-                audit.record(
-                    session, actor=actor, action="update", entity="benchmark_value",
-                    entity_id=found.id, before=before, after=found, upload_id=upload_id,
-                    bump=False,
-                )  # fmt: skip
+        stored.write_values(
+            session=session, actor=actor, rows=checked.payload or [], upload_id=upload_id
+        )
 
 
 register(BenchmarksImport())

@@ -28,10 +28,10 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session, select
 
 from dashboard.config import get_settings, today
 from dashboard.importing.kinds.actions import DateError, parse_date
+from dashboard.importing.kinds.base import TableImport, check_rows
 from dashboard.importing.normalise import header_key, is_blank, text_of
 from dashboard.importing.reading import RawTable, read_table
 from dashboard.importing.registry import (
@@ -43,7 +43,9 @@ from dashboard.importing.registry import (
     register,
 )
 from dashboard.store import checkins as store
-from dashboard.store.models import Department, Staff, User
+from dashboard.store.db import Session
+from dashboard.store.imports import lookups
+from dashboard.store.models import Staff, User
 from dashboard.store.security import Actor
 
 __all__ = ["COLUMNS", "KIND", "TEMPLATE_HEADERS", "StaffImport", "parse_active", "staff_list"]
@@ -173,20 +175,15 @@ class _Checker:
         self.checked = checked
         self.today = on
         self.departments = {
-            d.name.strip().lower(): d for d in session.exec(select(Department)).all() if d.id
+            d.name.strip().lower(): d for d in lookups.all_departments(session=session) if d.id
         }
         self.dept_names = {d.id: d.name for d in self.departments.values()}
-        users = [u for u in session.exec(select(User)).all() if u.id is not None]
+        users = [u for u in lookups.all_users(session=session) if u.id is not None]
         self.users = {u.username.strip().lower(): u for u in users}
         self.usernames = {u.id: u.username for u in users}
-        self.staff = {
-            (s.employee_ref or "").strip().upper(): s
-            for s in session.exec(select(Staff)).all()
-            if s.employee_ref
-        }
-        self.linked = {
-            s.user_id: s for s in session.exec(select(Staff)).all() if s.user_id is not None
-        }
+        people = lookups.all_staff(session=session)
+        self.staff = {(s.employee_ref or "").strip().upper(): s for s in people if s.employee_ref}
+        self.linked = {s.user_id: s for s in people if s.user_id is not None}
         self.preview: list[dict[str, Any]] = []
         self.plan: list[_Row] = []
 
@@ -393,9 +390,9 @@ TEMPLATE_HEADERS = {
 def staff_list(session: Session) -> pd.DataFrame:
     """Every staff record in the import's own columns (by department, then name): the
     file an administrator downloads, edits and uploads again."""
-    departments = {d.id: d.name for d in session.exec(select(Department)).all()}
-    usernames = {u.id: u.username for u in session.exec(select(User)).all()}
-    people = session.exec(select(Staff)).all()
+    departments = {d.id: d.name for d in lookups.all_departments(session=session)}
+    usernames = {u.id: u.username for u in lookups.all_users(session=session)}
+    people = lookups.all_staff(session=session)
     rows = [
         {
             "employee_ref": p.employee_ref or "",
@@ -415,22 +412,18 @@ def staff_list(session: Session) -> pd.DataFrame:
     return frame.rename(columns=TEMPLATE_HEADERS)
 
 
-class StaffImport:
+class StaffImport(TableImport):
     name = KIND
     label = "Staff records"
+    layout = "one row per person"
 
-    def check(
-        self, *, session: Session, actor: Actor, source: SourceFile, options: ImportOptions
-    ) -> CheckedImport:
-        checked = CheckedImport(kind=KIND, filename=source.filename, sha256=source.sha256)
-        if not actor.is_admin:
-            # The store refuses too; saying so here keeps the command line and the page plain.
-            checked.problems.append(
-                Problem(0, "", "Only an administrator can import staff records.")
-            )
-            return checked
+    def refuse(self, actor: Actor) -> str | None:
+        # The store refuses too; saying so here keeps the command line and the page plain.
+        return None if actor.is_admin else "Only an administrator can import staff records."
+
+    def read(self, source: SourceFile, options: ImportOptions) -> RawTable:
         try:
-            table = read_table(
+            return read_table(
                 source.filename,
                 source.data,
                 matcher=_matcher,
@@ -446,21 +439,23 @@ class StaffImport:
                     "line manager, email, username, active, left date."
                 ) from exc
             raise
-        checked.rows = len(table.frame)
-        checked.original = table.frame
-        checked.layout = "one row per person"
-        checked.sheet = table.sheet
+
+    def check_table(
+        self,
+        *,
+        session: Session,
+        actor: Actor,
+        table: RawTable,
+        checked: CheckedImport,
+        options: ImportOptions,
+    ) -> None:
         checker = _Checker(session, table, checked, today())
         seen: dict[str, int] = {}
         accounts: dict[int, int] = {}
         records: list[dict[str, Any]] = table.frame.to_dict("records")  # type: ignore[assignment]
-        for n, r in enumerate(records):
-            if options.progress is not None and n % 200 == 0:
-                options.progress(0.1 + 0.8 * n / max(len(records), 1), "Checking the rows")
-            checker.check_row(r, seen, accounts)
+        check_rows(records, lambda r: checker.check_row(r, seen, accounts), options)
         checked.preview = pd.DataFrame(checker.preview, columns=PREVIEW_COLUMNS)
         checked.payload = checker.plan
-        return checked
 
     def write(
         self,
