@@ -17,7 +17,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine as Engine  # re-exported with Session
 from sqlmodel import Session as Session  # re-exported: the session type for everyone else
 from sqlmodel import create_engine
 

@@ -627,8 +627,6 @@ NONE = "(none)"
 def render_import(actor: Actor) -> None:
     """Upload a benchmark file: describe a new layout once, map new metrics once, check,
     preview and import all or nothing."""
-    from sqlmodel import Session
-
     from dashboard.importing.kinds import benchmarks as kind
     from dashboard.importing.registry import (
         ImportOptions,
@@ -637,7 +635,7 @@ def render_import(actor: Actor) -> None:
         run_check,
         run_import,
     )
-    from dashboard.store.db import get_engine
+    from dashboard.store.db import Session, get_engine
 
     st.caption(
         "CSV or Excel. The tidy shape (area_code, area_name, metric, period, value, unit) "

@@ -21,7 +21,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from core.checkins import (
     CHECKIN_STATE_SYMBOLS,
@@ -38,8 +37,9 @@ from core.periods import Period
 from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
 from dashboard import config as app_settings
 from dashboard.store import checkins as store
-from dashboard.store.db import get_engine, session_scope
-from dashboard.store.models import Checkin, Department, Objective, Staff, User
+from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import department_and_user_names
+from dashboard.store.models import Checkin, Objective, Staff
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
@@ -124,11 +124,7 @@ def _progress_label(value: str) -> str:
 
 
 def _names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
-    from sqlmodel import select
-
-    departments = {d.id: d.name for d in session.exec(select(Department)).all() if d.id}
-    users = {u.id: u.name for u in session.exec(select(User)).all() if u.id}
-    return departments, users
+    return department_and_user_names(session=session)
 
 
 # --- the page -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from core.agenda import AgendaItem
 from core.errors import CoreError
@@ -35,7 +34,7 @@ from dashboard.exporting.reports.minutes import (
 from dashboard.queries.actions import load_plan
 from dashboard.queries.scorecard import current_data_version, load_measure_detail, scorecard_periods
 from dashboard.store import meetings as store
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import Session, get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure

@@ -10,7 +10,6 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from core.errors import CoreError
 from core.vocab import Role
@@ -18,7 +17,7 @@ from dashboard import config as app_settings
 from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport, build_report
 from dashboard.exporting.reports.export import FORMATS, render_report
 from dashboard.queries.scorecard import current_data_version
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import Session, get_engine, session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.tables import people_table

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from sqlmodel import Session
-
 from core.agenda import AgendaItem, build_agenda
 from dashboard import config as app_settings
 from dashboard.queries.actions import delivery_plan_exceptions
 from dashboard.queries.scorecard import build_scorecard
+from dashboard.store.db import Session
 from dashboard.store.meetings import DECISIONS, get_meeting, list_decisions
 from dashboard.store.models import Action, Meeting, User
 
