@@ -200,7 +200,6 @@ def set_digest_opt_out(
         entity_id=user_id,
         before=before,
         after={"digest_opt_out": opt_out},
-        bump=False,
     )
     return user
 
