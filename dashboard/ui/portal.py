@@ -17,6 +17,7 @@ from dashboard.exporting.portal_data import (
     action_status_label,
     portal_frame,
 )
+from dashboard.queries.portal import load_portal as load_portal  # for the page script
 from dashboard.ui.widgets import plain
 
 
