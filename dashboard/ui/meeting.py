@@ -35,6 +35,7 @@ from dashboard.queries.meeting import load_agenda
 from dashboard.queries.scorecard import load_measure_detail, scorecard_periods
 from dashboard.store import meetings as store
 from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import action_by_id
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
@@ -341,9 +342,7 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
             if d.note:
                 text += f": {plain(d.note)}"
             if d.action_id is not None:
-                from dashboard.store.models import Action
-
-                action = session.get(Action, d.action_id)
+                action = action_by_id(session=session, action_id=d.action_id)
                 if action is not None:
                     text += (
                         f" → action {plain(action.code)}, owner {plain(action.officer)}, due "
