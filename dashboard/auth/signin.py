@@ -23,14 +23,14 @@ from urllib.parse import urlencode, urlsplit
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
-from sqlmodel import Session, col, select
 from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
 from dashboard.auth import cookie as web
 from dashboard.auth import sso
 from dashboard.config import get_settings
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import active_users
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import User
 from dashboard.store.security import Actor
@@ -84,7 +84,7 @@ def _now() -> datetime:
 
 def _credentials(session: Session) -> dict[str, Any]:
     settings = get_settings()
-    users = session.exec(select(User).where(col(User.active).is_(True))).all()
+    users = active_users(session=session)
     out: dict[str, Any] = {}
     for user in users:
         if user.is_demo and not settings.demo_mode:

@@ -25,11 +25,11 @@ from datetime import timedelta
 from typing import Any
 
 import streamlit as st
-from sqlmodel import Session, col, func, select
 
 from core.vocab import Role
 from dashboard.config import get_settings
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import users_with_email
 from dashboard.store.models import AuthSession, User, UserCreate
 from dashboard.store.security import Actor
 from dashboard.store.sessions import (
@@ -157,7 +157,7 @@ def resolve_identity(
         return SsoOutcome(None, NO_EMAIL)
     if claims.get("email_verified") is False:
         return SsoOutcome(None, UNVERIFIED.format(email=email))
-    matches = session.exec(select(User).where(func.lower(col(User.email)) == email)).all()
+    matches = list(users_with_email(session=session, email=email))
     if not demo_mode:
         matches = [u for u in matches if not u.is_demo]
     if len(matches) > 1:

@@ -17,13 +17,12 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, func, select
-
 from core.checkins import retention_expired
 from core.errors import CoreError
 from dashboard.cli.main import _date, command
 from dashboard.store import audit
-from dashboard.store.models import Checkin, Staff
+from dashboard.store.db import Session
+from dashboard.store.retention import leavers_with_checkins
 from dashboard.store.security import Actor
 
 __all__ = ["Expired", "expired_checkins", "purge_checkins"]
@@ -42,22 +41,11 @@ class Expired:
 
 def expired_checkins(*, session: Session, today: date, retention_days: int) -> list[Expired]:
     """The leavers whose check-ins would be deleted today, by left date then name."""
-    counts = dict(
-        session.exec(
-            select(Checkin.staff_id, func.count(col(Checkin.id))).group_by(col(Checkin.staff_id))
-        ).all()
-    )
-    leavers = session.exec(
-        select(Staff)
-        .where(col(Staff.left_on).is_not(None))
-        .order_by(col(Staff.left_on), col(Staff.name))
-    ).all()
     return [
-        Expired(s.id, s.name, s.employee_ref or "", s.left_on, int(counts[s.id]))
-        for s in leavers
+        Expired(s.id, s.name, s.employee_ref or "", s.left_on, count)
+        for s, count in leavers_with_checkins(session=session)
         if s.id is not None
         and s.left_on is not None
-        and counts.get(s.id)
         and retention_expired(s.left_on, today, retention_days)
     ]
 

@@ -121,27 +121,19 @@ def _restore_args(parser: argparse.ArgumentParser) -> None:
 @command("restore", _restore_args)
 def _restore(args: argparse.Namespace) -> int:
     """Load an `export --all` folder into an empty database."""
-    from sqlalchemy.exc import SQLAlchemyError
-
     from dashboard.store.db import get_engine, migrate
-    from dashboard.store.portability import PortabilityError, restore
+    from dashboard.store.portability import PortabilityError
+    from dashboard.store.restoring import restore_folder
     from dashboard.store.text import NulCharacterError
 
     migrate()
     try:
-        summary = restore(get_engine(), Path(args.folder))
+        summary = restore_folder(get_engine(), Path(args.folder))
     except PortabilityError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except NulCharacterError as exc:
         print(f"Nothing was restored: {exc}", file=sys.stderr)
-        return 1
-    except SQLAlchemyError as exc:
-        print(
-            f"Nothing was restored: the database refused a row ({exc.__class__.__name__}: "
-            f"{str(exc).splitlines()[0]}).",
-            file=sys.stderr,
-        )
         return 1
     print(f"Restored {summary.rows} rows into {summary.tables} tables.")
     return 0

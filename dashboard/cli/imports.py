@@ -51,8 +51,6 @@ def import_file(args: argparse.Namespace) -> int:
     """Check a spreadsheet and save it all or nothing."""
     from dataclasses import replace
 
-    from sqlmodel import Session
-
     from dashboard.importing.registry import (
         ImportOptions,
         ImportResult,
@@ -62,7 +60,7 @@ def import_file(args: argparse.Namespace) -> int:
         run_check,
         run_import,
     )
-    from dashboard.store.db import get_engine, migrate
+    from dashboard.store.db import Session, get_engine, migrate
     from dashboard.store.security import Actor
     from dashboard.store.users import actor_for, get_user_by_username
 

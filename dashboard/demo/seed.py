@@ -29,10 +29,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-
 from core.benchmark import own_figure
 from core.deadlines import due_date
 from core.periods import Period, parse_period
@@ -48,6 +44,7 @@ from core.vocab import (
 from core.ytd import PeriodFigures
 from dashboard.config import DATA_DIR
 from dashboard.store import audit
+from dashboard.store.db import Engine, Session
 from dashboard.store.models import (
     Action,
     ActionMeasure,
@@ -72,6 +69,13 @@ from dashboard.store.models import (
     UserDepartment,
 )
 from dashboard.store.security import Actor
+from dashboard.store.seeding import action_ids as stored_action_ids
+from dashboard.store.seeding import (
+    figures_between,
+    has_measures,
+    insert_rows,
+    measure_ids_by_code,
+)
 from dashboard.store.users import hash_password
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USERS", "SeedSummary", "seed_demo"]
@@ -453,10 +457,8 @@ class _Generator:
                     "updated_at": _at(self.start),
                 }
             )
-        session.execute(insert(Measure), rows)
-        for m in session.exec(select(Measure)).all():
-            assert m.id is not None
-            self.measure_ids[m.code] = m.id
+        insert_rows(session=session, model=Measure, rows=rows)
+        self.measure_ids.update(measure_ids_by_code(session=session))
 
     def figures(self, session: Session) -> None:
         obs_rows: list[dict[str, Any]] = []
@@ -520,9 +522,9 @@ class _Generator:
                     )
                     nxt = nxt.next()
         for chunk in _chunks(obs_rows, 5000):
-            session.execute(insert(Observation), chunk)
+            insert_rows(session=session, model=Observation, rows=chunk)
         for chunk in _chunks(target_rows, 5000):
-            session.execute(insert(Target), chunk)
+            insert_rows(session=session, model=Target, rows=chunk)
         self.counts["observations"] = len(obs_rows)
         self.counts["targets"] = len(target_rows)
 
@@ -825,12 +827,11 @@ class _Generator:
                             "upload_id": None,
                         }
                     )
-            session.execute(insert(BenchmarkValue), rows)
+            insert_rows(session=session, model=BenchmarkValue, rows=rows)
 
     def _own_figures(self, session: Session, years: list[Period]) -> dict[int, list[PeriodFigures]]:
         """The benchmarked measures' figures in `years`, as `core.ytd` reads them, by
         measure id (one query; each period label read once)."""
-        o = Observation.__table__.c  # type: ignore[attr-defined]
         frequency = {
             self.measure_ids[s.code]: s.frequency
             for s in self.specs
@@ -838,12 +839,10 @@ class _Generator:
         }
         periods: dict[tuple[str, str], Period] = {}
         out: dict[int, list[PeriodFigures]] = {}
-        query = select(o.measure_id, o.period, o.value, o.numerator, o.denominator).where(
-            o.measure_id.in_(list(frequency)),
-            o.period_start >= years[0].start,
-            o.period_start <= years[-1].end,
+        rows = figures_between(
+            session=session, measure_ids=list(frequency), start=years[0].start, end=years[-1].end
         )
-        for r in session.execute(query):
+        for r in rows:
             key = (r.period, frequency[r.measure_id])
             if key not in periods:
                 periods[key] = parse_period(*key)
@@ -928,7 +927,7 @@ class _Generator:
         if not past_quarters:
             past_quarters = [current_q.previous()]
         measure_codes = [s.code for s in self.specs if s.level in ("kpm", "management")]
-        action_ids = list(session.exec(select(Action.id)).all())
+        action_ids = stored_action_ids(session=session)
         staff_specs: list[tuple[str, str, str, int, int | None]] = [
             (
                 "Chris Taylor",
@@ -1207,7 +1206,7 @@ def seed_demo(
     """
     as_of = as_of or date.today()
     with Session(engine, expire_on_commit=False) as session:
-        if session.exec(select(Measure.id)).first() is not None:
+        if has_measures(session=session):
             raise ValueError("The database already holds measures: seed an empty database.")
         gen = _Generator(engine, as_of, measures, years, with_people=True)
         gen.structure(session)

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
-from sqlmodel import Session, col, or_, select
 
 from core.legend import ACTION_STATUS_SYMBOLS, label, rag_symbol
 from core.status import rag
-from core.vocab import ActionStatus, Lifecycle, ObservationStatus, Polarity, Rag
+from core.vocab import ActionStatus, Polarity, Rag
 from dashboard.config import get_settings
-from dashboard.store.models import Action, Measure, Observation, Target, Theme
+from dashboard.store.db import Session
+from dashboard.store.models import Measure, Observation
+from dashboard.store.portal import published_content
 
 __all__ = [
     "Portal",
@@ -132,28 +133,17 @@ def _status(measure: Measure, value: float | None, target: float | None) -> Rag:
 
 def build_portal(session: Session, *, today: date) -> Portal:
     """The portal's content as of ``today`` (approved, unembargoed, published only)."""
-    measures = session.exec(
-        select(Measure)
-        .where(col(Measure.published).is_(True), Measure.lifecycle == Lifecycle.active)
-        .order_by(col(Measure.code))
-    ).all()
-    ids = [m.id for m in measures]
-    obs_rows = session.exec(
-        select(Observation)
-        .where(
-            col(Observation.measure_id).in_(ids),
-            Observation.status == ObservationStatus.approved,
-            or_(col(Observation.embargo_until).is_(None), col(Observation.embargo_until) <= today),
-        )
-        .order_by(col(Observation.period_start))
-    ).all()
-    target_rows = session.exec(select(Target).where(col(Target.measure_id).in_(ids))).all()
-    targets = {(t.measure_id, t.period): t.value for t in target_rows}
+    content = published_content(session=session, today=today)
+    measures, obs_rows, themes, actions = (
+        content.measures,
+        content.observations,
+        content.themes,
+        content.actions,
+    )
+    targets = {(t.measure_id, t.period): t.value for t in content.targets}
     by_measure: dict[int, list[Observation]] = {}
     for o in obs_rows:
         by_measure.setdefault(o.measure_id, []).append(o)
-    themes = session.exec(select(Theme).order_by(col(Theme.sort_order), col(Theme.name))).all()
-    actions = session.exec(select(Action).where(col(Action.published).is_(True))).all()
     out: list[PortalTheme] = []
     for theme in themes:
         items = []

@@ -1,4 +1,5 @@
-"""Cached reads for the pages: the scorecard, a measure's history, the delivery plan.
+"""Cached reads for the pages: the scorecard, a measure, the plan, meetings, reports, portal.
 
-Each read goes through the store and the pure rules in ``core``; nothing here writes.
+Every cached read is one `cache.cached_read` keyed by its arguments and the data version
+in the database (every audited write moves it on); nothing here writes or holds SQL.
 """

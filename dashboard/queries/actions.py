@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-import streamlit as st
-from sqlmodel import Session, col, select
 
 from core.actions import ActionFlag, assess, flags_label
 from core.legend import action_status_symbol, label, rag_symbol
@@ -29,10 +27,10 @@ from core.periods import Period
 from core.status import rag
 from core.vocab import ActionStatus, Rag
 from dashboard import config as app_settings
-from dashboard.store import audit
+from dashboard.queries.cache import cached_read
 from dashboard.store.actions import ActionRow, list_action_rows, list_update_rows
-from dashboard.store.db import get_engine
-from dashboard.store.models import ActionMeasure, Measure, Observation, Target
+from dashboard.store.db import Session, get_engine
+from dashboard.store.plan import linked_measure_figures
 
 __all__ = [
     "PLAN_COLUMNS",
@@ -50,7 +48,6 @@ __all__ = [
     "updates_frame",
 ]
 
-CACHE_TTL_SECONDS = 600
 STATUS_ORDER = tuple(ActionStatus)
 EXCEPTION_STATUSES = frozenset({ActionStatus.red, ActionStatus.amber})
 EXCEPTION_FLAGS = frozenset({ActionFlag.overdue, ActionFlag.slipping})
@@ -173,17 +170,14 @@ def plan_frame(
 build_plan = plan_frame
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_plan(version: int, today: date) -> pd.DataFrame:
-    with Session(get_engine()) as session:
-        return plan_frame(session, today)
+@cached_read(max_entries=32)
+def _cached_plan(session: Session, today: date) -> pd.DataFrame:
+    return plan_frame(session, today)
 
 
 def load_plan() -> pd.DataFrame:
     """`plan_frame` for the pages: cached by (data version, today)."""
-    with Session(get_engine()) as session:
-        version = audit.data_version(session)
-    return _cached_plan(version, app_settings.today())
+    return _cached_plan(app_settings.today())
 
 
 def status_counts(plan: pd.DataFrame) -> pd.DataFrame:
@@ -302,25 +296,8 @@ def updates_frame(session: Session, action_id: int) -> pd.DataFrame:
 
 def linked_measures(session: Session, action_id: int) -> pd.DataFrame:
     """The action's linked measures with their current RAG (latest figure vs its target)."""
-    measures = session.exec(
-        select(Measure)
-        .join(ActionMeasure, col(ActionMeasure.measure_id) == col(Measure.id))
-        .where(ActionMeasure.action_id == action_id)
-        .order_by(col(Measure.code))
-    ).all()
     rows = []
-    for m in measures:
-        obs = session.exec(
-            select(Observation)
-            .where(Observation.measure_id == m.id, col(Observation.value).is_not(None))
-            .order_by(col(Observation.period_start).desc())
-        ).first()
-        target = None
-        if obs is not None:
-            t = session.exec(
-                select(Target).where(Target.measure_id == m.id, Target.period == obs.period)
-            ).first()
-            target = t.value if t else None
+    for m, obs, target in linked_measure_figures(session=session, action_id=action_id):
         if m.polarity == "neutral":
             status = Rag.not_applicable
         elif obs is None:
@@ -381,14 +358,11 @@ def load_action(code: str) -> ActionDetail | None:
         )
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_exceptions(version: int, today: date) -> list[ActionException]:
-    with Session(get_engine()) as session:
-        return delivery_plan_exceptions(session, today)
+@cached_read(max_entries=32)
+def _cached_exceptions(session: Session, today: date) -> list[ActionException]:
+    return delivery_plan_exceptions(session, today)
 
 
 def delivery_plan_exceptions_cached() -> list[ActionException]:
     """`delivery_plan_exceptions` for the pages: cached by (data version, today)."""
-    with Session(get_engine()) as session:
-        version = audit.data_version(session)
-    return _cached_exceptions(version, app_settings.today())
+    return _cached_exceptions(app_settings.today())

@@ -35,9 +35,6 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-import streamlit as st
-from sqlalchemy import select as sa_select
-from sqlmodel import Session
 
 from core.benchmark import OwnFigure, own_figure
 from core.benchmark import position as benchmark_rank
@@ -56,24 +53,10 @@ from core.vocab import (
 )
 from core.ytd import PeriodFigures
 from dashboard import config as app_settings
-from dashboard.store import audit
-from dashboard.store.db import get_engine
-from dashboard.store.models import (
-    Action,
-    ActionMeasure,
-    BenchmarkMetric,
-    BenchmarkValue,
-    ComparatorGroup,
-    ComparatorMember,
-    Department,
-    Measure,
-    Observation,
-    RebasePoint,
-    Target,
-    Theme,
-    Upload,
-    User,
-)
+from dashboard.queries.cache import cached_read, current_data_version
+from dashboard.store import scorecard_reads as reads
+from dashboard.store.db import Session
+from dashboard.store.models import Measure
 
 __all__ = [
     "MeasureDetail",
@@ -87,104 +70,15 @@ __all__ = [
     "scorecard_periods",
 ]
 
-CACHE_TTL_SECONDS = 3600
-
-
-# --- data version -------------------------------------------------------------
-
-
-def current_data_version() -> int:
-    """The database's data version: one cheap query, run on every page run."""
-    with Session(get_engine()) as session:
-        return audit.data_version(session)
-
-
 # --- scorecard ----------------------------------------------------------------
-
-
-def _frame(session: Session, statement: Any) -> pd.DataFrame:
-    connection = session.connection()
-    # the driver's own rows (no per-row type processing): dates may come back as ISO text
-    # on SQLite, which `core.scorecard` reads either way
-    sql = str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    return pd.DataFrame.from_records(rows, columns=columns)
 
 
 def measure_frames(
     session: Session, *, measure_ids: list[int] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """The active measures (with theme and department names), their observations,
-    targets and rebase points, as the DataFrames `core.scorecard` takes."""
-    m = Measure.__table__.c  # type: ignore[attr-defined]
-    measures_q = (
-        sa_select(
-            m.id,
-            m.code,
-            m.name,
-            Theme.name.label("theme"),  # type: ignore[attr-defined]
-            Department.name.label("department"),  # type: ignore[attr-defined]
-            m.level,
-            m.category,
-            m.frequency,
-            m.polarity,
-            m.unit,
-            m.scale_label,
-            m.decimals,
-            m.owner,
-            m.ytd_method,
-            m.tolerance,
-            m.tolerance_kind,
-            m.comparison,
-            m.fix_after_n_points,
-            m.published,
-            m.due_from,
-            Theme.sort_order.label("theme_order"),  # type: ignore[attr-defined]
-        )
-        .join(Theme, Theme.id == m.theme_id)
-        .join(Department, Department.id == m.department_id)
-        .where(m.lifecycle == Lifecycle.active.value)
-        .order_by(Theme.sort_order, m.code)
-    )
-    o = Observation.__table__.c  # type: ignore[attr-defined]
-    obs_q = (
-        sa_select(
-            o.measure_id,
-            o.period,
-            o.period_start,
-            o.value,
-            o.numerator,
-            o.denominator,
-            o.commentary,
-            o.action_note,
-            o.status,
-        )
-        .join(Measure, Measure.id == o.measure_id)
-        .where(m.lifecycle == Lifecycle.active.value)
-    )
-    t = Target.__table__.c  # type: ignore[attr-defined]
-    targets_q = sa_select(t.measure_id, t.period, t.value)
-    r = RebasePoint.__table__.c  # type: ignore[attr-defined]
-    rebase_q = sa_select(r.measure_id, r.period, r.reason, r.id)
-    if measure_ids is not None:
-        measures_q = measures_q.where(m.id.in_(measure_ids))
-        obs_q = obs_q.where(o.measure_id.in_(measure_ids))
-        targets_q = targets_q.where(t.measure_id.in_(measure_ids))
-        rebase_q = rebase_q.where(r.measure_id.in_(measure_ids))
-    return (
-        _frame(session, measures_q),
-        _frame(session, obs_q),
-        _frame(session, targets_q),
-        _frame(session, rebase_q),
-    )
+    """The active measures, their observations, targets and rebase points
+    (`dashboard.store.scorecard_reads.measure_frames`)."""
+    return reads.measure_frames(session=session, measure_ids=measure_ids)
 
 
 def _as_at(as_at: str | None) -> str | None:
@@ -200,7 +94,7 @@ def build_scorecard(
     None: the latest complete month. `today` defaults to the app's today.
     """
     settings = app_settings.get_settings()
-    measures, observations, targets, rebases = measure_frames(session)
+    measures, observations, targets, rebases = reads.measure_frames(session=session)
     return core_scorecard(
         measures,
         observations,
@@ -213,15 +107,14 @@ def build_scorecard(
     )
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
-def _cached_scorecard(version: int, as_at: str | None, today: date) -> pd.DataFrame:
-    with Session(get_engine()) as session:
-        return build_scorecard(session, as_at=as_at, today=today)
+@cached_read(max_entries=64)
+def _cached_scorecard(session: Session, as_at: str | None, today: date) -> pd.DataFrame:
+    return build_scorecard(session, as_at=as_at, today=today)
 
 
 def load_scorecard(as_at: str | None = None) -> pd.DataFrame:
     """The scorecard for the pages: cached by (data version, as_at, today)."""
-    return _cached_scorecard(current_data_version(), _as_at(as_at), app_settings.today())
+    return _cached_scorecard(_as_at(as_at), app_settings.today())
 
 
 def scorecard_periods(today: date | None = None, *, years: int = 3) -> list[str]:
@@ -358,37 +251,15 @@ def benchmark_position(session: Session, measure_id: int) -> dict[str, Any] | No
 
     Hook for the benchmarking pages: they may replace the body with their own engine.
     """
-    metric = (
-        session.exec(
-            sa_select(BenchmarkMetric).where(BenchmarkMetric.measure_id == measure_id)  # type: ignore[arg-type]
-        )
-        .scalars()
-        .first()
-    )
-    if metric is None:
+    sources = reads.benchmark_sources(session=session, measure_id=measure_id)
+    if sources is None:
         return None
-    group = (
-        session.exec(
-            sa_select(ComparatorGroup).order_by(ComparatorGroup.is_default.desc())  # type: ignore[attr-defined]
-        )
-        .scalars()
-        .first()
+    metric, group, members, values = (
+        sources.metric,
+        sources.group,
+        sources.members,
+        sources.values,
     )
-    if group is None:
-        return None
-    members = {
-        m.area_code
-        for m in session.exec(
-            sa_select(ComparatorMember).where(ComparatorMember.group_id == group.id)  # type: ignore[arg-type]
-        ).scalars()
-    } | {group.own_area_code}
-    values = [
-        v
-        for v in session.exec(
-            sa_select(BenchmarkValue).where(BenchmarkValue.metric_id == metric.id)  # type: ignore[arg-type]
-        ).scalars()
-        if v.area_code in members
-    ]
     ours = [v for v in values if v.area_code == group.own_area_code and v.value is not None]
     if not ours:
         return None
@@ -397,7 +268,7 @@ def benchmark_position(session: Session, measure_id: int) -> dict[str, Any] | No
     at_period |= {v.area_code: v.value for v in values if v.period == latest}
     pos = benchmark_rank(at_period, group.own_area_code, metric.polarity)
     ours_then = next(v for v in ours if v.period == latest)
-    upload = session.get(Upload, ours_then.upload_id) if ours_then.upload_id else None
+    upload = reads.upload_by_id(session=session, upload_id=ours_then.upload_id)
     return {
         "metric": metric.metric,
         "period": latest,
@@ -429,10 +300,7 @@ def _own_figure(session: Session, measure_id: int, label: str) -> OwnFigure | No
             continue
     if period is None:
         return None  # a period this council's calendar cannot read
-    o = Observation.__table__.c  # type: ignore[attr-defined]
-    rows = session.execute(
-        sa_select(o.period, o.value, o.numerator, o.denominator).where(o.measure_id == measure_id)
-    ).all()
+    rows = reads.measure_figures(session=session, measure_id=measure_id)
     figures = [
         PeriodFigures(
             parse_period(r.period, measure.frequency, year_start_month=year_start),
@@ -449,56 +317,26 @@ def _own_figure(session: Session, measure_id: int, label: str) -> OwnFigure | No
 
 def measure_detail(session: Session, code: str, as_at: str | None = None) -> MeasureDetail | None:
     """One measure's detail (see `MeasureDetail`), or None when no measure has `code`."""
-    measure = (
-        session.exec(
-            sa_select(Measure).where(Measure.code == code.strip().upper())  # type: ignore[arg-type]
-        )
-        .scalars()
-        .first()
-    )
+    measure = reads.measure_by_code(session=session, code=code)
     if measure is None or measure.id is None:
         return None
     settings = app_settings.get_settings()
-    theme = session.get(Theme, measure.theme_id)
-    department = session.get(Department, measure.department_id)
     header = measure.model_dump()
-    header["theme"] = theme.name if theme else ""
-    header["department"] = department.name if department else ""
+    header["theme"] = reads.theme_name(session=session, theme_id=measure.theme_id)
+    header["department"] = reads.department_name(
+        session=session, department_id=measure.department_id
+    )
 
-    o = Observation.__table__.c  # type: ignore[attr-defined]
-    u = User.__table__.c  # type: ignore[attr-defined]
-    observations = _frame(
-        session,
-        sa_select(
-            o.period,
-            o.period_start,
-            o.value,
-            o.numerator,
-            o.denominator,
-            o.commentary,
-            o.action_note,
-            u.name.label("submitted_by"),
-            o.submitted_at,
-            o.status,
-            o.provisional,
-            o.revised,
-        )
-        .outerjoin(User, User.id == o.submitted_by)
-        .where(o.measure_id == measure.id)
-        .order_by(o.period_start),
-    )
-    t = Target.__table__.c  # type: ignore[attr-defined]
-    targets = _frame(session, sa_select(t.period, t.value).where(t.measure_id == measure.id))
-    r = RebasePoint.__table__.c  # type: ignore[attr-defined]
-    rebases = _frame(
-        session,
-        sa_select(r.id, r.period, r.reason).where(r.measure_id == measure.id),
-    )
+    observations = reads.measure_observations(session=session, measure_id=measure.id)
+    targets = reads.measure_targets(session=session, measure_id=measure.id)
+    rebases = reads.measure_rebases(session=session, measure_id=measure.id)
     history = _history(measure, observations, targets)
 
     row: dict[str, Any] | None = None
     if measure.lifecycle == Lifecycle.active.value:
-        measures_f, obs_f, targets_f, rebase_f = measure_frames(session, measure_ids=[measure.id])
+        measures_f, obs_f, targets_f, rebase_f = reads.measure_frames(
+            session=session, measure_ids=[measure.id]
+        )
         card = core_scorecard(
             measures_f,
             obs_f,
@@ -534,24 +372,7 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
             fix_after_n_points=measure.fix_after_n_points,
         )
 
-    a = Action.__table__.c  # type: ignore[attr-defined]
-    am = ActionMeasure.__table__.c  # type: ignore[attr-defined]
-    actions = _frame(
-        session,
-        sa_select(
-            a.code,
-            a.title,
-            a.status,
-            a.officer,
-            a.percent_complete,
-            a.due_date,
-            a.estimated_end,
-            a.commentary,
-        )
-        .join(ActionMeasure, am.action_id == a.id)
-        .where(am.measure_id == measure.id)
-        .order_by(a.code),
-    )
+    actions = reads.measure_actions(session=session, measure_id=measure.id)
     return MeasureDetail(
         measure=header,
         row=row,
@@ -565,19 +386,16 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
     )
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=256)
+@cached_read(max_entries=256)
 def _cached_measure_detail(
-    version: int, code: str, as_at: str | None, today: date
+    session: Session, code: str, as_at: str | None, today: date
 ) -> MeasureDetail | None:
-    with Session(get_engine()) as session:
-        return measure_detail(session, code, as_at=as_at)
+    return measure_detail(session, code, as_at=as_at)
 
 
 def load_measure_detail(code: str, as_at: str | None = None) -> MeasureDetail | None:
     """`measure_detail`, cached by (data version, code, as_at, today)."""
-    return _cached_measure_detail(
-        current_data_version(), code.strip().upper(), _as_at(as_at), app_settings.today()
-    )
+    return _cached_measure_detail(code.strip().upper(), _as_at(as_at), app_settings.today())
 
 
 # --- benchmarking -------------------------------------------------------------
@@ -602,55 +420,35 @@ def build_comparator_groups(session: Session) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
-def _cached_comparator_groups(version: int) -> pd.DataFrame:
-    with Session(get_engine()) as session:
-        return build_comparator_groups(session)
-
-
-def load_comparator_groups() -> pd.DataFrame:
+@cached_read(max_entries=16)
+def load_comparator_groups(session: Session) -> pd.DataFrame:
     """`build_comparator_groups`, cached by the data version."""
-    return _cached_comparator_groups(current_data_version())
+    return build_comparator_groups(session)
 
 
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
-def _cached_group_members(version: int, group_id: int) -> pd.DataFrame:
-    from dashboard.store import benchmarks as bench
-
-    with Session(get_engine()) as session:
-        members = bench.group_members(session=session, group_id=group_id)
-        return pd.DataFrame(
-            [{"area_code": m.area_code, "area_name": m.area_name} for m in members],
-            columns=["area_code", "area_name"],
-        )
-
-
-def load_group_members(group_id: int) -> pd.DataFrame:
+@cached_read(max_entries=64)
+def load_group_members(session: Session, group_id: int) -> pd.DataFrame:
     """A group's members (``area_code, area_name``), cached by the data version."""
-    return _cached_group_members(current_data_version(), group_id)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_benchmark_positions(version: int, group_id: int) -> pd.DataFrame:
     from dashboard.store import benchmarks as bench
 
-    with Session(get_engine()) as session:
-        return bench.positions_frame(session=session, group_id=group_id)
+    members = bench.group_members(session=session, group_id=group_id)
+    return pd.DataFrame(
+        [{"area_code": m.area_code, "area_name": m.area_name} for m in members],
+        columns=["area_code", "area_name"],
+    )
 
 
-def load_benchmark_positions(group_id: int) -> pd.DataFrame:
+@cached_read(max_entries=32)
+def load_benchmark_positions(session: Session, group_id: int) -> pd.DataFrame:
     """Where we stand on each measure in the group (``positions_frame``), worst first."""
-    return _cached_benchmark_positions(current_data_version(), group_id)
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_benchmark_values(version: int, group_id: int) -> pd.DataFrame:
     from dashboard.store import benchmarks as bench
 
-    with Session(get_engine()) as session:
-        return bench.benchmark_frame(session=session, group_id=group_id)
+    return bench.positions_frame(session=session, group_id=group_id)
 
 
-def load_benchmark_values(group_id: int) -> pd.DataFrame:
+@cached_read(max_entries=32)
+def load_benchmark_values(session: Session, group_id: int) -> pd.DataFrame:
     """The group's benchmark values, long (``benchmark_frame``), cached."""
-    return _cached_benchmark_values(current_data_version(), group_id)
+    from dashboard.store import benchmarks as bench
+
+    return bench.benchmark_frame(session=session, group_id=group_id)

@@ -17,18 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
-
 from core.obligations import Digest, Obligation, digests
 from dashboard.config import Settings, get_settings
 from dashboard.reminders.email import Composed, compose
 from dashboard.reminders.gather import Snapshot, already_sent, gather, sent_today
-from dashboard.store import audit
-from dashboard.store.db import get_engine
-from dashboard.store.models import ReminderSent
-from dashboard.store.security import Actor
+from dashboard.store.db import Engine, Session, get_engine
+from dashboard.store.reminders import claim_reminder
 
 __all__ = ["Outcome", "RunReport", "SmtpNotConfigured", "plan", "send_reminders"]
 
@@ -230,30 +224,18 @@ def _send_one(
     )
     session = Session(engine, expire_on_commit=False)
     try:
-        row = ReminderSent(
+        # The unique (user, day) row is written before sending, so a run started at the
+        # same moment elsewhere stops here instead of sending a second digest.
+        row = claim_reminder(
+            session=session,
             user_id=digest.recipient_id,
             sent_on=today,
             email=composed.to,
             subject=composed.subject[:300],
             items=_items_for_log(digest),
         )
-        session.add(row)
-        # The unique (user, day) row is written before sending, so a run started at the
-        # same moment elsewhere stops here instead of sending a second digest.
-        try:
-            session.flush()
-        except IntegrityError:
-            session.rollback()
+        if row is None:
             return replace(base, status="already_sent")
-        audit.record(
-            session,
-            actor=Actor.system(),
-            action="send",
-            entity="reminder",
-            entity_id=row.id,
-            after={"user_id": digest.recipient_id, "items": len(digest.items)},
-            bump=False,
-        )
         server.send_message(composed.message)
         session.commit()
         return replace(base, status="sent", composed=composed)

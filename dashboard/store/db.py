@@ -17,8 +17,9 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlalchemy.engine import Engine as Engine  # re-exported with Session
+from sqlmodel import Session as Session  # re-exported: the session type for everyone else
+from sqlmodel import create_engine
 
 from dashboard.config import get_settings
 from dashboard.store.text import guard_engine

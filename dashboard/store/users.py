@@ -111,7 +111,6 @@ def create_user(
         entity="user",
         entity_id=user.id,
         after=after,
-        bump=False,
     )
     return user
 
@@ -156,7 +155,6 @@ def update_user(*, session: Session, actor: Actor, user_id: int, user_in: UserUp
         entity_id=user_id,
         before=before,
         after=after,
-        bump=False,
     )
     return user
 

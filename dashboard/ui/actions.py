@@ -84,7 +84,6 @@ def flash(plan: pd.DataFrame | None = None) -> None:
 
 
 def _done(message: str, flags_before: dict[str, str] | None = None) -> None:
-    st.cache_data.clear()
     st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
     st.session_state[_FLASH_KEY] = message
     st.session_state[_FLAGS_KEY] = flags_before or {}

@@ -77,7 +77,6 @@ def attempt(action: Callable[[Any], Any], success: str) -> Any:
     except (PermissionDenied, ValueError, LookupError) as exc:
         st.error(plain(exc), icon=":material/error:")
         return None
-    st.cache_data.clear()
     st.success(success, icon=":material/check_circle:")
     return result
 

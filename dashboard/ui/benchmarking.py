@@ -483,7 +483,6 @@ def _write(actor: Actor, what: str, fn: Any) -> bool:
     except (PermissionDenied, ValueError, CoreError) as exc:
         st.error(plain(exc), icon="✖")
         return False
-    st.cache_data.clear()
     st.session_state["benchmarking_flash"] = what
     return True
 

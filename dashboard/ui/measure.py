@@ -19,9 +19,9 @@ from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
+from dashboard.queries.cache import cached_view
 from dashboard.queries.scorecard import (
     MeasureDetail,
-    current_data_version,
     load_measure_detail,
     load_scorecard,
 )
@@ -215,8 +215,8 @@ def run_chart(detail: MeasureDetail) -> go.Figure:
     return figure
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
-def _spc_chart(version: int, code: str, period: str | None, today: Any) -> go.Figure:
+@cached_view(max_entries=256)
+def _spc_chart(code: str, period: str | None, today: Any) -> go.Figure:
     """The measure's SPC chart, cached by the data version (drawing it is the slow part)."""
     detail = load_measure_detail(code, period)
     assert detail is not None and detail.spc is not None
@@ -251,7 +251,7 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = _spc_chart(current_data_version(), m["code"], period, app_today())
+        figure = _spc_chart(m["code"], period, app_today())
         st.plotly_chart(figure, width="stretch")
         words = [
             f"Variation: {variation_words(detail.spc.variation, detail.spc.improvement_direction)}"
@@ -326,7 +326,6 @@ def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
     except Exception:  # a duplicate period, say
         st.error("That recalculation point could not be saved. Nothing was changed.")
         return
-    st.cache_data.clear()
     st.rerun()
 
 
@@ -381,9 +380,9 @@ def history_workbook(detail: MeasureDetail) -> bytes:
     )
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
+@cached_view(max_entries=256)
 def _table_and_exports(
-    version: int, code: str, period: str | None, today: Any
+    code: str, period: str | None, today: Any
 ) -> tuple[pd.DataFrame, bytes, bytes]:
     """The every-period table and its CSV and Excel files, cached by the data version."""
     detail = load_measure_detail(code, period)
@@ -398,9 +397,7 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
         st.info("No figures have been uploaded for this measure yet.")
         return
     code = detail.measure["code"]
-    table, csv_bytes, excel_bytes = _table_and_exports(
-        current_data_version(), code, period, app_today()
-    )
+    table, csv_bytes, excel_bytes = _table_and_exports(code, period, app_today())
     people_table(
         table,
         key="measure_history",

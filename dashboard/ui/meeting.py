@@ -11,12 +11,11 @@ notice naming it as typed, and the setup.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from core.agenda import AgendaItem
 from core.errors import CoreError
@@ -27,15 +26,16 @@ from dashboard import config as app_settings
 from dashboard.exporting.reports.exceptions import direction_label, spc_label
 from dashboard.exporting.reports.minutes import (
     build_minutes,
-    meeting_agenda,
     minutes_docx,
     minutes_pdf,
     scope_label,
 )
 from dashboard.queries.actions import load_plan
-from dashboard.queries.scorecard import current_data_version, load_measure_detail, scorecard_periods
+from dashboard.queries.meeting import load_agenda
+from dashboard.queries.scorecard import load_measure_detail, scorecard_periods
 from dashboard.store import meetings as store
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import action_by_id
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.spc_chart import spc_figure
@@ -46,21 +46,9 @@ __all__ = ["meeting_id_from", "present", "render", "setup"]
 
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 FLASH_KEY = "meeting_flash"
-CACHE_TTL_SECONDS = 600
 # Meeting ids are 32-bit integers in every database the app runs on.
 MAX_MEETING_ID = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]{1,10}")
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_agenda(version: int, period: str, scope: str, today: date) -> list[AgendaItem]:
-    with Session(get_engine()) as session:
-        return meeting_agenda(session, period, scope, today)
-
-
-def load_agenda(period: str, scope: str) -> list[AgendaItem]:
-    """The meeting agenda, cached by (data version, period, scope, today)."""
-    return _cached_agenda(current_data_version(), period, scope, app_settings.today())
 
 
 def _meeting(meeting_id: int) -> Meeting | None:
@@ -335,7 +323,6 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
         except WRITE_ERRORS as exc:
             st.error(plain(exc), icon=":material/error:")
             return
-        st.cache_data.clear()
         message = f"Saved: {store.DECISIONS[str(decision)]} on {plain(item.code)}."
         if action_id is not None:
             message += " The new action is in the delivery plan."
@@ -355,9 +342,7 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
             if d.note:
                 text += f": {plain(d.note)}"
             if d.action_id is not None:
-                from dashboard.store.models import Action
-
-                action = session.get(Action, d.action_id)
+                action = action_by_id(session=session, action_id=d.action_id)
                 if action is not None:
                     text += (
                         f" → action {plain(action.code)}, owner {plain(action.officer)}, due "

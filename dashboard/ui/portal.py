@@ -3,14 +3,11 @@ delivery plan summary and the open-data download. No sign-in; nothing internal."
 
 from __future__ import annotations
 
-from datetime import date
-
 import altair as alt
 import pandas as pd
 import streamlit as st
 
 from core.legend import RAG_SYMBOLS, label
-from dashboard.config import today
 from dashboard.exporting.cells import safe_csv
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
@@ -18,25 +15,10 @@ from dashboard.exporting.portal_data import (
     Portal,
     PortalMeasure,
     action_status_label,
-    build_portal,
     portal_frame,
 )
-from dashboard.store import audit
-from dashboard.store.db import get_engine, session_scope
+from dashboard.queries.portal import load_portal as load_portal  # for the page script
 from dashboard.ui.widgets import plain
-
-
-@st.cache_data(ttl=300, show_spinner=False)
-def _portal(version: int, as_of: date) -> Portal:
-    with session_scope() as session:
-        return build_portal(session, today=as_of)
-
-
-def load_portal() -> Portal:
-    """The portal's content, cached until the data changes."""
-    with session_scope(get_engine()) as session:
-        version = audit.data_version(session)
-    return _portal(version, today())
 
 
 def key_rows() -> pd.DataFrame:

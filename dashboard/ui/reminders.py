@@ -3,7 +3,6 @@ the log of reminders sent."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -19,9 +18,9 @@ from core.obligations import (
     escalation_due,
     owed_by,
 )
-from dashboard.config import get_settings, today
-from dashboard.reminders.gather import Snapshot, gather, recent_log, set_digest_opt_out
-from dashboard.store import audit
+from dashboard.config import get_settings
+from dashboard.queries.reminders import load_snapshot
+from dashboard.reminders.gather import Snapshot, recent_log, set_digest_opt_out
 from dashboard.store.db import session_scope
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.navigation import BY_PATH, allowed
@@ -44,7 +43,6 @@ ESCALATED_WORDS = {
     ObligationKind.checkin_write: "Check-in not submitted",
     ObligationKind.checkin_agree: "Check-in not agreed",
 }
-CACHE_TTL_S = 300
 
 
 def _status(o: Obligation) -> str:
@@ -83,19 +81,6 @@ def owed_rows(
         }
         for o in items
     ]
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def _snapshot(database_url: str, version: int, day: date) -> Snapshot:
-    with session_scope() as session:
-        return gather(session=session, today=day)
-
-
-def _current() -> Snapshot:
-    settings = get_settings()
-    with session_scope() as session:
-        version = audit.data_version(session)
-    return _snapshot(settings.database_url, version, today())
 
 
 def _escalated_to(snapshot: Snapshot, actor: Actor) -> tuple[Obligation, ...]:
@@ -175,7 +160,6 @@ def _opt_out(actor: Actor, snapshot: Snapshot) -> None:
         except (PermissionDenied, LookupError) as exc:
             st.error(plain(exc))
             return
-        st.cache_data.clear()
         st.rerun()
 
 
@@ -184,7 +168,7 @@ def render_owed(actor: Actor) -> None:
     if actor.id is None:
         return
     try:
-        snapshot = _current()
+        snapshot = load_snapshot()
     except Exception:  # the panel must never take the home page down
         st.warning("What you owe cannot be worked out just now. Please try again later.")
         return

@@ -6,19 +6,16 @@ Saved narratives are what every export uses (the page and ``python -m dashboard 
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session
 
 from core.errors import CoreError
 from core.vocab import Role
-from dashboard import config as app_settings
-from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport, build_report
-from dashboard.exporting.reports.export import FORMATS, render_report
-from dashboard.queries.scorecard import current_data_version
-from dashboard.store.db import get_engine, session_scope
+from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport
+from dashboard.exporting.reports.export import FORMATS
+from dashboard.queries.cache import current_data_version
+from dashboard.queries.reports import load_report, load_report_file
+from dashboard.store.db import session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.tables import people_table
@@ -27,27 +24,8 @@ from dashboard.ui.widgets import plain, visible_frame
 __all__ = ["exports", "exception_list", "load_report", "summary"]
 
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
-CACHE_TTL_SECONDS = 600
 EDITORS = frozenset({Role.admin, Role.executive})
 FLASH_KEY = "reports_flash"
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_report(version: int, quarter: str, audience: str, today: date) -> ExceptionReport:
-    with Session(get_engine()) as session:
-        return build_report(session, quarter, audience, today=today)
-
-
-def load_report(quarter: str, audience: str) -> ExceptionReport:
-    """The report, cached by (data version, quarter, audience, today)."""
-    return _cached_report(current_data_version(), quarter, audience, app_settings.today())
-
-
-@st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
-def _cached_export(version: int, quarter: str, audience: str, today: date, fmt: str) -> bytes:
-    with Session(get_engine()) as session:
-        report = build_report(session, quarter, audience, today=today)
-        return render_report(session, report, fmt)
 
 
 def flash() -> None:
@@ -97,7 +75,6 @@ def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str)
     except WRITE_ERRORS as exc:
         st.error(plain(exc), icon=":material/error:")
         return
-    st.cache_data.clear()
     st.session_state[FLASH_KEY] = f"Saved the narrative for {plain(item.code)}."
     st.rerun()
 
@@ -201,7 +178,6 @@ def exports(report: ExceptionReport) -> None:
         report.audience
     )
     version = current_data_version()
-    today = app_settings.today()
     c = st.columns(3)
     for column, fmt, word in zip(c, ("xlsx", "pdf", "pptx"), ("Excel", "PDF", "PowerPoint"),
                                  strict=True):  # fmt: skip
@@ -214,7 +190,7 @@ def exports(report: ExceptionReport) -> None:
             continue
         try:
             with st.spinner(f"Preparing the {word} file…"):
-                data = _cached_export(version, report.quarter, report.audience, today, fmt)
+                data = load_report_file(report.quarter, report.audience, fmt)
         except Exception as exc:  # an export library failing must not show a traceback
             column.error(f"The {word} export failed: {exc.__class__.__name__}.")
             continue

@@ -17,7 +17,8 @@ from core.scorecard import filter_scorecard, overview, status_changes
 from core.vocab import DataStatus, Level, PointType, Rag, Role
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_csv
-from dashboard.queries.scorecard import current_data_version, load_scorecard, scorecard_periods
+from dashboard.queries.cache import cached_view
+from dashboard.queries.scorecard import load_scorecard, scorecard_periods
 from dashboard.store.security import Actor
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
@@ -325,10 +326,8 @@ def _rows(card: pd.DataFrame, chosen: dict[str, Any]) -> pd.DataFrame:
     )
 
 
-@st.cache_data(ttl=3600, show_spinner=False, max_entries=128)
-def _table_and_export(
-    version: int, period: str, today: Any, key: tuple[Any, ...]
-) -> tuple[pd.DataFrame, bytes]:
+@cached_view(max_entries=128)
+def _table_and_export(period: str, today: Any, key: tuple[Any, ...]) -> tuple[pd.DataFrame, bytes]:
     """The formatted table and its CSV for one view, cached like the scorecard."""
     chosen = dict(zip(sorted(_KEYS), key, strict=True))
     chosen = {k: list(v) if isinstance(v, tuple) else v for k, v in chosen.items()}
@@ -380,9 +379,7 @@ def render(actor: Actor) -> None:
     if rows.empty:
         st.info("No measure matches these filters.", icon=":material/filter_alt_off:")
     else:
-        table, export_csv = _table_and_export(
-            current_data_version(), chosen["period"], app_today(), _filter_key(chosen)
-        )
+        table, export_csv = _table_and_export(chosen["period"], app_today(), _filter_key(chosen))
         people_table(
             table,
             key="vs_table",

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 import plotly.graph_objects as go
-from sqlmodel import Session
 
 from dashboard.queries.scorecard import measure_detail
+from dashboard.store.db import Session
 from dashboard.ui.spc_chart import spc_figure
 
 __all__ = ["NO_CHARTS_NOTE", "ChartImages", "browser_available", "chart_figure", "chart_images"]

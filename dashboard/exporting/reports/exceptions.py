@@ -24,7 +24,6 @@ from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlmodel import Session
 
 from core.agenda import build_agenda, item_key
 from core.legend import label, rag_symbol
@@ -34,6 +33,7 @@ from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.queries.actions import ActionException, delivery_plan_exceptions
 from dashboard.queries.scorecard import build_scorecard
+from dashboard.store.db import Session
 from dashboard.store.meetings import AUDIENCES, narratives
 
 __all__ = [

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from sqlmodel import Session
-
 from dashboard.exporting.reports import charts as chart_images
 from dashboard.exporting.reports.exceptions import ExceptionReport, build_report
+from dashboard.store.db import Session
 
 __all__ = ["FORMATS", "export_report", "render_report"]
 

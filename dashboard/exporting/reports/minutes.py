@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-from sqlmodel import Session
-
 from core.agenda import AgendaItem, build_agenda
 from dashboard import config as app_settings
 from dashboard.queries.actions import delivery_plan_exceptions
 from dashboard.queries.scorecard import build_scorecard
+from dashboard.store.db import Session
+from dashboard.store.directory import action_by_id, user_by_id
 from dashboard.store.meetings import DECISIONS, get_meeting, list_decisions
-from dashboard.store.models import Action, Meeting, User
+from dashboard.store.models import Meeting
 
 __all__ = [
     "Minutes",
@@ -96,11 +96,11 @@ def build_minutes(session: Session, meeting_id: int, today: date | None = None) 
     for d in decisions:
         action_text = ""
         if d.action_id is not None:
-            action = session.get(Action, d.action_id)
+            action = action_by_id(session=session, action_id=d.action_id)
             if action is not None:
                 due = "" if action.due_date is None else f", due {action.due_date:%d %B %Y}"
                 action_text = f"{action.code}: {action.title} (owner {action.officer}{due})"
-        user = session.get(User, d.by_user_id) if d.by_user_id else None
+        user = user_by_id(session=session, user_id=d.by_user_id) if d.by_user_id else None
         number, item = titles.get(d.item_key, (0, None))
         by_key.setdefault(d.item_key, []).append(
             MinutesLine(

@@ -1,0 +1,105 @@
+"""What the check-in sections share: dates, flash messages, reading and writing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from core.checkins import (
+    CheckinState,
+    progress_symbol,
+    state_symbol,
+)
+from core.errors import CoreError
+from core.legend import label
+from core.periods import Period
+from core.vocab import Frequency, Role
+from dashboard import config as app_settings
+from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.directory import department_and_user_names
+from dashboard.store.security import PermissionDenied
+from dashboard.ui.widgets import plain
+
+FLASH_KEY = "checkins_flash"
+PROBLEMS = (PermissionDenied, ValueError, LookupError, CoreError)
+MANAGERS_AND_ABOVE = (Role.admin, Role.executive, Role.lead)
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _today() -> date:
+    return app_settings.today()
+
+
+def _close_days() -> int:
+    return app_settings.get_settings().checkin_close_days
+
+
+def _ysm() -> int:
+    return app_settings.get_settings().year_start_month
+
+
+def _current_quarter() -> Period:
+    return Period.containing(_today(), Frequency.quarterly, year_start_month=_ysm())
+
+
+def _quarters_of_year() -> list[Period]:
+    """This financial year's quarters up to the current one; at the start of a year, the
+    last quarter of the year before too (its check-in is written now)."""
+    current = _current_quarter()
+    quarters = [q for q in current.periods_in_year() if q <= current]
+    if current.index == 1:
+        quarters.insert(0, current.previous())
+    return quarters
+
+
+def _default_quarter() -> Period:
+    """The quarter whose check-in is written now: the one that ended most recently."""
+    return _current_quarter().previous()
+
+
+def _flash(message: str) -> None:
+    st.session_state[FLASH_KEY] = message
+
+
+def _show_flash() -> None:
+    message = st.session_state.pop(FLASH_KEY, None)
+    if message:
+        st.success(message, icon=":material/check_circle:")
+
+
+@contextmanager
+def _reading() -> Iterator[Session]:
+    with Session(get_engine(), expire_on_commit=False) as session:
+        yield session
+
+
+def _write(action: Callable[[Session], Any], done: str) -> bool:
+    """Run a store write in one transaction; a refusal shows as a plain message and
+    changes nothing."""
+    try:
+        with session_scope() as session:
+            action(session)
+    except PROBLEMS as exc:
+        st.error(plain(exc), icon=":material/error:")
+        return False
+    _flash(done)
+    st.rerun()
+    return True  # pragma: no cover - st.rerun does not return
+
+
+def _state_label(state: CheckinState) -> str:
+    return label(state_symbol(state))
+
+
+def _progress_label(value: str) -> str:
+    return label(progress_symbol(value))
+
+
+def _names(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    return department_and_user_names(session=session)
