@@ -21,14 +21,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.benchmark import quartile_for_rank, quartile_symbol, rank_areas, trend_symbol
-from core.errors import CoreError
 from core.legend import label
 from core.vocab import Polarity
 from dashboard.queries import scorecard as queries
 from dashboard.store import benchmarks as bench
-from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui import writes
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import format_value, is_blank, plain, visible, visible_frame
 
@@ -475,19 +474,6 @@ def _members_from_editor(frame: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-def _write(actor: Actor, what: str, fn: Any) -> bool:
-    """Run a store write in one transaction; show the outcome; True when it worked."""
-    try:
-        with session_scope() as session:
-            fn(session)
-    except (PermissionDenied, ValueError, CoreError) as exc:
-        st.error(plain(exc), icon="✖")
-        return False
-    st.cache_data.clear()
-    st.session_state["benchmarking_flash"] = what
-    return True
-
-
 def _group_fields(prefix: str, group: dict[str, Any] | None) -> ComparatorGroupBase:
     g = group or {}
     name = st.text_input("Name", value=g.get("name", ""), key=f"{prefix}_name")
@@ -550,31 +536,24 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
                         session=session, actor=actor, group_id=gid, members=member_list
                     )
 
-                if _write(actor, f"Saved '{plain(group_in.name)}'.", save):
-                    st.rerun()
+                writes.save(save, f"Saved '{plain(group_in.name)}'.")
         c1, c2 = st.columns(2)
         if not group["is_default"] and c1.button("Make this the default", key=f"def_{gid}"):
-            if _write(
-                actor,
-                f"'{plain(group['name'])}' is now the default group.",
+            writes.save(
                 lambda s: bench.set_default_group(session=s, actor=actor, group_id=gid),
-            ):
-                st.rerun()
+                f"'{plain(group['name'])}' is now the default group.",
+            )
         sure = c2.checkbox("Yes, delete this group", key=f"sure_{gid}")
         if c2.button("Delete group", key=f"del_{gid}", disabled=not sure):
-            if _write(
-                actor,
-                f"Deleted '{plain(group['name'])}'. Benchmark values are kept.",
+            writes.save(
                 lambda s: bench.delete_comparator_group(session=s, actor=actor, group_id=gid),
-            ):
-                st.rerun()
+                f"Deleted '{plain(group['name'])}'. Benchmark values are kept.",
+            )
 
 
 def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
     """Create comparator groups, change their details and members, choose the default."""
-    flash = st.session_state.pop("benchmarking_flash", None)
-    if flash:
-        st.success(flash, icon="✔")
+    writes.show_flash()
     for group in groups.to_dict("records"):
         _render_group(actor, group)
 
@@ -610,8 +589,7 @@ def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
                 session=session, actor=actor, group_in=g, members=member_list
             )
 
-        if _write(actor, f"Created '{plain(group_in.name)}'.", create):
-            st.rerun()
+        writes.save(create, f"Created '{plain(group_in.name)}'.")
 
 
 # --- importing benchmark data (admin) ---------------------------------------------
@@ -687,14 +665,12 @@ def render_import(actor: Actor) -> None:
                 period=pick(period),
                 value=pick(value),
             )
-            if _write(
-                actor,
-                "Layout remembered: files with these headers will not ask again.",
+            writes.save(
                 lambda s: kind.remember_layout(
                     session=s, actor=actor, headers=headers, layout=chosen
                 ),
-            ):
-                st.rerun()
+                "Layout remembered: files with these headers will not ask again.",
+            )
         return
     with Session(engine) as session:
         _known, new = kind.metrics_in_file(session, src)
@@ -712,12 +688,11 @@ def render_import(actor: Actor) -> None:
                 for i, name in enumerate(new)
             }
             go_on = st.form_submit_button("Remember these metrics")
-        if go_on and _write(
-            actor,
-            "Metrics mapped.",
-            lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
-        ):
-            st.rerun()
+        if go_on:
+            writes.save(
+                lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
+                "Metrics mapped.",
+            )
         return
     try:
         checked = run_check(

@@ -38,15 +38,15 @@ from core.periods import Period
 from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
 from dashboard import config as app_settings
 from dashboard.store import checkins as store
-from dashboard.store.db import get_engine, session_scope
+from dashboard.store.db import get_engine
 from dashboard.store.models import Checkin, Department, Objective, Staff, User
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui import writes
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
 __all__ = ["render_golden_thread", "render_page"]
 
-FLASH_KEY = "checkins_flash"
 PROBLEMS = (PermissionDenied, ValueError, LookupError, CoreError)
 MANAGERS_AND_ABOVE = (Role.admin, Role.executive, Role.lead)
 
@@ -85,34 +85,10 @@ def _default_quarter() -> Period:
     return _current_quarter().previous()
 
 
-def _flash(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-
-
-def _show_flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
 @contextmanager
 def _reading() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
-
-
-def _write(action: Callable[[Session], Any], done: str) -> bool:
-    """Run a store write in one transaction; a refusal shows as a plain message and
-    changes nothing."""
-    try:
-        with session_scope() as session:
-            action(session)
-    except PROBLEMS as exc:
-        st.error(plain(exc), icon=":material/error:")
-        return False
-    _flash(done)
-    st.rerun()
-    return True  # pragma: no cover - st.rerun does not return
 
 
 def _state_label(state: CheckinState) -> str:
@@ -142,7 +118,7 @@ def render_page(actor: Actor) -> None:
         f"line manager. A check-in is due when the quarter ends and overdue "
         f"{_close_days()} days later."
     )
-    _show_flash()
+    writes.show_flash()
     with _reading() as session:
         me = store.staff_for_user(session=session, user_id=actor.id) if actor.id else None
         reports = store.direct_reports(session=session, actor=actor)
@@ -334,7 +310,7 @@ def _objective_editor(
         if saved:
             assert me.id is not None
             if current is None:
-                _write(
+                writes.save(
                     lambda s: store.create_objective(
                         session=s,
                         actor=actor,
@@ -352,7 +328,7 @@ def _objective_editor(
                 )
             else:
                 assert current.id is not None
-                _write(
+                writes.save(
                     lambda s: store.update_objective(
                         session=s,
                         actor=actor,
@@ -443,7 +419,7 @@ def _checkin_form(
             if submit:
                 store.submit_checkin(session=session, actor=actor, checkin_id=row.id)
 
-        _write(
+        writes.save(
             act,
             f"Check-in for {quarter} submitted to your line manager."
             if submit
@@ -546,7 +522,7 @@ def _render_team(actor: Actor) -> None:
                     )
                     store.agree_checkin(session=session, actor=actor, checkin_id=cid)
 
-                _write(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
+                writes.save(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
             with right.popover("Re-open…"):
                 _reopen_form(actor, staff, checkin)
 
@@ -604,7 +580,7 @@ def _reopen_form(actor: Actor, staff: Staff, checkin: Checkin) -> None:
         go = st.form_submit_button("Re-open")
     if go:
         cid = checkin.id
-        _write(
+        writes.save(
             lambda s: store.reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
             f"{plain(staff.name)}'s check-in for {checkin.quarter} re-opened for changes.",
         )

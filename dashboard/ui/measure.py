@@ -7,6 +7,7 @@ the Vital Signs period picker's choice, when given).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -25,9 +26,10 @@ from dashboard.queries.scorecard import (
     load_measure_detail,
     load_scorecard,
 )
-from dashboard.store.db import session_scope
+from dashboard.store.errors import NotFound
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
 from dashboard.ui.tables import people_table
@@ -289,12 +291,13 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
             left, right = st.columns([4, 1])
             left.markdown(f"**{p.period}**: {plain(p.reason)}")
             if right.button("Remove", key=f"rebase_remove_{p.id}"):
-                _write(
-                    actor,
-                    detail,
-                    lambda s, m, pid=int(p.id): remove_rebase_point(
-                        session=s, actor=actor, measure=m, point_id=pid
-                    ),
+                writes.save(
+                    _on_measure(
+                        detail,
+                        lambda s, m, pid=int(p.id): remove_rebase_point(
+                            session=s, actor=actor, measure=m, point_id=pid
+                        ),
+                    )
                 )
         periods = [p for p in detail.spc_periods[1:] if p not in set(points["period"])]
         with st.form("rebase_add", clear_on_submit=True):
@@ -304,30 +307,27 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
                 if not periods:
                     st.error("There is no period to recalculate from yet.")
                 else:
-                    _write(
-                        actor,
-                        detail,
-                        lambda s, m: add_rebase_point(
-                            session=s, actor=actor, measure=m, period=period, reason=reason
-                        ),
+                    writes.save(
+                        _on_measure(
+                            detail,
+                            lambda s, m: add_rebase_point(
+                                session=s, actor=actor, measure=m, period=period, reason=reason
+                            ),
+                        )
                     )
 
 
-def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
-    try:
-        with session_scope() as session:
-            measure = get_measure_by_code(session=session, code=detail.measure["code"])
-            if measure is None:
-                raise LookupError("The measure no longer exists.")
-            change(session, measure)
-    except (PermissionDenied, ValueError, LookupError) as error:
-        st.error(plain(error))
-        return
-    except Exception:  # a duplicate period, say
-        st.error("That recalculation point could not be saved. Nothing was changed.")
-        return
-    st.cache_data.clear()
-    st.rerun()
+def _on_measure(detail: MeasureDetail, change: Any) -> Callable[[Any], object]:
+    """A write on the stored measure this page shows (read afresh inside the write)."""
+    code = detail.measure["code"]
+
+    def work(session: Any) -> object:
+        measure = get_measure_by_code(session=session, code=code)
+        if measure is None:
+            raise NotFound("The measure no longer exists.")
+        return change(session, measure)
+
+    return work
 
 
 def history_table(detail: MeasureDetail) -> pd.DataFrame:

@@ -23,10 +23,10 @@ from dashboard.config import get_settings, today
 from dashboard.reminders.gather import Snapshot, gather, recent_log, set_digest_opt_out
 from dashboard.store import audit
 from dashboard.store.db import session_scope
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.navigation import BY_PATH, allowed
 from dashboard.ui.tables import people_table
-from dashboard.ui.widgets import plain
 
 __all__ = ["owed_rows", "render_owed"]
 
@@ -169,14 +169,9 @@ def _opt_out(actor: Actor, snapshot: Snapshot) -> None:
         + ("" if allowed_out else " The council asks everyone to receive these reminders."),
     )
     if wanted == me.opted_out:  # the toggle moved
-        try:
-            with session_scope() as session:
-                set_digest_opt_out(session=session, actor=actor, user_id=me.id, opt_out=not wanted)
-        except (PermissionDenied, LookupError) as exc:
-            st.error(plain(exc))
-            return
-        st.cache_data.clear()
-        st.rerun()
+        writes.save(
+            lambda s: set_digest_opt_out(session=s, actor=actor, user_id=me.id, opt_out=not wanted)
+        )
 
 
 def render_owed(actor: Actor) -> None:

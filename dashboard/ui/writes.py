@@ -77,17 +77,18 @@ def attempt(work: Callable[[Any], T]) -> T | None:
 
 
 def save(
-    work: Callable[[Any], object],
-    done: str | None = None,
+    work: Callable[[Any], T],
+    done: str | Callable[[T], str] | None = None,
     *,
     then: Callable[[], None] | None = None,
 ) -> None:
     """Run ``work(session)`` in one transaction; on success run ``then`` (page state to
-    reset), flash ``done`` (if given) and rerun the page; on a refusal or failure show
-    why, change nothing and carry on."""
+    reset), flash ``done`` (a message, or one made from the write's result) and rerun the
+    page; on a refusal or failure show why, change nothing and carry on."""
+    results: list[T] = []
 
     def run(session: Any) -> bool:
-        work(session)
+        results.append(work(session))
         return True
 
     if not attempt(run):
@@ -97,6 +98,7 @@ def save(
     st.cache_data.clear()
     if then is not None:
         then()
-    if done:
-        flash(done)
+    message = done(results[0]) if callable(done) else done
+    if message:
+        flash(message)
     st.rerun()
