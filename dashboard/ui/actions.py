@@ -18,8 +18,14 @@ import streamlit as st
 from core.actions import FLAG_DESCRIPTIONS, FLAG_ICON, FLAG_WORDS, ActionFlag
 from core.errors import CoreError
 from core.legend import ACTION_STATUS_SYMBOLS, BLUE, GREEN, GREY, RED, label
-from core.vocab import ActionStatus
+from core.vocab import ActionStatus, Role
 from dashboard.config import today as app_today
+from dashboard.queries.actions import (
+    delivery_plan_exceptions_cached,
+    load_plan,
+    status_counts,
+    structure_choices,
+)
 from dashboard.store import actions as store
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
@@ -41,6 +47,7 @@ __all__ = [
     "legend_key",
     "overview",
     "plan_tables",
+    "render",
     "update_form",
 ]
 
@@ -718,3 +725,48 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
                 f"{result.checked.changed} changed action"
                 f"{'s' if result.checked.added + result.checked.changed != 1 else ''}."
             )
+
+
+def render(actor: Actor) -> None:
+    """The delivery-plan page: counts, the key, the plan (editable for leads and admins),
+    and the overview with its exceptions."""
+    st.title("Actions")
+    st.caption(
+        "The Corporate Delivery Plan: each action's own status, with what the system flags "
+        "beside it. Overdue and slipping actions come first in each theme."
+    )
+    plan = load_plan()
+    flash(plan)
+    if plan.empty:
+        st.info("There are no actions in the delivery plan yet.", icon=":material/info:")
+        if actor.role == Role.admin:
+            create_form(actor, *structure_choices())
+        st.stop()
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Actions", len(plan))
+    c2.metric("Need attention", int(plan["needs_attention"].sum()))
+    c3.metric("⚠ Overdue", int(plan["flags"].map(lambda f: "overdue" in f).sum()))
+    c4.metric("⚠ Slipping", int(plan["flags"].map(lambda f: "slipping" in f).sum()))
+    legend_key()
+
+    plan_tab, overview_tab = st.tabs(["Delivery plan", "Overview and exceptions"])
+    with plan_tab:
+        shown = filter_plan(plan)
+        can_edit = actor.role in (Role.admin, Role.lead)
+        if can_edit:
+            st.markdown("#### Update your actions")
+            st.caption(
+                "Change the status, % complete or estimated end, add commentary, then save. "
+                "Moving an action to red or amber needs commentary saying what is being done."
+            )
+            editable_table(shown, actor)
+            import_section(actor, plan)
+            st.divider()
+        plan_tables(shown)
+        if actor.role == Role.admin:
+            create_form(actor, *structure_choices())
+    with overview_tab:
+        st.markdown("#### Delivery-plan overview")
+        st.caption("Counts by status per theme, then the exceptions for the quarterly report.")
+        overview(status_counts(plan), delivery_plan_exceptions_cached())
