@@ -51,7 +51,7 @@ from dashboard.store import audit
 from dashboard.store.models import (
     Action,
     ActionMeasure,
-    ActionUpdate,
+    ActionProgress,
     BenchmarkMetric,
     BenchmarkValue,
     Checkin,
@@ -738,7 +738,7 @@ class _Generator:
                     )
             for j, when in enumerate(plan["updates"]):
                 session.add(
-                    ActionUpdate(
+                    ActionProgress(
                         action_id=action.id,
                         update_date=when,
                         status=status.value,

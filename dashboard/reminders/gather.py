@@ -29,7 +29,7 @@ from dashboard.config import Settings, get_settings
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,
-    ActionUpdate,
+    ActionProgress,
     Checkin,
     Department,
     Measure,
@@ -135,8 +135,8 @@ def _measures(session: Session) -> list[MeasureDue]:
 def _actions(session: Session) -> list[ActionDue]:
     last = dict(
         session.exec(
-            select(ActionUpdate.action_id, func.max(ActionUpdate.update_date)).group_by(
-                col(ActionUpdate.action_id)
+            select(ActionProgress.action_id, func.max(ActionProgress.update_date)).group_by(
+                col(ActionProgress.action_id)
             )
         ).all()
     )

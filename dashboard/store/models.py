@@ -220,7 +220,7 @@ class MeasureUpdate(SQLModel):
 
 
 class RebasePoint(SQLModel, table=True):
-    """A recalculation point for SPC: the limits restart at this period."""
+    """A rebase point for SPC: the limits restart at this period."""
 
     __tablename__ = "rebase_point"
     __table_args__ = (UniqueConstraint("measure_id", "period"),)
@@ -354,7 +354,7 @@ class ActionCreate(ActionBase):
 
 
 class ActionUpdateIn(SQLModel):
-    """What a lead changes when they update an action (recorded as an `ActionUpdate`)."""
+    """What a lead changes when they update an action (recorded as an `ActionProgress`)."""
 
     status: str | None = None
     percent_complete: float | None = None
@@ -368,8 +368,9 @@ class ActionUpdateIn(SQLModel):
     published: bool | None = None
 
 
-class ActionUpdate(SQLModel, table=True):
-    """A dated progress update on an action."""
+class ActionProgress(SQLModel, table=True):
+    """A dated progress note on an action: its status, % complete, estimated end and
+    commentary as a lead recorded them that day (the table keeps its first name)."""
 
     __tablename__ = "action_update"
     id: int | None = Field(default=None, primary_key=True)

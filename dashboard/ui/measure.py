@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.legend import GREY
+from core.spc import MIN_POINTS_WARNING
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
@@ -261,7 +262,9 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
         if detail.spc.assurance is not None:
             words.append(f"Assurance: {assurance_words(detail.spc.assurance)}")
         if detail.spc.short_group_warning:
-            words.append("Fewer than 15 points since the last recalculation: read with care")
+            words.append(
+                f"Fewer than {MIN_POINTS_WARNING} points since the last rebase: read with care"
+            )
         st.caption(" · ".join(words))
         with st.expander("Key to the symbols"):
             st.markdown(legend_markdown(["SPC variation", "SPC assurance"]))
@@ -278,14 +281,14 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
     if not _can_edit(actor, detail):
         if len(points):
             st.caption(
-                "Limits recalculated at: "
+                "Limits rebased at: "
                 + "; ".join(f"{p.period} ({plain(p.reason)})" for p in points.itertuples())
             )
         return
-    with st.expander(f"Recalculation (rebase) points · {len(points)}"):
+    with st.expander(f"Rebase points · {len(points)}"):
         st.caption(
-            "Recalculate the SPC limits from a period when the process changed for a known "
-            "reason (a new system, a change of definition). Say why; the change is audited."
+            "Rebase: restart the SPC limits from a period when the process changed for a "
+            "known reason (a new system, a change of definition). Say why; the change is audited."
         )
         for p in points.sort_values("period").itertuples():
             left, right = st.columns([4, 1])
@@ -301,11 +304,11 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
                 )
         periods = [p for p in detail.spc_periods[1:] if p not in set(points["period"])]
         with st.form("rebase_add", clear_on_submit=True):
-            period = st.selectbox("Recalculate from", periods[::-1] or ["–"])
+            period = st.selectbox("Rebase from", periods[::-1] or ["–"])
             reason = st.text_input("Reason", max_chars=300)
-            if st.form_submit_button("Add recalculation point"):
+            if st.form_submit_button("Add rebase point"):
                 if not periods:
-                    st.error("There is no period to recalculate from yet.")
+                    st.error("There is no period to rebase from yet.")
                 else:
                     writes.save(
                         _on_measure(
