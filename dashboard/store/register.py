@@ -286,7 +286,7 @@ def _lifecycle_change(
 ) -> Measure:
     before = audit.snapshot(measure)
     if lifecycle is not None:
-        measure.lifecycle = lifecycle
+        measure.lifecycle = Lifecycle(lifecycle)
     if due_from is not None:
         measure.due_from = due_from
     if checklist is not None:
@@ -548,7 +548,7 @@ def approve_figures(
         if obs.status == ObservationStatus.approved and obs.embargo_until == embargo_until:
             continue
         before = audit.snapshot(obs)
-        obs.status = ObservationStatus.approved.value
+        obs.status = ObservationStatus.approved
         obs.approved_by = actor.id
         obs.approved_at = utcnow()
         obs.embargo_until = embargo_until
