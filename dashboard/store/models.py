@@ -106,7 +106,7 @@ class UserCreate(UserBase):
 class UserUpdate(SQLModel):
     name: str | None = None
     email: str | None = None
-    role: str | None = None
+    role: Role | None = None
     active: bool | None = None
     line_manager_id: int | None = None
     department_ids: list[int] | None = None
@@ -236,18 +236,18 @@ class MeasureUpdate(SQLModel):
     department_id: int | None = None
     owner: str | None = None
     owner_user_id: int | None = None
-    level: str | None = None
-    category: str | None = None
+    level: Level | None = None
+    category: Category | None = None
     leading: bool | None = None
-    frequency: str | None = None
-    polarity: str | None = None
-    unit: str | None = None
+    frequency: Frequency | None = None
+    polarity: Polarity | None = None
+    unit: Unit | None = None
     scale_label: str | None = None
     decimals: int | None = None
-    ytd_method: str | None = None
-    tolerance_kind: str | None = None
+    ytd_method: YtdMethod | None = None
+    tolerance_kind: ToleranceKind | None = None
     tolerance: float | None = None
-    comparison: str | None = None
+    comparison: Comparison | None = None
     data_source: str | None = None
     comparator_metric: str | None = None
     published: bool | None = None
@@ -355,7 +355,7 @@ class ObservationUpdate(SQLModel):
     commentary_public: bool | None = None
     action_note: str | None = None
     provisional: bool | None = None
-    status: str | None = None
+    status: ObservationStatus | None = None
 
 
 # --- delivery plan ----------------------------------------------------------
@@ -399,7 +399,7 @@ class ActionCreate(ActionBase):
 class ActionUpdateIn(SQLModel):
     """What a lead changes when they update an action (recorded as an `ActionProgress`)."""
 
-    status: str | None = None
+    status: ActionStatus | None = None
     percent_complete: float | None = None
     estimated_end: date | None = None
     completed_date: date | None = None
