@@ -3,5 +3,4 @@
 from dashboard.ui.check_ins import render_page
 from dashboard.ui.guard import require_page
 
-actor = require_page("check-ins")
-render_page(actor)
+render_page(require_page("check-ins"))

@@ -3,5 +3,4 @@
 from dashboard.ui.guard import require_page
 from dashboard.ui.measure import render
 
-actor = require_page("measure")
-render(actor)
+render(require_page("measure"))

@@ -3,5 +3,4 @@
 from dashboard.ui.guard import require_page
 from dashboard.ui.vital_signs import render
 
-actor = require_page("vital-signs")
-render(actor)
+render(require_page("vital-signs"))

@@ -48,7 +48,7 @@ from dashboard.store.db import Engine, Session
 from dashboard.store.models import (
     Action,
     ActionMeasure,
-    ActionUpdate,
+    ActionProgress,
     BenchmarkMetric,
     BenchmarkValue,
     Checkin,
@@ -740,7 +740,7 @@ class _Generator:
                     )
             for j, when in enumerate(plan["updates"]):
                 session.add(
-                    ActionUpdate(
+                    ActionProgress(
                         action_id=action.id,
                         update_date=when,
                         status=status.value,

@@ -180,7 +180,7 @@ def build_portal(session: Session, *, today: date) -> Portal:
         counts = Counter(a.status for a in actions if a.theme_id == theme.id)
         if not items and not counts:
             continue
-        ordered = {s.value: counts[s.value] for s in ActionStatus if counts.get(s.value)}
+        ordered = {s.value: counts[s] for s in ActionStatus if counts.get(s)}
         out.append(PortalTheme(theme.name, theme.description, tuple(items), ordered))
     return Portal(council=get_settings().council_name, as_of=today, themes=tuple(out))
 

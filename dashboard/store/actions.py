@@ -15,7 +15,7 @@ from dashboard.store.models import (
     Action,
     ActionCreate,
     ActionMeasure,
-    ActionUpdate,
+    ActionProgress,
     ActionUpdateIn,
     Department,
     Measure,
@@ -40,7 +40,7 @@ __all__ = [
     "get_action_by_code",
     "linked_measure_ids",
     "list_action_rows",
-    "list_action_updates",
+    "list_action_progress",
     "list_actions",
     "list_update_rows",
     "set_linked_measures",
@@ -149,7 +149,7 @@ def update_action(
     action.updated_at = utcnow()
     session.add(action)
     session.add(
-        ActionUpdate(
+        ActionProgress(
             action_id=action_id,
             update_date=when,
             status=action.status,
@@ -212,11 +212,11 @@ def linked_measure_ids(*, session: Session, action_id: int) -> list[int]:
     )
 
 
-def list_action_updates(*, session: Session, action_id: int) -> Sequence[ActionUpdate]:
+def list_action_progress(*, session: Session, action_id: int) -> Sequence[ActionProgress]:
     return session.exec(
-        select(ActionUpdate)
-        .where(ActionUpdate.action_id == action_id)
-        .order_by(col(ActionUpdate.update_date), col(ActionUpdate.id))
+        select(ActionProgress)
+        .where(ActionProgress.action_id == action_id)
+        .order_by(col(ActionProgress.update_date), col(ActionProgress.id))
     ).all()
 
 
@@ -321,11 +321,13 @@ def list_action_rows(*, session: Session, include_closed: bool = False) -> list[
     rows = session.exec(query).all()
     # The latest update is the one with the latest date (ties: the last written).
     ranked = session.exec(
-        select(ActionUpdate, User.name)
-        .join(User, col(User.id) == col(ActionUpdate.by_user_id), isouter=True)
-        .order_by(col(ActionUpdate.action_id), col(ActionUpdate.update_date), col(ActionUpdate.id))
+        select(ActionProgress, User.name)
+        .join(User, col(User.id) == col(ActionProgress.by_user_id), isouter=True)
+        .order_by(
+            col(ActionProgress.action_id), col(ActionProgress.update_date), col(ActionProgress.id)
+        )
     ).all()
-    latest: dict[int, tuple[ActionUpdate, str]] = {}
+    latest: dict[int, tuple[ActionProgress, str]] = {}
     for each, who in ranked:
         latest[each.action_id] = (each, who or "")
     links = session.exec(
@@ -339,7 +341,7 @@ def list_action_rows(*, session: Session, include_closed: bool = False) -> list[
     out: list[ActionRow] = []
     for action, theme, theme_order, dept in rows:
         assert action.id is not None
-        upd: ActionUpdate | None = None
+        upd: ActionProgress | None = None
         by = ""
         if action.id in latest:
             upd, by = latest[action.id]
@@ -388,10 +390,10 @@ class UpdateRow:
 def list_update_rows(*, session: Session, action_id: int) -> list[UpdateRow]:
     """An action's updates, newest first, with the name of who made each."""
     rows = session.exec(
-        select(ActionUpdate, User.name)
-        .join(User, col(User.id) == col(ActionUpdate.by_user_id), isouter=True)
-        .where(ActionUpdate.action_id == action_id)
-        .order_by(col(ActionUpdate.update_date).desc(), col(ActionUpdate.id).desc())
+        select(ActionProgress, User.name)
+        .join(User, col(User.id) == col(ActionProgress.by_user_id), isouter=True)
+        .where(ActionProgress.action_id == action_id)
+        .order_by(col(ActionProgress.update_date).desc(), col(ActionProgress.id).desc())
     ).all()
     return [
         UpdateRow(

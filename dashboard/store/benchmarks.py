@@ -19,6 +19,7 @@ import pandas as pd
 from sqlmodel import Session, col, delete, select
 
 from core.benchmark import GapPoint, gap_trend, position, summarise
+from core.vocab import Polarity
 from dashboard.store import audit
 from dashboard.store.models import (
     BenchmarkMetric,
@@ -130,7 +131,9 @@ def get_or_create_metric(
     require_admin(actor, doing="map benchmark metrics")
     row = session.exec(select(BenchmarkMetric).where(BenchmarkMetric.metric == metric)).first()
     if row is None:
-        row = BenchmarkMetric(metric=metric, measure_id=measure_id, polarity=polarity, unit=unit)
+        row = BenchmarkMetric(
+            metric=metric, measure_id=measure_id, polarity=Polarity(polarity), unit=unit
+        )
         session.add(row)
         session.flush()
         audit.record(

@@ -1,4 +1,4 @@
-"""Measures, their targets, observations and SPC recalculation (rebase) points."""
+"""Measures, their targets, observations and SPC rebase points."""
 
 from __future__ import annotations
 
@@ -305,10 +305,10 @@ def list_observations(*, session: Session, measure_id: int) -> Sequence[Observat
 def add_rebase_point(
     *, session: Session, actor: Actor, measure: Measure, period: str, reason: str
 ) -> RebasePoint:
-    """Add an SPC recalculation point with its reason (leads of the department, admins)."""
-    _require_measure_data(session, actor, measure, "add recalculation points")
+    """Add an SPC rebase point with its reason (leads of the department, admins)."""
+    _require_measure_data(session, actor, measure, "add rebase points")
     if not reason.strip():
-        raise ValueError("Say why the limits are recalculated at this period.")
+        raise ValueError("Say why the limits are rebased at this period.")
     assert measure.id is not None
     point = RebasePoint(
         measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
@@ -327,10 +327,10 @@ def add_rebase_point(
 
 
 def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure, point_id: int) -> None:
-    _require_measure_data(session, actor, measure, "remove recalculation points")
+    _require_measure_data(session, actor, measure, "remove rebase points")
     point = session.get(RebasePoint, point_id)
     if point is None or point.measure_id != measure.id:
-        raise LookupError("That recalculation point does not exist.")
+        raise LookupError("That rebase point does not exist.")
     before = audit.snapshot(point)
     session.delete(point)
     session.flush()

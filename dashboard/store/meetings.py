@@ -21,7 +21,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from core.vocab import Role
+from core.vocab import ActionStatus, Role
 from dashboard.store import audit
 from dashboard.store.actions import create_action, get_action_by_code
 from dashboard.store.models import (
@@ -192,7 +192,7 @@ def record_decision(
                 theme_id=theme_id,
                 department_id=department_id,
                 officer=action_officer.strip()[:200],
-                status="green",
+                status=ActionStatus.green,
                 start_date=meeting.held_on,
                 due_date=action_due,
                 commentary=note,

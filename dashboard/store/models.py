@@ -10,10 +10,28 @@ with the period's first day beside it for ordering.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import JSON, Column, Field, SQLModel, UniqueConstraint
+
+from core.vocab import (
+    ActionStatus,
+    Category,
+    CheckinStatus,
+    Comparison,
+    Frequency,
+    Level,
+    Lifecycle,
+    ObjectiveProgress,
+    ObservationStatus,
+    Polarity,
+    Role,
+    ToleranceKind,
+    Unit,
+    YtdMethod,
+)
 
 
 def utcnow() -> datetime:
@@ -21,8 +39,31 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def _enum(length: int = 32) -> Any:
-    return sa.String(length)
+class _StrEnumText(sa.types.TypeDecorator[StrEnum]):
+    """A closed vocabulary (a `core.vocab` StrEnum) stored as its string value and read
+    back as the member; a value the vocabulary does not know is read back as it is."""
+
+    impl = sa.String
+    cache_ok = True
+
+    def __init__(self, vocabulary: type[StrEnum], length: int = 32) -> None:
+        super().__init__(length)
+        self.vocabulary = vocabulary
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else str(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return self.vocabulary(value)
+        except ValueError:
+            return value
+
+
+def _enum(vocabulary: type[StrEnum], length: int = 32) -> Any:
+    return _StrEnumText(vocabulary, length)
 
 
 # --- people -----------------------------------------------------------------
@@ -40,7 +81,7 @@ class UserBase(SQLModel):
     username: str = Field(index=True, unique=True, max_length=100)
     name: str = Field(max_length=200)
     email: str | None = Field(default=None, max_length=254, index=True)
-    role: str = Field(sa_type=_enum(), description="core.vocab.Role")
+    role: Role = Field(sa_type=_enum(Role), description="core.vocab.Role")
     active: bool = True
     line_manager_id: int | None = Field(default=None, foreign_key="app_user.id")
     digest_opt_out: bool = False
@@ -65,7 +106,7 @@ class UserCreate(UserBase):
 class UserUpdate(SQLModel):
     name: str | None = None
     email: str | None = None
-    role: str | None = None
+    role: Role | None = None
     active: bool | None = None
     line_manager_id: int | None = None
     department_ids: list[int] | None = None
@@ -149,22 +190,22 @@ class MeasureBase(SQLModel):
     department_id: int = Field(foreign_key="department.id", index=True)
     owner: str = Field(default="", max_length=200, description="Responsible officer's name")
     owner_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-    level: str = Field(sa_type=_enum(), default="kpm")
-    category: str = Field(sa_type=_enum(), default="output")
+    level: Level = Field(sa_type=_enum(Level), default=Level.kpm)
+    category: Category = Field(sa_type=_enum(Category), default=Category.output)
     leading: bool = Field(default=False, description="Leading (True) or lagging (False)")
-    frequency: str = Field(sa_type=_enum(), default="monthly")
-    polarity: str = Field(sa_type=_enum(), default="higher_is_better")
-    unit: str = Field(sa_type=_enum(), default="count")
+    frequency: Frequency = Field(sa_type=_enum(Frequency), default=Frequency.monthly)
+    polarity: Polarity = Field(sa_type=_enum(Polarity), default=Polarity.higher_is_better)
+    unit: Unit = Field(sa_type=_enum(Unit), default=Unit.count)
     scale_label: str = Field(default="", max_length=60, description="e.g. 'GBP thousand'")
     decimals: int = 0
-    ytd_method: str = Field(sa_type=_enum(), default="sum")
-    tolerance_kind: str | None = Field(sa_type=_enum(), default=None)
+    ytd_method: YtdMethod = Field(sa_type=_enum(YtdMethod), default=YtdMethod.sum)
+    tolerance_kind: ToleranceKind | None = Field(sa_type=_enum(ToleranceKind), default=None)
     tolerance: float | None = None
-    comparison: str = Field(sa_type=_enum(), default="previous_period")
+    comparison: Comparison = Field(sa_type=_enum(Comparison), default=Comparison.previous_period)
     data_source: str = ""
     comparator_metric: str = ""
     published: bool = False
-    lifecycle: str = Field(sa_type=_enum(), default="active", index=True)
+    lifecycle: Lifecycle = Field(sa_type=_enum(Lifecycle), default=Lifecycle.active, index=True)
     due_from: date | None = Field(
         default=None,
         description="Due for every period ending on or after this day: the start of the "
@@ -195,18 +236,18 @@ class MeasureUpdate(SQLModel):
     department_id: int | None = None
     owner: str | None = None
     owner_user_id: int | None = None
-    level: str | None = None
-    category: str | None = None
+    level: Level | None = None
+    category: Category | None = None
     leading: bool | None = None
-    frequency: str | None = None
-    polarity: str | None = None
-    unit: str | None = None
+    frequency: Frequency | None = None
+    polarity: Polarity | None = None
+    unit: Unit | None = None
     scale_label: str | None = None
     decimals: int | None = None
-    ytd_method: str | None = None
-    tolerance_kind: str | None = None
+    ytd_method: YtdMethod | None = None
+    tolerance_kind: ToleranceKind | None = None
     tolerance: float | None = None
-    comparison: str | None = None
+    comparison: Comparison | None = None
     data_source: str | None = None
     comparator_metric: str | None = None
     published: bool | None = None
@@ -220,7 +261,7 @@ class MeasureUpdate(SQLModel):
 
 
 class RebasePoint(SQLModel, table=True):
-    """A recalculation point for SPC: the limits restart at this period."""
+    """A rebase point for SPC: the limits restart at this period."""
 
     __tablename__ = "rebase_point"
     __table_args__ = (UniqueConstraint("measure_id", "period"),)
@@ -283,7 +324,9 @@ class ObservationBase(SQLModel):
     action_note: str = ""
     provisional: bool = False
     revised: bool = False
-    status: str = Field(sa_type=_enum(), default="draft")
+    status: ObservationStatus = Field(
+        sa_type=_enum(ObservationStatus), default=ObservationStatus.draft
+    )
 
 
 class Observation(ObservationBase, table=True):
@@ -312,7 +355,7 @@ class ObservationUpdate(SQLModel):
     commentary_public: bool | None = None
     action_note: str | None = None
     provisional: bool | None = None
-    status: str | None = None
+    status: ObservationStatus | None = None
 
 
 # --- delivery plan ----------------------------------------------------------
@@ -332,7 +375,7 @@ class ActionBase(SQLModel):
     department_id: int = Field(foreign_key="department.id", index=True)
     officer: str = Field(default="", max_length=200)
     officer_user_id: int | None = Field(default=None, foreign_key="app_user.id")
-    status: str = Field(sa_type=_enum(), default="green")
+    status: ActionStatus = Field(sa_type=_enum(ActionStatus), default=ActionStatus.green)
     percent_complete: float = 0.0
     start_date: date | None = None
     due_date: date | None = None
@@ -354,9 +397,9 @@ class ActionCreate(ActionBase):
 
 
 class ActionUpdateIn(SQLModel):
-    """What a lead changes when they update an action (recorded as an `ActionUpdate`)."""
+    """What a lead changes when they update an action (recorded as an `ActionProgress`)."""
 
-    status: str | None = None
+    status: ActionStatus | None = None
     percent_complete: float | None = None
     estimated_end: date | None = None
     completed_date: date | None = None
@@ -368,14 +411,15 @@ class ActionUpdateIn(SQLModel):
     published: bool | None = None
 
 
-class ActionUpdate(SQLModel, table=True):
-    """A dated progress update on an action."""
+class ActionProgress(SQLModel, table=True):
+    """A dated progress note on an action: its status, % complete, estimated end and
+    commentary as a lead recorded them that day (the table keeps its first name)."""
 
     __tablename__ = "action_update"
     id: int | None = Field(default=None, primary_key=True)
     action_id: int = Field(foreign_key="action.id", index=True, ondelete="CASCADE")
     update_date: date
-    status: str = Field(sa_type=_enum())
+    status: ActionStatus = Field(sa_type=_enum(ActionStatus))
     percent_complete: float = 0.0
     estimated_end: date | None = None
     commentary: str = ""
@@ -414,7 +458,7 @@ class BenchmarkMetric(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     metric: str = Field(unique=True, max_length=300)
     measure_id: int | None = Field(default=None, foreign_key="measure.id")
-    polarity: str = Field(sa_type=_enum(), default="higher_is_better")
+    polarity: Polarity = Field(sa_type=_enum(Polarity), default=Polarity.higher_is_better)
     unit: str = Field(default="", max_length=60)
 
 
@@ -486,7 +530,7 @@ class Checkin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     staff_id: int = Field(foreign_key="staff.id", index=True, ondelete="CASCADE")
     quarter: str = Field(max_length=16, description="Quarter label, e.g. 2024/25 Q1")
-    status: str = Field(sa_type=_enum(), default="draft")
+    status: CheckinStatus = Field(sa_type=_enum(CheckinStatus), default=CheckinStatus.draft)
     development: str = ""
     staff_comment: str = ""
     manager_comment: str = ""
@@ -500,7 +544,8 @@ class CheckinProgress(SQLModel, table=True):
     __tablename__ = "checkin_progress"
     checkin_id: int = Field(foreign_key="checkin.id", primary_key=True, ondelete="CASCADE")
     objective_id: int = Field(foreign_key="objective.id", primary_key=True, ondelete="CASCADE")
-    progress: str = Field(sa_type=_enum(), default="on_track")
+    # An ObjectiveProgress value, or "" while the objective is not rated yet.
+    progress: str = Field(sa_type=sa.String(32), default=ObjectiveProgress.on_track.value)
     comment: str = ""
 
 

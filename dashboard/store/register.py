@@ -240,7 +240,7 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
         raise RegisterError(f"A proposal needs a {' and a '.join(missing)}.")
     proposal = measure_in.model_copy(
         update={
-            "lifecycle": Lifecycle.proposed.value,
+            "lifecycle": Lifecycle.proposed,
             "checklist": {},
             "published": False,
             "due_from": None,
@@ -286,7 +286,7 @@ def _lifecycle_change(
 ) -> Measure:
     before = audit.snapshot(measure)
     if lifecycle is not None:
-        measure.lifecycle = lifecycle
+        measure.lifecycle = Lifecycle(lifecycle)
     if due_from is not None:
         measure.due_from = due_from
     if checklist is not None:
@@ -548,7 +548,7 @@ def approve_figures(
         if obs.status == ObservationStatus.approved and obs.embargo_until == embargo_until:
             continue
         before = audit.snapshot(obs)
-        obs.status = ObservationStatus.approved.value
+        obs.status = ObservationStatus.approved
         obs.approved_by = actor.id
         obs.approved_at = utcnow()
         obs.embargo_until = embargo_until
@@ -615,13 +615,13 @@ def change_role(
     department_ids: Sequence[int] | None = None,
 ) -> User:
     """Change a user's role (and departments); refuses to remove the last admin."""
-    Role(role)
     return update_user(
         session=session,
         actor=actor,
         user_id=user_id,
         user_in=UserUpdate(
-            role=role, department_ids=list(department_ids) if department_ids is not None else None
+            role=Role(role),
+            department_ids=list(department_ids) if department_ids is not None else None,
         ),
     )
 

@@ -24,7 +24,7 @@ from core.vocab import CheckinStatus, Frequency, Lifecycle, ObservationStatus, R
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,
-    ActionUpdate,
+    ActionProgress,
     Checkin,
     Department,
     Measure,
@@ -103,8 +103,8 @@ def measures_due(*, session: Session) -> list[MeasureDue]:
 def actions_due(*, session: Session) -> list[ActionDue]:
     last = dict(
         session.exec(
-            select(ActionUpdate.action_id, func.max(ActionUpdate.update_date)).group_by(
-                col(ActionUpdate.action_id)
+            select(ActionProgress.action_id, func.max(ActionProgress.update_date)).group_by(
+                col(ActionProgress.action_id)
             )
         ).all()
     )

@@ -18,12 +18,18 @@ import streamlit as st
 from core.actions import FLAG_DESCRIPTIONS, FLAG_ICON, FLAG_WORDS, ActionFlag
 from core.errors import CoreError
 from core.legend import ACTION_STATUS_SYMBOLS, BLUE, GREEN, GREY, RED, label
-from core.vocab import ActionStatus
+from core.vocab import ActionStatus, Role
 from dashboard.config import today as app_today
+from dashboard.queries.actions import (
+    delivery_plan_exceptions_cached,
+    load_plan,
+    status_counts,
+    structure_choices,
+)
 from dashboard.store import actions as store
-from dashboard.store.db import session_scope
 from dashboard.store.models import ActionCreate, ActionUpdateIn
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui import writes
 from dashboard.ui.import_flow import ImportScreen, SaveChoice, render_import_flow
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.tables import people_table
@@ -42,6 +48,7 @@ __all__ = [
     "legend_key",
     "overview",
     "plan_tables",
+    "render",
     "update_form",
 ]
 
@@ -57,7 +64,6 @@ EDITOR_WIDTHS = {
     "estimated_end": 115,
     "new_commentary": 300,
 }
-_FLASH_KEY = "actions_flash"
 _FLAGS_KEY = "actions_flags_before"
 # Bumped after each save, so the editable table starts afresh from the stored values.
 _EDITOR_ROUND_KEY = "actions_editor_round"
@@ -67,11 +73,10 @@ WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 def flash(plan: pd.DataFrame | None = None) -> None:
     """Show (once) the message a write left before the page reran, and how the flags on
     the actions just updated have changed."""
-    message = st.session_state.pop(_FLASH_KEY, None)
+    message = writes.show_flash()
     before: dict[str, str] = st.session_state.pop(_FLAGS_KEY, None) or {}
     if not message:
         return
-    st.success(message, icon=":material/check_circle:")
     if plan is None or plan.empty or not before:
         return
     now = dict(zip(plan["code"], plan["flags_label"], strict=True))
@@ -83,24 +88,18 @@ def flash(plan: pd.DataFrame | None = None) -> None:
     st.markdown("Flags on the actions you updated:\n" + "\n".join(lines))
 
 
+def _after_save(flags_before: dict[str, str] | None = None) -> Callable[[], None]:
+    def reset() -> None:
+        st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
+        st.session_state[_FLAGS_KEY] = flags_before or {}
+
+    return reset
+
+
 def _done(message: str, flags_before: dict[str, str] | None = None) -> None:
-    st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
-    st.session_state[_FLASH_KEY] = message
-    st.session_state[_FLAGS_KEY] = flags_before or {}
+    _after_save(flags_before)()
+    writes.flash(message)
     st.rerun()
-
-
-def _write(
-    work: Callable[[Any], object], message: str, flags_before: dict[str, str] | None = None
-) -> None:
-    """Run ``work(session)`` in one transaction; show a refusal, or rerun with ``message``."""
-    try:
-        with session_scope() as session:
-            work(session)
-    except WRITE_ERRORS as exc:
-        st.error(plain(exc), icon=":material/error:")
-        return
-    _done(message, flags_before)
 
 
 def legend_key() -> None:
@@ -299,10 +298,12 @@ def editable_table(plan: pd.DataFrame, actor: Actor) -> None:
             st.info("Nothing has changed.", icon=":material/info:")
             return
         on = app_today()
-        _write(
+        writes.save(
             lambda s: store.apply_updates(session=s, actor=actor, updates=updates, update_date=on),
             f"Saved {len(updates)} update{'s' if len(updates) != 1 else ''}.",
-            {str(base.loc[i, "code"]): str(base.loc[i, "flags_label"]) for i in updates},
+            then=_after_save(
+                {str(base.loc[i, "code"]): str(base.loc[i, "flags_label"]) for i in updates}
+            ),
         )
 
 
@@ -338,7 +339,7 @@ def update_form(row: pd.Series, actor: Actor) -> None:
             }
             action_id = int(row["id"])
             on = app_today()
-            _write(
+            writes.save(
                 lambda s: store.update_action(
                     session=s,
                     actor=actor,
@@ -347,7 +348,7 @@ def update_form(row: pd.Series, actor: Actor) -> None:
                     update_date=on,
                 ),
                 f"Update saved on {plain(row['code'])}.",
-                {str(row["code"]): str(row["flags_label"])},
+                then=_after_save({str(row["code"]): str(row["flags_label"])}),
             )
 
 
@@ -377,7 +378,7 @@ def admin_forms(row: pd.Series, actor: Actor) -> None:
                 if not data["title"]:
                     st.error("An action needs a title.")
                 else:
-                    _write(
+                    writes.save(
                         lambda s: store.update_action(
                             session=s,
                             actor=actor,
@@ -386,6 +387,7 @@ def admin_forms(row: pd.Series, actor: Actor) -> None:
                             update_date=app_today(),
                         ),
                         f"{plain(row['code'])} changed.",
+                        then=_after_save(),
                     )
     with st.expander("Close this action (administrators)"):
         st.caption("A closed action leaves the live delivery plan; its history is kept.")
@@ -393,11 +395,12 @@ def admin_forms(row: pd.Series, actor: Actor) -> None:
             reason = st.text_input("Reason for closing")
             if st.form_submit_button("Close action"):
                 action_id = int(row["id"])
-                _write(
+                writes.save(
                     lambda s: store.close_action(
                         session=s, actor=actor, action_id=action_id, reason=reason
                     ),
                     f"{plain(row['code'])} closed.",
+                    then=_after_save(),
                 )
 
 
@@ -449,9 +452,10 @@ def create_form(actor: Actor, themes: dict[str, int], departments: dict[str, int
                     due_date=due_d,
                     estimated_end=due_d,
                 )
-                _write(
+                writes.save(
                     lambda s: store.create_action(session=s, actor=actor, action_in=action_in),
                     f"{plain(action_in.code)} created.",
+                    then=_after_save(),
                 )
 
 
@@ -601,9 +605,8 @@ def _template_csv(plan: pd.DataFrame, actor: Actor) -> bytes:
 
 def _import_saved(sentence: str) -> None:
     # Shown by `flash` at the top of the page (the import sits in a closed expander).
-    st.session_state[_EDITOR_ROUND_KEY] = st.session_state.get(_EDITOR_ROUND_KEY, 0) + 1
-    st.session_state[_FLASH_KEY] = sentence
-    st.session_state[_FLAGS_KEY] = {}
+    _after_save()()
+    writes.flash(sentence)
 
 
 IMPORT_SCREEN = ImportScreen(
@@ -640,3 +643,48 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
 
 #: Session key holding the file to check (set by the uploader; tests may set it directly).
 IMPORT_SOURCE_KEY = IMPORT_SCREEN.source_key
+
+
+def render(actor: Actor) -> None:
+    """The delivery-plan page: counts, the key, the plan (editable for leads and admins),
+    and the overview with its exceptions."""
+    st.title("Actions")
+    st.caption(
+        "The Corporate Delivery Plan: each action's own status, with what the system flags "
+        "beside it. Overdue and slipping actions come first in each theme."
+    )
+    plan = load_plan()
+    flash(plan)
+    if plan.empty:
+        st.info("There are no actions in the delivery plan yet.", icon=":material/info:")
+        if actor.role == Role.admin:
+            create_form(actor, *structure_choices())
+        st.stop()
+
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Actions", len(plan))
+    c2.metric("Need attention", int(plan["needs_attention"].sum()))
+    c3.metric("⚠ Overdue", int(plan["flags"].map(lambda f: "overdue" in f).sum()))
+    c4.metric("⚠ Slipping", int(plan["flags"].map(lambda f: "slipping" in f).sum()))
+    legend_key()
+
+    plan_tab, overview_tab = st.tabs(["Delivery plan", "Overview and exceptions"])
+    with plan_tab:
+        shown = filter_plan(plan)
+        can_edit = actor.role in (Role.admin, Role.lead)
+        if can_edit:
+            st.markdown("#### Update your actions")
+            st.caption(
+                "Change the status, % complete or estimated end, add commentary, then save. "
+                "Moving an action to red or amber needs commentary saying what is being done."
+            )
+            editable_table(shown, actor)
+            import_section(actor, plan)
+            st.divider()
+        plan_tables(shown)
+        if actor.role == Role.admin:
+            create_form(actor, *structure_choices())
+    with overview_tab:
+        st.markdown("#### Delivery-plan overview")
+        st.caption("Counts by status per theme, then the exceptions for the quarterly report.")
+        overview(status_counts(plan), delivery_plan_exceptions_cached())

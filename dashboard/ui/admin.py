@@ -7,7 +7,6 @@ a refusal is shown as a plain message, never a traceback.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -46,6 +45,7 @@ from dashboard.store.structure import (
     update_theme,
 )
 from dashboard.store.users import create_user, list_users, user_department_ids
+from dashboard.ui import writes
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible, visible_frame
 
@@ -69,23 +69,44 @@ def _first_due_label(measure: Measure) -> str:
     ).label
 
 
-def attempt(action: Callable[[Any], Any], success: str) -> Any:
-    """Run a store write in its own transaction; show success or the plain refusal."""
-    try:
-        with session_scope() as session:
-            result = action(session)
-    except (PermissionDenied, ValueError, LookupError) as exc:
-        st.error(plain(exc), icon=":material/error:")
-        return None
-    st.success(success, icon=":material/check_circle:")
-    return result
-
-
 def _names() -> tuple[dict[int, str], dict[int, str]]:
     with session_scope() as session:
         themes = {t.id: t.name for t in list_themes(session=session) if t.id is not None}
         depts = {d.id: d.name for d in list_departments(session=session) if d.id is not None}
     return themes, depts
+
+
+def render(actor: Actor) -> None:
+    """The admin page: one tab per job, the message of the last save above them."""
+    st.title("Admin")
+    st.caption(
+        "The measure register and its lifecycle, targets, approval of figures for "
+        "publication, themes and departments, users, and the audit log."
+    )
+    writes.show_flash()
+    tabs = st.tabs(
+        [
+            "Measure register",
+            "Proposals",
+            "Targets",
+            "Approvals",
+            "Themes & departments",
+            "Users",
+            "Audit log",
+        ]
+    )
+    renderers = (
+        register_tab,
+        proposals_tab,
+        targets_tab,
+        approvals_tab,
+        structure_tab,
+        users_tab,
+        audit_tab,
+    )
+    for tab, draw in zip(tabs, renderers, strict=True):
+        with tab:
+            draw(actor)
 
 
 # --- register ----------------------------------------------------------------
@@ -141,7 +162,7 @@ def register_tab(actor: Actor) -> None:
         with st.form(f"retire_{measure.code}"):
             reason = st.text_input("Why is this measure retired?")
             if st.form_submit_button(f"Retire {plain(measure.code)}"):
-                attempt(
+                writes.save(
                     lambda s: register.retire_measure(
                         session=s, actor=actor, measure_id=measure.id, reason=reason
                     ),
@@ -207,7 +228,7 @@ def _edit_form(
                 data_source=data_source,
                 published=published,
             )
-            attempt(
+            writes.save(
                 lambda s: register.edit_measure(
                     session=s, actor=actor, measure_id=measure.id, measure_in=update
                 ),
@@ -276,7 +297,7 @@ def _new_measure_form(
                 tolerance=float(tolerance) if kind else None,
                 lifecycle=Lifecycle.proposed.value,
             )
-            attempt(
+            writes.save(
                 lambda s: register.propose_measure(session=s, actor=actor, measure_in=measure_in),
                 f"{plain(code.strip().upper())} is proposed: answer its checklist under Proposals.",
             )
@@ -350,19 +371,20 @@ def proposals_tab(actor: Actor) -> None:
         do_save = save.form_submit_button("Save answers")
         do_approve = approve.form_submit_button("Approve and activate", type="primary")
         do_return = send_back.form_submit_button("Return with comments")
-    if do_save or do_approve:
-        attempt(
-            lambda s: register.review_checklist(
-                session=s, actor=actor, measure_id=m.id, answers=answers
-            ),
-            "Checklist answers saved.",
-        )
-    if do_approve:
+
+    def review(s: Any) -> bool:
+        register.review_checklist(session=s, actor=actor, measure_id=m.id, answers=answers)
+        return True
+
+    if do_save:
+        writes.save(review, "Checklist answers saved.")
+    if do_approve and writes.attempt(review):  # the answers are kept even if not activated
         problems = checklist_problems(answers)
         if problems:
+            st.success("Checklist answers saved.", icon=":material/check_circle:")
             st.error("Not activated: " + " ".join(problems[:4]), icon=":material/error:")
         else:
-            attempt(
+            writes.save(
                 lambda s: register.approve_measure(
                     session=s,
                     actor=actor,
@@ -374,7 +396,7 @@ def proposals_tab(actor: Actor) -> None:
                 f"{plain(first_period.strip() or current.label)}.",
             )
     if do_return:
-        attempt(
+        writes.save(
             lambda s: register.return_measure(
                 session=s, actor=actor, measure_id=m.id, comments=comments
             ),
@@ -410,7 +432,7 @@ def targets_tab(actor: Actor) -> None:
         value = st.number_input("Target", value=0.0, format="%f")
         reason = st.text_input("Reason for the change")
         if st.form_submit_button("Set target"):
-            attempt(
+            writes.save(
                 lambda s: register.set_period_target(
                     session=s,
                     actor=actor,
@@ -436,7 +458,7 @@ def targets_tab(actor: Actor) -> None:
             except ValueError:
                 st.error("Profile weights are numbers separated by commas, like 1,1,1,2.")
             else:
-                attempt(
+                writes.save(
                     lambda s: register.set_annual_target(
                         session=s,
                         actor=actor,
@@ -538,7 +560,7 @@ def approvals_tab(actor: Actor) -> None:
     )
     chosen = [int(i) for i in edited.loc[edited["Approve"], "id"]]
     if st.button(f"Approve the {len(chosen)} chosen figures", disabled=not chosen):
-        attempt(
+        writes.save(
             lambda s: register.approve_figures(
                 session=s, actor=actor, observation_ids=chosen, embargo_until=embargo
             ),
@@ -547,7 +569,7 @@ def approvals_tab(actor: Actor) -> None:
     periods = sorted({o.period for o in pending}, reverse=True)
     period = st.selectbox("Or approve every submitted figure of a period", periods)
     if st.button(f"Approve all of {period}"):
-        attempt(
+        writes.save(
             lambda s: register.approve_period(
                 session=s, actor=actor, period=period, embargo_until=embargo
             ),
@@ -573,7 +595,7 @@ def structure_tab(actor: Actor) -> None:
         with st.form("new_theme", clear_on_submit=True):
             name = st.text_input("New theme")
             if st.form_submit_button("Add theme"):
-                attempt(
+                writes.save(
                     lambda s: create_theme(
                         session=s, actor=actor, theme_in=ThemeCreate(name=name.strip())
                     ),
@@ -586,7 +608,7 @@ def structure_tab(actor: Actor) -> None:
                 )
                 new = st.text_input("New name")
                 if st.form_submit_button("Rename theme"):
-                    attempt(
+                    writes.save(
                         lambda s: update_theme(
                             session=s, actor=actor, theme_id=tid, name=new.strip()
                         ),
@@ -604,7 +626,7 @@ def structure_tab(actor: Actor) -> None:
         with st.form("new_department", clear_on_submit=True):
             name = st.text_input("New department")
             if st.form_submit_button("Add department"):
-                attempt(
+                writes.save(
                     lambda s: create_department(
                         session=s, actor=actor, department_in=DepartmentCreate(name=name.strip())
                     ),
@@ -617,7 +639,7 @@ def structure_tab(actor: Actor) -> None:
                 )
                 new = st.text_input("New name ")
                 if st.form_submit_button("Rename department"):
-                    attempt(
+                    writes.save(
                         lambda s: rename_department(
                             session=s, actor=actor, department_id=did, name=new.strip()
                         ),
@@ -668,7 +690,7 @@ def users_tab(actor: Actor) -> None:
             format_func=lambda i: visible(depts[i]),
         )
         if st.form_submit_button("Save role and departments"):
-            attempt(
+            writes.save(
                 lambda s: register.change_role(
                     session=s, actor=actor, user_id=user.id, role=role, department_ids=chosen
                 ),
@@ -677,21 +699,21 @@ def users_tab(actor: Actor) -> None:
     a, b = st.columns(2)
     if user.active:
         if a.button(f"Deactivate {plain(user.username)}"):
-            attempt(
+            writes.save(
                 lambda s: register.deactivate_user(session=s, actor=actor, user_id=user.id),
                 f"{plain(user.username)} can no longer sign in.",
             )
     elif a.button(f"Reactivate {plain(user.username)}"):
-        attempt(
+        writes.save(
             lambda s: register.reactivate_user(session=s, actor=actor, user_id=user.id),
             f"{plain(user.username)} can sign in again.",
         )
     if b.button(f"Reset {plain(user.username)}'s password"):
-        temporary = attempt(
-            lambda s: register.reset_password(session=s, actor=actor, user_id=user.id),
-            "Password reset.",
+        temporary = writes.attempt(
+            lambda s: register.reset_password(session=s, actor=actor, user_id=user.id)
         )
         if temporary:
+            st.success("Password reset.", icon=":material/check_circle:")
             st.code(temporary, language=None)
             st.caption("Pass this temporary password on securely; it is not shown again.")
     st.subheader("Add a user")
@@ -705,7 +727,7 @@ def users_tab(actor: Actor) -> None:
         )
         password = st.text_input("First password (at least 10 characters)", type="password")
         if st.form_submit_button("Add user"):
-            attempt(
+            writes.save(
                 lambda s: create_user(
                     session=s,
                     actor=actor,

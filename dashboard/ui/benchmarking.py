@@ -21,14 +21,13 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.benchmark import quartile_for_rank, quartile_symbol, rank_areas, trend_symbol
-from core.errors import CoreError
 from core.legend import label
-from core.vocab import Polarity
+from core.vocab import Polarity, Role
 from dashboard.queries import scorecard as queries
 from dashboard.store import benchmarks as bench
-from dashboard.store.db import session_scope
 from dashboard.store.models import ComparatorGroupBase
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import format_value, is_blank, plain, visible
 
@@ -37,6 +36,7 @@ __all__ = [
     "quartile_cell",
     "rank_cell",
     "ranked_bar_figure",
+    "render",
     "render_groups_admin",
     "render_import",
     "render_measure",
@@ -475,18 +475,6 @@ def _members_from_editor(frame: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-def _write(actor: Actor, what: str, fn: Any) -> bool:
-    """Run a store write in one transaction; show the outcome; True when it worked."""
-    try:
-        with session_scope() as session:
-            fn(session)
-    except (PermissionDenied, ValueError, CoreError) as exc:
-        st.error(plain(exc), icon="✖")
-        return False
-    st.session_state["benchmarking_flash"] = what
-    return True
-
-
 def _group_fields(prefix: str, group: dict[str, Any] | None) -> ComparatorGroupBase:
     g = group or {}
     name = st.text_input("Name", value=g.get("name", ""), key=f"{prefix}_name")
@@ -549,31 +537,24 @@ def _render_group(actor: Actor, group: dict[str, Any]) -> None:
                         session=session, actor=actor, group_id=gid, members=member_list
                     )
 
-                if _write(actor, f"Saved '{plain(group_in.name)}'.", save):
-                    st.rerun()
+                writes.save(save, f"Saved '{plain(group_in.name)}'.")
         c1, c2 = st.columns(2)
         if not group["is_default"] and c1.button("Make this the default", key=f"def_{gid}"):
-            if _write(
-                actor,
-                f"'{plain(group['name'])}' is now the default group.",
+            writes.save(
                 lambda s: bench.set_default_group(session=s, actor=actor, group_id=gid),
-            ):
-                st.rerun()
+                f"'{plain(group['name'])}' is now the default group.",
+            )
         sure = c2.checkbox("Yes, delete this group", key=f"sure_{gid}")
         if c2.button("Delete group", key=f"del_{gid}", disabled=not sure):
-            if _write(
-                actor,
-                f"Deleted '{plain(group['name'])}'. Benchmark values are kept.",
+            writes.save(
                 lambda s: bench.delete_comparator_group(session=s, actor=actor, group_id=gid),
-            ):
-                st.rerun()
+                f"Deleted '{plain(group['name'])}'. Benchmark values are kept.",
+            )
 
 
 def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
     """Create comparator groups, change their details and members, choose the default."""
-    flash = st.session_state.pop("benchmarking_flash", None)
-    if flash:
-        st.success(flash, icon="✔")
+    writes.show_flash()
     for group in groups.to_dict("records"):
         _render_group(actor, group)
 
@@ -609,8 +590,7 @@ def render_groups_admin(actor: Actor, groups: pd.DataFrame) -> None:
                 session=session, actor=actor, group_in=g, members=member_list
             )
 
-        if _write(actor, f"Created '{plain(group_in.name)}'.", create):
-            st.rerun()
+        writes.save(create, f"Created '{plain(group_in.name)}'.")
 
 
 # --- importing benchmark data (admin) ---------------------------------------------
@@ -670,14 +650,12 @@ def _prepare_import(actor: Actor, src: Any) -> bool:
                 period=pick(period),
                 value=pick(value),
             )
-            if _write(
-                actor,
-                "Layout remembered: files with these headers will not ask again.",
+            writes.save(
                 lambda s: kind.remember_layout(
                     session=s, actor=actor, headers=headers, layout=chosen
                 ),
-            ):
-                st.rerun()
+                "Layout remembered: files with these headers will not ask again.",
+            )
         return False
     with Session(engine) as session:
         _known, new = kind.metrics_in_file(session, src)
@@ -695,12 +673,11 @@ def _prepare_import(actor: Actor, src: Any) -> bool:
                 for i, name in enumerate(new)
             }
             go_on = st.form_submit_button("Remember these metrics")
-        if go_on and _write(
-            actor,
-            "Metrics mapped.",
-            lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
-        ):
-            st.rerun()
+        if go_on:
+            writes.save(
+                lambda s: kind.remember_metrics(session=s, actor=actor, mapping=picked),
+                "Metrics mapped.",
+            )
         return False
     return True
 
@@ -725,3 +702,74 @@ def render_import(actor: Actor) -> None:
         prepare=_prepare_import,
     )
     render_import_flow(actor, screen)
+
+
+def render(actor: Actor) -> None:
+    """The benchmarking page: where we stand against a comparator group (everyone), and
+    for administrators the groups and the benchmark-data import."""
+    st.title("Benchmarking")
+    st.caption("Where we stand against our nearest neighbours, measure by measure.")
+
+    groups = queries.load_comparator_groups()
+    is_admin = actor.role == Role.admin
+
+    if is_admin:
+        where_tab, groups_tab, import_tab = st.tabs(
+            ["Where we stand", "Comparator groups", "Import benchmark data"]
+        )
+    else:
+        where_tab, groups_tab, import_tab = st.container(), None, None
+
+    with where_tab:
+        if groups.empty:
+            st.info(
+                "There are no comparator groups yet."
+                + (" Create one under Comparator groups." if is_admin else " Ask an administrator.")
+            )
+        else:
+            names = list(groups["name"])
+            default = (
+                int(groups["is_default"].astype(bool).idxmax()) if groups["is_default"].any() else 0
+            )
+            wanted = st.query_params.get("group")
+            index = names.index(wanted) if wanted in names else default
+            name = st.selectbox(
+                "Comparator group", names, index=index, key="benchmark_group", format_func=visible
+            )
+            group = groups[groups["name"] == name].iloc[0].to_dict()
+            st.caption(
+                f"{plain(group['source']) or 'Comparator group'}: {group['members']} councils, "
+                f"ours {plain(group['own_area_name'] or group['own_area_code'])} "
+                f"({plain(group['own_area_code'])})."
+            )
+            positions = queries.load_benchmark_positions(int(group["id"]))
+            if positions.empty:
+                st.info(
+                    "No benchmark data for this group's councils yet, or no benchmark metric is "
+                    "mapped to one of our measures."
+                )
+            else:
+                render_overview(positions, str(group["name"]))
+                st.subheader("One measure against the group")
+                codes = list(positions["code"])
+                labels = dict(zip(positions["code"], positions["name"], strict=True))
+                asked = str(st.query_params.get("measure", "")).upper()
+                code = st.selectbox(
+                    "Measure",
+                    codes,
+                    index=codes.index(asked) if asked in codes else 0,
+                    format_func=lambda c: visible(f"{c} {labels[c]}"),
+                    key="benchmark_measure",
+                )
+                if code:
+                    st.query_params["measure"] = code
+                    values = queries.load_benchmark_values(int(group["id"]))
+                    render_measure(positions, values, group, code)
+
+    if groups_tab is not None:
+        with groups_tab:
+            render_groups_admin(actor, groups)
+
+    if import_tab is not None:
+        with import_tab:
+            render_import(actor)

@@ -7,6 +7,7 @@ the Vital Signs period picker's choice, when given).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from typing import Any
 from urllib.parse import urlencode
@@ -16,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from core.legend import GREY
+from core.spc import MIN_POINTS_WARNING
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
@@ -25,9 +27,10 @@ from dashboard.queries.scorecard import (
     load_measure_detail,
     load_scorecard,
 )
-from dashboard.store.db import session_scope
+from dashboard.store.errors import NotFound
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
 from dashboard.ui.tables import people_table
@@ -259,7 +262,9 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
         if detail.spc.assurance is not None:
             words.append(f"Assurance: {assurance_words(detail.spc.assurance)}")
         if detail.spc.short_group_warning:
-            words.append("Fewer than 15 points since the last recalculation: read with care")
+            words.append(
+                f"Fewer than {MIN_POINTS_WARNING} points since the last rebase: read with care"
+            )
         st.caption(" · ".join(words))
         with st.expander("Key to the symbols"):
             st.markdown(legend_markdown(["SPC variation", "SPC assurance"]))
@@ -276,57 +281,56 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
     if not _can_edit(actor, detail):
         if len(points):
             st.caption(
-                "Limits recalculated at: "
+                "Limits rebased at: "
                 + "; ".join(f"{p.period} ({plain(p.reason)})" for p in points.itertuples())
             )
         return
-    with st.expander(f"Recalculation (rebase) points · {len(points)}"):
+    with st.expander(f"Rebase points · {len(points)}"):
         st.caption(
-            "Recalculate the SPC limits from a period when the process changed for a known "
-            "reason (a new system, a change of definition). Say why; the change is audited."
+            "Rebase: restart the SPC limits from a period when the process changed for a "
+            "known reason (a new system, a change of definition). Say why; the change is audited."
         )
         for p in points.sort_values("period").itertuples():
             left, right = st.columns([4, 1])
             left.markdown(f"**{p.period}**: {plain(p.reason)}")
             if right.button("Remove", key=f"rebase_remove_{p.id}"):
-                _write(
-                    actor,
-                    detail,
-                    lambda s, m, pid=int(p.id): remove_rebase_point(
-                        session=s, actor=actor, measure=m, point_id=pid
-                    ),
+                writes.save(
+                    _on_measure(
+                        detail,
+                        lambda s, m, pid=int(p.id): remove_rebase_point(
+                            session=s, actor=actor, measure=m, point_id=pid
+                        ),
+                    )
                 )
         periods = [p for p in detail.spc_periods[1:] if p not in set(points["period"])]
         with st.form("rebase_add", clear_on_submit=True):
-            period = st.selectbox("Recalculate from", periods[::-1] or ["–"])
+            period = st.selectbox("Rebase from", periods[::-1] or ["–"])
             reason = st.text_input("Reason", max_chars=300)
-            if st.form_submit_button("Add recalculation point"):
+            if st.form_submit_button("Add rebase point"):
                 if not periods:
-                    st.error("There is no period to recalculate from yet.")
+                    st.error("There is no period to rebase from yet.")
                 else:
-                    _write(
-                        actor,
-                        detail,
-                        lambda s, m: add_rebase_point(
-                            session=s, actor=actor, measure=m, period=period, reason=reason
-                        ),
+                    writes.save(
+                        _on_measure(
+                            detail,
+                            lambda s, m: add_rebase_point(
+                                session=s, actor=actor, measure=m, period=period, reason=reason
+                            ),
+                        )
                     )
 
 
-def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
-    try:
-        with session_scope() as session:
-            measure = get_measure_by_code(session=session, code=detail.measure["code"])
-            if measure is None:
-                raise LookupError("The measure no longer exists.")
-            change(session, measure)
-    except (PermissionDenied, ValueError, LookupError) as error:
-        st.error(plain(error))
-        return
-    except Exception:  # a duplicate period, say
-        st.error("That recalculation point could not be saved. Nothing was changed.")
-        return
-    st.rerun()
+def _on_measure(detail: MeasureDetail, change: Any) -> Callable[[Any], object]:
+    """A write on the stored measure this page shows (read afresh inside the write)."""
+    code = detail.measure["code"]
+
+    def work(session: Any) -> object:
+        measure = get_measure_by_code(session=session, code=code)
+        if measure is None:
+            raise NotFound("The measure no longer exists.")
+        return change(session, measure)
+
+    return work
 
 
 def history_table(detail: MeasureDetail) -> pd.DataFrame:

@@ -18,7 +18,6 @@ import pandas as pd
 import streamlit as st
 
 from core.agenda import AgendaItem
-from core.errors import CoreError
 from core.legend import action_status_symbol, data_status_symbol, label, rag_symbol
 from core.narrative import format_value
 from core.vocab import ObservationStatus
@@ -37,15 +36,14 @@ from dashboard.store import meetings as store
 from dashboard.store.db import Session, get_engine, session_scope
 from dashboard.store.directory import action_by_id
 from dashboard.store.models import Meeting
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.spc_chart import spc_figure
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
 __all__ = ["meeting_id_from", "present", "render", "setup"]
 
-WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
-FLASH_KEY = "meeting_flash"
 # Meeting ids are 32-bit integers in every database the app runs on.
 MAX_MEETING_ID = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -120,18 +118,18 @@ def setup(actor: Actor) -> None:
             scope = f"theme:{theme}"
         elif kind == "A department" and department:
             scope = f"department:{department}"
-        try:
-            with session_scope() as session:
-                meeting = store.open_meeting(
-                    session=session,
+        meeting_id = writes.attempt(
+            lambda s: (
+                store.open_meeting(
+                    session=s,
                     actor=actor,
                     period=str(period),
                     scope=scope,
                     held_on=app_settings.today(),
-                )
-                meeting_id = meeting.id
-        except WRITE_ERRORS as exc:
-            st.error(plain(exc), icon=":material/error:")
+                ).id
+            )
+        )
+        if meeting_id is None:
             return
         st.query_params["meeting"] = str(meeting_id)
         st.rerun()
@@ -156,8 +154,8 @@ def _move(actor: Actor, meeting_id: int, index: int) -> None:
     try:
         with session_scope() as session:
             store.set_current_item(session=session, actor=actor, meeting_id=meeting_id, index=index)
-    except WRITE_ERRORS as exc:
-        st.session_state[FLASH_KEY] = ("error", plain(exc))
+    except writes.REFUSALS as exc:  # a button's callback: the message shows on the rerun
+        writes.flash(plain(exc), kind="error")
 
 
 def _measure_item(item: AgendaItem, period: str) -> None:
@@ -306,28 +304,27 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
         )
         saved = st.form_submit_button("Save decision", type="primary")
     if saved:
-        try:
-            with session_scope() as session:
-                row = store.record_decision(
-                    session=session,
+        meeting_id = meeting.id
+        assert meeting_id is not None  # a stored meeting
+        said = f"Saved: {store.DECISIONS[str(decision)]} on {plain(item.code)}."
+        writes.save(
+            lambda s: (
+                store.record_decision(
+                    session=s,
                     actor=actor,
-                    meeting_id=meeting.id,
+                    meeting_id=meeting_id,
                     item_key=item.key,
                     decision=str(decision),
                     note=note,
                     action_title=title if decision == "new_action" else "",
                     action_officer=officer if decision == "new_action" else "",
                     action_due=due if decision == "new_action" else None,
-                )
-                action_id = row.action_id
-        except WRITE_ERRORS as exc:
-            st.error(plain(exc), icon=":material/error:")
-            return
-        message = f"Saved: {store.DECISIONS[str(decision)]} on {plain(item.code)}."
-        if action_id is not None:
-            message += " The new action is in the delivery plan."
-        st.session_state[FLASH_KEY] = ("success", message)
-        st.rerun()
+                ).action_id
+            ),
+            lambda action_id: (
+                said + (" The new action is in the delivery plan." if action_id is not None else "")
+            ),
+        )
 
 
 def _decisions_on(meeting_id: int, key: str) -> list[str]:
@@ -459,10 +456,7 @@ def present(actor: Actor, meeting_id: int) -> None:
     else:
         _action_item(item)
 
-    flash = st.session_state.pop(FLASH_KEY, None)
-    if flash:
-        kind, message = flash
-        (st.success if kind == "success" else st.error)(message)
+    writes.show_flash()
     decided = _decisions_on(meeting.id, item.key)
     if decided:
         st.markdown("#### Decided on this item")

@@ -148,3 +148,15 @@ def render_text_page(which: str) -> None:
         "[Performance portal](/portal) · [Accessibility statement](/accessibility) · "
         "[Privacy notice](/privacy)"
     )
+
+
+def render() -> None:
+    """The public portal page; if the figures cannot be read, a plain sorry, never a
+    traceback (residents see this page)."""
+    try:
+        portal = load_portal()
+    except Exception:  # noqa: BLE001 - residents never see a traceback
+        st.title("How the council is performing")
+        st.error("Sorry, the figures cannot be shown just now. Please try again later.")
+        st.stop()
+    render_portal(portal)

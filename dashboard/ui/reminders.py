@@ -22,10 +22,10 @@ from dashboard.config import get_settings
 from dashboard.queries.reminders import load_snapshot
 from dashboard.reminders.gather import Snapshot, recent_log, set_digest_opt_out
 from dashboard.store.db import session_scope
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.navigation import BY_PATH, allowed
 from dashboard.ui.tables import people_table
-from dashboard.ui.widgets import plain
 
 __all__ = ["owed_rows", "render_owed"]
 
@@ -154,13 +154,9 @@ def _opt_out(actor: Actor, snapshot: Snapshot) -> None:
         + ("" if allowed_out else " The council asks everyone to receive these reminders."),
     )
     if wanted == me.opted_out:  # the toggle moved
-        try:
-            with session_scope() as session:
-                set_digest_opt_out(session=session, actor=actor, user_id=me.id, opt_out=not wanted)
-        except (PermissionDenied, LookupError) as exc:
-            st.error(plain(exc))
-            return
-        st.rerun()
+        writes.save(
+            lambda s: set_digest_opt_out(session=s, actor=actor, user_id=me.id, opt_out=not wanted)
+        )
 
 
 def render_owed(actor: Actor) -> None:

@@ -9,29 +9,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.errors import CoreError
 from core.vocab import Role
 from dashboard.exporting.reports.exceptions import ExceptionItem, ExceptionReport
 from dashboard.exporting.reports.export import FORMATS
 from dashboard.queries.cache import current_data_version
 from dashboard.queries.reports import load_report, load_report_file
-from dashboard.store.db import session_scope
 from dashboard.store.meetings import AUDIENCES, save_narrative
-from dashboard.store.security import Actor, PermissionDenied
+from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible_frame
 
-__all__ = ["exports", "exception_list", "load_report", "summary"]
+__all__ = ["exception_list", "exports", "load_report", "render", "summary"]
 
-WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 EDITORS = frozenset({Role.admin, Role.executive})
-FLASH_KEY = "reports_flash"
-
-
-def flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
 
 
 def summary(report: ExceptionReport) -> None:
@@ -62,21 +53,17 @@ def summary(report: ExceptionReport) -> None:
 
 
 def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str) -> None:
-    try:
-        with session_scope() as session:
-            save_narrative(
-                session=session,
-                actor=actor,
-                quarter=report.quarter,
-                audience=report.audience,
-                item_key=item.key,
-                text=text,
-            )
-    except WRITE_ERRORS as exc:
-        st.error(plain(exc), icon=":material/error:")
-        return
-    st.session_state[FLASH_KEY] = f"Saved the narrative for {plain(item.code)}."
-    st.rerun()
+    writes.save(
+        lambda session: save_narrative(
+            session=session,
+            actor=actor,
+            quarter=report.quarter,
+            audience=report.audience,
+            item_key=item.key,
+            text=text,
+        ),
+        f"Saved the narrative for {plain(item.code)}.",
+    )
 
 
 def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
@@ -225,3 +212,23 @@ def choose() -> tuple[str, str]:
     st.query_params["quarter"] = str(quarter)
     st.query_params["audience"] = str(audience)
     return str(quarter), str(audience)
+
+
+def render(actor: Actor) -> None:
+    """The exception report page: choose the quarter and audience, then the report."""
+    st.title("Exception report")
+    st.caption(
+        "For each exception: status, year-to-date actual and target, direction of change, SPC "
+        "signal, commentary and a drafted narrative; then the delivery plan by exception."
+    )
+    quarter, audience = choose()
+    try:
+        report = load_report(quarter, audience)
+    except ValueError as exc:
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
+    writes.show_flash()
+    summary(report)
+    exports(report)
+    exception_list(actor, report)
+    delivery_plan(report)

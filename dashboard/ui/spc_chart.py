@@ -2,7 +2,7 @@
 
 - `spc_figure(result, ...)`: a Plotly XmR chart of a `core.spc.SpcResult`: the data
   line, mean, process limits, target (or trajectory), special-cause points coloured and
-  shaped by type with the rule in the hover text, and recalculation points marked.
+  shaped by type with the rule in the hover text, and rebase points marked.
 - `variation_icon_svg(point_type, improvement_direction)` and
   `assurance_icon_svg(assurance)`: the variation and assurance icons as SVG text.
 - `variation_words`, `assurance_words`, `icon_words`: the same in plain words, so
@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 import plotly.graph_objects as go
 
-from core.spc import SpcResult, SpecialCause
+from core.spc import MIN_POINTS_WARNING, SpcResult, SpecialCause
 from core.vocab import Assurance, ImprovementDirection, PointType
 
 __all__ = [
@@ -184,7 +184,7 @@ def spc_figure(
     `x` labels the periods (one per point; 1, 2, ... if not given); `unit` is shown
     after values and on the axis; `target` is one number or one per period (drawn as a
     trajectory), by default the result's own `target` column; `rebase_reasons` gives,
-    in order, the reason for each recalculation of the limits.
+    in order, the reason for each rebase (where the limits restart).
 
     >>> from core.spc import xmr
     >>> figure = spc_figure(xmr([0, 1, 2, 3, 4, 5, 6, 7]), title="Example")
@@ -279,7 +279,7 @@ def spc_figure(
 
     for number, (first, _) in enumerate(_segments(groups)[1:]):
         reason = rebase_reasons[number] if number < len(rebase_reasons) else ""
-        words = "Limits recalculated" + (f": {_escape(reason)}" if reason else "")
+        words = "Limits rebased" + (f": {_escape(reason)}" if reason else "")
         figure.add_vline(x=first - 0.5, line={"color": MEAN_COLOUR, "width": 1, "dash": "dot"})
         figure.add_annotation(
             x=first - 0.5,
@@ -296,7 +296,9 @@ def spc_figure(
     ticks = list(range(0, n, step))
     notes = []
     if result.short_group_warning:
-        notes.append("Fewer than 13 points in a period: limits are provisional.")
+        notes.append(
+            f"Fewer than {MIN_POINTS_WARNING} points since the last rebase: limits are provisional."
+        )
     figure.update_layout(
         title={"text": _escape(title)} if title else None,
         height=height,

@@ -52,17 +52,17 @@ def test_an_unknown_code_says_so(app_env):
     assert "No measure has the code NOPE-99." in texts(at)
 
 
-def test_an_executive_cannot_add_recalculation_points(app_env):
+def test_an_executive_cannot_add_rebase_points(app_env):
     at = measure_page("HOU-03")
-    assert not any(b.label == "Add recalculation point" for b in at.button)
+    assert not any(b.label == "Add rebase point" for b in at.button)
 
 
-def test_a_lead_adds_a_recalculation_point_with_a_reason_and_it_is_audited(app_env):
+def test_a_lead_adds_a_rebase_point_with_a_reason_and_it_is_audited(app_env):
     at = measure_page("HOU-03", username="demo.lead")
-    select_box = next(s for s in at.selectbox if s.label == "Recalculate from")
+    select_box = next(s for s in at.selectbox if s.label == "Rebase from")
     select_box.set_value("2024-04")
     next(t for t in at.text_input if t.label == "Reason").input("New allocations policy")
-    next(b for b in at.button if b.label == "Add recalculation point").click().run()
+    next(b for b in at.button if b.label == "Add rebase point").click().run()
     assert not at.exception
     assert "**2024-04**: New allocations policy" in texts(at)
     with Session(db.get_engine(app_env)) as session:
@@ -74,7 +74,7 @@ def test_a_lead_adds_a_recalculation_point_with_a_reason_and_it_is_audited(app_e
 
 def test_a_lead_cannot_rebase_another_departments_measure(app_env):
     at = measure_page("PLN-01", username="demo.lead")
-    assert not any(b.label == "Add recalculation point" for b in at.button)
+    assert not any(b.label == "Add rebase point" for b in at.button)
 
 
 def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env):

@@ -36,7 +36,7 @@ from dashboard.store.measures import create_measure
 from dashboard.store.models import (
     Action,
     ActionCreate,
-    ActionUpdate,
+    ActionProgress,
     AuditLog,
     Upload,
 )
@@ -83,7 +83,7 @@ class Plan:
                 (a.code, a.status, a.percent_complete, a.estimated_end, a.commentary, a.title)
                 for a in s.exec(select(Action).order_by(Action.code)).all()
             ]
-            updates = len(s.exec(select(ActionUpdate)).all())
+            updates = len(s.exec(select(ActionProgress)).all())
             uploads = len(s.exec(select(Upload)).all())
             audits = len(s.exec(select(AuditLog)).all())
         return [*actions, ("updates", updates), ("uploads", uploads), ("audit", audits)]

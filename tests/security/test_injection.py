@@ -222,7 +222,7 @@ def test_the_measure_page_shows_the_hostile_text_exactly_as_typed(poisoned):
     shown = _shown_as_text(at)
     assert f"{CODE} · {HOSTILE_NAME}" in shown  # the title
     assert PAYLOAD in [str(el.value) for el in at.text]  # the commentary, as text
-    assert f"**2025-04**: {PAYLOAD}" in shown  # the recalculation reason
+    assert f"**2025-04**: {PAYLOAD}" in shown  # the rebase reason
     assert PAYLOAD in shown  # the definition
     assert HOSTILE_THEME in shown
 
@@ -253,7 +253,7 @@ def test_chart_hover_text_holds_the_hostile_text_escaped(poisoned):
     specs = [_spec_text(chart) for chart in at.get("plotly_chart")]
     assert specs, "the measure page draws its SPC chart"
     assert any(
-        "Limits recalculated: &lt;script&gt;alert(1)&lt;/script&gt; "
+        "Limits rebased: &lt;script&gt;alert(1)&lt;/script&gt; "
         "&lt;img src=x onerror=alert(1)&gt;" in spec
         for spec in specs
     )

@@ -240,7 +240,7 @@ def test_actions_are_created_updated_with_a_dated_update_and_audited(session):
         update_date=date(2024, 6, 1),
     )
     session.commit()
-    updates = actions_store.list_action_updates(session=session, action_id=action.id)
+    updates = actions_store.list_action_progress(session=session, action_id=action.id)
     assert [(u.status, u.percent_complete, u.commentary) for u in updates] == [
         ("amber", 40.0, "Delayed by a month")
     ]

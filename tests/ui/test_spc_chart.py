@@ -116,7 +116,7 @@ def test_user_text_is_escaped_in_the_title_labels_axis_hover_and_rebase_reason()
     hover = _trace(figure, "Common cause").hovertext[0]
     assert "&lt;b&gt;p0&lt;/b&gt;" in hover and "<b>p0</b>" not in hover
     reasons = [annotation.text for annotation in figure.layout.annotations]
-    assert "Limits recalculated: &lt;img src=x onerror=alert(1)&gt;" in reasons
+    assert "Limits rebased: &lt;img src=x onerror=alert(1)&gt;" in reasons
 
 
 def test_a_rebase_is_marked_by_a_vertical_line_and_new_limits() -> None:

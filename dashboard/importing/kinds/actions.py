@@ -5,7 +5,7 @@ code, title, theme, department, officer, status, % complete, start, due, estimat
 commentary, update date, linked measures (codes separated by commas or semicolons).
 
 - A row whose code is an existing action updates it: status, % complete, estimated end and
-  commentary are the progress update (recorded as a dated `ActionUpdate`, dated by the
+  commentary are the progress update (recorded as a dated `ActionProgress`, dated by the
   update date column or today); title, officer, start and due change the plan, which
   only an administrator may do. Linked measures replace the action's links.
 - A row with a new code adds an action to the plan: administrators only, and it needs a

@@ -1,4 +1,4 @@
-"""What the measures import reads (measures, stored figures and targets, recalculation
+"""What the measures import reads (measures, stored figures and targets, rebase
 points) and writes (figures, targets and their audit entries, in bulk)."""
 
 from __future__ import annotations

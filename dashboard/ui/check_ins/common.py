@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
-
-import streamlit as st
 
 from core.checkins import (
     CheckinState,
@@ -19,12 +16,10 @@ from core.legend import label
 from core.periods import Period
 from core.vocab import Frequency, Role
 from dashboard import config as app_settings
-from dashboard.store.db import Session, get_engine, session_scope
+from dashboard.store.db import Session, get_engine
 from dashboard.store.directory import department_and_user_names
 from dashboard.store.security import PermissionDenied
-from dashboard.ui.widgets import plain
 
-FLASH_KEY = "checkins_flash"
 PROBLEMS = (PermissionDenied, ValueError, LookupError, CoreError)
 MANAGERS_AND_ABOVE = (Role.admin, Role.executive, Role.lead)
 
@@ -63,34 +58,10 @@ def _default_quarter() -> Period:
     return _current_quarter().previous()
 
 
-def _flash(message: str) -> None:
-    st.session_state[FLASH_KEY] = message
-
-
-def _show_flash() -> None:
-    message = st.session_state.pop(FLASH_KEY, None)
-    if message:
-        st.success(message, icon=":material/check_circle:")
-
-
 @contextmanager
 def _reading() -> Iterator[Session]:
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
-
-
-def _write(action: Callable[[Session], Any], done: str) -> bool:
-    """Run a store write in one transaction; a refusal shows as a plain message and
-    changes nothing."""
-    try:
-        with session_scope() as session:
-            action(session)
-    except PROBLEMS as exc:
-        st.error(plain(exc), icon=":material/error:")
-        return False
-    _flash(done)
-    st.rerun()
-    return True  # pragma: no cover - st.rerun does not return
 
 
 def _state_label(state: CheckinState) -> str:

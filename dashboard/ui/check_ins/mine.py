@@ -18,6 +18,7 @@ from dashboard.store import checkins as store
 from dashboard.store.db import Session
 from dashboard.store.models import Checkin, Objective, Staff
 from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.check_ins.common import (
     _close_days,
     _default_quarter,
@@ -27,7 +28,6 @@ from dashboard.ui.check_ins.common import (
     _reading,
     _state_label,
     _today,
-    _write,
 )
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
@@ -192,7 +192,7 @@ def _objective_editor(
         if saved:
             assert me.id is not None
             if current is None:
-                _write(
+                writes.save(
                     lambda s: store.create_objective(
                         session=s,
                         actor=actor,
@@ -210,7 +210,7 @@ def _objective_editor(
                 )
             else:
                 assert current.id is not None
-                _write(
+                writes.save(
                     lambda s: store.update_objective(
                         session=s,
                         actor=actor,
@@ -301,7 +301,7 @@ def _checkin_form(
             if submit:
                 store.submit_checkin(session=session, actor=actor, checkin_id=row.id)
 
-        _write(
+        writes.save(
             act,
             f"Check-in for {quarter} submitted to your line manager."
             if submit

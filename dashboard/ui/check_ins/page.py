@@ -8,11 +8,11 @@ import streamlit as st
 
 from dashboard.store import checkins as store
 from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.check_ins.common import (
     MANAGERS_AND_ABOVE,
     _close_days,
     _reading,
-    _show_flash,
 )
 from dashboard.ui.check_ins.completion import _render_completion
 from dashboard.ui.check_ins.mine import _render_mine
@@ -30,7 +30,7 @@ def render_page(actor: Actor) -> None:
         f"line manager. A check-in is due when the quarter ends and overdue "
         f"{_close_days()} days later."
     )
-    _show_flash()
+    writes.show_flash()
     with _reading() as session:
         me = store.staff_for_user(session=session, user_id=actor.id) if actor.id else None
         reports = store.direct_reports(session=session, actor=actor)

@@ -13,6 +13,7 @@ from dashboard.store import checkins as store
 from dashboard.store.db import Session
 from dashboard.store.models import Checkin, Staff
 from dashboard.store.security import Actor
+from dashboard.ui import writes
 from dashboard.ui.check_ins.common import (
     _close_days,
     _names,
@@ -20,7 +21,6 @@ from dashboard.ui.check_ins.common import (
     _reading,
     _state_label,
     _today,
-    _write,
     _ysm,
 )
 from dashboard.ui.check_ins.mine import _checkin_readonly
@@ -88,7 +88,7 @@ def _render_team(actor: Actor) -> None:
                     )
                     store.agree_checkin(session=session, actor=actor, checkin_id=cid)
 
-                _write(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
+                writes.save(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
             with right.popover("Re-open…"):
                 _reopen_form(actor, staff, checkin)
 
@@ -146,7 +146,7 @@ def _reopen_form(actor: Actor, staff: Staff, checkin: Checkin) -> None:
         go = st.form_submit_button("Re-open")
     if go:
         cid = checkin.id
-        _write(
+        writes.save(
             lambda s: store.reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
             f"{plain(staff.name)}'s check-in for {checkin.quarter} re-opened for changes.",
         )
