@@ -43,7 +43,14 @@ from dashboard.ui.widgets import (
     visible,
 )
 
-__all__ = ["history_table", "history_workbook", "late_period", "render", "run_chart"]
+__all__ = [
+    "history_table",
+    "history_workbook",
+    "late_period",
+    "latest_figure",
+    "render",
+    "run_chart",
+]
 
 SPC = "SPC chart"
 RUN = "Run chart with target"
@@ -112,7 +119,7 @@ def _header(detail: MeasureDetail) -> None:
             columns[i % 4].markdown(f"**{name}**  \n{plain(value)}")
 
 
-def _latest_figure(detail: MeasureDetail) -> dict[str, Any] | None:
+def latest_figure(detail: MeasureDetail) -> dict[str, Any] | None:
     """The newest period with a figure, up to the period shown (a late period has none)."""
     h = detail.history.loc[detail.history["value"].notna()]
     if detail.row is not None and len(h):
@@ -138,7 +145,7 @@ def _status_strip(detail: MeasureDetail) -> None:
         st.info("This measure is not active, so it has no current status.")
         return
     m = detail.measure
-    latest = _latest_figure(detail)
+    latest = latest_figure(detail)
     late = late_period(detail)
     shown = latest if late and latest is not None else row
     period = shown["period"]
@@ -510,7 +517,7 @@ def _ytd(detail: MeasureDetail) -> None:
     if row is None:
         st.markdown("–")
         return
-    latest = _latest_figure(detail)
+    latest = latest_figure(detail)
     to = row["period"] if latest is None else latest["period"]
     st.metric(
         f"Actual to {to} ({m['ytd_method']})",

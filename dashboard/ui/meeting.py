@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from html import escape
 from typing import Any
 
 import pandas as pd
@@ -20,7 +21,7 @@ from sqlmodel import Session
 
 from core.agenda import AgendaItem
 from core.errors import CoreError
-from core.legend import action_status_symbol, data_status_symbol, label, rag_symbol
+from core.legend import Symbol, action_status_symbol, data_status_symbol, label, rag_symbol
 from core.narrative import format_value
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
@@ -38,6 +39,7 @@ from dashboard.store import meetings as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
+from dashboard.ui.measure import late_period, latest_figure
 from dashboard.ui.spc_chart import spc_figure
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
@@ -189,24 +191,26 @@ def _measure_item(item: AgendaItem, period: str) -> None:
 
     # A figure its lead saved only as a draft is shown as a draft, never as submitted.
     unsubmitted = row.get("observation_status") == ObservationStatus.draft
-    c = st.columns(5)
-    c[0].metric(f"Value, {row['period']}{' (draft)' if unsubmitted else ''}", fmt(row.get("value")))
-    c[1].metric("Target", fmt(row.get("target")))
-    c[2].metric("Status", label(rag_symbol(str(row.get("rag")))))
-    c[3].metric(
-        "Year to date",
-        fmt(row.get("ytd_actual")),
-        help=f"Year-to-date target {fmt(row.get('ytd_target'))}",
+    shown, status = period_status(detail)
+    late = late_period(detail)
+    figure_label = f"Figure, {shown['period']}" + (" (draft)" if unsubmitted else "")
+    ytd = rag_symbol(str(row.get("ytd_rag")))
+    _room_figures(
+        [
+            (figure_label, fmt(shown.get("value")), None),
+            ("Target", fmt(shown.get("target")), None),
+            (f"Status, {late or row['period']}", label(status), status.colour),
+            (
+                f"Year to date (target {fmt(row.get('ytd_target'))})",
+                f"{fmt(row.get('ytd_actual'))} {label(ytd)}",
+                ytd.colour,
+            ),
+        ]
     )
     direction = direction_label(row)
-    c[4].metric(
-        "Direction of change",
-        direction if row.get("movement") not in (None, "unknown") else "–",
-        help=None if row.get("movement") not in (None, "unknown") else "No comparison",
-    )
+    moved = row.get("movement") not in (None, "unknown")
     st.markdown(
-        f"**Year to date:** {fmt(row.get('ytd_actual'))} against {fmt(row.get('ytd_target'))} "
-        f"({label(rag_symbol(str(row.get('ytd_rag'))))}) · **SPC:** "
+        f"**Direction of change:** {direction if moved else 'no comparison'} · **SPC:** "
         f"{spc_label(row.get('variation'), row.get('assurance'))} · **Owner:** "
         f"{plain(m.get('owner')) or 'not set'} · {plain(m.get('department'))}"
     )
@@ -267,6 +271,41 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                     "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                 },
             )
+
+
+def period_status(detail: Any) -> tuple[dict[str, Any], Symbol]:
+    """The figure to show and the period's status: when the period is late, the latest
+    figure there is (with its own period) and ``! Late`` (never red for late)."""
+    row: dict[str, Any] = detail.row
+    late = late_period(detail)
+    if late is not None:
+        latest = latest_figure(detail)
+        return (latest if latest is not None else row), data_status_symbol("late")
+    return row, rag_symbol(str(row.get("rag")))
+
+
+ROOM_CSS = """<style>
+.vs-room {display: flex; flex-wrap: wrap; gap: 1rem 2.5rem; margin: .25rem 0 1rem 0}
+.vs-room div {min-width: 12rem}
+.vs-room .vs-label {font-size: 22px; color: #0B0C0C; line-height: 1.2}
+.vs-room .vs-value {font-size: 48px; font-weight: 700; line-height: 1.15}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.3rem}
+</style>"""
+
+
+def _room_figures(cells: list[tuple[str, str, str | None]]) -> None:
+    """Figure, target and status large enough to read from the back of a room (48 px
+    figures, 22 px labels), each status in its colour beside its symbol and word."""
+    parts = []
+    for name, value, colour in cells:
+        style = f" style='color:{escape(colour)}'" if colour else ""
+        parts.append(
+            f"<div><div class='vs-label'>{escape(name)}</div>"
+            f"<div class='vs-value'{style}>{escape(value)}</div></div>"
+        )
+    st.html(ROOM_CSS + "<div class='vs-room' role='group' aria-label='The item in figures'>"
+            + "".join(parts) + "</div>")  # fmt: skip
 
 
 def _action_item(item: AgendaItem) -> None:
@@ -414,6 +453,21 @@ def _minutes(meeting: Meeting) -> None:
     )
 
 
+def _item_heading(item: AgendaItem, period: str) -> str:
+    """The line under the item's title: for a measure, the period's status (``! Late`` when
+    the period is late) with the year to date beside it; for an action, its group."""
+    where = f" · {plain(item.theme)}" + (f" · {', '.join(item.reasons)}" if item.reasons else "")
+    if item.kind != "measure":
+        return f"**{item.heading}**{where}"
+    detail = load_measure_detail(item.code, period)
+    if detail is None or detail.row is None:
+        return f"**{item.heading}**{where}"
+    _, status = period_status(detail)
+    ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
+    late = late_period(detail) or detail.row["period"]
+    return f"**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
+
+
 def present(actor: Actor, meeting_id: int) -> None:
     """One agenda item per screen, with keyboard and button navigation and decisions."""
     meeting = _meeting(meeting_id)
@@ -468,7 +522,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         width="stretch",
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
-    st.markdown(f"**{item.heading}** · {plain(item.theme)} · " + (", ".join(item.reasons) or ""))
+    st.markdown(_item_heading(item, meeting.period))
     if item.kind == "measure":
         _measure_item(item, meeting.period)
     else:
