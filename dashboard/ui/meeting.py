@@ -27,14 +27,19 @@ from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.exporting.reports.exceptions import direction_label, spc_label
 from dashboard.exporting.reports.minutes import (
+    COLUMNS,
+    EXCEPTIONS_ONLY,
+    LEVEL_WORDS,
     build_minutes,
     meeting_agenda,
     minutes_docx,
     minutes_pdf,
+    minutes_rows,
     scope_label,
 )
 from dashboard.queries.actions import load_plan
 from dashboard.queries.scorecard import current_data_version, load_measure_detail, scorecard_periods
+from dashboard.store import challenges
 from dashboard.store import meetings as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
@@ -47,6 +52,14 @@ from dashboard.ui.widgets import plain, visible
 __all__ = ["meeting_id_from", "present", "render", "setup"]
 
 WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
+SCOPES = {
+    "All KPMs and management measures": "all",
+    "Exceptions only (off target)": EXCEPTIONS_ONLY,
+    "A theme": "theme",
+    "A department": "department",
+    "A level": "level",
+}
+"""The scope choices, with the scope each starts (a theme, department or level is named)."""
 FLASH_KEY = "meeting_flash"
 CACHE_TTL_SECONDS = 600
 # Meeting ids are 32-bit integers in every database the app runs on.
@@ -55,14 +68,19 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
-def _cached_agenda(version: int, period: str, scope: str, today: date) -> list[AgendaItem]:
+def _cached_agenda(version: int, meeting_id: int, today: date) -> list[AgendaItem]:
     with Session(get_engine()) as session:
-        return meeting_agenda(session, period, scope, today)
+        meeting = store.get_meeting(session=session, meeting_id=meeting_id)
+        if meeting is None:
+            return []
+        return meeting_agenda(session, meeting.period, meeting.scope, today, meeting=meeting)
 
 
-def load_agenda(period: str, scope: str) -> list[AgendaItem]:
-    """The meeting agenda, cached by (data version, period, scope, today)."""
-    return _cached_agenda(current_data_version(), period, scope, app_settings.today())
+def load_agenda(meeting: Meeting) -> list[AgendaItem]:
+    """The meeting's agenda (open challenges from earlier meetings first), cached by
+    (data version, meeting, today)."""
+    assert meeting.id is not None
+    return _cached_agenda(current_data_version(), meeting.id, app_settings.today())
 
 
 def _meeting(meeting_id: int) -> Meeting | None:
@@ -118,22 +136,29 @@ def setup(actor: Actor) -> None:
     with st.form("meeting_setup"):
         periods = scorecard_periods()
         period = st.selectbox("Period", periods, index=0, help="Latest complete month first.")
-        kind = st.radio(
-            "Scope",
-            ["All KPMs and management measures", "A theme", "A department"],
-            horizontal=True,
+        kind = st.radio("Scope", list(SCOPES), horizontal=True)
+        c = st.columns(3)
+        theme = c[0].selectbox(
+            "Theme (when the scope is a theme)", card_themes, format_func=visible
         )
-        theme = st.selectbox("Theme (when the scope is a theme)", card_themes, format_func=visible)
-        department = st.selectbox(
+        department = c[1].selectbox(
             "Department (when the scope is a department)", card_departments, format_func=visible
+        )
+        level = c[2].selectbox(
+            "Level (when the scope is a level)",
+            list[str](LEVEL_WORDS),
+            format_func=lambda v: LEVEL_WORDS.get(v, v),
+        )
+        attendees = st.text_area(
+            "Attendees (one a line; printed on the minutes)",
+            placeholder="Jo Whitfield, Chief Executive\nRavi Patel, Director of Housing",
         )
         started = st.form_submit_button("Start or resume the meeting", type="primary")
     if started:
-        scope = "all"
-        if kind == "A theme" and theme:
-            scope = f"theme:{theme}"
-        elif kind == "A department" and department:
-            scope = f"department:{department}"
+        scope = SCOPES[str(kind)]
+        named = {"theme": theme, "department": department, "level": level}.get(scope)
+        if scope in ("theme", "department", "level"):
+            scope = f"{scope}:{named}" if named else "all"
         try:
             with session_scope() as session:
                 meeting = store.open_meeting(
@@ -144,6 +169,11 @@ def setup(actor: Actor) -> None:
                     held_on=app_settings.today(),
                 )
                 meeting_id = meeting.id
+                assert meeting_id is not None
+                if attendees.strip():
+                    challenges.set_attendees(
+                        session=session, actor=actor, meeting_id=meeting_id, attendees=attendees
+                    )
         except WRITE_ERRORS as exc:
             st.error(plain(exc), icon=":material/error:")
             return
@@ -308,6 +338,50 @@ def _room_figures(cells: list[tuple[str, str, str | None]]) -> None:
             + "".join(parts) + "</div>")  # fmt: skip
 
 
+def _is_measure(code: str) -> bool:
+    return not load_plan()["code"].eq(code).any()
+
+
+def _challenge(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
+    """What an earlier meeting asked, who answers and by when, and a way to close it."""
+    assert meeting.id is not None
+    decision_id = int(item.key.partition(":")[2])
+    with Session(get_engine()) as session:
+        row = challenges.get_challenge(session=session, decision_id=decision_id)
+        raised = store.get_meeting(session=session, meeting_id=row.meeting_id) if row else None
+    if row is None:
+        st.warning("That challenge no longer exists.", icon=":material/warning:")
+        return
+    when = f"{raised.title}, {raised.held_on:%d %B %Y}" if raised else "an earlier meeting"
+    due = f"{row.report_back_on:%d %B %Y}" if row.report_back_on else "not set"
+    with st.container(border=True):
+        st.markdown(f"#### Challenge from {plain(when)}")
+        st.markdown(plain(row.note))
+        st.markdown(f"**Owner:** {plain(row.owner) or 'not set'} · **Report back by:** {due}")
+        if row.closed_at is not None:
+            st.success(f"Closed at this meeting: {plain(row.closed_note)}")
+            return
+        with st.form(f"close_{decision_id}", clear_on_submit=True):
+            answer = st.text_input("How was it answered?", max_chars=2000)
+            closed = st.form_submit_button("Close the challenge")
+    if closed:
+        try:
+            with session_scope() as session:
+                challenges.close_challenge(
+                    session=session,
+                    actor=actor,
+                    decision_id=decision_id,
+                    meeting_id=meeting.id,
+                    note=answer,
+                )
+        except WRITE_ERRORS as exc:
+            st.error(plain(exc), icon=":material/error:")
+            return
+        st.cache_data.clear()
+        st.session_state[FLASH_KEY] = ("success", "The challenge is closed.")
+        st.rerun()
+
+
 def _action_item(item: AgendaItem) -> None:
     plan = load_plan()
     rows = plan.loc[plan["code"] == item.code]
@@ -348,12 +422,15 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
         )
         c = st.columns(3)
         title = c[0].text_input("New action: title")
-        officer = c[1].text_input("New action: owner")
+        officer = c[1].text_input(
+            "Owner", help="Who answers the challenge, or who owns the new action"
+        )
         due = c[2].date_input(
-            "New action: due date",
-            value=app_settings.today() + timedelta(days=28),
+            "Report back by, or due date",
+            value=max(app_settings.today() + timedelta(days=28), meeting.held_on),
             min_value=meeting.held_on,
             format="DD/MM/YYYY",
+            help="When the owner reports back on a challenge, or when a new action is due",
         )
         saved = st.form_submit_button("Save decision", type="primary")
     if saved:
@@ -369,6 +446,8 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
                     action_title=title if decision == "new_action" else "",
                     action_officer=officer if decision == "new_action" else "",
                     action_due=due if decision == "new_action" else None,
+                    owner=officer if decision == "challenge" else "",
+                    report_back_on=due if decision == "challenge" else None,
                 )
                 action_id = row.action_id
         except WRITE_ERRORS as exc:
@@ -393,6 +472,8 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
             text = f"**{store.DECISIONS.get(d.decision, d.decision)}**"
             if d.note:
                 text += f": {plain(d.note)}"
+            if d.decision == "challenge" and d.report_back_on is not None:
+                text += f" → owner {plain(d.owner)}, report back by {d.report_back_on:%d %B %Y}"
             if d.action_id is not None:
                 from dashboard.store.models import Action
 
@@ -414,19 +495,10 @@ def _minutes(meeting: Meeting) -> None:
         pdf_bytes = minutes_pdf(minutes)
     st.markdown(f"### {plain(minutes.title)}")
     st.caption(plain(minutes.subtitle))
-    frame = pd.DataFrame(
-        [
-            {
-                "Item": f"{li.number}. {li.key.partition(':')[2]}: {li.title}"
-                if li.number
-                else li.title,
-                "Decision": li.decision,
-                "Note": li.note,
-                "Action": li.action,
-            }
-            for li in minutes.lines
-        ]
+    st.markdown(
+        "**Present:** " + (", ".join(plain(n) for n in minutes.attendees) or "not recorded")
     )
+    frame = pd.DataFrame(minutes_rows(minutes), columns=list(COLUMNS))
     people_table(
         frame,
         key="meeting_minutes",
@@ -437,7 +509,6 @@ def _minutes(meeting: Meeting) -> None:
             "Item": st.column_config.TextColumn("Item", width="medium"),
             "Decision": st.column_config.TextColumn("Decision", width="small"),
             "Note": st.column_config.TextColumn("Note", width="large"),
-            "Action": st.column_config.TextColumn("Action", width="large"),
         },
     )
     c = st.columns(2)
@@ -457,7 +528,7 @@ def _item_heading(item: AgendaItem, period: str) -> str:
     """The line under the item's title: for a measure, the period's status (``! Late`` when
     the period is late) with the year to date beside it; for an action, its group."""
     where = f" · {plain(item.theme)}" + (f" · {', '.join(item.reasons)}" if item.reasons else "")
-    if item.kind != "measure":
+    if item.kind == "action":
         return f"**{item.heading}**{where}"
     detail = load_measure_detail(item.code, period)
     if detail is None or detail.row is None:
@@ -465,7 +536,8 @@ def _item_heading(item: AgendaItem, period: str) -> str:
     _, status = period_status(detail)
     ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
     late = late_period(detail) or detail.row["period"]
-    return f"**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
+    first = f"**{item.heading}** · " if item.kind == "challenge" else ""
+    return f"{first}**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
 
 
 def present(actor: Actor, meeting_id: int) -> None:
@@ -477,11 +549,12 @@ def present(actor: Actor, meeting_id: int) -> None:
             del st.query_params["meeting"]
             st.rerun()
         return
-    agenda = load_agenda(meeting.period, meeting.scope)
+    agenda = load_agenda(meeting)
     top = st.columns([4, 1])
+    present_now = ", ".join(plain(n) for n in meeting.attendees.splitlines()) or "not recorded"
     top[0].caption(
         f"{plain(meeting.title)} · {plain(scope_label(meeting.scope))} · "
-        f"held {meeting.held_on:%d %B %Y}. "
+        f"held {meeting.held_on:%d %B %Y} · present: {present_now}. "
         "Press F11 for full screen and collapse the sidebar (the « at its top). "
         "Use the ← and → keys to move between items."
     )
@@ -523,7 +596,9 @@ def present(actor: Actor, meeting_id: int) -> None:
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
     st.markdown(_item_heading(item, meeting.period))
-    if item.kind == "measure":
+    if item.kind == "challenge":
+        _challenge(actor, meeting, item)
+    if item.kind == "measure" or (item.kind == "challenge" and _is_measure(item.code)):
         _measure_item(item, meeting.period)
     else:
         _action_item(item)
