@@ -506,7 +506,10 @@ def _minutes(meeting: Meeting) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Item": st.column_config.TextColumn("Item", width="medium"),
+            "Item": st.column_config.TextColumn("Item", width="large"),
+            "Figure": st.column_config.TextColumn("Figure", width="small"),
+            "Target": st.column_config.TextColumn("Target", width="small"),
+            "Status": st.column_config.TextColumn("Status", width="small"),
             "Decision": st.column_config.TextColumn("Decision", width="small"),
             "Note": st.column_config.TextColumn("Note", width="large"),
         },
