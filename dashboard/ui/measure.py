@@ -15,10 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.legend import GREY
+from core.forecast import Forecast
+from core.legend import GREY, label, outlook_symbol
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
+from dashboard.queries.forecasts import load_forecast
 from dashboard.queries.scorecard import (
     MeasureDetail,
     current_data_version,
@@ -46,6 +48,7 @@ from dashboard.ui.widgets import (
 __all__ = [
     "history_table",
     "history_workbook",
+    "add_projection",
     "late_period",
     "latest_figure",
     "render",
@@ -208,6 +211,51 @@ def _commentary(detail: MeasureDetail) -> None:
         st.text(visible(note[1]))
 
 
+def add_projection(figure: go.Figure, outlook: Forecast | None) -> None:
+    """The periods still to come as projected (dotted) with their 80% band."""
+    if outlook is None or not outlook.projection:
+        return
+    x = [p.period for p in outlook.projection]
+    lows = [p.low for p in outlook.projection]
+    highs = [p.high for p in outlook.projection]
+    if all(v is not None for v in lows + highs):
+        figure.add_trace(
+            go.Scatter(x=x, y=highs, mode="lines", line={"width": 0}, showlegend=False,
+                       hoverinfo="skip")
+        )  # fmt: skip
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=lows,
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(29, 112, 184, 0.15)",
+                name="Projection: 80% range",
+                hoverinfo="skip",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[p.value for p in outlook.projection],
+            mode="lines+markers",
+            name="Projection to the year end",
+            line={"color": "#1D70B8", "dash": "dot", "width": 2},
+            marker={"size": 6, "symbol": "circle-open"},
+        )
+    )
+
+
+def _outlook(outlook: Forecast | None) -> None:
+    if outlook is None:
+        return
+    st.markdown(
+        f"**Year-end outlook ({outlook.year}):** {label(outlook_symbol(outlook.outlook))}. "
+        + plain(outlook.explanation())
+    )
+
+
 def run_chart(detail: MeasureDetail) -> go.Figure:
     """The values over time with the target and the tolerance band (worse side)."""
     m = detail.measure
@@ -301,14 +349,20 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
     kind = st.segmented_control(
         "Chart type", [SPC, RUN], default=SPC, key="measure_chart", label_visibility="collapsed"
     )
+    outlook = load_forecast(int(m["id"]), period)
     if kind == RUN:
-        st.plotly_chart(run_chart(detail), width="stretch")
+        figure = run_chart(detail)
+        add_projection(figure, outlook)
+        st.plotly_chart(figure, width="stretch")
+        _outlook(outlook)
         st.caption(
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = _spc_chart(current_data_version(), m["code"], period, app_today())
+        figure = go.Figure(_spc_chart(current_data_version(), m["code"], period, app_today()))
+        add_projection(figure, outlook)
         st.plotly_chart(figure, width="stretch")
+        _outlook(outlook)
         words = [
             f"Variation: {variation_words(detail.spc.variation, detail.spc.improvement_direction)}"
         ]

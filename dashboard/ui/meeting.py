@@ -21,7 +21,14 @@ from sqlmodel import Session
 
 from core.agenda import AgendaItem
 from core.errors import CoreError
-from core.legend import Symbol, action_status_symbol, data_status_symbol, label, rag_symbol
+from core.legend import (
+    Symbol,
+    action_status_symbol,
+    data_status_symbol,
+    label,
+    outlook_symbol,
+    rag_symbol,
+)
 from core.narrative import format_value
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
@@ -38,6 +45,7 @@ from dashboard.exporting.reports.minutes import (
     scope_label,
 )
 from dashboard.queries.actions import load_plan
+from dashboard.queries.forecasts import load_forecast
 from dashboard.queries.scorecard import current_data_version, load_measure_detail, scorecard_periods
 from dashboard.store import challenges
 from dashboard.store import meetings as store
@@ -235,8 +243,12 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 f"{fmt(row.get('ytd_actual'))} {label(ytd)}",
                 ytd.colour,
             ),
+            *_outlook_cell(int(m["id"]), period, fmt),
         ]
     )
+    outlook = load_forecast(int(m["id"]), period)
+    if outlook is not None:
+        st.markdown(f"**Year-end outlook:** {plain(outlook.explanation())}")
     direction = direction_label(row)
     moved = row.get("movement") not in (None, "unknown")
     st.markdown(
@@ -301,6 +313,16 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                     "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
                 },
             )
+
+
+def _outlook_cell(measure_id: int, period: str, fmt: Any) -> list[tuple[str, str, str | None]]:
+    """The year-end outlook beside the year to date (none when there is no forecast)."""
+    outlook = load_forecast(measure_id, period)
+    if outlook is None:
+        return []
+    symbol = outlook_symbol(outlook.outlook)
+    projected = "" if outlook.outturn is None else f" (projected {fmt(outlook.outturn)})"
+    return [(f"Year end{projected}", label(symbol), symbol.colour)]
 
 
 def period_status(detail: Any) -> tuple[dict[str, Any], Symbol]:

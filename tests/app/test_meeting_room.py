@@ -30,4 +30,12 @@ def test_the_figure_target_and_status_are_large_and_coloured(app_env):
         ("Target", "", "413"),
         ("Status, 2025/26 Q2", " style='color:#4C2C92'", "! Late"),
         ("Year to date (target 413)", " style='color:#D4351C'", "455 ✖ Off target"),
+        ("Year end (projected 414)", " style='color:#B35C00'", "≈ At risk"),
     ]
+
+
+def test_the_year_end_outlook_is_given_in_one_sentence(app_env):
+    assert (
+        "**Year-end outlook:** On current performance the year ends at 414 against a target "
+        "of 413 (80% range 286 to 459): at risk." in texts(_start())
+    )

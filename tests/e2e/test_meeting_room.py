@@ -42,7 +42,7 @@ def test_a_challenge_comes_back_at_the_next_meeting_and_the_minutes_say_who_and_
     sizes = page.eval_on_selector_all(
         ".vs-room .vs-value", "els => els.map(e => parseFloat(getComputedStyle(e).fontSize))"
     )
-    assert len(sizes) == 4 and min(sizes) >= MIN_ROOM_PX
+    assert len(sizes) == 5 and min(sizes) >= MIN_ROOM_PX
     status = page.locator(".vs-room .vs-value").nth(2)
     assert status.inner_text() == "! Late"
     assert status.evaluate("e => getComputedStyle(e).color") == "rgb(76, 44, 146)"

@@ -1,0 +1,50 @@
+"""Year-end forecasts for the pages: every active measure's at once (`core.forecast`),
+so each range is shaped by the whole council's past errors, cached by the data version.
+
+- `load_forecasts(as_at)`: the `ForecastBatch` for the month or quarter reached (None:
+  the latest complete month on today).
+- `load_forecast(measure_id, as_at)`: one measure's `Forecast`, or None.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+from sqlmodel import Session
+
+from core.errors import CoreError
+from core.forecast import Forecast, ForecastBatch, forecast_many
+from dashboard import config as app_settings
+from dashboard.queries.scorecard import current_data_version, measure_frames
+from dashboard.store.db import get_engine
+
+__all__ = ["load_forecast", "load_forecasts"]
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=16)
+def _cached_forecasts(version: int, as_at: str | None, today: date) -> ForecastBatch:
+    with Session(get_engine()) as session:
+        measures, observations, targets, rebases = measure_frames(session)
+    return forecast_many(
+        measures,
+        observations,
+        targets,
+        rebases,
+        as_at=as_at,
+        today=today,
+        year_start_month=app_settings.get_settings().year_start_month,
+    )
+
+
+def load_forecasts(as_at: str | None = None) -> ForecastBatch:
+    """Every active measure's year-end forecast at `as_at`."""
+    return _cached_forecasts(current_data_version(), as_at, app_settings.today())
+
+
+def load_forecast(measure_id: int, as_at: str | None = None) -> Forecast | None:
+    """One measure's year-end forecast at `as_at` (None when it has none)."""
+    try:
+        return load_forecasts(as_at).forecast(measure_id)
+    except (CoreError, KeyError, ValueError):
+        return None
