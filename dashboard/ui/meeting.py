@@ -52,7 +52,7 @@ from dashboard.store import meetings as store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.ui.measure import late_period, latest_figure
+from dashboard.ui.measure import add_projection, late_period, latest_figure
 from dashboard.ui.spc_chart import spc_figure
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
@@ -268,6 +268,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 height=460,
             )
             figure.update_layout(font={"size": 16})
+            add_projection(figure, load_forecast(int(m["id"]), period))
             st.plotly_chart(figure, width="stretch", key=f"chart_{item.code}")
             with st.expander("The chart's figures as a table"):
                 history = detail.history[["period", "value", "target", "rag"]].copy()
