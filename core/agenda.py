@@ -5,7 +5,9 @@ management measure whose year-to-date RAG is red or amber, whose latest period i
 or which shows special-cause concern, failing assurance or late data) or an action that
 is overdue or red.
 
-The order, so the worst is discussed first while the room is fresh:
+The order: first the challenges earlier meetings made that are still open (matters
+arising: ``challenge``, added by the caller with `challenge_item`, since they come from
+the meetings' records), then the worst first while the room is fresh:
 
 1. ``off_target``: measures red in the latest period or year to date;
 2. ``just_off_target``: measures amber in the latest period or year to date;
@@ -21,6 +23,7 @@ Offers:
 - `AgendaItem`: one item (its key is what decisions are recorded against).
 - `AGENDA_GROUPS`: the groups in order, with their headings.
 - `build_agenda(measures, actions, theme=None, department=None)`: the ordered items.
+- `challenge_item(decision_id, code, title, ...)`: an open challenge back on the agenda.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["AGENDA_GROUPS", "AgendaItem", "build_agenda", "item_key"]
+__all__ = ["AGENDA_GROUPS", "AgendaItem", "build_agenda", "challenge_item", "item_key"]
 
 AGENDA_GROUPS: Final = {
+    "challenge": "Challenge to report back on",
     "off_target": "Off target",
     "just_off_target": "Just off target",
     "spc_concern": "Special-cause concern or failing target",
@@ -71,6 +75,33 @@ def item_key(kind: str, code: str) -> str:
     'measure:HOU-01'
     """
     return f"{kind}:{code}"
+
+
+def challenge_item(
+    decision_id: int,
+    code: str,
+    title: str,
+    *,
+    theme: str = "",
+    department: str = "",
+    reasons: tuple[str, ...] = (),
+) -> AgendaItem:
+    """An open challenge (the meeting decision `decision_id`, on the measure or action
+    `code`) back on a later agenda.
+
+    >>> challenge_item(7, "HOU-02", "Empty homes").key
+    'challenge:7'
+    """
+    return AgendaItem(
+        key=item_key("challenge", str(decision_id)),
+        kind="challenge",
+        code=code,
+        title=title,
+        group="challenge",
+        theme=theme,
+        department=department,
+        reasons=reasons,
+    )
 
 
 def _measure_group(row: Mapping[str, Any]) -> str:

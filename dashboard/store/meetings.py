@@ -126,6 +126,10 @@ def _next_action_code(session: Session, meeting_id: int) -> str:
 def _item_home(session: Session, item_key: str) -> tuple[int, int, list[int]]:
     """The theme, department and linked measures for an action created on `item_key`."""
     kind, _, code = item_key.partition(":")
+    if kind == "challenge" and code.isdigit():  # a challenge back on the agenda
+        earlier = session.get(MeetingDecision, int(code))
+        if earlier is not None:
+            return _item_home(session, earlier.item_key)
     if kind == "measure":
         measure = session.exec(select(Measure).where(Measure.code == code)).first()
         if measure is not None and measure.id is not None:
@@ -148,11 +152,15 @@ def record_decision(
     action_title: str = "",
     action_officer: str = "",
     action_due: date | None = None,
+    owner: str = "",
+    report_back_on: date | None = None,
 ) -> MeetingDecision:
     """Record what the meeting decided on one item, saved at once.
 
-    ``new_action`` needs a title, an owner and a due date, and creates the action (status
-    green, starting on the meeting's date) in the item's theme and department.
+    ``challenge`` needs a note, an owner and a report-back date (it then comes back on
+    later agendas until closed: `dashboard.store.challenges`). ``new_action`` needs a
+    title, an owner and a due date, and creates the action (status green, starting on
+    the meeting's date) in the item's theme and department.
     """
     _require_runner(actor, "record meeting decisions")
     meeting = session.get(Meeting, meeting_id)
@@ -165,6 +173,14 @@ def record_decision(
         raise ValueError(f"The note is {len(note)} characters; the most is {MAX_NOTE}.")
     if decision == "challenge" and not note:
         raise ValueError("Say what the challenge is (for example, report back next month).")
+    if decision == "challenge":
+        needed = (("an owner", owner.strip()), ("a report-back date", report_back_on))
+        missing = [word for word, value in needed if not value]
+        if missing:
+            raise ValueError(f"A challenge needs {' and '.join(missing)}.")
+        assert report_back_on is not None
+        if report_back_on < meeting.held_on:
+            raise ValueError("The report-back date is before the meeting; choose a later date.")
     action_id: int | None = None
     if decision == "new_action":
         missing = [
@@ -208,6 +224,8 @@ def record_decision(
         note=note,
         action_id=action_id,
         by_user_id=actor.id,
+        owner=owner.strip()[:200] if decision == "challenge" else "",
+        report_back_on=report_back_on if decision == "challenge" else None,
     )
     session.add(row)
     session.flush()

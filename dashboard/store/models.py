@@ -559,6 +559,7 @@ class Meeting(SQLModel, table=True):
     scope: str = Field(default="all", max_length=200)
     held_on: date
     current_item: int = 0
+    attendees: str = Field(default="", description="as typed at the start, one per line")
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
 
@@ -573,6 +574,14 @@ class MeetingDecision(SQLModel, table=True):
     action_id: int | None = Field(default=None, foreign_key="action.id")
     by_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = Field(default_factory=utcnow)
+    # a challenge: who answers it, by when, and its closing (it stays on later agendas
+    # until closed)
+    owner: str = Field(default="", max_length=200)
+    report_back_on: date | None = None
+    closed_at: datetime | None = None
+    closed_note: str = ""
+    closed_in_meeting_id: int | None = None
+    closed_by_user_id: int | None = None
 
 
 class ReportNarrative(SQLModel, table=True):

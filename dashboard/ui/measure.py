@@ -16,12 +16,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from core.legend import GREY
+from core.forecast import Forecast
+from core.legend import GREY, label, outlook_symbol
 from core.spc import MIN_POINTS_WARNING
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
 from dashboard.queries.cache import cached_view
+from dashboard.queries.forecasts import load_forecast
 from dashboard.queries.scorecard import (
     MeasureDetail,
     load_measure_detail,
@@ -46,7 +48,15 @@ from dashboard.ui.widgets import (
     visible,
 )
 
-__all__ = ["history_table", "history_workbook", "render", "run_chart"]
+__all__ = [
+    "history_table",
+    "history_workbook",
+    "add_projection",
+    "late_period",
+    "latest_figure",
+    "render",
+    "run_chart",
+]
 
 SPC = "SPC chart"
 RUN = "Run chart with target"
@@ -115,24 +125,49 @@ def _header(detail: MeasureDetail) -> None:
             columns[i % 4].markdown(f"**{name}**  \n{plain(value)}")
 
 
+def latest_figure(detail: MeasureDetail) -> dict[str, Any] | None:
+    """The newest period with a figure, up to the period shown (a late period has none)."""
+    h = detail.history.loc[detail.history["value"].notna()]
+    if detail.row is not None and len(h):
+        start = detail.row.get("period_start")
+        if start is not None and not pd.isna(start):
+            h = h.loc[pd.to_datetime(h["period_start"]) <= pd.Timestamp(start)]
+    return None if h.empty else dict(h.iloc[-1])
+
+
+def late_period(detail: MeasureDetail) -> str | None:
+    """The period whose figure is late and not in (None when nothing is late)."""
+    row = detail.row
+    if row is None or row.get("data_status") != "late":
+        return None
+    period = str(row.get("data_status_period") or row["period"])
+    has = detail.history.loc[detail.history["period"] == period, "value"]
+    return None if has.notna().any() else period
+
+
 def _status_strip(detail: MeasureDetail) -> None:
     row = detail.row
     if row is None:
         st.info("This measure is not active, so it has no current status.")
         return
     m = detail.measure
+    latest = latest_figure(detail)
+    late = late_period(detail)
+    shown = latest if late and latest is not None else row
+    period = shown["period"]
     first, second = st.columns(3), st.columns(3)
     first[0].metric(
-        f"Latest ({row['period']})",
-        format_value(row["value"], m["unit"], m["decimals"], m.get("scale_label")),
+        f"Latest ({period})",
+        format_value(shown["value"], m["unit"], m["decimals"], m.get("scale_label")),
     )
+    target = shown.get("target")
     first[1].metric(
-        "Target",
-        format_value(row["target"], m["unit"], m["decimals"])
-        if row["target"] is not None and not pd.isna(row["target"])
+        f"Target ({period})",
+        format_value(target, m["unit"], m["decimals"])
+        if target is not None and not pd.isna(target)
         else "No target",
     )
-    first[2].metric("Status", rag_cell(row["rag"]))
+    first[2].metric(f"Status ({period})", rag_cell(shown["rag"]))
     second[0].metric("Direction", direction_cell(row["movement"], row["judgement"], m["polarity"]))
     second[1].metric("Variation", variation_cell(row["variation"]))
     second[2].metric(
@@ -141,18 +176,87 @@ def _status_strip(detail: MeasureDetail) -> None:
             row["data_status"], row["data_status_period"], row.get("observation_status")
         ),
     )
+    if late:
+        since = f"; the latest figure is for {latest['period']}" if latest is not None else ""
+        st.warning(f"The {late} figure is late{since}.", icon=":material/schedule:")
     if row["exception_reasons"]:
         st.warning(
             "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",
             icon=":material/priority_high:",
         )
-    if row.get("commentary") or row.get("action_note"):
-        with st.container(border=True):
-            st.markdown(f"**Commentary ({row['period']})**")
-            st.text(visible(row.get("commentary")) or "No commentary.")
-            if row.get("action_note"):
-                st.markdown("**What is being done**")
-                st.text(visible(row["action_note"]))
+
+
+def _latest_words(detail: MeasureDetail, column: str) -> tuple[str, str] | None:
+    """The newest non-blank `column` (commentary or action note) with its period."""
+    h = detail.history
+    said = h.loc[h[column].fillna("").astype(str).str.strip() != ""]
+    if said.empty:
+        return None
+    last = said.iloc[-1]
+    return str(last["period"]), str(last[column])
+
+
+def _commentary(detail: MeasureDetail) -> None:
+    """The latest commentary and action note, beside the chart."""
+    st.subheader("Latest commentary")
+    commentary = _latest_words(detail, "commentary")
+    if commentary is None:
+        st.markdown("No commentary yet.")
+    else:
+        st.markdown(f"**{commentary[0]}**")
+        st.text(visible(commentary[1]))
+    note = _latest_words(detail, "action_note")
+    st.markdown("**What is being done**")
+    if note is None:
+        st.markdown("No action note yet.")
+    else:
+        st.markdown(f"**{note[0]}**")
+        st.text(visible(note[1]))
+
+
+def add_projection(figure: go.Figure, outlook: Forecast | None) -> None:
+    """The periods still to come as projected (dotted) with their 80% band."""
+    if outlook is None or not outlook.projection:
+        return
+    x = [p.period for p in outlook.projection]
+    lows = [p.low for p in outlook.projection]
+    highs = [p.high for p in outlook.projection]
+    if all(v is not None for v in lows + highs):
+        figure.add_trace(
+            go.Scatter(x=x, y=highs, mode="lines", line={"width": 0}, showlegend=False,
+                       hoverinfo="skip")
+        )  # fmt: skip
+        figure.add_trace(
+            go.Scatter(
+                x=x,
+                y=lows,
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor="rgba(29, 112, 184, 0.15)",
+                name="Projection: 80% range",
+                hoverinfo="skip",
+            )
+        )
+    figure.add_trace(
+        go.Scatter(
+            x=x,
+            y=[p.value for p in outlook.projection],
+            mode="lines+markers",
+            name="Projection to the year end",
+            line={"color": "#1D70B8", "dash": "dot", "width": 2},
+            marker={"size": 6, "symbol": "circle-open"},
+        )
+    )
+
+
+def _outlook(outlook: Forecast | None) -> None:
+    if outlook is None:
+        return
+    st.markdown(
+        f"**Year-end outlook ({outlook.year}):** {label(outlook_symbol(outlook.outlook))}. "
+        + plain(outlook.explanation())
+    )
 
 
 def run_chart(detail: MeasureDetail) -> go.Figure:
@@ -248,14 +352,20 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
     kind = st.segmented_control(
         "Chart type", [SPC, RUN], default=SPC, key="measure_chart", label_visibility="collapsed"
     )
+    outlook = load_forecast(int(m["id"]), period)
     if kind == RUN:
-        st.plotly_chart(run_chart(detail), width="stretch")
+        figure = run_chart(detail)
+        add_projection(figure, outlook)
+        st.plotly_chart(figure, width="stretch")
+        _outlook(outlook)
         st.caption(
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = _spc_chart(m["code"], period, app_today())
+        figure = go.Figure(_spc_chart(m["code"], period, app_today()))
+        add_projection(figure, outlook)
         st.plotly_chart(figure, width="stretch")
+        _outlook(outlook)
         words = [
             f"Variation: {variation_words(detail.spc.variation, detail.spc.improvement_direction)}"
         ]
@@ -333,10 +443,34 @@ def _on_measure(detail: MeasureDetail, change: Any) -> Callable[[Any], object]:
     return work
 
 
+def _history_with_late(detail: MeasureDetail) -> pd.DataFrame:
+    """Every period in time order, with the late period (no figure yet) at the end."""
+    h = detail.history.assign(late=False)
+    late = late_period(detail)
+    if late is None:
+        return h
+    assert detail.row is not None
+    target = detail.row.get("target")
+    gap = dict.fromkeys(h.columns) | {
+        "period": late,
+        "period_start": detail.row.get("period_start"),
+        "value": float("nan"),
+        "target": target,
+        "commentary": "",
+        "action_note": "",
+        "submitted_by": "",
+        "provisional": False,
+        "revised": False,
+        "late": True,
+    }
+    return pd.concat([h, pd.DataFrame([gap])], ignore_index=True)
+
+
 def history_table(detail: MeasureDetail) -> pd.DataFrame:
-    """Every period, newest first, as the table and the downloads show it."""
+    """Every period, newest first, as the table and the downloads show it; a late period
+    reads ``! Late`` with no figure."""
     m = detail.measure
-    h = detail.history.iloc[::-1]
+    h = _history_with_late(detail).iloc[::-1]
     return pd.DataFrame(
         {
             "Period": h["period"],
@@ -345,10 +479,13 @@ def history_table(detail: MeasureDetail) -> pd.DataFrame:
                 "–" if t is None or pd.isna(t) else format_value(t, m["unit"], m["decimals"])
                 for t in h["target"]
             ],
-            "Status": h["rag"].map(rag_cell),
+            "Status": [
+                data_status_cell("late") if late else rag_cell(r)
+                for r, late in zip(h["rag"], h["late"], strict=True)
+            ],
             "Direction": [
-                direction_cell(mv, j, m["polarity"])
-                for mv, j in zip(h["movement"], h["judgement"], strict=True)
+                "" if late else direction_cell(mv, j, m["polarity"])
+                for mv, j, late in zip(h["movement"], h["judgement"], h["late"], strict=True)
             ],
             "Commentary": h["commentary"],
             "What is being done": h["action_note"],
@@ -358,8 +495,12 @@ def history_table(detail: MeasureDetail) -> pd.DataFrame:
                 for v in h["submitted_at"]
             ],
             "Figure status": [
-                _words(s) + (" (provisional)" if p else "") + (" (revised)" if r else "")
-                for s, p, r in zip(h["status"], h["provisional"], h["revised"], strict=True)
+                "Not submitted"
+                if late
+                else _words(s) + (" (provisional)" if p else "") + (" (revised)" if r else "")
+                for s, p, r, late in zip(
+                    h["status"], h["provisional"], h["revised"], h["late"], strict=True
+                )
             ],
         }
     ).reset_index(drop=True)
@@ -370,7 +511,7 @@ def history_workbook(detail: MeasureDetail) -> bytes:
     target are numbers (shown in the measure's unit), a blank target is a blank cell, the
     submission time is a date and time, and text is made safe (`dashboard.exporting.cells`)."""
     m = detail.measure
-    h = detail.history.iloc[::-1]
+    h = _history_with_late(detail).iloc[::-1]
     table = history_table(detail).assign(
         Actual=[None if pd.isna(v) else float(v) for v in h["value"]],
         Target=[None if t is None or pd.isna(t) else float(t) for t in h["target"]],
@@ -431,8 +572,10 @@ def _ytd(detail: MeasureDetail) -> None:
     if row is None:
         st.markdown("–")
         return
+    latest = latest_figure(detail)
+    to = row["period"] if latest is None else latest["period"]
     st.metric(
-        f"Actual to {row['period']} ({m['ytd_method']})",
+        f"Actual to {to} ({m['ytd_method']})",
         format_value(row["ytd_actual"], m["unit"], m["decimals"]),
     )
     target = row["ytd_target"]
@@ -609,7 +752,11 @@ def render(actor: Actor) -> None:
     st.markdown(f"[← Back to Vital Signs]({back})")
     _header(detail)
     _status_strip(detail)
-    _chart(detail, period)
+    chart, words = st.columns([3, 1])
+    with chart:
+        _chart(detail, period)
+    with words:
+        _commentary(detail)
     _rebase_panel(actor, detail)
     left, middle = st.columns(2)
     with left:

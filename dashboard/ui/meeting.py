@@ -12,38 +12,61 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from html import escape
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from core.agenda import AgendaItem
-from core.legend import action_status_symbol, data_status_symbol, label, rag_symbol
+from core.legend import (
+    Symbol,
+    action_status_symbol,
+    data_status_symbol,
+    label,
+    outlook_symbol,
+    rag_symbol,
+)
 from core.narrative import format_value
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.exporting.reports.exceptions import direction_label, spc_label
 from dashboard.exporting.reports.minutes import (
+    COLUMNS,
+    EXCEPTIONS_ONLY,
+    LEVEL_WORDS,
     build_minutes,
     minutes_docx,
     minutes_pdf,
+    minutes_rows,
     scope_label,
 )
 from dashboard.queries.actions import load_plan
+from dashboard.queries.forecasts import load_forecast
 from dashboard.queries.meeting import load_agenda
 from dashboard.queries.scorecard import load_measure_detail, scorecard_periods
+from dashboard.store import challenges
 from dashboard.store import meetings as store
 from dashboard.store.db import Session, get_engine, session_scope
 from dashboard.store.directory import action_by_id
 from dashboard.store.models import Meeting
 from dashboard.store.security import Actor
 from dashboard.ui import writes
+from dashboard.ui.measure import add_projection, late_period, latest_figure
 from dashboard.ui.spc_chart import spc_figure
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
 __all__ = ["meeting_id_from", "present", "render", "setup"]
 
+SCOPES = {
+    "All KPMs and management measures": "all",
+    "Exceptions only (off target)": EXCEPTIONS_ONLY,
+    "A theme": "theme",
+    "A department": "department",
+    "A level": "level",
+}
+"""The scope choices, with the scope each starts (a theme, department or level is named)."""
 # Meeting ids are 32-bit integers in every database the app runs on.
 MAX_MEETING_ID = 2_147_483_647
 _DIGITS = re.compile(r"[0-9]{1,10}")
@@ -102,33 +125,46 @@ def setup(actor: Actor) -> None:
     with st.form("meeting_setup"):
         periods = scorecard_periods()
         period = st.selectbox("Period", periods, index=0, help="Latest complete month first.")
-        kind = st.radio(
-            "Scope",
-            ["All KPMs and management measures", "A theme", "A department"],
-            horizontal=True,
+        kind = st.radio("Scope", list(SCOPES), horizontal=True)
+        c = st.columns(3)
+        theme = c[0].selectbox(
+            "Theme (when the scope is a theme)", card_themes, format_func=visible
         )
-        theme = st.selectbox("Theme (when the scope is a theme)", card_themes, format_func=visible)
-        department = st.selectbox(
+        department = c[1].selectbox(
             "Department (when the scope is a department)", card_departments, format_func=visible
+        )
+        level = c[2].selectbox(
+            "Level (when the scope is a level)",
+            list[str](LEVEL_WORDS),
+            format_func=lambda v: LEVEL_WORDS.get(v, v),
+        )
+        attendees = st.text_area(
+            "Attendees (one a line; printed on the minutes)",
+            placeholder="Jo Whitfield, Chief Executive\nRavi Patel, Director of Housing",
         )
         started = st.form_submit_button("Start or resume the meeting", type="primary")
     if started:
-        scope = "all"
-        if kind == "A theme" and theme:
-            scope = f"theme:{theme}"
-        elif kind == "A department" and department:
-            scope = f"department:{department}"
-        meeting_id = writes.attempt(
-            lambda s: (
-                store.open_meeting(
-                    session=s,
-                    actor=actor,
-                    period=str(period),
-                    scope=scope,
-                    held_on=app_settings.today(),
-                ).id
+        scope = SCOPES[str(kind)]
+        named = {"theme": theme, "department": department, "level": level}.get(scope)
+        if scope in ("theme", "department", "level"):
+            scope = f"{scope}:{named}" if named else "all"
+
+        def open_meeting(session: Any) -> int:
+            meeting = store.open_meeting(
+                session=session,
+                actor=actor,
+                period=str(period),
+                scope=scope,
+                held_on=app_settings.today(),
             )
-        )
+            assert meeting.id is not None
+            if attendees.strip():
+                challenges.set_attendees(
+                    session=session, actor=actor, meeting_id=meeting.id, attendees=attendees
+                )
+            return meeting.id
+
+        meeting_id = writes.attempt(open_meeting)
         if meeting_id is None:
             return
         st.query_params["meeting"] = str(meeting_id)
@@ -175,24 +211,30 @@ def _measure_item(item: AgendaItem, period: str) -> None:
 
     # A figure its lead saved only as a draft is shown as a draft, never as submitted.
     unsubmitted = row.get("observation_status") == ObservationStatus.draft
-    c = st.columns(5)
-    c[0].metric(f"Value, {row['period']}{' (draft)' if unsubmitted else ''}", fmt(row.get("value")))
-    c[1].metric("Target", fmt(row.get("target")))
-    c[2].metric("Status", label(rag_symbol(str(row.get("rag")))))
-    c[3].metric(
-        "Year to date",
-        fmt(row.get("ytd_actual")),
-        help=f"Year-to-date target {fmt(row.get('ytd_target'))}",
+    shown, status = period_status(detail)
+    late = late_period(detail)
+    figure_label = f"Figure, {shown['period']}" + (" (draft)" if unsubmitted else "")
+    ytd = rag_symbol(str(row.get("ytd_rag")))
+    _room_figures(
+        [
+            (figure_label, fmt(shown.get("value")), None),
+            ("Target", fmt(shown.get("target")), None),
+            (f"Status, {late or row['period']}", label(status), status.colour),
+            (
+                f"Year to date (target {fmt(row.get('ytd_target'))})",
+                f"{fmt(row.get('ytd_actual'))} {label(ytd)}",
+                ytd.colour,
+            ),
+            *_outlook_cell(int(m["id"]), period, fmt),
+        ]
     )
+    outlook = load_forecast(int(m["id"]), period)
+    if outlook is not None:
+        st.markdown(f"**Year-end outlook:** {plain(outlook.explanation())}")
     direction = direction_label(row)
-    c[4].metric(
-        "Direction of change",
-        direction if row.get("movement") not in (None, "unknown") else "–",
-        help=None if row.get("movement") not in (None, "unknown") else "No comparison",
-    )
+    moved = row.get("movement") not in (None, "unknown")
     st.markdown(
-        f"**Year to date:** {fmt(row.get('ytd_actual'))} against {fmt(row.get('ytd_target'))} "
-        f"({label(rag_symbol(str(row.get('ytd_rag'))))}) · **SPC:** "
+        f"**Direction of change:** {direction if moved else 'no comparison'} · **SPC:** "
         f"{spc_label(row.get('variation'), row.get('assurance'))} · **Owner:** "
         f"{plain(m.get('owner')) or 'not set'} · {plain(m.get('department'))}"
     )
@@ -208,6 +250,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 height=460,
             )
             figure.update_layout(font={"size": 16})
+            add_projection(figure, load_forecast(int(m["id"]), period))
             st.plotly_chart(figure, width="stretch", key=f"chart_{item.code}")
             with st.expander("The chart's figures as a table"):
                 history = detail.history[["period", "value", "target", "rag"]].copy()
@@ -255,6 +298,92 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             )
 
 
+def _outlook_cell(measure_id: int, period: str, fmt: Any) -> list[tuple[str, str, str | None]]:
+    """The year-end outlook beside the year to date (none when there is no forecast)."""
+    outlook = load_forecast(measure_id, period)
+    if outlook is None:
+        return []
+    symbol = outlook_symbol(outlook.outlook)
+    projected = "" if outlook.outturn is None else f" (projected {fmt(outlook.outturn)})"
+    return [(f"Year end{projected}", label(symbol), symbol.colour)]
+
+
+def period_status(detail: Any) -> tuple[dict[str, Any], Symbol]:
+    """The figure to show and the period's status: when the period is late, the latest
+    figure there is (with its own period) and ``! Late`` (never red for late)."""
+    row: dict[str, Any] = detail.row
+    late = late_period(detail)
+    if late is not None:
+        latest = latest_figure(detail)
+        return (latest if latest is not None else row), data_status_symbol("late")
+    return row, rag_symbol(str(row.get("rag")))
+
+
+ROOM_CSS = """<style>
+.vs-room {display: flex; flex-wrap: wrap; gap: 1rem 2.5rem; margin: .25rem 0 1rem 0}
+.vs-room div {min-width: 12rem}
+.vs-room .vs-label {font-size: 22px; color: #0B0C0C; line-height: 1.2}
+.vs-room .vs-value {font-size: 48px; font-weight: 700; line-height: 1.15}
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] p,
+[data-testid="stMain"] [data-testid="stMarkdownContainer"] li {font-size: 1.3rem}
+</style>"""
+
+
+def _room_figures(cells: list[tuple[str, str, str | None]]) -> None:
+    """Figure, target and status large enough to read from the back of a room (48 px
+    figures, 22 px labels), each status in its colour beside its symbol and word."""
+    parts = []
+    for name, value, colour in cells:
+        style = f" style='color:{escape(colour)}'" if colour else ""
+        parts.append(
+            f"<div><div class='vs-label'>{escape(name)}</div>"
+            f"<div class='vs-value'{style}>{escape(value)}</div></div>"
+        )
+    st.html(ROOM_CSS + "<div class='vs-room' role='group' aria-label='The item in figures'>"
+            + "".join(parts) + "</div>")  # fmt: skip
+
+
+def _is_measure(code: str) -> bool:
+    return not load_plan()["code"].eq(code).any()
+
+
+def _challenge(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
+    """What an earlier meeting asked, who answers and by when, and a way to close it."""
+    assert meeting.id is not None
+    decision_id = int(item.key.partition(":")[2])
+    with Session(get_engine()) as session:
+        row = challenges.get_challenge(session=session, decision_id=decision_id)
+        raised = store.get_meeting(session=session, meeting_id=row.meeting_id) if row else None
+    if row is None:
+        st.warning("That challenge no longer exists.", icon=":material/warning:")
+        return
+    when = f"{raised.title}, {raised.held_on:%d %B %Y}" if raised else "an earlier meeting"
+    due = f"{row.report_back_on:%d %B %Y}" if row.report_back_on else "not set"
+    with st.container(border=True):
+        st.markdown(f"#### Challenge from {plain(when)}")
+        st.markdown(plain(row.note))
+        st.markdown(f"**Owner:** {plain(row.owner) or 'not set'} · **Report back by:** {due}")
+        if row.closed_at is not None:
+            st.success(f"Closed at this meeting: {plain(row.closed_note)}")
+            return
+        with st.form(f"close_{decision_id}", clear_on_submit=True):
+            answer = st.text_input("How was it answered?", max_chars=2000)
+            closed = st.form_submit_button("Close the challenge")
+    if closed:
+        meeting_id = meeting.id
+        assert meeting_id is not None
+        writes.save(
+            lambda session: challenges.close_challenge(
+                session=session,
+                actor=actor,
+                decision_id=decision_id,
+                meeting_id=meeting_id,
+                note=answer,
+            ),
+            "The challenge is closed.",
+        )
+
+
 def _action_item(item: AgendaItem) -> None:
     plan = load_plan()
     rows = plan.loc[plan["code"] == item.code]
@@ -295,12 +424,15 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
         )
         c = st.columns(3)
         title = c[0].text_input("New action: title")
-        officer = c[1].text_input("New action: owner")
+        officer = c[1].text_input(
+            "Owner", help="Who answers the challenge, or who owns the new action"
+        )
         due = c[2].date_input(
-            "New action: due date",
-            value=app_settings.today() + timedelta(days=28),
+            "Report back by, or due date",
+            value=max(app_settings.today() + timedelta(days=28), meeting.held_on),
             min_value=meeting.held_on,
             format="DD/MM/YYYY",
+            help="When the owner reports back on a challenge, or when a new action is due",
         )
         saved = st.form_submit_button("Save decision", type="primary")
     if saved:
@@ -319,6 +451,8 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
                     action_title=title if decision == "new_action" else "",
                     action_officer=officer if decision == "new_action" else "",
                     action_due=due if decision == "new_action" else None,
+                    owner=officer if decision == "challenge" else "",
+                    report_back_on=due if decision == "challenge" else None,
                 ).action_id
             ),
             lambda action_id: (
@@ -338,6 +472,8 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
             text = f"**{store.DECISIONS.get(d.decision, d.decision)}**"
             if d.note:
                 text += f": {plain(d.note)}"
+            if d.decision == "challenge" and d.report_back_on is not None:
+                text += f" → owner {plain(d.owner)}, report back by {d.report_back_on:%d %B %Y}"
             if d.action_id is not None:
                 action = action_by_id(session=session, action_id=d.action_id)
                 if action is not None:
@@ -357,19 +493,10 @@ def _minutes(meeting: Meeting) -> None:
         pdf_bytes = minutes_pdf(minutes)
     st.markdown(f"### {plain(minutes.title)}")
     st.caption(plain(minutes.subtitle))
-    frame = pd.DataFrame(
-        [
-            {
-                "Item": f"{li.number}. {li.key.partition(':')[2]}: {li.title}"
-                if li.number
-                else li.title,
-                "Decision": li.decision,
-                "Note": li.note,
-                "Action": li.action,
-            }
-            for li in minutes.lines
-        ]
+    st.markdown(
+        "**Present:** " + (", ".join(plain(n) for n in minutes.attendees) or "not recorded")
     )
+    frame = pd.DataFrame(minutes_rows(minutes), columns=list(COLUMNS))
     people_table(
         frame,
         key="meeting_minutes",
@@ -377,10 +504,12 @@ def _minutes(meeting: Meeting) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Item": st.column_config.TextColumn("Item", width="medium"),
+            "Item": st.column_config.TextColumn("Item", width="large"),
+            "Figure": st.column_config.TextColumn("Figure", width="small"),
+            "Target": st.column_config.TextColumn("Target", width="small"),
+            "Status": st.column_config.TextColumn("Status", width="small"),
             "Decision": st.column_config.TextColumn("Decision", width="small"),
             "Note": st.column_config.TextColumn("Note", width="large"),
-            "Action": st.column_config.TextColumn("Action", width="large"),
         },
     )
     c = st.columns(2)
@@ -396,6 +525,22 @@ def _minutes(meeting: Meeting) -> None:
     )
 
 
+def _item_heading(item: AgendaItem, period: str) -> str:
+    """The line under the item's title: for a measure, the period's status (``! Late`` when
+    the period is late) with the year to date beside it; for an action, its group."""
+    where = f" · {plain(item.theme)}" + (f" · {', '.join(item.reasons)}" if item.reasons else "")
+    if item.kind == "action":
+        return f"**{item.heading}**{where}"
+    detail = load_measure_detail(item.code, period)
+    if detail is None or detail.row is None:
+        return f"**{item.heading}**{where}"
+    _, status = period_status(detail)
+    ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
+    late = late_period(detail) or detail.row["period"]
+    first = f"**{item.heading}** · " if item.kind == "challenge" else ""
+    return f"{first}**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
+
+
 def present(actor: Actor, meeting_id: int) -> None:
     """One agenda item per screen, with keyboard and button navigation and decisions."""
     meeting = _meeting(meeting_id)
@@ -405,11 +550,12 @@ def present(actor: Actor, meeting_id: int) -> None:
             del st.query_params["meeting"]
             st.rerun()
         return
-    agenda = load_agenda(meeting.period, meeting.scope)
+    agenda = load_agenda(meeting)
     top = st.columns([4, 1])
+    present_now = ", ".join(plain(n) for n in meeting.attendees.splitlines()) or "not recorded"
     top[0].caption(
         f"{plain(meeting.title)} · {plain(scope_label(meeting.scope))} · "
-        f"held {meeting.held_on:%d %B %Y}. "
+        f"held {meeting.held_on:%d %B %Y} · present: {present_now}. "
         "Press F11 for full screen and collapse the sidebar (the « at its top). "
         "Use the ← and → keys to move between items."
     )
@@ -450,8 +596,10 @@ def present(actor: Actor, meeting_id: int) -> None:
         width="stretch",
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
-    st.markdown(f"**{item.heading}** · {plain(item.theme)} · " + (", ".join(item.reasons) or ""))
-    if item.kind == "measure":
+    st.markdown(_item_heading(item, meeting.period))
+    if item.kind == "challenge":
+        _challenge(actor, meeting, item)
+    if item.kind == "measure" or (item.kind == "challenge" and _is_measure(item.code)):
         _measure_item(item, meeting.period)
     else:
         _action_item(item)

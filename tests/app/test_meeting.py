@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from dashboard.store.db import get_engine
@@ -46,14 +48,17 @@ def test_a_challenge_is_saved_against_the_item_and_shown(app_env):
     at = _start()
     at.radio[0].set_value("challenge")
     at.text_area[0].input("Report back next month")
+    at.text_input[1].input("Ravi Patel")
     next(b for b in at.button if b.label == "Save decision").click().run()
     assert not at.exception
     said = texts(at)
     assert "Saved: Challenge" in said
-    assert "Report back next month" in said
+    assert "Report back next month → owner Ravi Patel, report back by 12 December 2025" in said
     with Session(get_engine()) as session:
         rows = session.exec(select(MeetingDecision)).all()
-    assert [(r.decision, r.note) for r in rows] == [("challenge", "Report back next month")]
+    assert [(r.decision, r.note, r.owner, r.report_back_on) for r in rows] == [
+        ("challenge", "Report back next month", "Ravi Patel", date(2025, 12, 12))
+    ]
 
 
 def test_a_new_action_decision_creates_a_real_action_in_the_delivery_plan(app_env):

@@ -103,7 +103,7 @@ def test_item_keys_name_the_kind_and_code():
 
 def test_every_group_has_a_heading():
     assert list(AGENDA_GROUPS) == [
-        "off_target", "just_off_target", "spc_concern", "late_data", "action",
+        "challenge", "off_target", "just_off_target", "spc_concern", "late_data", "action",
     ]  # fmt: skip
 
 

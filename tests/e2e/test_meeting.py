@@ -41,6 +41,7 @@ def test_a_meeting_run_with_the_keyboard_records_two_decisions(app_url, page, ou
     page.get_by_role("textbox", name="Note").fill(
         "Report back next month with a recovery trajectory"
     )
+    page.get_by_role("textbox", name="Owner").fill("Sam Okafor")
     page.get_by_role("button", name="Save decision").click()
     page.get_by_text("Saved: Challenge").wait_for(timeout=SAVE_WAIT_MS)
     wait_idle(page)
@@ -60,7 +61,7 @@ def test_a_meeting_run_with_the_keyboard_records_two_decisions(app_url, page, ou
     page.get_by_role("textbox", name="New action: title").fill(
         "Agree a recovery plan with the service"
     )
-    page.get_by_role("textbox", name="New action: owner").fill("Priya Shah")
+    page.get_by_role("textbox", name="Owner").fill("Priya Shah")
     page.get_by_role("button", name="Save decision").click()
     page.get_by_text("The new action is in the delivery plan.").wait_for(timeout=SAVE_WAIT_MS)
     wait_idle(page)

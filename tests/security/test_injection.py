@@ -411,6 +411,7 @@ def test_a_meeting_note_with_hostile_text_is_shown_as_typed(poisoned):
     next(b for b in at.button if b.label == "Start or resume the meeting").click().run()
     at.radio[0].set_value("challenge")
     at.text_area[0].input(PAYLOAD)
+    at.text_input[1].input(PAYLOAD)  # a challenge has an owner
     next(b for b in at.button if b.label == "Save decision").click().run()
     assert not at.exception
     assert f"**Challenge**: {PAYLOAD}" in _shown_as_text(at)
