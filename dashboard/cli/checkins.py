@@ -22,6 +22,7 @@ from sqlmodel import Session, col, func, select
 from core.checkins import retention_expired
 from core.errors import CoreError
 from dashboard.cli.main import _date, command
+from dashboard.config import get_settings
 from dashboard.store import audit
 from dashboard.store.models import Checkin, Staff
 from dashboard.store.security import Actor
@@ -102,14 +103,14 @@ def _plural(n: int, word: str) -> str:
 @command("purge-checkins", _configure)
 def purge_checkins_command(args: argparse.Namespace) -> int:
     """Delete leavers' check-ins once the retention period has passed (run it daily)."""
-    from dashboard.config import get_settings, today
+    from dashboard.config import today
     from dashboard.store.db import migrate, session_scope
 
-    migrate()
+    migrate(get_settings().database_url)
     day = args.today or today()
     days = get_settings().checkin_retention_days
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             if args.dry_run:
                 expired = expired_checkins(session=session, today=day, retention_days=days)
                 session.rollback()

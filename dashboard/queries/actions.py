@@ -175,13 +175,13 @@ build_plan = plan_frame
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _cached_plan(version: int, today: date) -> pd.DataFrame:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return plan_frame(session, today)
 
 
 def load_plan() -> pd.DataFrame:
     """`plan_frame` for the pages: cached by (data version, today)."""
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         version = audit.data_version(session)
     return _cached_plan(version, app_settings.today())
 
@@ -351,7 +351,7 @@ def structure_choices() -> tuple[dict[str, int], dict[str, int]]:
     """Theme and department names to ids, for the create form."""
     from dashboard.store.structure import list_departments, list_themes
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         themes = {t.name: int(t.id or 0) for t in list_themes(session=session)}
         depts = {d.name: int(d.id or 0) for d in list_departments(session=session)}
     return themes, depts
@@ -373,7 +373,7 @@ def load_action(code: str) -> ActionDetail | None:
     if match.empty:
         return None
     row = match.iloc[0]
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return ActionDetail(
             row=row,
             updates=updates_frame(session, int(row["id"])),
@@ -383,12 +383,12 @@ def load_action(code: str) -> ActionDetail | None:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _cached_exceptions(version: int, today: date) -> list[ActionException]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return delivery_plan_exceptions(session, today)
 
 
 def delivery_plan_exceptions_cached() -> list[ActionException]:
     """`delivery_plan_exceptions` for the pages: cached by (data version, today)."""
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         version = audit.data_version(session)
     return _cached_exceptions(version, app_settings.today())

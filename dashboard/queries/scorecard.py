@@ -95,7 +95,7 @@ CACHE_TTL_SECONDS = 3600
 
 def current_data_version() -> int:
     """The database's data version: one cheap query, run on every page run."""
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return audit.data_version(session)
 
 
@@ -215,7 +215,7 @@ def build_scorecard(
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=64)
 def _cached_scorecard(version: int, as_at: str | None, today: date) -> pd.DataFrame:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return build_scorecard(session, as_at=as_at, today=today)
 
 
@@ -569,7 +569,7 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
 def _cached_measure_detail(
     version: int, code: str, as_at: str | None, today: date
 ) -> MeasureDetail | None:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return measure_detail(session, code, as_at=as_at)
 
 
@@ -604,7 +604,7 @@ def build_comparator_groups(session: Session) -> pd.DataFrame:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
 def _cached_comparator_groups(version: int) -> pd.DataFrame:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return build_comparator_groups(session)
 
 
@@ -617,7 +617,7 @@ def load_comparator_groups() -> pd.DataFrame:
 def _cached_group_members(version: int, group_id: int) -> pd.DataFrame:
     from dashboard.store import benchmarks as bench
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         members = bench.group_members(session=session, group_id=group_id)
         return pd.DataFrame(
             [{"area_code": m.area_code, "area_name": m.area_name} for m in members],
@@ -634,7 +634,7 @@ def load_group_members(group_id: int) -> pd.DataFrame:
 def _cached_benchmark_positions(version: int, group_id: int) -> pd.DataFrame:
     from dashboard.store import benchmarks as bench
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return bench.positions_frame(session=session, group_id=group_id)
 
 
@@ -647,7 +647,7 @@ def load_benchmark_positions(group_id: int) -> pd.DataFrame:
 def _cached_benchmark_values(version: int, group_id: int) -> pd.DataFrame:
     from dashboard.store import benchmarks as bench
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return bench.benchmark_frame(session=session, group_id=group_id)
 
 

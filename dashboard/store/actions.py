@@ -9,7 +9,6 @@ from datetime import date
 from sqlmodel import Session, col, delete, select
 
 from core.vocab import ActionStatus
-from dashboard.config import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Action,
@@ -101,7 +100,7 @@ def update_action(
     actor: Actor,
     action_id: int,
     update_in: ActionUpdateIn,
-    update_date: date | None = None,
+    update_date: date,
     upload_id: int | None = None,
 ) -> Action:
     """Record a progress update (status, %, dates, commentary) on an action, audited.
@@ -138,7 +137,7 @@ def update_action(
         pct = float(changes["percent_complete"])
         if not 0 <= pct <= 100:
             raise ValueError("% complete must be between 0 and 100.")
-    when = update_date or settings_today()
+    when = update_date
     if changes.get("status") == ActionStatus.completed and not (
         changes.get("completed_date") or action.completed_date
     ):
@@ -225,7 +224,7 @@ def apply_updates(
     session: Session,
     actor: Actor,
     updates: Mapping[int, ActionUpdateIn],
-    update_date: date | None = None,
+    update_date: date,
 ) -> list[Action]:
     """Apply many progress updates (an edited table) in the caller's transaction.
 

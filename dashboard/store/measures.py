@@ -8,10 +8,8 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError
-from core.periods import Period, parse_period
+from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
-from dashboard.config import get_settings
-from dashboard.config import today as settings_today
 from dashboard.store import audit
 from dashboard.store.models import (
     Department,
@@ -48,23 +46,38 @@ def _department_name(session: Session, department_id: int) -> str:
     return dept.name if dept else ""
 
 
-def first_due_start(frequency: str, first_period: str | None = None) -> date:
+def first_due_start(
+    frequency: str,
+    first_period: str | None = None,
+    *,
+    today: date | None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> date:
     """The day a measure becoming active now is due from: the first day of
     ``first_period`` (a label the admin chose, read as the measure's frequency), or of the
-    period containing today. Raises ``ValueError`` naming a period that cannot be read."""
-    year_start_month = get_settings().year_start_month
+    period containing ``today`` (the caller's today; the system date when not given).
+    Raises ``ValueError`` naming a period that cannot be read."""
     if first_period is not None and first_period.strip():
         try:
             return parse_period(first_period, frequency, year_start_month=year_start_month).start
         except CoreError as exc:
             raise ValueError(f"First period due: {exc}") from None
-    return Period.containing(settings_today(), frequency, year_start_month=year_start_month).start
+    return Period.containing(
+        today or date.today(), frequency, year_start_month=year_start_month
+    ).start
 
 
-def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
+def create_measure(
+    *,
+    session: Session,
+    actor: Actor,
+    measure_in: MeasureCreate,
+    today: date | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> Measure:
     """Add a measure. Admins add any; a lead may only *propose* one for their department.
 
-    An active measure is due from the period containing today unless ``due_from`` says
+    An active measure is due from the period containing ``today`` unless ``due_from`` says
     otherwise; a proposed one has no first due period until it is activated."""
     if not actor.is_admin:
         require_department(
@@ -81,7 +94,9 @@ def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate)
     if measure.lifecycle == Lifecycle.proposed:
         measure.due_from = None
     elif measure.due_from is None:
-        measure.due_from = first_due_start(measure.frequency)
+        measure.due_from = first_due_start(
+            measure.frequency, today=today, year_start_month=year_start_month
+        )
     session.add(measure)
     session.flush()
     audit.record(

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.periods import Period, parse_period
+from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
 from core.register import (
     ActivationFields,
     MeasureFields,
@@ -42,7 +42,6 @@ from core.register import (
     proposed_target_value,
 )
 from core.vocab import Frequency, Lifecycle, ObservationStatus, Role
-from dashboard.config import get_settings
 from dashboard.store import audit
 from dashboard.store.measures import (
     first_due_start,
@@ -141,7 +140,15 @@ def _get(session: Session, measure_id: int) -> Measure:
     return measure
 
 
-def _insert(session: Session, actor: Actor, measure_in: MeasureCreate, note: str) -> Measure:
+def _insert(
+    session: Session,
+    actor: Actor,
+    measure_in: MeasureCreate,
+    note: str,
+    *,
+    today: date | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> Measure:
     data = measure_in.model_dump()
     data["code"] = normalise_code(measure_in.code)
     _validate(session, data, None)
@@ -149,7 +156,9 @@ def _insert(session: Session, actor: Actor, measure_in: MeasureCreate, note: str
     active = measure.lifecycle == Lifecycle.active
     if active:
         _check_activation(session, measure)
-        measure.due_from = measure.due_from or first_due_start(measure.frequency)
+        measure.due_from = measure.due_from or first_due_start(
+            measure.frequency, today=today, year_start_month=year_start_month
+        )
     else:
         measure.due_from = None
     session.add(measure)
@@ -164,7 +173,7 @@ def _insert(session: Session, actor: Actor, measure_in: MeasureCreate, note: str
         note=note,
     )
     if active:
-        _carry_over_target(session, actor, measure)
+        _carry_over_target(session, actor, measure, year_start_month)
     return measure
 
 
@@ -192,14 +201,17 @@ def _check_activation(session: Session, measure: Measure) -> None:
         raise
 
 
-def _carry_over_target(session: Session, actor: Actor, measure: Measure) -> list[Target]:
+def _carry_over_target(
+    session: Session, actor: Actor, measure: Measure, year_start_month: int
+) -> list[Target]:
     """The proposal's target (when it is a number) becomes the target of every period
     from the first due period to the end of that financial year that has none yet."""
     value = proposed_target_value(measure.proposed_target)
     if value is None or measure.polarity == "neutral" or measure.due_from is None:
         return []
-    year_start = get_settings().year_start_month
-    first = Period.containing(measure.due_from, measure.frequency, year_start_month=year_start)
+    first = Period.containing(
+        measure.due_from, measure.frequency, year_start_month=year_start_month
+    )
     have = set(session.exec(select(Target.period).where(Target.measure_id == measure.id)).all())
     carried = []
     for period in first.periods_in_year():
@@ -249,7 +261,14 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
     return _insert(session, actor, proposal, "proposed")
 
 
-def add_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
+def add_measure(
+    *,
+    session: Session,
+    actor: Actor,
+    measure_in: MeasureCreate,
+    today: date | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> Measure:
     """An admin adds a measure straight to the register: active only with its checklist
     and (a KPM or management measure) an owner, a tolerance and a target, as on
     activation; an active one is due from the period containing today unless
@@ -257,7 +276,14 @@ def add_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) ->
     require_admin(actor, doing="add measures to the register")
     if measure_in.lifecycle == Lifecycle.active:
         check_transition(Lifecycle.proposed, Lifecycle.active, measure_in.checklist)
-    return _insert(session, actor, measure_in, "added by an admin")
+    return _insert(
+        session,
+        actor,
+        measure_in,
+        "added by an admin",
+        today=today,
+        year_start_month=year_start_month,
+    )
 
 
 def edit_measure(
@@ -327,6 +353,8 @@ def approve_measure(
     measure_id: int,
     comments: str = "",
     first_period: str | None = None,
+    today: date | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
 ) -> Measure:
     """An admin activates a proposed measure: refused unless its checklist is complete
     and, for a KPM or management measure, it has an owner, a tolerance and a target.
@@ -345,10 +373,12 @@ def approve_measure(
         measure,
         lifecycle=Lifecycle.active.value,
         comments=comments.strip(),
-        due_from=first_due_start(measure.frequency, first_period),
+        due_from=first_due_start(
+            measure.frequency, first_period, today=today, year_start_month=year_start_month
+        ),
         note="approved",
     )
-    _carry_over_target(session, actor, approved)
+    _carry_over_target(session, actor, approved, year_start_month)
     return approved
 
 
@@ -395,18 +425,25 @@ def list_register(*, session: Session, lifecycles: Sequence[str] | None = None) 
 # --- targets ---------------------------------------------------------------
 
 
-def _period(measure: Measure, label: str) -> Period:
-    return parse_period(label, measure.frequency, year_start_month=get_settings().year_start_month)
+def _period(measure: Measure, label: str, year_start_month: int) -> Period:
+    return parse_period(label, measure.frequency, year_start_month=year_start_month)
 
 
 def set_period_target(
-    *, session: Session, actor: Actor, measure_id: int, period: str, value: float, reason: str
+    *,
+    session: Session,
+    actor: Actor,
+    measure_id: int,
+    period: str,
+    value: float,
+    reason: str,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
 ) -> Target:
     """Set or change one period's target. Changing an existing target needs a reason."""
     measure = _get(session, measure_id)
     if measure.polarity == "neutral":
         raise RegisterError(f"{measure.code} is a neutral (contextual) measure: it has no target.")
-    p = _period(measure, period)
+    p = _period(measure, period, year_start_month)
     existing = session.exec(
         select(Target).where(Target.measure_id == measure_id, Target.period == p.label)
     ).first()
@@ -434,11 +471,12 @@ def set_annual_target(
     value: float,
     reason: str,
     weights: Sequence[float] | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
 ) -> list[Target]:
     """An annual target spread over the year's periods (see ``core.register``'s
     ``profile_annual_target``); an annual measure gets the one annual target."""
     measure = _get(session, measure_id)
-    year_start = get_settings().year_start_month
+    year_start = year_start_month
     fy = parse_period(year, Frequency.annual, year_start_month=year_start)
     if measure.frequency == Frequency.annual:
         periods: tuple[Period, ...] = (fy,)

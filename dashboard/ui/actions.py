@@ -19,6 +19,7 @@ from core.actions import FLAG_DESCRIPTIONS, FLAG_ICON, FLAG_WORDS, ActionFlag
 from core.errors import CoreError
 from core.legend import ACTION_STATUS_SYMBOLS, BLUE, GREEN, GREY, RED, label
 from core.vocab import ActionStatus
+from dashboard.config import get_settings
 from dashboard.config import today as app_today
 from dashboard.store import actions as store
 from dashboard.store.db import session_scope
@@ -95,7 +96,7 @@ def _write(
 ) -> None:
     """Run ``work(session)`` in one transaction; show a refusal, or rerun with ``message``."""
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             work(session)
     except WRITE_ERRORS as exc:
         st.error(plain(exc), icon=":material/error:")
@@ -657,7 +658,7 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
             return
         try:
             checked = run_check(
-                engine=get_engine(),
+                engine=get_engine(get_settings().database_url),
                 actor=actor,
                 source=source,
                 kind="actions",
@@ -702,7 +703,7 @@ def import_section(actor: Actor, plan: pd.DataFrame) -> None:
         if st.button("Save these updates", type="primary", key="actions_import_save"):
             try:
                 result = run_import(
-                    engine=get_engine(),
+                    engine=get_engine(get_settings().database_url),
                     actor=actor,
                     source=source,
                     kind="actions",

@@ -72,7 +72,7 @@ def _first_due_label(measure: Measure) -> str:
 def attempt(action: Callable[[Any], Any], success: str) -> Any:
     """Run a store write in its own transaction; show success or the plain refusal."""
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             result = action(session)
     except (PermissionDenied, ValueError, LookupError) as exc:
         st.error(plain(exc), icon=":material/error:")
@@ -83,7 +83,7 @@ def attempt(action: Callable[[Any], Any], success: str) -> Any:
 
 
 def _names() -> tuple[dict[int, str], dict[int, str]]:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         themes = {t.id: t.name for t in list_themes(session=session) if t.id is not None}
         depts = {d.id: d.name for d in list_departments(session=session) if d.id is not None}
     return themes, depts
@@ -101,7 +101,7 @@ def register_tab(actor: Actor) -> None:
         format_func=lambda v: LIFECYCLE_WORDS[v],
         help="Retired measures keep their history; they are hidden unless you choose them.",
     )
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         measures = register.list_register(session=session, lifecycles=shown or None)
     frame = pd.DataFrame(
         [
@@ -287,7 +287,7 @@ def _new_measure_form(
 
 
 def proposals_tab(actor: Actor) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         proposed = register.list_register(session=session, lifecycles=[Lifecycle.proposed])
     if not proposed:
         st.info("No proposed measures are waiting.")
@@ -370,6 +370,8 @@ def proposals_tab(actor: Actor) -> None:
                     measure_id=m.id,
                     comments=comments,
                     first_period=first_period,
+                    today=today(),
+                    year_start_month=get_settings().year_start_month,
                 ),
                 f"{plain(m.code)} is now active, due from "
                 f"{plain(first_period.strip() or current.label)}.",
@@ -387,7 +389,7 @@ def proposals_tab(actor: Actor) -> None:
 
 
 def targets_tab(actor: Actor) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         measures = [
             m
             for m in register.list_register(session=session, lifecycles=["active", "proposed"])
@@ -419,6 +421,7 @@ def targets_tab(actor: Actor) -> None:
                     period=period,
                     value=value,
                     reason=reason,
+                    year_start_month=get_settings().year_start_month,
                 ),
                 "Target saved.",
             )
@@ -446,10 +449,11 @@ def targets_tab(actor: Actor) -> None:
                         value=total,
                         reason=why,
                         weights=weights,
+                        year_start_month=get_settings().year_start_month,
                     ),
                     "Annual target profiled over the year.",
                 )
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         current_targets = register.current_targets(session=session, measure_id=m.id)
         history = register.target_history(session, m.id)
     st.subheader(f"Current targets of {plain(m.code)}, by period")
@@ -505,7 +509,7 @@ def targets_tab(actor: Actor) -> None:
 
 
 def approvals_tab(actor: Actor) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         pending = register.pending_figures(session=session)
         measures = {m.id: m for m in register.list_register(session=session)}
     if not pending:
@@ -631,7 +635,7 @@ def structure_tab(actor: Actor) -> None:
 
 def users_tab(actor: Actor) -> None:
     _, depts = _names()
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         users = list(list_users(session=session))
         dept_map = {
             u.id: user_department_ids(session=session, user_id=u.id)
@@ -728,7 +732,7 @@ def users_tab(actor: Actor) -> None:
 
 def audit_tab(actor: Actor) -> None:
     st.caption("The audit log is append-only: it can be searched and exported, never edited.")
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         entities = register.audit_entities(session=session)
         usernames = register.audit_usernames(session=session)
     c1, c2, c3, c4 = st.columns(4)
@@ -745,7 +749,7 @@ def audit_tab(actor: Actor) -> None:
         text=text or None,
     )
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             rows = register.search_audit(session=session, actor=actor, query=query)
     except PermissionDenied as exc:
         st.error(plain(exc))

@@ -24,6 +24,7 @@ from core.benchmark import quartile_for_rank, quartile_symbol, rank_areas, trend
 from core.errors import CoreError
 from core.legend import label
 from core.vocab import Polarity
+from dashboard.config import get_settings
 from dashboard.queries import scorecard as queries
 from dashboard.store import benchmarks as bench
 from dashboard.store.db import session_scope
@@ -478,7 +479,7 @@ def _members_from_editor(frame: pd.DataFrame) -> list[tuple[str, str]]:
 def _write(actor: Actor, what: str, fn: Any) -> bool:
     """Run a store write in one transaction; show the outcome; True when it worked."""
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             fn(session)
     except (PermissionDenied, ValueError, CoreError) as exc:
         st.error(plain(exc), icon="✖")
@@ -647,7 +648,7 @@ def render_import(actor: Actor) -> None:
     if upload is None:
         return
     src = SourceFile(filename=upload.name, data=upload.getvalue())
-    engine = get_engine()
+    engine = get_engine(get_settings().database_url)
     try:
         headers = kind.file_headers(src)
     except UnreadableFile as exc:

@@ -97,7 +97,9 @@ def _show_flash() -> None:
 
 @contextmanager
 def _reading() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(
+        get_engine(app_settings.get_settings().database_url), expire_on_commit=False
+    ) as session:
         yield session
 
 
@@ -105,7 +107,7 @@ def _write(action: Callable[[Session], Any], done: str) -> bool:
     """Run a store write in one transaction; a refusal shows as a plain message and
     changes nothing."""
     try:
-        with session_scope() as session:
+        with session_scope(app_settings.get_settings().database_url) as session:
             action(session)
     except PROBLEMS as exc:
         st.error(plain(exc), icon=":material/error:")

@@ -17,6 +17,7 @@ import streamlit as st
 
 from core.legend import GREY
 from core.vocab import Polarity, Role, ToleranceKind
+from dashboard.config import get_settings
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import number_format, safe_csv, safe_xlsx
 from dashboard.queries.scorecard import (
@@ -315,7 +316,7 @@ def _rebase_panel(actor: Actor, detail: MeasureDetail) -> None:
 
 def _write(actor: Actor, detail: MeasureDetail, change: Any) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             measure = get_measure_by_code(session=session, code=detail.measure["code"])
             if measure is None:
                 raise LookupError("The measure no longer exists.")

@@ -54,7 +54,7 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _cached_agenda(version: int, period: str, scope: str, today: date) -> list[AgendaItem]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return meeting_agenda(session, period, scope, today)
 
 
@@ -64,7 +64,7 @@ def load_agenda(period: str, scope: str) -> list[AgendaItem]:
 
 
 def _meeting(meeting_id: int) -> Meeting | None:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return store.get_meeting(session=session, meeting_id=meeting_id)
 
 
@@ -96,7 +96,7 @@ def render(actor: Actor) -> None:
 
 
 def _recent_meetings() -> list[Meeting]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return list(store.list_meetings(session=session))[:10]
 
 
@@ -133,7 +133,7 @@ def setup(actor: Actor) -> None:
         elif kind == "A department" and department:
             scope = f"department:{department}"
         try:
-            with session_scope() as session:
+            with session_scope(app_settings.get_settings().database_url) as session:
                 meeting = store.open_meeting(
                     session=session,
                     actor=actor,
@@ -166,7 +166,7 @@ def setup(actor: Actor) -> None:
 
 def _move(actor: Actor, meeting_id: int, index: int) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(app_settings.get_settings().database_url) as session:
             store.set_current_item(session=session, actor=actor, meeting_id=meeting_id, index=index)
     except WRITE_ERRORS as exc:
         st.session_state[FLASH_KEY] = ("error", plain(exc))
@@ -319,7 +319,7 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
         saved = st.form_submit_button("Save decision", type="primary")
     if saved:
         try:
-            with session_scope() as session:
+            with session_scope(app_settings.get_settings().database_url) as session:
                 row = store.record_decision(
                     session=session,
                     actor=actor,
@@ -344,7 +344,7 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
 
 
 def _decisions_on(meeting_id: int, key: str) -> list[str]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         minutes = [
             d for d in store.list_decisions(session=session, meeting_id=meeting_id)
             if d.item_key == key
@@ -369,7 +369,7 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
 
 def _minutes(meeting: Meeting) -> None:
     assert meeting.id is not None
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         minutes = build_minutes(session, meeting.id)
         docx_bytes = minutes_docx(minutes)
         pdf_bytes = minutes_pdf(minutes)

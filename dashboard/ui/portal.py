@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from core.legend import RAG_SYMBOLS, label
-from dashboard.config import today
+from dashboard.config import get_settings, today
 from dashboard.exporting.cells import safe_csv
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
@@ -28,13 +28,13 @@ from dashboard.ui.widgets import plain
 
 @st.cache_data(ttl=300, show_spinner=False)
 def _portal(version: int, as_of: date) -> Portal:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         return build_portal(session, today=as_of)
 
 
 def load_portal() -> Portal:
     """The portal's content, cached until the data changes."""
-    with session_scope(get_engine()) as session:
+    with session_scope(get_engine(get_settings().database_url)) as session:
         version = audit.data_version(session)
     return _portal(version, today())
 

@@ -87,13 +87,13 @@ def owed_rows(
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def _snapshot(database_url: str, version: int, day: date) -> Snapshot:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         return gather(session=session, today=day)
 
 
 def _current() -> Snapshot:
     settings = get_settings()
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         version = audit.data_version(session)
     return _snapshot(settings.database_url, version, today())
 
@@ -170,7 +170,7 @@ def _opt_out(actor: Actor, snapshot: Snapshot) -> None:
     )
     if wanted == me.opted_out:  # the toggle moved
         try:
-            with session_scope() as session:
+            with session_scope(get_settings().database_url) as session:
                 set_digest_opt_out(session=session, actor=actor, user_id=me.id, opt_out=not wanted)
         except (PermissionDenied, LookupError) as exc:
             st.error(plain(exc))
@@ -221,7 +221,7 @@ def _admin(snapshot: Snapshot) -> None:
     else:
         st.success("Nothing is due soon or late.")
     st.subheader("Reminders sent")
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         log = recent_log(session=session)
         rows = [
             {

@@ -34,7 +34,7 @@ FLASH_KEY = "reports_flash"
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
 def _cached_report(version: int, quarter: str, audience: str, today: date) -> ExceptionReport:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return build_report(session, quarter, audience, today=today)
 
 
@@ -45,7 +45,7 @@ def load_report(quarter: str, audience: str) -> ExceptionReport:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
 def _cached_export(version: int, quarter: str, audience: str, today: date, fmt: str) -> bytes:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         report = build_report(session, quarter, audience, today=today)
         return render_report(session, report, fmt)
 
@@ -85,7 +85,7 @@ def summary(report: ExceptionReport) -> None:
 
 def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(app_settings.get_settings().database_url) as session:
             save_narrative(
                 session=session,
                 actor=actor,

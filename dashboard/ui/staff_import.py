@@ -40,7 +40,7 @@ OUTCOME_WORDS = {"added": "✚ New", "changed": "✎ Changed"}
 
 
 def _template() -> bytes:
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         frame = kind.staff_list(session)
     return safe_csv(frame.astype(object), bom=True)
 
@@ -110,7 +110,7 @@ def render_staff_import(actor: Actor) -> None:
         return
     try:
         checked = run_check(
-            engine=get_engine(),
+            engine=get_engine(get_settings().database_url),
             actor=actor,
             source=source,
             kind=kind.KIND,
@@ -137,7 +137,7 @@ def render_staff_import(actor: Actor) -> None:
         return
     try:
         result = run_import(
-            engine=get_engine(),
+            engine=get_engine(get_settings().database_url),
             actor=actor,
             source=source,
             kind=kind.KIND,

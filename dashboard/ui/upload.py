@@ -35,7 +35,7 @@ _RESULT_KEY = "upload.result"
 
 def _due_section(actor: Actor) -> None:
     s = get_settings()
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         frame = due_list(
             session=session,
             actor=actor,
@@ -76,7 +76,7 @@ def _due_section(actor: Actor) -> None:
 
 def _template_button(actor: Actor) -> None:
     s = get_settings()
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         data = build_template(
             session=session,
             actor=actor,
@@ -101,7 +101,7 @@ def _check(actor: Actor, source: SourceFile) -> CheckedImport | str:
 
     try:
         checked = run_check(
-            engine=get_engine(),
+            engine=get_engine(get_settings().database_url),
             actor=actor,
             source=source,
             kind="measures",
@@ -169,7 +169,7 @@ def _save(
     with st.status("Saving…", expanded=False) as status:
         try:
             result = run_import(
-                engine=get_engine(),
+                engine=get_engine(get_settings().database_url),
                 actor=actor,
                 source=source,
                 kind="measures",

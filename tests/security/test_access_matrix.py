@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from dashboard.config import today as app_today
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import apply_updates, get_action_by_code, update_action
 from dashboard.store.benchmarks import create_comparator_group
@@ -194,6 +195,7 @@ def _set_target(w: World) -> None:
 
 def _update_action(w: World) -> None:
     update_action(
+        update_date=app_today(),
         session=w.session,
         actor=w.actor,
         action_id=w.action_id(),
@@ -203,6 +205,7 @@ def _update_action(w: World) -> None:
 
 def _apply_updates(w: World) -> None:
     apply_updates(
+        update_date=app_today(),
         session=w.session,
         actor=w.actor,
         updates={w.action_id(): ActionUpdateIn(percent_complete=60)},

@@ -131,8 +131,8 @@ def test_restoring_an_export_with_a_nul_says_so_plainly_and_restores_nothing(
     """An export taken from an older SQLite database could hold one."""
     from dashboard import config as settings
     from dashboard.cli.main import main
+    from dashboard.exporting.portability import export_all
     from dashboard.store import db
-    from dashboard.store.portability import export_all
 
     source = f"sqlite:///{tmp_path / 'source.db'}"
     db.migrate(source)

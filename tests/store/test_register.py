@@ -12,7 +12,6 @@ from sqlmodel import Session, select
 
 from core.register import CHECKLIST, RegisterError
 from core.vocab import Role
-from dashboard import config as settings_module
 from dashboard.store import register
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
@@ -47,12 +46,9 @@ def untargeted(ids, code="HOU-07", **overrides):
 
 
 @pytest.fixture
-def on_14_november_2025(monkeypatch: pytest.MonkeyPatch):
-    """The app's today pinned to 14 November 2025 (a Friday in 2025/26 Q3)."""
-    monkeypatch.setenv("VITALSIGNS_TODAY", "2025-11-14")
-    settings_module.get_settings.cache_clear()
-    yield date(2025, 11, 14)
-    settings_module.get_settings.cache_clear()
+def on_14_november_2025() -> date:
+    """The day the caller takes as today: 14 November 2025 (a Friday in 2025/26 Q3)."""
+    return date(2025, 11, 14)
 
 
 @pytest.fixture
@@ -144,7 +140,9 @@ def test_activation_makes_the_measure_due_from_the_period_containing_that_day(
 ):
     m = _proposed_and_reviewed(session, world, frequency="quarterly")
     assert m.due_from is None  # a proposal is not due for anything
-    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    register.approve_measure(
+        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+    )
     session.commit()
     # 14 November 2025 is in 2025/26 Q3, which starts on 1 October
     assert session.get(Measure, m.id).due_from == date(2025, 10, 1)
@@ -170,7 +168,9 @@ def test_activation_carries_the_proposals_owner_tolerance_and_target(
     session, world, on_14_november_2025
 ):
     m = _proposed_and_reviewed(session, world, frequency="quarterly", proposed_target="1,200")
-    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    register.approve_measure(
+        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+    )
     session.commit()
     active = session.get(Measure, m.id)
     assert (active.lifecycle, active.owner, active.tolerance_kind, active.tolerance) == (

@@ -228,7 +228,11 @@ def test_actions_are_created_updated_with_a_dated_update_and_audited(session):
     )
     with pytest.raises(ValueError, match="needs commentary"):
         actions_store.update_action(
-            session=session, actor=lead, action_id=action.id, update_in=ActionUpdateIn(status="red")
+            update_date=date(2025, 11, 14),
+            session=session,
+            actor=lead,
+            action_id=action.id,
+            update_in=ActionUpdateIn(status="red"),
         )
     actions_store.update_action(
         session=session,
@@ -263,6 +267,7 @@ def test_a_lead_cannot_update_another_departments_action(session):
     )
     with pytest.raises(PermissionDenied):
         actions_store.update_action(
+            update_date=date(2025, 11, 14),
             session=session,
             actor=lead,
             action_id=action.id,
