@@ -36,6 +36,7 @@ from core.errors import CoreError
 from core.periods import Period, parse_period
 from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import (
     Action,
     Checkin,
@@ -147,7 +148,7 @@ def _require_see(actor: Actor, staff: Staff) -> None:
 def _staff(session: Session, staff_id: int) -> Staff:
     staff = session.get(Staff, staff_id)
     if staff is None:
-        raise LookupError("No such member of staff.")
+        raise NotFound("No such member of staff.")
     return staff
 
 
@@ -163,18 +164,18 @@ def _party(actor: Actor, staff: Staff) -> Party:
 
 def _validate_staff(session: Session, staff: Staff) -> None:
     if not (staff.name or "").strip():
-        raise ValueError("Give the person's name.")
+        raise Refused("Give the person's name.")
     staff.name = staff.name.strip()
     if session.get(Department, staff.department_id) is None:
-        raise ValueError("Choose a department that exists.")
+        raise Refused("Choose a department that exists.")
     if staff.line_manager_id is not None:
         manager = session.get(User, staff.line_manager_id)
         if manager is None:
-            raise ValueError("The line manager must be a user of the system.")
+            raise Refused("The line manager must be a user of the system.")
         if staff.user_id is not None and manager.id == staff.user_id:
-            raise ValueError("Nobody can be their own line manager.")
+            raise Refused("Nobody can be their own line manager.")
     if staff.email and "@" not in staff.email:
-        raise ValueError(f"'{staff.email}' is not an email address.")
+        raise Refused(f"'{staff.email}' is not an email address.")
     if staff.left_on is not None:
         staff.active = False
     ref = (staff.employee_ref or "").strip() or None
@@ -182,11 +183,11 @@ def _validate_staff(session: Session, staff: Staff) -> None:
     if ref is not None:
         other = session.exec(select(Staff).where(Staff.employee_ref == ref)).first()
         if other is not None and other.id != staff.id:
-            raise ValueError(f"Employee reference {ref} is already {other.name}'s.")
+            raise Refused(f"Employee reference {ref} is already {other.name}'s.")
     if staff.user_id is not None:
         other = session.exec(select(Staff).where(Staff.user_id == staff.user_id)).first()
         if other is not None and other.id != staff.id:
-            raise ValueError(f"That user account is already linked to {other.name}.")
+            raise Refused(f"That user account is already linked to {other.name}.")
 
 
 def create_staff(*, session: Session, actor: Actor, staff: Staff) -> Staff:
@@ -214,29 +215,22 @@ def update_staff(*, session: Session, actor: Actor, staff_id: int, **changes: An
     require_admin(actor, doing="change staff records")
     unknown = set(changes) - set(STAFF_FIELDS)
     if unknown:
-        raise ValueError(f"Unknown staff field(s): {', '.join(sorted(unknown))}.")
+        raise Refused(f"Unknown staff field(s): {', '.join(sorted(unknown))}.")
     staff = _staff(session, staff_id)
-    before = audit.snapshot(staff)
     candidate = Staff.model_validate({**staff.model_dump(), **changes})
     if changes.get("active") and "left_on" not in changes:
         candidate.left_on = None
     with session.no_autoflush:
         _validate_staff(session, candidate)
-    for name in STAFF_FIELDS:
-        setattr(staff, name, getattr(candidate, name))
-    session.add(staff)
-    session.flush()
-    audit.record(
+    return audit.apply_audited(
         session,
         actor=actor,
-        action="update",
+        row=staff,
+        patch={name: getattr(candidate, name) for name in STAFF_FIELDS},
         entity="staff",
         entity_id=staff.id,
-        before=before,
-        after=staff,
         bump=False,
     )
-    return staff
 
 
 def staff_for_user(*, session: Session, user_id: int) -> Staff | None:
@@ -278,21 +272,21 @@ def direct_reports(
 
 def _check_objective(objective: Objective) -> None:
     if not (objective.text or "").strip():
-        raise ValueError("Write the objective.")
+        raise Refused("Write the objective.")
     objective.text = objective.text.strip()
     try:
         parse_period(objective.financial_year, Frequency.annual)
     except CoreError as exc:
-        raise ValueError(f"Financial year: {exc}") from None
+        raise Refused(f"Financial year: {exc}") from None
 
 
 def _check_links(session: Session, measure_ids: Sequence[int], action_ids: Sequence[int]) -> None:
     for measure_id in set(measure_ids):
         if session.get(Measure, measure_id) is None:
-            raise ValueError(f"There is no measure with id {measure_id}.")
+            raise Refused(f"There is no measure with id {measure_id}.")
     for action_id in set(action_ids):
         if session.get(Action, action_id) is None:
-            raise ValueError(f"There is no action with id {action_id}.")
+            raise Refused(f"There is no action with id {action_id}.")
 
 
 def _set_links(
@@ -366,7 +360,7 @@ def update_objective(
     but the line manager needs the objective agreeing again."""
     objective = session.get(Objective, objective_id)
     if objective is None:
-        raise LookupError("No such objective.")
+        raise NotFound("No such objective.")
     staff = _staff(session, objective.staff_id)
     _require_view(actor, staff)
     before = audit.snapshot(objective) or {}
@@ -408,29 +402,22 @@ def agree_objective(*, session: Session, actor: Actor, objective_id: int) -> Obj
     """The line manager (or an admin) agrees an objective; never the person themselves."""
     objective = session.get(Objective, objective_id)
     if objective is None:
-        raise LookupError("No such objective.")
+        raise NotFound("No such objective.")
     staff = _staff(session, objective.staff_id)
     if is_own(actor, staff):
         raise PermissionDenied("You cannot agree your own objective.")
     if not (is_manager(actor, staff) or actor.is_admin):
         raise PermissionDenied("Only the line manager agrees an objective.")
-    before = audit.snapshot(objective)
-    objective.agreed_by = actor.id
-    objective.agreed_at = utcnow()
-    session.add(objective)
-    session.flush()
-    audit.record(
+    return audit.apply_audited(
         session,
         actor=actor,
-        action="update",
+        row=objective,
+        patch={"agreed_by": actor.id, "agreed_at": utcnow()},
         entity="objective",
         entity_id=objective_id,
-        before=before,
-        after=objective,
         note="objective agreed",
         bump=False,
     )
-    return objective
 
 
 def list_objectives(
@@ -452,7 +439,7 @@ def _quarter(label: str) -> Period:
     try:
         return parse_period(label, Frequency.quarterly)
     except CoreError as exc:
-        raise ValueError(f"Quarter: {exc}") from None
+        raise Refused(f"Quarter: {exc}") from None
 
 
 def get_checkin(*, session: Session, actor: Actor, staff_id: int, quarter: str) -> Checkin | None:
@@ -499,7 +486,7 @@ def checkin_progress(
     person has not chosen one yet."""
     checkin = session.get(Checkin, checkin_id)
     if checkin is None:
-        raise LookupError("No such check-in.")
+        raise NotFound("No such check-in.")
     _require_view(actor, _staff(session, checkin.staff_id))
     rows = session.exec(
         select(CheckinProgress).where(CheckinProgress.checkin_id == checkin_id)
@@ -522,7 +509,7 @@ def save_checkin(
     Nothing changes once agreed without re-opening it."""
     checkin = session.get(Checkin, checkin_id)
     if checkin is None:
-        raise LookupError("No such check-in.")
+        raise NotFound("No such check-in.")
     staff = _staff(session, checkin.staff_id)
     _require_view(actor, staff)
     if checkin.status == CheckinStatus.agreed:
@@ -550,12 +537,12 @@ def save_checkin(
         }
         for objective_id, (rating, comment) in progress.items():
             if objective_id not in objective_ids:
-                raise ValueError("Progress can only be given on the person's own objectives.")
+                raise Refused("Progress can only be given on the person's own objectives.")
             try:
                 if rating != NOT_RATED:
                     ObjectiveProgress(rating)
             except ValueError:
-                raise ValueError(
+                raise Refused(
                     f"Progress must be on track, at risk, off track or completed, not {rating!r}."
                 ) from None
             row = session.get(CheckinProgress, (checkin_id, objective_id))
@@ -591,7 +578,7 @@ def save_checkin(
 def _load(session: Session, checkin_id: int) -> tuple[Checkin, Staff]:
     checkin = session.get(Checkin, checkin_id)
     if checkin is None:
-        raise LookupError("No such check-in.")
+        raise NotFound("No such check-in.")
     return checkin, _staff(session, checkin.staff_id)
 
 
@@ -604,7 +591,7 @@ def submit_checkin(*, session: Session, actor: Actor, checkin_id: int) -> Checki
     try:
         transition(checkin.status, CheckinStatus.submitted, Party.member_of_staff)
     except CoreError as exc:
-        raise ValueError(str(exc)) from None
+        raise Refused(str(exc)) from None
     year = _quarter(checkin.quarter).financial_year
     objectives = session.exec(
         select(Objective).where(Objective.staff_id == staff.id, Objective.financial_year == year)
@@ -612,7 +599,7 @@ def submit_checkin(*, session: Session, actor: Actor, checkin_id: int) -> Checki
     rated = checkin_progress(session=session, actor=actor, checkin_id=checkin_id)
     missing = [o.text for o in objectives if rated.get(o.id or -1, (NOT_RATED, ""))[0] == NOT_RATED]
     if missing:
-        raise ValueError(
+        raise Refused(
             "Choose your progress on every objective before submitting. Not rated yet: "
             + "; ".join(f"“{text}”" for text in missing)
             + "."
@@ -630,7 +617,7 @@ def agree_checkin(*, session: Session, actor: Actor, checkin_id: int) -> Checkin
     try:
         transition(checkin.status, CheckinStatus.agreed, Party.line_manager)
     except CoreError as exc:
-        raise ValueError(str(exc)) from None
+        raise Refused(str(exc)) from None
     return _move(session, actor, checkin, CheckinStatus.agreed)
 
 
@@ -643,7 +630,7 @@ def reopen_checkin(*, session: Session, actor: Actor, checkin_id: int, reason: s
     try:
         transition(checkin.status, CheckinStatus.draft, Party.line_manager, reason=reason)
     except CoreError as exc:
-        raise ValueError(str(exc)) from None
+        raise Refused(str(exc)) from None
     return _move(session, actor, checkin, CheckinStatus.draft, note=f"re-opened: {reason.strip()}")
 
 

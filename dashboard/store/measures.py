@@ -11,6 +11,7 @@ from core.errors import CoreError
 from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import (
     Department,
     Measure,
@@ -61,7 +62,7 @@ def first_due_start(
         try:
             return parse_period(first_period, frequency, year_start_month=year_start_month).start
         except CoreError as exc:
-            raise ValueError(f"First period due: {exc}") from None
+            raise Refused(f"First period due: {exc}") from None
     return Period.containing(
         today or date.today(), frequency, year_start_month=year_start_month
     ).start
@@ -89,7 +90,7 @@ def create_measure(
         if measure_in.lifecycle != Lifecycle.proposed:
             raise PermissionDenied("Leads can propose measures; an admin activates them.")
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
-        raise ValueError(f"A measure with code '{measure_in.code}' already exists.")
+        raise Refused(f"A measure with code '{measure_in.code}' already exists.")
     measure = Measure.model_validate(measure_in)
     if measure.lifecycle == Lifecycle.proposed:
         measure.due_from = None
@@ -116,23 +117,16 @@ def update_measure(
     require_admin(actor, doing="edit the measure register")
     measure = session.get(Measure, measure_id)
     if measure is None:
-        raise LookupError(f"No measure with id {measure_id}.")
-    before = audit.snapshot(measure)
-    for key, value in measure_in.model_dump(exclude_unset=True).items():
-        setattr(measure, key, value)
-    measure.updated_at = utcnow()
-    session.add(measure)
-    session.flush()
-    audit.record(
+        raise NotFound(f"No measure with id {measure_id}.")
+    return audit.apply_audited(
         session,
         actor=actor,
-        action="update",
+        row=measure,
+        patch=measure_in,
         entity="measure",
         entity_id=measure.code,
-        before=before,
-        after=measure,
+        touch=True,
     )
-    return measure
 
 
 def get_measure(*, session: Session, measure_id: int) -> Measure | None:
@@ -323,7 +317,7 @@ def add_rebase_point(
     """Add an SPC recalculation point with its reason (leads of the department, admins)."""
     _require_measure_data(session, actor, measure, "add recalculation points")
     if not reason.strip():
-        raise ValueError("Say why the limits are recalculated at this period.")
+        raise Refused("Say why the limits are recalculated at this period.")
     assert measure.id is not None
     point = RebasePoint(
         measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
@@ -345,7 +339,7 @@ def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure, poi
     _require_measure_data(session, actor, measure, "remove recalculation points")
     point = session.get(RebasePoint, point_id)
     if point is None or point.measure_id != measure.id:
-        raise LookupError("That recalculation point does not exist.")
+        raise NotFound("That recalculation point does not exist.")
     before = audit.snapshot(point)
     session.delete(point)
     session.flush()

@@ -43,6 +43,7 @@ from core.register import (
 )
 from core.vocab import Frequency, Lifecycle, ObservationStatus, Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused, refusing
 from dashboard.store.measures import (
     first_due_start,
     get_measure_by_code,
@@ -125,7 +126,7 @@ def _validate(session: Session, data: Mapping[str, Any], measure_id: int | None)
     if existing is not None and existing.id != measure_id:
         problems.insert(0, f"A measure with code '{code}' already exists.")
     if problems:
-        raise RegisterError(" ".join(problems))
+        raise Refused(" ".join(problems))
 
 
 def _department_name(session: Session, department_id: int) -> str:
@@ -136,7 +137,7 @@ def _department_name(session: Session, department_id: int) -> str:
 def _get(session: Session, measure_id: int) -> Measure:
     measure = session.get(Measure, measure_id)
     if measure is None:
-        raise LookupError(f"No measure with id {measure_id}.")
+        raise NotFound(f"No measure with id {measure_id}.")
     return measure
 
 
@@ -194,11 +195,11 @@ def _check_activation(session: Session, measure: Measure) -> None:
         check_activation(fields)
     except RegisterError as exc:
         if text and proposed_target_value(text) is None and "no target" in str(exc):
-            raise RegisterError(
+            raise Refused(
                 f"{exc} The proposed target '{text}' is not a number: set the target on the "
                 "Targets tab."
             ) from None
-        raise
+        raise Refused(str(exc)) from exc
 
 
 def _carry_over_target(
@@ -249,7 +250,7 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
         if not value.strip()
     ]
     if missing:
-        raise RegisterError(f"A proposal needs a {' and a '.join(missing)}.")
+        raise Refused(f"A proposal needs a {' and a '.join(missing)}.")
     proposal = measure_in.model_copy(
         update={
             "lifecycle": Lifecycle.proposed.value,
@@ -275,7 +276,8 @@ def add_measure(
     ``due_from`` says otherwise."""
     require_admin(actor, doing="add measures to the register")
     if measure_in.lifecycle == Lifecycle.active:
-        check_transition(Lifecycle.proposed, Lifecycle.active, measure_in.checklist)
+        with refusing():
+            check_transition(Lifecycle.proposed, Lifecycle.active, measure_in.checklist)
     return _insert(
         session,
         actor,
@@ -365,7 +367,8 @@ def approve_measure(
     of every period from the first due period to the end of that financial year."""
     require_admin(actor, doing="approve measures")
     measure = _get(session, measure_id)
-    check_transition(measure.lifecycle, Lifecycle.active, measure.checklist or {})
+    with refusing():
+        check_transition(measure.lifecycle, Lifecycle.active, measure.checklist or {})
     _check_activation(session, measure)
     approved = _lifecycle_change(
         session,
@@ -386,10 +389,10 @@ def return_measure(*, session: Session, actor: Actor, measure_id: int, comments:
     """An admin returns a proposal to its lead with comments; it stays proposed."""
     require_admin(actor, doing="return proposals")
     if not comments.strip():
-        raise RegisterError("Say what the lead needs to change before the proposal returns.")
+        raise Refused("Say what the lead needs to change before the proposal returns.")
     measure = _get(session, measure_id)
     if measure.lifecycle != Lifecycle.proposed:
-        raise RegisterError(
+        raise Refused(
             f"Only a proposed measure can be returned; {measure.code} is {measure.lifecycle}."
         )
     return _lifecycle_change(
@@ -401,9 +404,10 @@ def retire_measure(*, session: Session, actor: Actor, measure_id: int, reason: s
     """An admin retires a measure: its figures and targets stay; default views hide it."""
     require_admin(actor, doing="retire measures")
     if not reason.strip():
-        raise RegisterError("Say why the measure is retired.")
+        raise Refused("Say why the measure is retired.")
     measure = _get(session, measure_id)
-    check_transition(measure.lifecycle, Lifecycle.retired, {})
+    with refusing():
+        check_transition(measure.lifecycle, Lifecycle.retired, {})
     return _lifecycle_change(
         session,
         actor,
@@ -426,7 +430,8 @@ def list_register(*, session: Session, lifecycles: Sequence[str] | None = None) 
 
 
 def _period(measure: Measure, label: str, year_start_month: int) -> Period:
-    return parse_period(label, measure.frequency, year_start_month=year_start_month)
+    with refusing():
+        return parse_period(label, measure.frequency, year_start_month=year_start_month)
 
 
 def set_period_target(
@@ -442,13 +447,13 @@ def set_period_target(
     """Set or change one period's target. Changing an existing target needs a reason."""
     measure = _get(session, measure_id)
     if measure.polarity == "neutral":
-        raise RegisterError(f"{measure.code} is a neutral (contextual) measure: it has no target.")
+        raise Refused(f"{measure.code} is a neutral (contextual) measure: it has no target.")
     p = _period(measure, period, year_start_month)
     existing = session.exec(
         select(Target).where(Target.measure_id == measure_id, Target.period == p.label)
     ).first()
     if existing is not None and existing.value != value and not reason.strip():
-        raise RegisterError(
+        raise Refused(
             f"Say why the {p.label} target of {measure.code} changes from {existing.value:g}."
         )
     return set_target(
@@ -477,7 +482,8 @@ def set_annual_target(
     ``profile_annual_target``); an annual measure gets the one annual target."""
     measure = _get(session, measure_id)
     year_start = year_start_month
-    fy = parse_period(year, Frequency.annual, year_start_month=year_start)
+    with refusing():
+        fy = parse_period(year, Frequency.annual, year_start_month=year_start)
     if measure.frequency == Frequency.annual:
         periods: tuple[Period, ...] = (fy,)
     elif measure.frequency == Frequency.quarterly:
@@ -486,7 +492,8 @@ def set_annual_target(
         ).periods_in_year()
     else:
         periods = fy.months()
-    values = profile_annual_target(value, measure.ytd_method, len(periods), weights)
+    with refusing():
+        values = profile_annual_target(value, measure.ytd_method, len(periods), weights)
     why = reason.strip() or f"annual target {value:g} for {fy.label}"
     return [
         set_period_target(
@@ -576,11 +583,11 @@ def approve_figures(
     for obs_id in observation_ids:
         obs = session.get(Observation, obs_id)
         if obs is None:
-            raise LookupError(f"No figure with id {obs_id}.")
+            raise NotFound(f"No figure with id {obs_id}.")
         if obs.status == ObservationStatus.draft:
             measure = session.get(Measure, obs.measure_id)
             code = measure.code if measure else obs.measure_id
-            raise RegisterError(
+            raise Refused(
                 f"The {obs.period} figure of {code} is a draft: the lead must submit it first."
             )
         if obs.status == ObservationStatus.approved and obs.embargo_until == embargo_until:

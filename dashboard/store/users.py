@@ -9,6 +9,7 @@ from sqlmodel import Session, col, delete, select
 
 from core.vocab import Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import User, UserCreate, UserDepartment, UserUpdate, utcnow
 from dashboard.store.security import Actor, PermissionDenied, require_admin
 from dashboard.store.sessions import revoke_user_sessions
@@ -51,7 +52,7 @@ def check_password(password: str, password_hash: str | None) -> bool:
 
 def _validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Refused(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def user_department_ids(*, session: Session, user_id: int) -> frozenset[int]:
@@ -88,9 +89,9 @@ def create_user(
     Role(user_in.role)  # refuses an unknown role
     username = user_in.username.strip().lower()
     if not username:
-        raise ValueError("A username is required.")
+        raise Refused("A username is required.")
     if get_user_by_username(session=session, username=username) is not None:
-        raise ValueError(f"The username '{username}' is already taken.")
+        raise Refused(f"The username '{username}' is already taken.")
     data = user_in.model_dump(exclude={"password", "department_ids"})
     data["username"] = username
     user = User(**data, is_demo=is_demo)
@@ -121,7 +122,7 @@ def update_user(*, session: Session, actor: Actor, user_id: int, user_in: UserUp
     require_admin(actor, doing="change users")
     user = session.get(User, user_id)
     if user is None:
-        raise LookupError(f"No user with id {user_id}.")
+        raise NotFound(f"No user with id {user_id}.")
     before = audit.snapshot(user) or {}
     before["department_ids"] = sorted(user_department_ids(session=session, user_id=user_id))
     changes = user_in.model_dump(exclude_unset=True, exclude={"department_ids"})
@@ -168,7 +169,7 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
     _validate_password(password)
     user = session.get(User, user_id)
     if user is None:
-        raise LookupError(f"No user with id {user_id}.")
+        raise NotFound(f"No user with id {user_id}.")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.failed_logins = 0

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from core.register import CHECKLIST, RegisterError
+from core.register import CHECKLIST
 from core.vocab import Role
 from dashboard.store import register
+from dashboard.store.errors import Refused
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
 from dashboard.store.security import PermissionDenied
@@ -78,7 +79,7 @@ def test_a_lead_cannot_propose_for_another_department(session, world):
 
 def test_a_proposal_needs_a_rationale_and_data_source(session, world):
     ids, lead, _ = world
-    with pytest.raises(RegisterError, match="needs a rationale and a data source"):
+    with pytest.raises(Refused, match="needs a rationale and a data source"):
         register.propose_measure(
             session=session, actor=lead, measure_in=proposal(ids, rationale="", data_source=" ")
         )
@@ -87,7 +88,7 @@ def test_a_proposal_needs_a_rationale_and_data_source(session, world):
 def test_a_duplicate_code_is_refused_whatever_its_case(session, world):
     ids, lead, _ = world
     register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
-    with pytest.raises(RegisterError, match="A measure with code 'HOU-07' already exists."):
+    with pytest.raises(Refused, match="A measure with code 'HOU-07' already exists."):
         register.propose_measure(
             session=session, actor=lead, measure_in=proposal(ids, code="hou-07")
         )
@@ -95,7 +96,7 @@ def test_a_duplicate_code_is_refused_whatever_its_case(session, world):
 
 def test_inconsistent_fields_are_refused_with_the_reason(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="needs a percent, rate or ratio unit, not days"):
+    with pytest.raises(Refused, match="needs a percent, rate or ratio unit, not days"):
         register.add_measure(
             session=session,
             actor=admin,
@@ -109,7 +110,7 @@ def test_activation_without_a_complete_checklist_is_refused(session, world):
     register.review_checklist(
         session=session, actor=admin, measure_id=m.id, answers={**ALL_YES, "recent": ""}
     )
-    with pytest.raises(RegisterError, match="Not answered: Is the data sufficiently recent?"):
+    with pytest.raises(Refused, match="Not answered: Is the data sufficiently recent?"):
         register.approve_measure(session=session, actor=admin, measure_id=m.id)
     assert session.get(Measure, m.id).lifecycle == "proposed"
 
@@ -208,7 +209,7 @@ def test_a_kpm_without_an_owner_tolerance_or_target_is_not_activated(
     session, world, overrides, missing
 ):
     m = _proposed_and_reviewed(session, world, **overrides)
-    with pytest.raises(RegisterError) as refused:
+    with pytest.raises(Refused) as refused:
         register.approve_measure(session=session, actor=world[2], measure_id=m.id)
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a key performance measure (KPM), which needs an "
@@ -224,7 +225,7 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
         level="management",
         proposed_target="better than last year",
     )
-    with pytest.raises(RegisterError) as refused:
+    with pytest.raises(Refused) as refused:
         register.approve_measure(session=session, actor=world[2], measure_id=m.id)
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a management measure, which needs an owner, a "
@@ -254,7 +255,7 @@ def test_a_service_measure_needs_no_owner_tolerance_or_target(session, world):
 
 def test_an_admin_cannot_add_an_active_kpm_without_an_owner(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="It has no owner."):
+    with pytest.raises(Refused, match="It has no owner."):
         register.add_measure(
             session=session,
             actor=admin,
@@ -276,7 +277,7 @@ def test_a_lead_cannot_approve_or_review_or_return(session, world):
 def test_a_returned_proposal_stays_proposed_with_the_comments(session, world):
     ids, lead, admin = world
     m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
-    with pytest.raises(RegisterError, match="Say what the lead needs to change"):
+    with pytest.raises(Refused, match="Say what the lead needs to change"):
         register.return_measure(session=session, actor=admin, measure_id=m.id, comments=" ")
     register.return_measure(
         session=session, actor=admin, measure_id=m.id, comments="Add a comparator"
@@ -304,13 +305,13 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
     session.commit()
     assert session.get(Measure, m.id).lifecycle == "retired"
     assert session.exec(text("select count(*) from observation")).one()[0] == 1
-    with pytest.raises(RegisterError, match="A retired measure cannot become active."):
+    with pytest.raises(Refused, match="A retired measure cannot become active."):
         register.approve_measure(session=session, actor=admin, measure_id=m.id)
 
 
 def test_an_admin_cannot_add_an_active_measure_without_its_checklist(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="checklist must be complete"):
+    with pytest.raises(Refused, match="checklist must be complete"):
         register.add_measure(
             session=session, actor=admin, measure_in=proposal(ids, lifecycle="active")
         )
@@ -328,7 +329,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         session=session, actor=lead, measure_id=m.id, period="Apr-25", value=10, reason="Plan"
     )
     session.commit()
-    with pytest.raises(RegisterError, match="Say why the 2025-04 target of HOU-07 changes from 10"):
+    with pytest.raises(Refused, match="Say why the 2025-04 target of HOU-07 changes from 10"):
         register.set_period_target(
             session=session, actor=lead, measure_id=m.id, period="2025-04", value=12, reason=""
         )
@@ -373,7 +374,7 @@ def test_a_neutral_measure_takes_no_target(session, world):
         actor=admin,
         measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
     )
-    with pytest.raises(RegisterError, match="neutral"):
+    with pytest.raises(Refused, match="neutral"):
         register.set_period_target(
             session=session, actor=admin, measure_id=m.id, period="2025-04", value=1, reason="x"
         )
@@ -426,7 +427,7 @@ def test_a_draft_cannot_be_approved(session, world):
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
-    with pytest.raises(RegisterError, match="The 2025-04 figure of HOU-07 is a draft"):
+    with pytest.raises(Refused, match="The 2025-04 figure of HOU-07 is a draft"):
         register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
 
 
