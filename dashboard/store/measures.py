@@ -16,14 +16,13 @@ from dashboard.store.models import (
     Department,
     Measure,
     MeasureCreate,
-    MeasureUpdate,
     Observation,
     ObservationCreate,
     RebasePoint,
     Target,
     utcnow,
 )
-from dashboard.store.security import Actor, PermissionDenied, require_admin, require_department
+from dashboard.store.security import Actor, PermissionDenied, require_department
 
 __all__ = [
     "add_rebase_point",
@@ -37,7 +36,6 @@ __all__ = [
     "list_targets",
     "remove_rebase_point",
     "set_target",
-    "update_measure",
     "upsert_observation",
 ]
 
@@ -109,24 +107,6 @@ def create_measure(
         after=measure,
     )
     return measure
-
-
-def update_measure(
-    *, session: Session, actor: Actor, measure_id: int, measure_in: MeasureUpdate
-) -> Measure:
-    require_admin(actor, doing="edit the measure register")
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"No measure with id {measure_id}.")
-    return audit.apply_audited(
-        session,
-        actor=actor,
-        row=measure,
-        patch=measure_in,
-        entity="measure",
-        entity_id=measure.code,
-        touch=True,
-    )
 
 
 def get_measure(*, session: Session, measure_id: int) -> Measure | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 import bcrypt
@@ -16,13 +17,17 @@ from dashboard.store.sessions import revoke_user_sessions
 
 __all__ = [
     "actor_for",
+    "change_role",
     "check_password",
     "create_user",
+    "deactivate_user",
     "get_user_by_username",
     "hash_password",
     "list_users",
+    "reactivate_user",
     "record_failed_login",
     "record_successful_login",
+    "reset_password",
     "set_password",
     "update_user",
     "user_department_ids",
@@ -222,4 +227,53 @@ def record_successful_login(*, session: Session, user: User, method: str = "loca
         entity_id=user.id,
         note=method,
         bump=False,
+    )
+
+
+TEMPORARY_PASSWORD_BYTES = 12
+
+
+def deactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    """Stop a user signing in (their history stays); never the last active admin."""
+    if actor.id is not None and actor.id == user_id:
+        raise PermissionDenied("You cannot deactivate yourself: ask another admin.")
+    return update_user(
+        session=session, actor=actor, user_id=user_id, user_in=UserUpdate(active=False)
+    )
+
+
+def reactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    return update_user(
+        session=session, actor=actor, user_id=user_id, user_in=UserUpdate(active=True)
+    )
+
+
+def reset_password(*, session: Session, actor: Actor, user_id: int) -> str:
+    """An admin sets a new temporary password for a user and gets it back to pass on."""
+    require_admin(actor, doing="reset passwords")
+    temporary = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    set_password(session=session, actor=actor, user_id=user_id, password=temporary)
+    return temporary
+
+
+def change_role(
+    *,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    role: str,
+    department_ids: Sequence[int] | None = None,
+) -> User:
+    """Change a user's role (and departments); refuses to remove the last admin."""
+    try:
+        Role(role)
+    except ValueError:
+        raise Refused(f"There is no role called '{role}'.") from None
+    return update_user(
+        session=session,
+        actor=actor,
+        user_id=user_id,
+        user_in=UserUpdate(
+            role=role, department_ids=list(department_ids) if department_ids is not None else None
+        ),
     )

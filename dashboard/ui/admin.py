@@ -26,7 +26,9 @@ from core.register import (
 from core.vocab import Frequency, Level, Lifecycle, Polarity, Role, Unit, YtdMethod
 from dashboard.config import get_settings, today
 from dashboard.exporting.cells import safe_csv
-from dashboard.store import register
+from dashboard.store import audit_search, publication, register
+from dashboard.store import targets as target_store
+from dashboard.store import users as user_store
 from dashboard.store.db import session_scope
 from dashboard.store.models import (
     DepartmentCreate,
@@ -414,7 +416,7 @@ def targets_tab(actor: Actor) -> None:
         reason = st.text_input("Reason for the change")
         if st.form_submit_button("Set target"):
             attempt(
-                lambda s: register.set_period_target(
+                lambda s: target_store.set_period_target(
                     session=s,
                     actor=actor,
                     measure_id=m.id,
@@ -441,7 +443,7 @@ def targets_tab(actor: Actor) -> None:
                 st.error("Profile weights are numbers separated by commas, like 1,1,1,2.")
             else:
                 attempt(
-                    lambda s: register.set_annual_target(
+                    lambda s: target_store.set_annual_target(
                         session=s,
                         actor=actor,
                         measure_id=m.id,
@@ -454,8 +456,8 @@ def targets_tab(actor: Actor) -> None:
                     "Annual target profiled over the year.",
                 )
     with session_scope(get_settings().database_url) as session:
-        current_targets = register.current_targets(session=session, measure_id=m.id)
-        history = register.target_history(session, m.id)
+        current_targets = target_store.current_targets(session=session, measure_id=m.id)
+        history = target_store.target_history(session, m.id)
     st.subheader(f"Current targets of {plain(m.code)}, by period")
     if current_targets:
         people_table(
@@ -510,7 +512,7 @@ def targets_tab(actor: Actor) -> None:
 
 def approvals_tab(actor: Actor) -> None:
     with session_scope(get_settings().database_url) as session:
-        pending = register.pending_figures(session=session)
+        pending = publication.pending_figures(session=session)
         measures = {m.id: m for m in register.list_register(session=session)}
     if not pending:
         st.info("No submitted figures are waiting for approval.")
@@ -544,7 +546,7 @@ def approvals_tab(actor: Actor) -> None:
     chosen = [int(i) for i in edited.loc[edited["Approve"], "id"]]
     if st.button(f"Approve the {len(chosen)} chosen figures", disabled=not chosen):
         attempt(
-            lambda s: register.approve_figures(
+            lambda s: publication.approve_figures(
                 session=s, actor=actor, observation_ids=chosen, embargo_until=embargo
             ),
             f"{len(chosen)} figures approved.",
@@ -553,7 +555,7 @@ def approvals_tab(actor: Actor) -> None:
     period = st.selectbox("Or approve every submitted figure of a period", periods)
     if st.button(f"Approve all of {period}"):
         attempt(
-            lambda s: register.approve_period(
+            lambda s: publication.approve_period(
                 session=s, actor=actor, period=period, embargo_until=embargo
             ),
             f"Every submitted figure of {period} is approved.",
@@ -674,7 +676,7 @@ def users_tab(actor: Actor) -> None:
         )
         if st.form_submit_button("Save role and departments"):
             attempt(
-                lambda s: register.change_role(
+                lambda s: user_store.change_role(
                     session=s, actor=actor, user_id=user.id, role=role, department_ids=chosen
                 ),
                 f"{plain(user.username)} is saved.",
@@ -683,17 +685,17 @@ def users_tab(actor: Actor) -> None:
     if user.active:
         if a.button(f"Deactivate {plain(user.username)}"):
             attempt(
-                lambda s: register.deactivate_user(session=s, actor=actor, user_id=user.id),
+                lambda s: user_store.deactivate_user(session=s, actor=actor, user_id=user.id),
                 f"{plain(user.username)} can no longer sign in.",
             )
     elif a.button(f"Reactivate {plain(user.username)}"):
         attempt(
-            lambda s: register.reactivate_user(session=s, actor=actor, user_id=user.id),
+            lambda s: user_store.reactivate_user(session=s, actor=actor, user_id=user.id),
             f"{plain(user.username)} can sign in again.",
         )
     if b.button(f"Reset {plain(user.username)}'s password"):
         temporary = attempt(
-            lambda s: register.reset_password(session=s, actor=actor, user_id=user.id),
+            lambda s: user_store.reset_password(session=s, actor=actor, user_id=user.id),
             "Password reset.",
         )
         if temporary:
@@ -733,15 +735,15 @@ def users_tab(actor: Actor) -> None:
 def audit_tab(actor: Actor) -> None:
     st.caption("The audit log is append-only: it can be searched and exported, never edited.")
     with session_scope(get_settings().database_url) as session:
-        entities = register.audit_entities(session=session)
-        usernames = register.audit_usernames(session=session)
+        entities = audit_search.audit_entities(session=session)
+        usernames = audit_search.audit_usernames(session=session)
     c1, c2, c3, c4 = st.columns(4)
     who = c1.selectbox("User", [""] + usernames, format_func=lambda v: visible(v) or "Anyone")
     what = c2.selectbox("Entity", [""] + entities, format_func=lambda v: v or "Anything")
     since = c3.date_input("From", value=today() - timedelta(days=90))
     until = c4.date_input("To", value=today())
     text = st.text_input("Search the entity or note", placeholder="e.g. HOU-01")
-    query = register.AuditQuery(
+    query = audit_search.AuditQuery(
         username=who or None,
         entity=what or None,
         since=since if isinstance(since, date) else None,
@@ -750,7 +752,7 @@ def audit_tab(actor: Actor) -> None:
     )
     try:
         with session_scope(get_settings().database_url) as session:
-            rows = register.search_audit(session=session, actor=actor, query=query)
+            rows = audit_search.search_audit(session=session, actor=actor, query=query)
     except PermissionDenied as exc:
         st.error(plain(exc))
         return

@@ -39,9 +39,15 @@ from dashboard.store.models import (
     UserCreate,
     UserUpdate,
 )
-from dashboard.store.register import approve_figures, deactivate_user, pending_figures
+from dashboard.store.publication import approve_figures, pending_figures
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.store.users import actor_for, create_user, get_user_by_username, update_user
+from dashboard.store.users import (
+    actor_for,
+    create_user,
+    deactivate_user,
+    get_user_by_username,
+    update_user,
+)
 from tests.apptest import open_page, texts
 from tests.factories import ADMIN
 

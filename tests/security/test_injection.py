@@ -31,6 +31,7 @@ from dashboard.exporting.reports.export import export_report
 from dashboard.exporting.reports.pdf import report_html
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import get_action_by_code, update_action
+from dashboard.store.audit_search import AuditQuery, search_audit
 from dashboard.store.benchmarks import list_comparator_groups, update_comparator_group
 from dashboard.store.checkins import create_objective
 from dashboard.store.db import get_engine
@@ -51,7 +52,8 @@ from dashboard.store.models import (
     Staff,
     UserUpdate,
 )
-from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
+from dashboard.store.publication import approve_figures
+from dashboard.store.register import edit_measure
 from dashboard.store.structure import get_theme_by_name, update_theme
 from dashboard.store.users import actor_for, get_user_by_username, update_user
 from dashboard.ui.widgets import plain, visible, visible_frame

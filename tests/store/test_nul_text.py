@@ -116,7 +116,7 @@ def test_a_row_stored_with_a_nul_before_this_check_stays_editable(engine, sessio
 
 
 def test_an_audit_search_for_text_with_a_nul_finds_nothing_and_fails_nothing(session):
-    from dashboard.store.register import AuditQuery, search_audit
+    from dashboard.store.audit_search import AuditQuery, search_audit
 
     create_measure(session=session, actor=ADMIN, measure_in=measure_in(make_structure(session)))
     session.commit()

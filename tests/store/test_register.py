@@ -12,7 +12,9 @@ from sqlmodel import Session, select
 
 from core.register import CHECKLIST
 from core.vocab import Role
-from dashboard.store import register
+from dashboard.store import audit_search, publication, register
+from dashboard.store import targets as target_store
+from dashboard.store import users as user_store
 from dashboard.store.errors import Refused
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
@@ -188,7 +190,7 @@ def test_activation_carries_the_proposals_owner_tolerance_and_target(
     ).all()
     carried = "Proposed target, carried over when the measure became active"
     assert targets == [("2025/26 Q3", 1200.0, carried), ("2025/26 Q4", 1200.0, carried)]
-    assert [h.period for h in register.target_history(session, m.id)] == [
+    assert [h.period for h in target_store.target_history(session, m.id)] == [
         "2025/26 Q4",
         "2025/26 Q3",
     ]
@@ -237,7 +239,7 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
 def test_a_kpm_whose_target_was_set_on_the_targets_tab_is_activated(session, world):
     ids, _, admin = world
     m = _proposed_and_reviewed(session, world, proposed_target="to be agreed")
-    register.set_period_target(
+    target_store.set_period_target(
         session=session, actor=admin, measure_id=m.id, period="2025-11", value=9, reason=""
     )
     register.approve_measure(session=session, actor=admin, measure_id=m.id)
@@ -325,15 +327,15 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
     session.commit()
-    register.set_period_target(
+    target_store.set_period_target(
         session=session, actor=lead, measure_id=m.id, period="Apr-25", value=10, reason="Plan"
     )
     session.commit()
     with pytest.raises(Refused, match="Say why the 2025-04 target of HOU-07 changes from 10"):
-        register.set_period_target(
+        target_store.set_period_target(
             session=session, actor=lead, measure_id=m.id, period="2025-04", value=12, reason=""
         )
-    register.set_period_target(
+    target_store.set_period_target(
         session=session,
         actor=admin,
         measure_id=m.id,
@@ -342,7 +344,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         reason="Cabinet raised the ambition",
     )
     session.commit()
-    history = register.target_history(session, m.id)
+    history = target_store.target_history(session, m.id)
     assert [(h.username, h.period, h.before, h.after, h.reason) for h in history] == [
         ("admin.one", "2025-04", 10.0, 12.0, "Cabinet raised the ambition"),
         ("lead.one", "2025-04", None, 10.0, "Plan"),
@@ -356,7 +358,7 @@ def test_an_annual_target_is_profiled_over_the_months(session, world):
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
-    register.set_annual_target(
+    target_store.set_annual_target(
         session=session, actor=admin, measure_id=m.id, year="2025/26", value=1200, reason="Plan"
     )
     session.commit()
@@ -375,7 +377,7 @@ def test_a_neutral_measure_takes_no_target(session, world):
         measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
     )
     with pytest.raises(Refused, match="neutral"):
-        register.set_period_target(
+        target_store.set_period_target(
             session=session, actor=admin, measure_id=m.id, period="2025-04", value=1, reason="x"
         )
 
@@ -410,13 +412,13 @@ def test_admins_approve_figures_in_bulk_for_a_period_with_an_embargo(session, wo
     _figure(session, lead, b, "2025-04", date(2025, 4, 1), 6)
     _figure(session, lead, a, "2025-05", date(2025, 5, 1), 7)
     with pytest.raises(PermissionDenied):
-        register.approve_period(session=session, actor=lead, period="2025-04")
-    n = register.approve_period(
+        publication.approve_period(session=session, actor=lead, period="2025-04")
+    n = publication.approve_period(
         session=session, actor=admin, period="2025-04", embargo_until=date(2025, 6, 3)
     )
     session.commit()
     assert n == 2
-    assert [o.period for o in register.pending_figures(session=session)] == ["2025-05"]
+    assert [o.period for o in publication.pending_figures(session=session)] == ["2025-05"]
 
 
 def test_a_draft_cannot_be_approved(session, world):
@@ -428,7 +430,7 @@ def test_a_draft_cannot_be_approved(session, world):
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
     with pytest.raises(Refused, match="The 2025-04 figure of HOU-07 is a draft"):
-        register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+        publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
 
 
 def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal(session, world):
@@ -439,7 +441,7 @@ def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5)
-    register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+    publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
     session.commit()
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 6)
     assert obs.revised is True
@@ -450,28 +452,28 @@ def test_the_last_admin_cannot_be_deactivated_or_demoted(session, world):
     _, lead, admin = world
     # The factory's command-line actor is not a user: admin.one is the only admin user.
     with pytest.raises(PermissionDenied, match="last active admin"):
-        register.deactivate_user(session=session, actor=ADMIN, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=ADMIN, user_id=admin.id)
     with pytest.raises(PermissionDenied, match="last active admin"):
-        register.change_role(session=session, actor=ADMIN, user_id=admin.id, role="lead")
+        user_store.change_role(session=session, actor=ADMIN, user_id=admin.id, role="lead")
 
 
 def test_an_admin_cannot_deactivate_themselves(session, world):
     _, _, admin = world
     with pytest.raises(PermissionDenied, match="cannot deactivate yourself"):
-        register.deactivate_user(session=session, actor=admin, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=admin, user_id=admin.id)
 
 
 def test_an_admin_deactivates_changes_role_and_resets_passwords(session, world):
     ids, lead, admin = world
-    register.change_role(
+    user_store.change_role(
         session=session,
         actor=admin,
         user_id=lead.id,
         role="lead",
         department_ids=[ids["Housing"], ids["Planning"]],
     )
-    temporary = register.reset_password(session=session, actor=admin, user_id=lead.id)
-    register.deactivate_user(session=session, actor=admin, user_id=lead.id)
+    temporary = user_store.reset_password(session=session, actor=admin, user_id=lead.id)
+    user_store.deactivate_user(session=session, actor=admin, user_id=lead.id)
     session.commit()
     from dashboard.store.users import check_password, user_department_ids
 
@@ -491,24 +493,24 @@ def test_an_admin_deactivates_changes_role_and_resets_passwords(session, world):
 def test_a_lead_cannot_manage_users(session, world):
     _, lead, admin = world
     with pytest.raises(PermissionDenied):
-        register.reset_password(session=session, actor=lead, user_id=admin.id)
+        user_store.reset_password(session=session, actor=lead, user_id=admin.id)
     with pytest.raises(PermissionDenied):
-        register.deactivate_user(session=session, actor=lead, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=lead, user_id=admin.id)
 
 
 def test_the_audit_log_is_searchable_by_user_entity_and_text(session, world):
     ids, lead, admin = world
     register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
     session.commit()
-    q = register.AuditQuery(username="lead.one", entity="measure")
-    rows = register.search_audit(session=session, actor=admin, query=q)
+    q = audit_search.AuditQuery(username="lead.one", entity="measure")
+    rows = audit_search.search_audit(session=session, actor=admin, query=q)
     assert [(r.entity_id, r.note) for r in rows] == [("HOU-07", "proposed")]
-    rows = register.search_audit(
-        session=session, actor=admin, query=register.AuditQuery(text="hou-07")
+    rows = audit_search.search_audit(
+        session=session, actor=admin, query=audit_search.AuditQuery(text="hou-07")
     )
     assert len(rows) == 1
     with pytest.raises(PermissionDenied):
-        register.search_audit(session=session, actor=lead, query=q)
+        audit_search.search_audit(session=session, actor=lead, query=q)
 
 
 def test_the_database_refuses_to_update_or_delete_the_audit_log(engine, session, world):
@@ -547,15 +549,15 @@ def test_nothing_in_the_application_updates_or_deletes_the_audit_log():
 
 def test_the_audit_log_is_filtered_by_date(session, world):
     _, _, admin = world
-    today_rows = register.search_audit(
+    today_rows = audit_search.search_audit(
         session=session,
         actor=admin,
-        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2100, 1, 1)),
+        query=audit_search.AuditQuery(since=date(2000, 1, 1), until=date(2100, 1, 1)),
     )
-    none = register.search_audit(
+    none = audit_search.search_audit(
         session=session,
         actor=admin,
-        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2000, 1, 2)),
+        query=audit_search.AuditQuery(since=date(2000, 1, 1), until=date(2000, 1, 2)),
     )
     assert len(today_rows) >= 5
     assert none == []

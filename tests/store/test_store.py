@@ -18,6 +18,7 @@ from dashboard.store import audit
 from dashboard.store import benchmarks as bench_store
 from dashboard.store import checkins as checkins_store
 from dashboard.store import measures as measures_store
+from dashboard.store import register as register_store
 from dashboard.store.models import (
     ActionCreate,
     ActionUpdateIn,
@@ -42,11 +43,12 @@ def _entries(session: Session, entity: str) -> list[AuditLog]:
 
 def test_a_measure_is_created_read_updated_and_audited(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    untargeted = measure_in(ids, tolerance_kind=None, tolerance=None)
+    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=untargeted)
     session.commit()
     found = measures_store.get_measure_by_code(session=session, code="hou-01")
     assert found is not None and found.name == "Measure HOU-01"
-    measures_store.update_measure(
+    register_store.edit_measure(
         session=session,
         actor=ADMIN,
         measure_id=m.id,
