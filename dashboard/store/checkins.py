@@ -26,9 +26,13 @@ from core.checkins import (
     Party,
     Person,
     can_edit,
+    can_see_person,
+    can_view_staff,
     checkin_state,
     completion,
     in_post,
+    is_manager,
+    is_own,
     retention_expired,
     transition,
 )
@@ -60,8 +64,6 @@ __all__ = [
     "OverdueCheckin",
     "agree_checkin",
     "agree_objective",
-    "can_see_person",
-    "can_view_staff",
     "checkin_progress",
     "checkin_states",
     "checkins_to_agree",
@@ -72,8 +74,6 @@ __all__ = [
     "get_checkin",
     "get_or_create_checkin",
     "get_staff",
-    "is_manager",
-    "is_own",
     "list_checkins",
     "list_objectives",
     "link_choices",
@@ -107,30 +107,7 @@ STAFF_FIELDS = (
 )
 
 
-# --- who may see what ----------------------------------------------------------------
-
-
-def is_own(actor: Actor, staff: Staff) -> bool:
-    return actor.id is not None and staff.user_id == actor.id
-
-
-def is_manager(actor: Actor, staff: Staff) -> bool:
-    return actor.id is not None and staff.line_manager_id == actor.id
-
-
-def can_view_staff(actor: Actor, staff: Staff) -> bool:
-    """May ``actor`` read this person's check-ins (their text)? The person, their line
-    manager and admins only."""
-    return actor.is_admin or is_own(actor, staff) or is_manager(actor, staff)
-
-
-def can_see_person(actor: Actor, staff: Staff) -> bool:
-    """May ``actor`` see this person's record, objectives and check-in states (not the
-    check-ins' text)? As `can_view_staff`, plus executives for everyone and leads for
-    their departments."""
-    if can_view_staff(actor, staff) or actor.role == Role.executive:
-        return True
-    return actor.role == Role.lead and staff.department_id in actor.department_ids
+# --- who may see what (the rules are core.checkins') ------------------------------------
 
 
 def _require_view(actor: Actor, staff: Staff) -> None:
