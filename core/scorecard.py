@@ -47,14 +47,13 @@ import pandas as pd
 
 from core.deadlines import DEFAULT_DEADLINE_DAY, is_due_for, period_status
 from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
-from core.spc import xmr_many
+from core.spc import improvement_direction, xmr_many
 from core.status import direction, is_missing, rag
 from core.vocab import (
     Assurance,
     Comparison,
     DataStatus,
     Frequency,
-    ImprovementDirection,
     Judgement,
     Level,
     PointType,
@@ -138,11 +137,7 @@ SCORECARD_COLUMNS: Final = (
     "exception_reasons",
 )
 
-_DIRECTION_OF: Final = {
-    Polarity.higher_is_better.value: ImprovementDirection.increase.value,
-    Polarity.lower_is_better.value: ImprovementDirection.decrease.value,
-    Polarity.neutral.value: ImprovementDirection.neutral.value,
-}
+_DIRECTION_OF: Final = {p.value: improvement_direction(p).value for p in Polarity}
 
 
 def reporting_period(

@@ -44,14 +44,12 @@ from core.benchmark import position as benchmark_rank
 from core.errors import PeriodError
 from core.periods import Period, parse_period
 from core.scorecard import build_scorecard as core_scorecard
-from core.spc import SpcResult, xmr
+from core.spc import SpcResult, improvement_direction, xmr
 from core.status import direction, rag
 from core.vocab import (
     Comparison,
     Frequency,
-    ImprovementDirection,
     Lifecycle,
-    Polarity,
     ToleranceKind,
 )
 from core.ytd import PeriodFigures
@@ -243,12 +241,6 @@ def scorecard_periods(today: date | None = None, *, years: int = 3) -> list[str]
 
 
 # --- one measure --------------------------------------------------------------
-
-_DIRECTION_OF = {
-    Polarity.higher_is_better.value: ImprovementDirection.increase,
-    Polarity.lower_is_better.value: ImprovementDirection.decrease,
-    Polarity.neutral.value: ImprovementDirection.neutral,
-}
 
 
 @dataclass(frozen=True)
@@ -528,7 +520,7 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
         trajectory = [None if pd.isna(v) else float(v) for v in charted["target"]]
         spc = xmr(
             charted["value"].astype(float).tolist(),
-            improvement_direction=_DIRECTION_OF.get(measure.polarity, ImprovementDirection.neutral),
+            improvement_direction=improvement_direction(measure.polarity),
             target=trajectory if any(v is not None for v in trajectory) else None,
             rebase_at=rebase_at,
             fix_after_n_points=measure.fix_after_n_points,
