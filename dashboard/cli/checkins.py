@@ -67,7 +67,7 @@ def purge_checkins(
     *, session: Session, actor: Actor, today: date, retention_days: int
 ) -> list[Expired]:
     """Delete the expired check-ins (in the caller's transaction) and record the run."""
-    from dashboard.store.checkins import purge_leavers
+    from dashboard.store.checkins.retention import purge_leavers
 
     expired = expired_checkins(session=session, today=today, retention_days=retention_days)
     if not expired:

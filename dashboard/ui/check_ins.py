@@ -37,7 +37,11 @@ from core.legend import label, rag_symbol
 from core.periods import Period
 from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
 from dashboard import config as app_settings
-from dashboard.store import checkins as store
+from dashboard.store.checkins import completion as completion_store
+from dashboard.store.checkins import golden_thread
+from dashboard.store.checkins import objectives as objective_store
+from dashboard.store.checkins import quarterly as checkin_store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.db import get_engine, session_scope
 from dashboard.store.models import Checkin, Department, Objective, Staff, User
 from dashboard.store.security import Actor, PermissionDenied
@@ -146,8 +150,8 @@ def render_page(actor: Actor) -> None:
     )
     _show_flash()
     with _reading() as session:
-        me = store.staff_for_user(session=session, user_id=actor.id) if actor.id else None
-        reports = store.direct_reports(session=session, actor=actor)
+        me = staff_store.staff_for_user(session=session, user_id=actor.id) if actor.id else None
+        reports = staff_store.direct_reports(session=session, actor=actor)
     sections: list[tuple[str, Callable[[], None]]] = []
     if me is not None:
         sections.append(("My check-in", lambda: _render_mine(actor, me)))
@@ -194,18 +198,20 @@ def _render_mine(actor: Actor, me: Staff) -> None:
     quarter = next(q for q in quarters if q.label == chosen)
     year = quarter.financial_year
     with _reading() as session:
-        objectives = store.list_objectives(
+        objectives = objective_store.list_objectives(
             session=session, actor=actor, staff_id=me.id, financial_year=year
         )
         links = {
-            o.id: store.objective_links(session=session, objective_id=o.id)
+            o.id: objective_store.objective_links(session=session, objective_id=o.id)
             for o in objectives
             if o.id
         }
-        measures, actions = store.link_choices(session=session)
-        checkin = store.get_checkin(session=session, actor=actor, staff_id=me.id, quarter=chosen)
+        measures, actions = golden_thread.link_choices(session=session)
+        checkin = checkin_store.get_checkin(
+            session=session, actor=actor, staff_id=me.id, quarter=chosen
+        )
         progress = (
-            store.checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
+            checkin_store.checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
             if checkin and checkin.id
             else {}
         )
@@ -337,7 +343,7 @@ def _objective_editor(
             assert me.id is not None
             if current is None:
                 _write(
-                    lambda s: store.create_objective(
+                    lambda s: objective_store.create_objective(
                         session=s,
                         actor=actor,
                         objective=Objective(
@@ -355,7 +361,7 @@ def _objective_editor(
             else:
                 assert current.id is not None
                 _write(
-                    lambda s: store.update_objective(
+                    lambda s: objective_store.update_objective(
                         session=s,
                         actor=actor,
                         objective_id=current.id,
@@ -385,7 +391,7 @@ def _checkin_form(
         for n, o in enumerate(objectives, start=1):
             assert o.id is not None
             st.markdown(f"**{n}. {plain(o.text)}**")
-            rating, comment = progress.get(o.id, (store.NOT_RATED, ""))
+            rating, comment = progress.get(o.id, (checkin_store.NOT_RATED, ""))
             # no rating is chosen for the person: they choose one for every objective
             chosen = st.radio(
                 f"Progress on objective {n}",
@@ -401,7 +407,7 @@ def _checkin_form(
                 height=80,
                 key=f"comment-{key}-{o.id}",
             )
-            answers[o.id] = (chosen or store.NOT_RATED, said)
+            answers[o.id] = (chosen or checkin_store.NOT_RATED, said)
             if chosen is None:
                 unrated.append(f"objective {n} (“{plain(o.text)}”)")
         development = st.text_area(
@@ -430,11 +436,11 @@ def _checkin_form(
 
         def act(session: Session) -> None:
             assert me.id is not None
-            row = store.get_or_create_checkin(
+            row = checkin_store.get_or_create_checkin(
                 session=session, actor=actor, staff_id=me.id, quarter=quarter
             )
             assert row.id is not None
-            store.save_checkin(
+            checkin_store.save_checkin(
                 session=session,
                 actor=actor,
                 checkin_id=row.id,
@@ -443,7 +449,7 @@ def _checkin_form(
                 staff_comment=mine,
             )
             if submit:
-                store.submit_checkin(session=session, actor=actor, checkin_id=row.id)
+                checkin_store.submit_checkin(session=session, actor=actor, checkin_id=row.id)
 
         _write(
             act,
@@ -492,21 +498,23 @@ def _checkin_readonly(
 
 def _render_team(actor: Actor) -> None:
     with _reading() as session:
-        to_agree = store.checkins_to_agree(session=session, actor=actor)
+        to_agree = checkin_store.checkins_to_agree(session=session, actor=actor)
         _departments, users = _names(session)
         details = []
         for staff, checkin in to_agree:
             assert checkin.id is not None and staff.id is not None
-            objectives = store.list_objectives(
+            objectives = objective_store.list_objectives(
                 session=session,
                 actor=actor,
                 staff_id=staff.id,
                 financial_year=_year_of(checkin.quarter),
             )
-            progress = store.checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
+            progress = checkin_store.checkin_progress(
+                session=session, actor=actor, checkin_id=checkin.id
+            )
             details.append((staff, checkin, objectives, progress))
         quarters = _quarters_of_year()
-        overdue = store.overdue_checkins(
+        overdue = completion_store.overdue_checkins(
             session=session,
             actor=actor,
             quarters=quarters,
@@ -514,9 +522,9 @@ def _render_team(actor: Actor) -> None:
             close_days=_close_days(),
             reports_only=True,
         )
-        reports = store.direct_reports(session=session, actor=actor)
+        reports = staff_store.direct_reports(session=session, actor=actor)
         report_checkins = {
-            s.id: store.list_checkins(session=session, actor=actor, staff_id=s.id)
+            s.id: checkin_store.list_checkins(session=session, actor=actor, staff_id=s.id)
             for s in reports
             if s.id is not None
         }
@@ -543,10 +551,10 @@ def _render_team(actor: Actor) -> None:
                 cid = checkin.id
 
                 def agree(session: Session, cid: int = cid, comment: str = comment) -> None:
-                    store.save_checkin(
+                    checkin_store.save_checkin(
                         session=session, actor=actor, checkin_id=cid, manager_comment=comment
                     )
-                    store.agree_checkin(session=session, actor=actor, checkin_id=cid)
+                    checkin_store.agree_checkin(session=session, actor=actor, checkin_id=cid)
 
                 _write(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
             with right.popover("Re-open…"):
@@ -607,7 +615,9 @@ def _reopen_form(actor: Actor, staff: Staff, checkin: Checkin) -> None:
     if go:
         cid = checkin.id
         _write(
-            lambda s: store.reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
+            lambda s: checkin_store.reopen_checkin(
+                session=s, actor=actor, checkin_id=cid, reason=reason
+            ),
             f"{plain(staff.name)}'s check-in for {checkin.quarter} re-opened for changes.",
         )
 
@@ -619,14 +629,14 @@ def _render_completion(actor: Actor) -> None:
     quarters = _quarters_of_year()
     try:
         with _reading() as session:
-            figures = store.completion_figures(
+            figures = completion_store.completion_figures(
                 session=session,
                 actor=actor,
                 quarters=quarters,
                 today=_today(),
                 close_days=_close_days(),
             )
-            overdue = store.overdue_checkins(
+            overdue = completion_store.overdue_checkins(
                 session=session,
                 actor=actor,
                 quarters=quarters,
@@ -737,7 +747,7 @@ def _measure_rags(measure_ids: set[int]) -> pd.DataFrame:
 
 def _render_people(actor: Actor) -> None:
     with _reading() as session:
-        people = store.list_staff(session=session, actor=actor)
+        people = staff_store.list_staff(session=session, actor=actor)
         departments, users = _names(session)
     if not people:
         st.info("There is nobody in your departments yet.")
@@ -750,19 +760,19 @@ def _render_people(actor: Actor) -> None:
     assert person.id is not None
     quarters = _quarters_of_year()
     with _reading() as session:
-        objectives = store.list_objectives(
+        objectives = objective_store.list_objectives(
             session=session,
             actor=actor,
             staff_id=person.id,
             financial_year=_current_quarter().financial_year,
         )
         links = {
-            o.id: store.objective_links(session=session, objective_id=o.id)
+            o.id: objective_store.objective_links(session=session, objective_id=o.id)
             for o in objectives
             if o.id
         }
-        measures, actions = store.link_choices(session=session)
-        statuses = store.checkin_states(
+        measures, actions = golden_thread.link_choices(session=session)
+        statuses = completion_store.checkin_states(
             session=session,
             actor=actor,
             staff_id=person.id,
@@ -824,9 +834,9 @@ def render_golden_thread(
     year = _current_quarter().financial_year
     with _reading() as session:
         thread = (
-            store.objectives_for_measure(session, actor, measure_id, year)
+            golden_thread.objectives_for_measure(session, actor, measure_id, year)
             if measure_id is not None
-            else store.objectives_for_action(session, actor, action_id or 0, year)
+            else golden_thread.objectives_for_action(session, actor, action_id or 0, year)
         )
     what = "measure" if measure_id is not None else "action"
     st.markdown(f"**The golden thread: staff objectives for {year}**")

@@ -26,7 +26,7 @@ from dashboard.config import today as app_today
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import apply_updates, get_action_by_code, update_action
 from dashboard.store.benchmarks import create_comparator_group
-from dashboard.store.checkins import agree_checkin
+from dashboard.store.checkins.quarterly import agree_checkin
 from dashboard.store.measures import get_measure_by_code, set_target, upsert_observation
 from dashboard.store.meetings import open_meeting, record_decision
 from dashboard.store.models import (

@@ -33,7 +33,7 @@ from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import get_action_by_code, update_action
 from dashboard.store.audit_search import AuditQuery, search_audit
 from dashboard.store.benchmarks import list_comparator_groups, update_comparator_group
-from dashboard.store.checkins import create_objective
+from dashboard.store.checkins.objectives import create_objective
 from dashboard.store.db import get_engine
 from dashboard.store.measures import (
     add_rebase_point,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from dashboard.store import checkins as store
+from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.measures import create_measure
 from dashboard.store.models import AuditLog, Checkin, CheckinProgress, Measure, ThemeCreate
 from dashboard.store.structure import create_theme
@@ -30,7 +30,7 @@ def test_a_nul_in_check_in_text_is_refused_naming_the_field_and_nothing_changes(
     session.commit()
     entries = _audit_entries(session)
     with pytest.raises(ValueError, match=f"The text in 'development' {REFUSED}"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=session,
             actor=w.pat_user,
             checkin_id=checkin.id,
@@ -49,7 +49,7 @@ def test_a_nul_in_a_progress_comment_is_refused_naming_the_field(session):
     checkin = w.pat_writes_q2()
     session.commit()
     with pytest.raises(ValueError, match=f"The text in 'comment' {REFUSED}"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=session,
             actor=w.pat_user,
             checkin_id=checkin.id,
@@ -107,7 +107,7 @@ def test_a_row_stored_with_a_nul_before_this_check_stays_editable(engine, sessio
     finally:
         raw.close()
     session.expire_all()
-    store.save_checkin(
+    checkin_store.save_checkin(
         session=session, actor=w.pat_user, checkin_id=checkin.id, development="Data course II"
     )
     session.commit()

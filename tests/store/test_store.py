@@ -16,9 +16,11 @@ from core.vocab import Role
 from dashboard.store import actions as actions_store
 from dashboard.store import audit
 from dashboard.store import benchmarks as bench_store
-from dashboard.store import checkins as checkins_store
 from dashboard.store import measures as measures_store
 from dashboard.store import register as register_store
+from dashboard.store.checkins import objectives as objective_store
+from dashboard.store.checkins import quarterly as checkin_store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.models import (
     ActionCreate,
     ActionUpdateIn,
@@ -332,7 +334,7 @@ def test_check_ins_move_from_draft_to_submitted_to_agreed_by_the_right_people(se
     manager = make_user(session, "manager", Role.lead, [ids["Housing"]])
     person = make_user(session, "person", Role.staff, line_manager_id=manager.id)
     other = make_user(session, "other", Role.staff)
-    staff = checkins_store.create_staff(
+    staff = staff_store.create_staff(
         session=session,
         actor=ADMIN,
         staff=Staff(
@@ -342,36 +344,36 @@ def test_check_ins_move_from_draft_to_submitted_to_agreed_by_the_right_people(se
             user_id=person.id,
         ),
     )
-    objective = checkins_store.create_objective(
+    objective = objective_store.create_objective(
         session=session,
         actor=person,
         objective=Objective(
             staff_id=staff.id, financial_year="2024/25", text="Cut the waiting list"
         ),
     )
-    checkin = checkins_store.get_or_create_checkin(
+    checkin = checkin_store.get_or_create_checkin(
         session=session, actor=person, staff_id=staff.id, quarter="2024/25 Q1"
     )
     with pytest.raises(PermissionDenied):
-        checkins_store.get_or_create_checkin(
+        checkin_store.get_or_create_checkin(
             session=session, actor=other, staff_id=staff.id, quarter="2024/25 Q1"
         )
-    checkins_store.save_checkin(
+    checkin_store.save_checkin(
         session=session,
         actor=person,
         checkin_id=checkin.id,
         progress={objective.id: ("on_track", "Good")},
     )
     with pytest.raises(PermissionDenied, match="cannot agree your own"):
-        checkins_store.agree_checkin(session=session, actor=person, checkin_id=checkin.id)
-    checkins_store.submit_checkin(session=session, actor=person, checkin_id=checkin.id)
-    checkins_store.save_checkin(
+        checkin_store.agree_checkin(session=session, actor=person, checkin_id=checkin.id)
+    checkin_store.submit_checkin(session=session, actor=person, checkin_id=checkin.id)
+    checkin_store.save_checkin(
         session=session, actor=manager, checkin_id=checkin.id, manager_comment="Well done"
     )
-    agreed = checkins_store.agree_checkin(session=session, actor=manager, checkin_id=checkin.id)
+    agreed = checkin_store.agree_checkin(session=session, actor=manager, checkin_id=checkin.id)
     assert agreed.status == "agreed" and agreed.agreed_by == manager.id
     with pytest.raises(PermissionDenied, match="re-open"):
-        checkins_store.save_checkin(
+        checkin_store.save_checkin(
             session=session, actor=person, checkin_id=checkin.id, development="More"
         )
     session.commit()
