@@ -628,7 +628,7 @@ class ActionsImport:
                     actor=actor,
                     action_id=action.id,
                     update_in=ActionUpdateIn(commentary=item.create.commentary),
-                    update_date=item.update_date,
+                    update_date=item.update_date or today(),
                     upload_id=upload_id,
                 )
                 continue
@@ -639,7 +639,7 @@ class ActionsImport:
                     actor=actor,
                     action_id=item.action_id,
                     update_in=ActionUpdateIn(**item.update),
-                    update_date=item.update_date,
+                    update_date=item.update_date or today(),
                     upload_id=upload_id,
                 )
             if item.measure_ids is not None:
