@@ -53,6 +53,7 @@ lint: install-test
 	$(VENV)/bin/ruff check core dashboard pages tests bench
 	$(VENV)/bin/ruff format --check core dashboard pages tests bench
 	$(VENV)/bin/mypy core dashboard pages
+	$(VENV)/bin/lint-imports
 
 # Re-resolve both locks to the newest versions the ranges in pyproject.toml allow.
 lock: $(VENV)/bin/activate

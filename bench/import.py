@@ -31,6 +31,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from dashboard.config import get_settings
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -80,7 +82,7 @@ def prepare_database(seeded: Path | None) -> Path:
         from dashboard.config import get_settings
 
         get_settings.cache_clear()
-        migrate()
+        migrate(get_settings().database_url)
         engine = make_engine(f"sqlite:///{fresh}")
         with Timer() as t:
             seed_demo(engine, as_of=date.fromisoformat(AS_OF), measures=500, years=10)
@@ -164,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     from dashboard.store.db import get_engine
     from dashboard.store.security import Actor
 
-    engine = get_engine()
+    engine = get_engine(get_settings().database_url)
     assert str(engine.url).endswith(str(database)), engine.url
     data, csv, xlsx_rows, csv_rows = build_files(engine)
     actor = Actor.command_line()

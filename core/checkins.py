@@ -27,14 +27,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Final, NamedTuple
+from typing import Final, NamedTuple, Protocol
 
 from core.errors import CoreError
 from core.legend import AMBER, BLUE, GREEN, GREY, RED, Symbol
 from core.periods import Period
-from core.vocab import CheckinStatus, Frequency, ObjectiveProgress
+from core.vocab import CheckinStatus, Frequency, ObjectiveProgress, Role
 
 __all__ = [
+    "Subject",
+    "Viewer",
+    "can_see_person",
+    "can_view_staff",
+    "is_manager",
+    "is_own",
     "CHECKIN_STATE_SYMBOLS",
     "DEFAULT_CLOSE_DAYS",
     "PROGRESS_SYMBOLS",
@@ -406,3 +412,57 @@ def progress_symbol(progress: ObjectiveProgress | str) -> Symbol:
         return PROGRESS_SYMBOLS[ObjectiveProgress(progress)]
     except ValueError:
         raise CoreError(f"There is no symbol for the progress rating {progress!r}.") from None
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+
+class Viewer(Protocol):
+    """Who is looking: their user id (None for the system), role and departments."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def role(self) -> str: ...
+
+    @property
+    def department_ids(self) -> frozenset[int]: ...
+
+
+class Subject(Protocol):
+    """The member of staff looked at: their user account, line manager and department."""
+
+    @property
+    def user_id(self) -> int | None: ...
+
+    @property
+    def line_manager_id(self) -> int | None: ...
+
+    @property
+    def department_id(self) -> int: ...
+
+
+def is_own(viewer: Viewer, person: Subject) -> bool:
+    """Is ``person`` the viewer themselves (through their user account)?"""
+    return viewer.id is not None and person.user_id == viewer.id
+
+
+def is_manager(viewer: Viewer, person: Subject) -> bool:
+    """Is the viewer ``person``'s line manager?"""
+    return viewer.id is not None and person.line_manager_id == viewer.id
+
+
+def can_view_staff(viewer: Viewer, person: Subject) -> bool:
+    """May the viewer read this person's check-ins (their text)? The person, their line
+    manager and admins only."""
+    return viewer.role == Role.admin or is_own(viewer, person) or is_manager(viewer, person)
+
+
+def can_see_person(viewer: Viewer, person: Subject) -> bool:
+    """May the viewer see this person's record, objectives and check-in states (not the
+    check-ins' text)? As `can_view_staff`, plus executives for everyone and leads for
+    their departments."""
+    if can_view_staff(viewer, person) or viewer.role == Role.executive:
+        return True
+    return viewer.role == Role.lead and person.department_id in viewer.department_ids

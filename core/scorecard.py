@@ -7,6 +7,8 @@ Offers:
 - `reporting_period(frequency, as_at)`: the latest period of a frequency that ends by the
   end of `as_at` (the period picker's rule).
 - `overview(scorecard)`: per theme, counts by RAG and by direction of change.
+- `period_history(values, targets, ...)`: one measure's RAG and direction of change at
+  every period it has a figure for (the measure page's history).
 - `status_changes(scorecard)`: the measures whose RAG changed since the previous period.
 - `filter_scorecard(scorecard, ...)`: the rows a set of filters keeps.
 - `EXCEPTION_LEVELS`, `ATTENTION_REASONS`: what counts as an exception, and its words.
@@ -38,25 +40,25 @@ reporting period, with the measure's targets as a trajectory and its rebase poin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from core.deadlines import DEFAULT_DEADLINE_DAY, is_due_for, period_status
 from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
-from core.spc import xmr_many
+from core.spc import improvement_direction, xmr_many
 from core.status import direction, is_missing, rag
 from core.vocab import (
     Assurance,
     Comparison,
     DataStatus,
     Frequency,
-    ImprovementDirection,
     Judgement,
     Level,
+    Movement,
     PointType,
     Polarity,
     Rag,
@@ -65,6 +67,8 @@ from core.vocab import (
 from core.ytd import PeriodFigures, year_to_date
 
 __all__ = [
+    "PeriodStatus",
+    "period_history",
     "ATTENTION_REASONS",
     "EXCEPTION_LEVELS",
     "SCORECARD_COLUMNS",
@@ -138,11 +142,7 @@ SCORECARD_COLUMNS: Final = (
     "exception_reasons",
 )
 
-_DIRECTION_OF: Final = {
-    Polarity.higher_is_better.value: ImprovementDirection.increase.value,
-    Polarity.lower_is_better.value: ImprovementDirection.decrease.value,
-    Polarity.neutral.value: ImprovementDirection.neutral.value,
-}
+_DIRECTION_OF: Final = {p.value: improvement_direction(p).value for p in Polarity}
 
 
 def reporting_period(
@@ -569,3 +569,60 @@ def filter_scorecard(
     if needs_attention:
         mask &= scorecard["attention"].astype(bool)
     return scorecard.loc[mask]
+
+
+# --- one measure's history ----------------------------------------------------------------
+
+
+class PeriodStatus(NamedTuple):
+    """One period of a measure's history: its RAG and its direction of change."""
+
+    period: str
+    rag: Rag
+    movement: Movement
+    judgement: Judgement
+
+
+def period_history(
+    values: Sequence[tuple[str, float | None]],
+    targets: Mapping[str, float],
+    *,
+    frequency: Frequency | str,
+    polarity: Polarity | str,
+    comparison: Comparison | str = Comparison.previous_period,
+    tolerance: float | None = None,
+    tolerance_kind: ToleranceKind | str | None = None,
+    decimals: int | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> list[PeriodStatus]:
+    """The RAG (against that period's target) and the direction of change (against the
+    previous period, or the same period last year) of each ``(period, value)``, in order.
+
+    >>> [(h.period, h.rag.value, h.judgement.value) for h in period_history(
+    ...     [("2025-04", 90.0), ("2025-05", 97.0)], {"2025-05": 100.0},
+    ...     frequency="monthly", polarity="higher_is_better", tolerance=5)]
+    [('2025-04', 'no_target', 'not_applicable'), ('2025-05', 'amber', 'improving')]
+    """
+    kind = tolerance_kind or ToleranceKind.absolute
+    value_of = dict(values)
+    history = []
+    for label, value in values:
+        period = parse_period(label, frequency, year_start_month=year_start_month)
+        compared = (
+            period.same_period_last_year()
+            if comparison == Comparison.same_period_last_year
+            else period.previous()
+        )
+        change = direction(
+            value, value_of.get(compared.label), polarity=polarity, decimals=decimals
+        )
+        status = rag(
+            value,
+            targets.get(label),
+            polarity=polarity,
+            tolerance=tolerance,
+            tolerance_kind=kind,
+            decimals=decimals,
+        )
+        history.append(PeriodStatus(label, status, change.movement, change.judgement))
+    return history

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from dashboard.auth.signin import SESSION_ID_KEY
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.sessions import create_auth_session
 from dashboard.store.users import get_user_by_username
@@ -33,7 +34,7 @@ DEMO_USERS = {
 def start_session(username: str) -> str:
     """A live server-side session for ``username`` (as signing in would make)."""
     session_id = f"test-{username}-{uuid.uuid4().hex}"
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         user = get_user_by_username(session=session, username=username)
         assert user is not None and user.id is not None, f"no user {username}"
         create_auth_session(session=session, user_id=user.id, session_id=session_id)

@@ -22,40 +22,9 @@ PAGES = sorted((ROOT / "pages").glob("*.py"))
 MOST_PAGE_LINES = 10
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
+
 # Contracts the issue asks for that are not in pyproject.toml yet: checked here, and
 # expected to fail until the code they describe has moved.
-PENDING_CONTRACTS: list[dict[str, Any]] = [
-    {
-        "name": "only the store talks to the database (sqlmodel, sqlalchemy)",
-        "type": "forbidden",
-        "source_modules": [
-            "core",
-            "dashboard.app",
-            "dashboard.auth",
-            "dashboard.cli",
-            "dashboard.config",
-            "dashboard.demo",
-            "dashboard.exporting",
-            "dashboard.importing",
-            "dashboard.queries",
-            "dashboard.reminders",
-            "dashboard.ui",
-        ],
-        "forbidden_modules": ["sqlmodel", "sqlalchemy"],
-        "allow_indirect_imports": True,
-    },
-]
-# Kept in pyproject.toml but broken by code still being moved: expected to fail until then.
-BROKEN_FOR_NOW = {
-    "the store imports nothing else of dashboard, and no Streamlit": (
-        "the store still reads the app's settings and the export cell rules"
-    ),
-}
-PAGE_STILL_MOVING = {
-    "upload.py": "the upload page's layout is still moving into dashboard.ui.upload",
-}
-
-
 def _pyproject() -> dict[str, Any]:
     with (ROOT / "pyproject.toml").open("rb") as f:
         return dict(tomllib.load(f)["tool"]["importlinter"])
@@ -106,20 +75,7 @@ def _imported_modules(tree: ast.Module) -> list[str]:
     return found
 
 
-def _page_params() -> list[Any]:
-    return [
-        pytest.param(
-            page,
-            id=page.name,
-            marks=[pytest.mark.xfail(reason=PAGE_STILL_MOVING[page.name], strict=False)]
-            if page.name in PAGE_STILL_MOVING
-            else [],
-        )
-        for page in PAGES
-    ]
-
-
-@pytest.mark.parametrize("page", _page_params())
+@pytest.mark.parametrize("page", PAGES, ids=[page.name for page in PAGES])
 def test_every_page_script_imports_only_dashboard_ui_and_is_a_few_lines(page: Path) -> None:
     source = page.read_text(encoding="utf-8")
     imported = _imported_modules(ast.parse(source))
@@ -132,24 +88,7 @@ def test_every_page_script_imports_only_dashboard_ui_and_is_a_few_lines(page: Pa
 
 
 def _contract_params() -> list[Any]:
-    params = []
-    for contract in _pyproject()["contracts"]:
-        name = contract["name"]
-        marks = (
-            [pytest.mark.xfail(reason=BROKEN_FOR_NOW[name], strict=False)]
-            if name in BROKEN_FOR_NOW
-            else []
-        )
-        params.append(pytest.param(contract, id=name, marks=marks))
-    for contract in PENDING_CONTRACTS:
-        params.append(
-            pytest.param(
-                contract,
-                id=contract["name"],
-                marks=[pytest.mark.xfail(reason="not in pyproject.toml yet", strict=False)],
-            )
-        )
-    return params
+    return [pytest.param(c, id=c["name"]) for c in _pyproject()["contracts"]]
 
 
 @pytest.mark.parametrize("contract", _contract_params())

@@ -25,7 +25,7 @@ from dashboard import config as settings_module
 from dashboard.cli.checkins import expired_checkins
 from dashboard.cli.main import main
 from dashboard.store import audit
-from dashboard.store import checkins as store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.models import AuditLog, Checkin, CheckinProgress, Objective, Staff
 from tests.factories import ADMIN, make_structure
 
@@ -48,7 +48,7 @@ def people(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> dict
             ("E3", "Cara Cole", None, ["2025/26 Q2"]),
             ("E4", "Dev Dane", date(2020, 1, 1), []),
         ):
-            person = store.create_staff(
+            person = staff_store.create_staff(
                 session=s,
                 actor=ADMIN,
                 staff=Staff(employee_ref=ref, name=name, department_id=dept, left_on=left_on),

@@ -7,6 +7,7 @@ XmR charts matching NHSRplotthedots 0.2.2 (see the notes below where we differ):
   icon (the last point's type), assurance against a target, a short-series warning.
 - `xmr_many(frame, ...)` -> `SpcBatch`: the same for many series at once, vectorised;
   `.points` per row, `.summary` per series, `.result(name)` one series' `SpcResult`.
+- `improvement_direction(polarity)`: a measure's polarity as its improvement direction.
 - `SpecialCause`: the rules, in priority order: `outside_limits`, `trend`,
   `two_in_three`, `shift`.
 - The rules on plain arrays, one module each: `limits`, `outside_limits`, `shift`,
@@ -47,6 +48,7 @@ from core.spc.constants import (
     SHIFT_LENGTH,
     TREND_LENGTH,
 )
+from core.spc.direction import improvement_direction
 from core.spc.point_type import SpecialCause
 from core.spc.xmr_charts import POINT_COLUMNS, SUMMARY_COLUMNS, SpcBatch, SpcResult, xmr, xmr_many
 
@@ -63,6 +65,7 @@ __all__ = [
     "SpcBatch",
     "SpcResult",
     "SpecialCause",
+    "improvement_direction",
     "xmr",
     "xmr_many",
 ]

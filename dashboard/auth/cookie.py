@@ -117,7 +117,7 @@ def complete_sign_in(request: Request) -> Response:
     """Spend the ticket, start the server-side session and set the cookie HttpOnly."""
     settings = get_settings()
     target = local_path(request.query_params.get("next"))
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         user = redeem_sign_in_ticket(
             session=session,
             ticket=request.query_params.get("ticket", ""),

@@ -74,7 +74,7 @@ def _cookie_key() -> str:
     settings = get_settings()
     if settings.cookie_key:
         return settings.cookie_key
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         return get_or_create_cookie_key(session=session)
 
 
@@ -113,7 +113,7 @@ def _authenticator(credentials: dict[str, Any]) -> stauth.Authenticate:
 
 
 def _on_login(event: dict[str, Any]) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         user = get_user_by_username(session=session, username=event["username"])
         if user is not None:
             record_successful_login(session=session, user=user)
@@ -200,7 +200,7 @@ def _local_form() -> None:
             "`demo.member` or `demo.staff` with the password `vitalsigns-demo`.",
             icon=":material/info:",
         )
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         credentials = _credentials(session)
     _refuse_dead_cookie()
     authenticator = _authenticator(credentials)
@@ -238,7 +238,7 @@ def _sign_in(
         st.warning("Enter your username and password.", icon=":material/info:")
         return
     client = _client()
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         wait = sign_in_wait(session=session, username=username, client=client, now=_now())
     if wait:
         st.error(wait_message(wait), icon=":material/timer:")
@@ -255,7 +255,7 @@ def _sign_in(
     else:
         check_password(password, STAND_IN_HASH)
         signed_in = False
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         if signed_in:
             record_sign_in_success(session=session, username=username, client=client)
         else:
@@ -277,7 +277,7 @@ def _sign_in(
 def _hand_over(username: str) -> None:
     """Send the browser, with a one-time ticket, to the request that sets the sign-in
     cookie HttpOnly and brings it back to this page (``dashboard.auth.cookie``)."""
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         user = get_user_by_username(session=session, username=username)
         if user is None or user.id is None:
             return
@@ -326,7 +326,7 @@ def _refuse_dead_cookie() -> None:
         st.session_state[LOGOUT_KEY] = True
         return
     idle, lifetime = _limits()
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
         user = validate_auth_session(
             session=session, session_id=session_id, idle=idle, lifetime=lifetime
         )
@@ -340,7 +340,7 @@ def _start_server_session(authenticator: stauth.Authenticate) -> None:
     """Record the new sign-in on the server (its id is derived from the cookie)."""
     username = st.session_state.get(USERNAME_KEY) or ""
     expires = authenticator.cookie_controller.cookie_model.exp_date
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         user = get_user_by_username(session=session, username=username)
         if user is None or user.id is None:
             return
@@ -358,7 +358,7 @@ def current_user() -> User | None:
     if not username:
         return None
     idle, lifetime = _limits()
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
         user = validate_auth_session(
             session=session,
             session_id=st.session_state.get(SESSION_ID_KEY),
@@ -378,7 +378,7 @@ def current_actor() -> Actor | None:
     user = current_user()
     if user is None:
         return None
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         return actor_for(session=session, user=user)
 
 
@@ -398,7 +398,7 @@ def logout_button() -> None:
     if sso.is_sso_session():
         sso.sign_out_button()
         return
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         credentials = _credentials(session)
     authenticator = _authenticator(credentials)
     authenticator.logout("Sign out", location="sidebar", key="sign-out", callback=_on_logout)
@@ -412,7 +412,7 @@ def _on_logout(event: dict[str, Any]) -> None:
 
     if web.mounted():
         web.redirect(web.SIGN_OUT_PATH)  # where the HttpOnly cookie is deleted
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         revoke_auth_session(session=session, session_id=st.session_state.get(SESSION_ID_KEY))
         st.session_state[SESSION_ID_KEY] = None
         user = get_user_by_username(session=session, username=username)

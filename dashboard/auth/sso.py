@@ -241,7 +241,7 @@ def current_user() -> User | None:
     session_id = sso_session_id(claims)
     idle, lifetime = _limits()
     settings = get_settings()
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
         if session.get(AuthSession, session_id) is not None:
             user = validate_auth_session(
                 session=session, session_id=session_id, idle=idle, lifetime=lifetime
@@ -254,7 +254,7 @@ def current_user() -> User | None:
                 return None
             st.session_state[SSO_SESSION_KEY] = session_id
             return user
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         outcome = resolve_identity(
             session=session,
             claims=claims,
@@ -309,7 +309,7 @@ def login_button(*, primary: bool = True) -> None:
 def sign_out() -> None:
     """End this SSO sign-in on the server, then at Streamlit and the provider."""
     session_id = st.session_state.get(SSO_SESSION_KEY)
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         row = session.get(AuthSession, session_id) if session_id else None
         revoke_auth_session(session=session, session_id=session_id)
         if row is not None:

@@ -20,6 +20,7 @@ from datetime import date
 from core.checkins import retention_expired
 from core.errors import CoreError
 from dashboard.cli.main import _date, command
+from dashboard.config import get_settings
 from dashboard.store import audit
 from dashboard.store.db import Session
 from dashboard.store.retention import leavers_with_checkins
@@ -54,7 +55,7 @@ def purge_checkins(
     *, session: Session, actor: Actor, today: date, retention_days: int
 ) -> list[Expired]:
     """Delete the expired check-ins (in the caller's transaction) and record the run."""
-    from dashboard.store.checkins import purge_leavers
+    from dashboard.store.checkins.retention import purge_leavers
 
     expired = expired_checkins(session=session, today=today, retention_days=retention_days)
     if not expired:
@@ -90,14 +91,14 @@ def _plural(n: int, word: str) -> str:
 @command("purge-checkins", _configure)
 def purge_checkins_command(args: argparse.Namespace) -> int:
     """Delete leavers' check-ins once the retention period has passed (run it daily)."""
-    from dashboard.config import get_settings, today
+    from dashboard.config import today
     from dashboard.store.db import migrate, session_scope
 
-    migrate()
+    migrate(get_settings().database_url)
     day = args.today or today()
     days = get_settings().checkin_retention_days
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             if args.dry_run:
                 expired = expired_checkins(session=session, today=day, retention_days=days)
                 session.rollback()

@@ -19,16 +19,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dashboard.cli.main import command
+from dashboard.config import get_settings
 
 ExportHandler = Callable[[argparse.Namespace], int]
 
 
 def _export_all(args: argparse.Namespace) -> int:
+    from dashboard.exporting.portability import export_all
     from dashboard.store.db import get_engine, migrate
-    from dashboard.store.portability import export_all
 
-    migrate()
-    counts = export_all(get_engine(), Path(args.all))
+    migrate(get_settings().database_url)
+    counts = export_all(get_engine(get_settings().database_url), Path(args.all))
     print(f"Exported {len(counts)} tables, {sum(counts.values())} rows, to {args.all}.")
     return 0
 
@@ -39,8 +40,8 @@ def _export_portal_site(args: argparse.Namespace) -> int:
     from dashboard.exporting.static_site import write_site
     from dashboard.store.db import migrate, session_scope
 
-    migrate()
-    with session_scope() as session:
+    migrate(get_settings().database_url)
+    with session_scope(get_settings().database_url) as session:
         portal = build_portal(session, today=today())
     files = write_site(portal, Path(args.portal_site))
     print(
@@ -63,9 +64,9 @@ def _export_report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    migrate()
+    migrate(get_settings().database_url)
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             data = export_report(session, args.quarter, args.format, audience=args.audience)
     except ValueError as exc:  # CoreError is a ValueError: a quarter nobody can read
         print(str(exc), file=sys.stderr)
@@ -121,14 +122,13 @@ def _restore_args(parser: argparse.ArgumentParser) -> None:
 @command("restore", _restore_args)
 def _restore(args: argparse.Namespace) -> int:
     """Load an `export --all` folder into an empty database."""
+    from dashboard.exporting.portability import PortabilityError, restore
     from dashboard.store.db import get_engine, migrate
-    from dashboard.store.portability import PortabilityError
-    from dashboard.store.restoring import restore_folder
     from dashboard.store.text import NulCharacterError
 
-    migrate()
+    migrate(get_settings().database_url)
     try:
-        summary = restore_folder(get_engine(), Path(args.folder))
+        summary = restore(get_engine(get_settings().database_url), Path(args.folder))
     except PortabilityError as exc:
         print(str(exc), file=sys.stderr)
         return 1

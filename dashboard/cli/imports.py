@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from dashboard.cli.main import command
+from dashboard.config import get_settings
 
 EXIT_OK = 0
 EXIT_ERRORS = 1
@@ -64,8 +65,8 @@ def import_file(args: argparse.Namespace) -> int:
     from dashboard.store.security import Actor
     from dashboard.store.users import actor_for, get_user_by_username
 
-    migrate()
-    engine = get_engine()
+    migrate(get_settings().database_url)
+    engine = get_engine(get_settings().database_url)
     empty = {"rows": 0, "added": 0, "changed": 0, "unchanged": 0, "committed": False}
     try:
         get_kind(args.kind)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from core.vocab import Role
+from dashboard.config import get_settings
 
 Handler = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Handler]] = {}
@@ -57,11 +58,11 @@ def _init_db(args: argparse.Namespace) -> int:
     from dashboard.store.db import get_engine, migrate
     from dashboard.store.roles import AppRoleError, grant_app_role
 
-    migrate()
+    migrate(get_settings().database_url)
     print("Database is up to date.")
     if args.app_role:
         try:
-            created = grant_app_role(get_engine(), args.app_role)
+            created = grant_app_role(get_engine(get_settings().database_url), args.app_role)
         except AppRoleError as exc:
             print(str(exc), file=sys.stderr)
             return 1
@@ -95,8 +96,8 @@ def _seed_demo(args: argparse.Namespace) -> int:
     from dashboard.store.db import get_engine, migrate
     from dashboard.store.queries_meta import database_has_measures
 
-    migrate()
-    engine = get_engine()
+    migrate(get_settings().database_url)
+    engine = get_engine(get_settings().database_url)
     if database_has_measures(engine):
         if args.if_empty:
             print("The database already holds data: the demo council was not seeded again.")
@@ -140,7 +141,7 @@ def _create_user(args: argparse.Namespace) -> int:
     from dashboard.store.structure import get_department_by_name
     from dashboard.store.users import create_user, get_user_by_username
 
-    migrate()
+    migrate(get_settings().database_url)
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -148,7 +149,7 @@ def _create_user(args: argparse.Namespace) -> int:
         if password != getpass.getpass("Repeat the password: "):
             print("The passwords differ.", file=sys.stderr)
             return 1
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         dept_ids = []
         for name in args.department:
             dept = get_department_by_name(session=session, name=name)

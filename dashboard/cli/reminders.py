@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from dashboard.cli.main import _date, command
+from dashboard.config import get_settings
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -26,7 +27,7 @@ def send_reminders_command(args: argparse.Namespace) -> int:
     from dashboard.reminders.send import SmtpNotConfigured, send_reminders
     from dashboard.store.db import migrate
 
-    migrate()
+    migrate(get_settings().database_url)
     day = args.today or today()
     try:
         report = send_reminders(today=day, dry_run=args.dry_run)

@@ -32,6 +32,7 @@ from typing import Any
 from core.benchmark import own_figure
 from core.deadlines import due_date
 from core.periods import Period, parse_period
+from core.status import rag
 from core.vocab import (
     ActionStatus,
     CheckinStatus,
@@ -39,7 +40,9 @@ from core.vocab import (
     ObjectiveProgress,
     ObservationStatus,
     Polarity,
+    Rag,
     Role,
+    ToleranceKind,
 )
 from core.ytd import PeriodFigures
 from dashboard.config import DATA_DIR
@@ -1051,14 +1054,16 @@ def _tolerance_size(spec: _MeasureSpec, target: float) -> float:
 
 
 def _rag_word(spec: _MeasureSpec, value: float, target: float | None) -> str:
-    """A quick RAG for choosing commentary (the real rule lives in core.status)."""
-    if target is None or spec.polarity == Polarity.neutral:
-        return "none"
-    better = 1.0 if spec.polarity == Polarity.higher_is_better else -1.0
-    gap = (value - target) * better
-    if gap >= 0:
-        return "green"
-    return "amber" if -gap <= _tolerance_size(spec, target) + 1e-9 else "red"
+    """The RAG of a generated figure (``core.status.rag``), for choosing its commentary;
+    "none" for a neutral measure or one without a target."""
+    status = rag(
+        value,
+        target,
+        polarity=spec.polarity,
+        tolerance=spec.tolerance,
+        tolerance_kind=spec.tolerance_kind or ToleranceKind.absolute,
+    )
+    return status.value if status in (Rag.green, Rag.amber, Rag.red) else "none"
 
 
 def _definition(spec: _MeasureSpec) -> str:

@@ -15,8 +15,8 @@ def prepare_database() -> None:
     """Apply migrations; in demo mode, seed the demo council into an empty database."""
     settings = get_settings()
     migrate(settings.database_url)
-    if settings.demo_mode and not database_has_measures(get_engine()):
+    if settings.demo_mode and not database_has_measures(get_engine(get_settings().database_url)):
         from dashboard.demo.seed import seed_demo
 
-        summary = seed_demo(get_engine())
+        summary = seed_demo(get_engine(get_settings().database_url))
         log.info("Seeded the demo council: %s measures", summary.measures)

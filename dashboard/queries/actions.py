@@ -328,7 +328,7 @@ def structure_choices() -> tuple[dict[str, int], dict[str, int]]:
     """Theme and department names to ids, for the create form."""
     from dashboard.store.structure import list_departments, list_themes
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         themes = {t.name: int(t.id or 0) for t in list_themes(session=session)}
         depts = {d.name: int(d.id or 0) for d in list_departments(session=session)}
     return themes, depts
@@ -350,7 +350,7 @@ def load_action(code: str) -> ActionDetail | None:
     if match.empty:
         return None
     row = match.iloc[0]
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return ActionDetail(
             row=row,
             updates=updates_frame(session, int(row["id"])),

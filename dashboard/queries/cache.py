@@ -43,7 +43,7 @@ R = TypeVar("R")
 
 def current_data_version() -> int:
     """The database's data version: one cheap query, run on every page run."""
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         return audit.data_version(session)
 
 
@@ -67,7 +67,7 @@ class CachedRead(Generic[P, R]):
         self.uncached = read
 
         def run(key: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
-            with Session(get_engine()) as session:
+            with Session(get_engine(get_settings().database_url)) as session:
                 return read(session, *args, **kwargs)
 
         self._cached = _versioned(read, run, max_entries)

@@ -41,15 +41,11 @@ from core.benchmark import position as benchmark_rank
 from core.errors import PeriodError
 from core.periods import Period, parse_period
 from core.scorecard import build_scorecard as core_scorecard
-from core.spc import SpcResult, xmr
-from core.status import direction, rag
+from core.scorecard import period_history
+from core.spc import SpcResult, improvement_direction, xmr
 from core.vocab import (
-    Comparison,
     Frequency,
-    ImprovementDirection,
     Lifecycle,
-    Polarity,
-    ToleranceKind,
 )
 from core.ytd import PeriodFigures
 from dashboard import config as app_settings
@@ -137,12 +133,6 @@ def scorecard_periods(today: date | None = None, *, years: int = 3) -> list[str]
 
 # --- one measure --------------------------------------------------------------
 
-_DIRECTION_OF = {
-    Polarity.higher_is_better.value: ImprovementDirection.increase,
-    Polarity.lower_is_better.value: ImprovementDirection.decrease,
-    Polarity.neutral.value: ImprovementDirection.neutral,
-}
-
 
 @dataclass(frozen=True)
 class MeasureDetail:
@@ -169,58 +159,39 @@ class MeasureDetail:
 
 
 def _history(measure: Measure, observations: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    tolerance_kind = measure.tolerance_kind or ToleranceKind.absolute.value
     target_of = dict(zip(targets["period"], targets["value"], strict=True)) if len(targets) else {}
-    value_of = (
-        dict(zip(observations["period"], observations["value"], strict=True))
-        if len(observations)
-        else {}
+    records = observations.to_dict("records")
+    values = [None if pd.isna(obs["value"]) else float(obs["value"]) for obs in records]
+    statuses = period_history(
+        list(zip([obs["period"] for obs in records], values, strict=True)),
+        target_of,
+        frequency=measure.frequency,
+        polarity=measure.polarity,
+        comparison=measure.comparison,
+        tolerance=measure.tolerance,
+        tolerance_kind=measure.tolerance_kind or None,
+        decimals=measure.decimals,
+        year_start_month=app_settings.get_settings().year_start_month,
     )
-    settings = app_settings.get_settings()
-    rows = []
-    for obs in observations.to_dict("records"):
-        period = parse_period(
-            obs["period"], measure.frequency, year_start_month=settings.year_start_month
-        )
-        compared = (
-            period.same_period_last_year()
-            if measure.comparison == Comparison.same_period_last_year
-            else period.previous()
-        )
-        value = None if pd.isna(obs["value"]) else float(obs["value"])
-        target = target_of.get(obs["period"])
-        before = value_of.get(compared.label)
-        change = direction(
-            value,
-            None if before is None or pd.isna(before) else float(before),
-            polarity=measure.polarity,
-            decimals=measure.decimals,
-        )
-        rows.append(
-            {
-                "period": obs["period"],
-                "period_start": obs["period_start"],
-                "value": value,
-                "target": target,
-                "rag": rag(
-                    value,
-                    target,
-                    polarity=measure.polarity,
-                    tolerance=measure.tolerance,
-                    tolerance_kind=tolerance_kind,
-                    decimals=measure.decimals,
-                ).value,
-                "movement": change.movement.value,
-                "judgement": change.judgement.value,
-                "commentary": obs["commentary"] or "",
-                "action_note": obs["action_note"] or "",
-                "submitted_by": obs["submitted_by"] or "",
-                "submitted_at": obs["submitted_at"],
-                "status": obs["status"],
-                "provisional": bool(obs["provisional"]),
-                "revised": bool(obs["revised"]),
-            }
-        )
+    rows = [
+        {
+            "period": obs["period"],
+            "period_start": obs["period_start"],
+            "value": value,
+            "target": target_of.get(obs["period"]),
+            "rag": status.rag.value,
+            "movement": status.movement.value,
+            "judgement": status.judgement.value,
+            "commentary": obs["commentary"] or "",
+            "action_note": obs["action_note"] or "",
+            "submitted_by": obs["submitted_by"] or "",
+            "submitted_at": obs["submitted_at"],
+            "status": obs["status"],
+            "provisional": bool(obs["provisional"]),
+            "revised": bool(obs["revised"]),
+        }
+        for obs, value, status in zip(records, values, statuses, strict=True)
+    ]
     columns = [
         "period",
         "period_start",
@@ -366,7 +337,7 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
         trajectory = [None if pd.isna(v) else float(v) for v in charted["target"]]
         spc = xmr(
             charted["value"].astype(float).tolist(),
-            improvement_direction=_DIRECTION_OF.get(measure.polarity, ImprovementDirection.neutral),
+            improvement_direction=improvement_direction(measure.polarity),
             target=trajectory if any(v is not None for v in trajectory) else None,
             rebase_at=rebase_at,
             fix_after_n_points=measure.fix_after_n_points,

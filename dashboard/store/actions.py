@@ -9,8 +9,8 @@ from datetime import date
 from sqlmodel import Session, col, delete, select
 
 from core.vocab import ActionStatus
-from dashboard.config import today as settings_today
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import (
     Action,
     ActionCreate,
@@ -77,7 +77,7 @@ def create_action(
         )
     ActionStatus(action_in.status)
     if get_action_by_code(session=session, code=action_in.code) is not None:
-        raise ValueError(f"An action with code '{action_in.code}' already exists.")
+        raise Refused(f"An action with code '{action_in.code}' already exists.")
     action = Action.model_validate(action_in.model_dump(exclude={"measure_ids"}))
     if action.estimated_end is None and action.completed_date is None:
         action.estimated_end = action.due_date
@@ -101,7 +101,7 @@ def update_action(
     actor: Actor,
     action_id: int,
     update_in: ActionUpdateIn,
-    update_date: date | None = None,
+    update_date: date,
     upload_id: int | None = None,
 ) -> Action:
     """Record a progress update (status, %, dates, commentary) on an action, audited.
@@ -110,7 +110,7 @@ def update_action(
     """
     action = session.get(Action, action_id)
     if action is None:
-        raise LookupError(f"No action with id {action_id}.")
+        raise NotFound(f"No action with id {action_id}.")
     require_department(
         actor,
         action.department_id,
@@ -119,7 +119,7 @@ def update_action(
     )
     changes = update_in.model_dump(exclude_unset=True)
     if action.closed:
-        raise ValueError(f"Action {action.code} is closed: it can no longer be updated.")
+        raise Refused(f"Action {action.code} is closed: it can no longer be updated.")
     planned = sorted(k for k in PLAN_FIELDS & changes.keys() if changes[k] != getattr(action, k))
     if planned and not actor.is_admin:
         raise PermissionDenied(
@@ -133,21 +133,26 @@ def update_action(
             and status in COMMENTARY_REQUIRED
             and not (changes.get("commentary") or "").strip()
         ):
-            raise ValueError(f"Say what is being done: a {status.value} status needs commentary.")
+            raise Refused(f"Say what is being done: a {status.value} status needs commentary.")
     if "percent_complete" in changes and changes["percent_complete"] is not None:
         pct = float(changes["percent_complete"])
         if not 0 <= pct <= 100:
-            raise ValueError("% complete must be between 0 and 100.")
-    when = update_date or settings_today()
+            raise Refused("% complete must be between 0 and 100.")
+    when = update_date
     if changes.get("status") == ActionStatus.completed and not (
         changes.get("completed_date") or action.completed_date
     ):
         changes["completed_date"] = when
-    before = audit.snapshot(action)
-    for key, value in changes.items():
-        setattr(action, key, value)
-    action.updated_at = utcnow()
-    session.add(action)
+    audit.apply_audited(
+        session,
+        actor=actor,
+        row=action,
+        patch=changes,
+        entity="action",
+        entity_id=action.code,
+        upload_id=upload_id,
+        touch=True,
+    )
     session.add(
         ActionProgress(
             action_id=action_id,
@@ -160,16 +165,6 @@ def update_action(
         )
     )
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="action",
-        entity_id=action.code,
-        before=before,
-        after=action,
-        upload_id=upload_id,
-    )
     return action
 
 
@@ -178,7 +173,7 @@ def set_linked_measures(
 ) -> None:
     action = session.get(Action, action_id)
     if action is None:
-        raise LookupError(f"No action with id {action_id}.")
+        raise NotFound(f"No action with id {action_id}.")
     require_department(actor, action.department_id, doing="link measures to actions")
     before = sorted(linked_measure_ids(session=session, action_id=action_id))
     session.exec(delete(ActionMeasure).where(col(ActionMeasure.action_id) == action_id))
@@ -225,7 +220,7 @@ def apply_updates(
     session: Session,
     actor: Actor,
     updates: Mapping[int, ActionUpdateIn],
-    update_date: date | None = None,
+    update_date: date,
 ) -> list[Action]:
     """Apply many progress updates (an edited table) in the caller's transaction.
 
@@ -246,10 +241,10 @@ def apply_updates(
                     update_date=update_date,
                 )
             )
-        except PermissionDenied as exc:
-            raise PermissionDenied(f"{code}: {exc}") from exc
-        except (ValueError, LookupError) as exc:
-            raise ValueError(f"{code}: {exc}") from exc
+        except (PermissionDenied, NotFound) as exc:
+            raise type(exc)(f"{code}: {exc}") from exc
+        except ValueError as exc:
+            raise Refused(f"{code}: {exc}") from exc
     return done
 
 
@@ -258,9 +253,9 @@ def close_action(*, session: Session, actor: Actor, action_id: int, reason: str 
     require_admin(actor, doing="close actions")
     action = session.get(Action, action_id)
     if action is None:
-        raise LookupError(f"No action with id {action_id}.")
+        raise NotFound(f"No action with id {action_id}.")
     if action.closed:
-        raise ValueError(f"Action {action.code} is already closed.")
+        raise Refused(f"Action {action.code} is already closed.")
     before = audit.snapshot(action)
     action.closed = True
     action.updated_at = utcnow()

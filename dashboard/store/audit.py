@@ -7,9 +7,10 @@ DELETE, REPLACE, upserts, TRUNCATE); see ``dashboard.store.roles`` for PostgreSQ
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import update
 from sqlmodel import Session, SQLModel, col, select
@@ -17,7 +18,9 @@ from sqlmodel import Session, SQLModel, col, select
 from dashboard.store.models import AuditLog, DataVersion, utcnow
 from dashboard.store.security import Actor
 
-__all__ = ["bump_data_version", "data_version", "record", "snapshot"]
+__all__ = ["apply_audited", "bump_data_version", "data_version", "record", "snapshot"]
+
+RowT = TypeVar("RowT", bound=SQLModel)
 
 SKIPPED_FIELDS = frozenset({"password_hash"})
 
@@ -73,6 +76,45 @@ def record(
     if bump:
         bump_data_version(session)
     return entry
+
+
+def apply_audited(
+    session: Session,
+    *,
+    actor: Actor,
+    row: RowT,
+    patch: SQLModel | Mapping[str, Any],
+    entity: str,
+    entity_id: Any,
+    upload_id: int | None = None,
+    note: str = "",
+    bump: bool = True,
+    touch: bool = False,
+) -> RowT:
+    """Apply ``patch`` (a patch model's set fields, or a mapping) to ``row`` and audit the
+    change from the old to the new values, in the caller's transaction; ``touch`` moves
+    the row's ``updated_at`` on."""
+    before = snapshot(row)
+    changes = patch.model_dump(exclude_unset=True) if isinstance(patch, SQLModel) else dict(patch)
+    for key, value in changes.items():
+        setattr(row, key, value)
+    if touch:
+        row.updated_at = utcnow()
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="update",
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=row,
+        upload_id=upload_id,
+        note=note,
+        bump=bump,
+    )
+    return row
 
 
 def bump_data_version(session: Session) -> None:

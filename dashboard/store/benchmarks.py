@@ -21,6 +21,7 @@ from sqlmodel import Session, col, delete, select
 from core.benchmark import GapPoint, gap_trend, position, summarise
 from core.vocab import Polarity
 from dashboard.store import audit
+from dashboard.store.errors import Refused
 from dashboard.store.models import (
     BenchmarkMetric,
     BenchmarkValue,
@@ -64,7 +65,7 @@ def create_comparator_group(
 ) -> ComparatorGroup:
     require_admin(actor, doing="create comparator groups")
     if session.exec(select(ComparatorGroup).where(ComparatorGroup.name == group_in.name)).first():
-        raise ValueError(f"A comparator group called '{group_in.name}' already exists.")
+        raise Refused(f"A comparator group called '{group_in.name}' already exists.")
     group = ComparatorGroup.model_validate(group_in)
     session.add(group)
     session.flush()
@@ -190,19 +191,13 @@ def upsert_benchmark_value(
         return "added"
     if row.value == value:
         return "unchanged"
-    before = audit.snapshot(row)
-    row.value = value
-    row.upload_id = upload_id
-    session.add(row)
-    session.flush()
-    audit.record(
+    audit.apply_audited(
         session,
         actor=actor,
-        action="update",
+        row=row,
+        patch={"value": value, "upload_id": upload_id},
         entity="benchmark_value",
         entity_id=row.id,
-        before=before,
-        after=row,
         upload_id=upload_id,
     )
     return "changed"
@@ -218,7 +213,7 @@ def values_for_metric(*, session: Session, metric_id: int) -> Sequence[Benchmark
 def _group(session: Session, group_id: int) -> ComparatorGroup:
     group = session.get(ComparatorGroup, group_id)
     if group is None:
-        raise ValueError("That comparator group no longer exists.")
+        raise Refused("That comparator group no longer exists.")
     return group
 
 
@@ -230,14 +225,14 @@ def update_comparator_group(
     group = _group(session, group_id)
     name = group_in.name.strip()
     if not name:
-        raise ValueError("A comparator group needs a name.")
+        raise Refused("A comparator group needs a name.")
     if not group_in.own_area_code.strip():
-        raise ValueError("A comparator group needs our own area code.")
+        raise Refused("A comparator group needs our own area code.")
     clash = session.exec(
         select(ComparatorGroup).where(ComparatorGroup.name == name, ComparatorGroup.id != group_id)
     ).first()
     if clash is not None:
-        raise ValueError(f"A comparator group called '{name}' already exists.")
+        raise Refused(f"A comparator group called '{name}' already exists.")
     before = audit.snapshot(group)
     group.name = name
     group.own_area_code = group_in.own_area_code.strip().upper()
@@ -307,27 +302,21 @@ def map_metric(
     require_admin(actor, doing="map benchmark metrics")
     metric = session.get(BenchmarkMetric, metric_id)
     if metric is None:
-        raise ValueError("That benchmark metric no longer exists.")
-    before = audit.snapshot(metric)
-    metric.measure_id = measure_id
+        raise Refused("That benchmark metric no longer exists.")
+    patch: dict[str, Any] = {"measure_id": measure_id}
     if measure_id is not None:
         measure = session.get(Measure, measure_id)
         if measure is None:
-            raise ValueError("That measure no longer exists.")
-        metric.polarity = measure.polarity
-        metric.unit = measure.unit
-    session.add(metric)
-    session.flush()
-    audit.record(
+            raise Refused("That measure no longer exists.")
+        patch.update(polarity=measure.polarity, unit=measure.unit)
+    return audit.apply_audited(
         session,
         actor=actor,
-        action="update",
+        row=metric,
+        patch=patch,
         entity="benchmark_metric",
         entity_id=metric_id,
-        before=before,
-        after=metric,
     )
-    return metric
 
 
 # --- reads --------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 SQLite gets WAL, foreign keys and a busy timeout on every connection; PostgreSQL is used
 as it comes. Every engine refuses text holding a NUL character (``dashboard.store.text``).
-``migrate()`` applies the Alembic migrations (run on start-up and by
+``migrate(url)`` applies the Alembic migrations (run on start-up and by
 ``python -m dashboard init-db``).
 """
 
@@ -21,7 +21,6 @@ from sqlalchemy.engine import Engine as Engine  # re-exported with Session
 from sqlmodel import Session as Session  # re-exported: the session type for everyone else
 from sqlmodel import create_engine
 
-from dashboard.config import get_settings
 from dashboard.store.text import guard_engine
 
 __all__ = [
@@ -65,9 +64,8 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The shared engine for ``url`` (default: the settings' ``DATABASE_URL``)."""
-    url = url or get_settings().database_url
+def get_engine(url: str) -> Engine:
+    """The shared engine for ``url`` (callers pass the settings' ``DATABASE_URL``)."""
     with _lock:
         engine = _engines.get(url)
         if engine is None:
@@ -84,9 +82,11 @@ def dispose_engines() -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A session that commits at the end of the block and rolls back on any error."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+def session_scope(engine: Engine | str) -> Iterator[Session]:
+    """A session on ``engine`` (or the shared engine for a URL) that commits at the end of
+    the block and rolls back on any error."""
+    bind = get_engine(engine) if isinstance(engine, str) else engine
+    with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -102,9 +102,8 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def migrate(url: str | None = None) -> None:
+def migrate(url: str) -> None:
     """Bring the database at ``url`` up to the newest schema."""
-    url = url or get_settings().database_url
     engine = get_engine(url)
     cfg = alembic_config(url)
     with engine.begin() as connection:

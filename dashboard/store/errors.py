@@ -14,7 +14,12 @@ Each also subclasses the built-in it stands for (`ValueError`, `PermissionError`
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "NotFound", "PermissionDenied", "Refused", "StoreError"]
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from core.errors import CoreError
+
+__all__ = ["Conflict", "NotFound", "PermissionDenied", "Refused", "StoreError", "refusing"]
 
 
 class StoreError(Exception):
@@ -35,3 +40,13 @@ class NotFound(StoreError, LookupError):
 
 class Conflict(StoreError):
     """Someone else changed the same record since it was read; nothing was saved."""
+
+
+@contextmanager
+def refusing(prefix: str = "") -> Iterator[None]:
+    """A core rule's refusal (`CoreError`) inside the block raised as `Refused`, in the
+    rule's own words (after ``prefix``, e.g. ``"Quarter: "``)."""
+    try:
+        yield
+    except CoreError as exc:
+        raise Refused(f"{prefix}{exc}") from exc

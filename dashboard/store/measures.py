@@ -8,23 +8,21 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError
-from core.periods import Period, parse_period
+from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
-from dashboard.config import get_settings
-from dashboard.config import today as settings_today
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import (
     Department,
     Measure,
     MeasureCreate,
-    MeasureUpdate,
     Observation,
     ObservationCreate,
     RebasePoint,
     Target,
     utcnow,
 )
-from dashboard.store.security import Actor, PermissionDenied, require_admin, require_department
+from dashboard.store.security import Actor, PermissionDenied, require_department
 
 __all__ = [
     "add_rebase_point",
@@ -38,7 +36,6 @@ __all__ = [
     "list_targets",
     "remove_rebase_point",
     "set_target",
-    "update_measure",
     "upsert_observation",
 ]
 
@@ -48,23 +45,38 @@ def _department_name(session: Session, department_id: int) -> str:
     return dept.name if dept else ""
 
 
-def first_due_start(frequency: str, first_period: str | None = None) -> date:
+def first_due_start(
+    frequency: str,
+    first_period: str | None = None,
+    *,
+    today: date | None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> date:
     """The day a measure becoming active now is due from: the first day of
     ``first_period`` (a label the admin chose, read as the measure's frequency), or of the
-    period containing today. Raises ``ValueError`` naming a period that cannot be read."""
-    year_start_month = get_settings().year_start_month
+    period containing ``today`` (the caller's today; the system date when not given).
+    Raises ``ValueError`` naming a period that cannot be read."""
     if first_period is not None and first_period.strip():
         try:
             return parse_period(first_period, frequency, year_start_month=year_start_month).start
         except CoreError as exc:
-            raise ValueError(f"First period due: {exc}") from None
-    return Period.containing(settings_today(), frequency, year_start_month=year_start_month).start
+            raise Refused(f"First period due: {exc}") from None
+    return Period.containing(
+        today or date.today(), frequency, year_start_month=year_start_month
+    ).start
 
 
-def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate) -> Measure:
+def create_measure(
+    *,
+    session: Session,
+    actor: Actor,
+    measure_in: MeasureCreate,
+    today: date | None = None,
+    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+) -> Measure:
     """Add a measure. Admins add any; a lead may only *propose* one for their department.
 
-    An active measure is due from the period containing today unless ``due_from`` says
+    An active measure is due from the period containing ``today`` unless ``due_from`` says
     otherwise; a proposed one has no first due period until it is activated."""
     if not actor.is_admin:
         require_department(
@@ -76,12 +88,14 @@ def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate)
         if measure_in.lifecycle != Lifecycle.proposed:
             raise PermissionDenied("Leads can propose measures; an admin activates them.")
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
-        raise ValueError(f"A measure with code '{measure_in.code}' already exists.")
+        raise Refused(f"A measure with code '{measure_in.code}' already exists.")
     measure = Measure.model_validate(measure_in)
     if measure.lifecycle == Lifecycle.proposed:
         measure.due_from = None
     elif measure.due_from is None:
-        measure.due_from = first_due_start(measure.frequency)
+        measure.due_from = first_due_start(
+            measure.frequency, today=today, year_start_month=year_start_month
+        )
     session.add(measure)
     session.flush()
     audit.record(
@@ -90,31 +104,6 @@ def create_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate)
         action="create",
         entity="measure",
         entity_id=measure.code,
-        after=measure,
-    )
-    return measure
-
-
-def update_measure(
-    *, session: Session, actor: Actor, measure_id: int, measure_in: MeasureUpdate
-) -> Measure:
-    require_admin(actor, doing="edit the measure register")
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise LookupError(f"No measure with id {measure_id}.")
-    before = audit.snapshot(measure)
-    for key, value in measure_in.model_dump(exclude_unset=True).items():
-        setattr(measure, key, value)
-    measure.updated_at = utcnow()
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="measure",
-        entity_id=measure.code,
-        before=before,
         after=measure,
     )
     return measure
@@ -308,7 +297,7 @@ def add_rebase_point(
     """Add an SPC rebase point with its reason (leads of the department, admins)."""
     _require_measure_data(session, actor, measure, "add rebase points")
     if not reason.strip():
-        raise ValueError("Say why the limits are rebased at this period.")
+        raise Refused("Say why the limits are rebased at this period.")
     assert measure.id is not None
     point = RebasePoint(
         measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
@@ -330,7 +319,7 @@ def remove_rebase_point(*, session: Session, actor: Actor, measure: Measure, poi
     _require_measure_data(session, actor, measure, "remove rebase points")
     point = session.get(RebasePoint, point_id)
     if point is None or point.measure_id != measure.id:
-        raise LookupError("That rebase point does not exist.")
+        raise NotFound("That rebase point does not exist.")
     before = audit.snapshot(point)
     session.delete(point)
     session.flush()

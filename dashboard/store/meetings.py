@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from core.vocab import ActionStatus, Role
 from dashboard.store import audit
 from dashboard.store.actions import create_action, get_action_by_code
+from dashboard.store.errors import Refused
 from dashboard.store.models import (
     Action,
     ActionCreate,
@@ -109,7 +110,7 @@ def set_current_item(*, session: Session, actor: Actor, meeting_id: int, index: 
     _require_runner(actor, "run a meeting")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise ValueError("That meeting no longer exists.")
+        raise Refused("That meeting no longer exists.")
     meeting.current_item = max(int(index), 0)
     session.add(meeting)
     session.flush()
@@ -138,7 +139,7 @@ def _item_home(session: Session, item_key: str) -> tuple[int, int, list[int]]:
         action: Action | None = get_action_by_code(session=session, code=code)
         if action is not None:
             return action.theme_id, action.department_id, []
-    raise ValueError(f"The agenda item {item_key} is not a measure or action we know.")
+    raise Refused(f"The agenda item {item_key} is not a measure or action we know.")
 
 
 def record_decision(
@@ -165,22 +166,22 @@ def record_decision(
     _require_runner(actor, "record meeting decisions")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.id is None:
-        raise ValueError("That meeting no longer exists.")
+        raise Refused("That meeting no longer exists.")
     if decision not in DECISIONS:
-        raise ValueError(f"Choose one of: {', '.join(DECISIONS.values())}.")
+        raise Refused(f"Choose one of: {', '.join(DECISIONS.values())}.")
     note = note.strip()
     if len(note) > MAX_NOTE:
-        raise ValueError(f"The note is {len(note)} characters; the most is {MAX_NOTE}.")
+        raise Refused(f"The note is {len(note)} characters; the most is {MAX_NOTE}.")
     if decision == "challenge" and not note:
-        raise ValueError("Say what the challenge is (for example, report back next month).")
+        raise Refused("Say what the challenge is (for example, report back next month).")
     if decision == "challenge":
         needed = (("an owner", owner.strip()), ("a report-back date", report_back_on))
         missing = [word for word, value in needed if not value]
         if missing:
-            raise ValueError(f"A challenge needs {' and '.join(missing)}.")
+            raise Refused(f"A challenge needs {' and '.join(missing)}.")
         assert report_back_on is not None
         if report_back_on < meeting.held_on:
-            raise ValueError("The report-back date is before the meeting; choose a later date.")
+            raise Refused("The report-back date is before the meeting; choose a later date.")
     action_id: int | None = None
     if decision == "new_action":
         missing = [
@@ -193,10 +194,10 @@ def record_decision(
             if not value
         ]
         if missing:
-            raise ValueError(f"A new action needs {', '.join(missing)}.")
+            raise Refused(f"A new action needs {', '.join(missing)}.")
         assert action_due is not None
         if action_due < meeting.held_on:
-            raise ValueError("The due date is before the meeting; choose a later date.")
+            raise Refused("The due date is before the meeting; choose a later date.")
         theme_id, department_id, measure_ids = _item_home(session, item_key)
         action = create_action(
             session=session,
@@ -265,10 +266,10 @@ def save_narrative(
     """Save an author's narrative for one exception (replacing the earlier text)."""
     require_role(actor, Role.executive, doing="edit report narratives")
     if audience not in AUDIENCES:
-        raise ValueError(f"Choose an audience: {', '.join(AUDIENCES.values())}.")
+        raise Refused(f"Choose an audience: {', '.join(AUDIENCES.values())}.")
     text = text.strip()
     if not text:
-        raise ValueError("The narrative is empty; write a paragraph or reset to the draft.")
+        raise Refused("The narrative is empty; write a paragraph or reset to the draft.")
     row = session.exec(
         select(ReportNarrative).where(
             ReportNarrative.quarter == quarter,

@@ -15,6 +15,8 @@ import re
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
+from dashboard.store.errors import Refused
+
 __all__ = ["AppRoleError", "grant_app_role"]
 
 ROLE_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -22,7 +24,7 @@ APPEND_ONLY_TABLE = "audit_log"
 READ_ONLY_TABLE = "alembic_version"
 
 
-class AppRoleError(ValueError):
+class AppRoleError(Refused):
     """The role cannot be the app's role. The message is for people."""
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import Department, DepartmentCreate, Theme, ThemeCreate
 from dashboard.store.security import Actor, require_admin
 
@@ -32,10 +34,10 @@ def _free_name(
     """The name, trimmed, or a plain refusal when it is blank or already taken."""
     name = name.strip()
     if not name:
-        raise ValueError(f"Give the {what} a name.")
+        raise Refused(f"Give the {what} a name.")
     taken_id = session.exec(select(model.id).where(model.name == name)).first()
     if taken_id is not None and taken_id != own_id:
-        raise ValueError(f"There is already a {what} called '{name}'.")
+        raise Refused(f"There is already a {what} called '{name}'.")
     return name
 
 
@@ -62,24 +64,15 @@ def update_theme(
     require_admin(actor, doing="edit themes")
     theme = session.get(Theme, theme_id)
     if theme is None:
-        raise LookupError(f"No theme with id {theme_id}.")
-    before = audit.snapshot(theme)
+        raise NotFound(f"No theme with id {theme_id}.")
+    patch: dict[str, Any] = {}
     if name is not None:
-        theme.name = _free_name(session, Theme, name, "theme", theme_id)
+        patch["name"] = _free_name(session, Theme, name, "theme", theme_id)
     if description is not None:
-        theme.description = description
-    session.add(theme)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="theme",
-        entity_id=theme.id,
-        before=before,
-        after=theme,
+        patch["description"] = description
+    return audit.apply_audited(
+        session, actor=actor, row=theme, patch=patch, entity="theme", entity_id=theme.id
     )
-    return theme
 
 
 def list_themes(*, session: Session) -> Sequence[Theme]:
@@ -110,21 +103,11 @@ def rename_department(
     require_admin(actor, doing="rename departments")
     dept = session.get(Department, department_id)
     if dept is None:
-        raise LookupError(f"No department with id {department_id}.")
-    before = audit.snapshot(dept)
-    dept.name = _free_name(session, Department, name, "department", department_id)
-    session.add(dept)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="department",
-        entity_id=dept.id,
-        before=before,
-        after=dept,
+        raise NotFound(f"No department with id {department_id}.")
+    patch = {"name": _free_name(session, Department, name, "department", department_id)}
+    return audit.apply_audited(
+        session, actor=actor, row=dept, patch=patch, entity="department", entity_id=dept.id
     )
-    return dept
 
 
 def list_departments(*, session: Session) -> Sequence[Department]:

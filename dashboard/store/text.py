@@ -22,6 +22,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, UOWTransaction
 
+from dashboard.store.errors import Refused
+
 __all__ = ["NUL", "NulCharacterError", "guard_engine", "nul_message"]
 
 NUL = "\x00"
@@ -29,7 +31,7 @@ WRITES = ("INSERT", "UPDATE", "REPLACE")
 BIND_SUFFIX = re.compile(r"(_+\d+)+$")  # name_1, name__0, name_1_2: the column is "name"
 
 
-class NulCharacterError(ValueError):
+class NulCharacterError(Refused):
     """A text holds a NUL character. The message is for people."""
 
 

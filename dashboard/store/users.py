@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Sequence
 
 import bcrypt
@@ -9,19 +10,24 @@ from sqlmodel import Session, col, delete, select
 
 from core.vocab import Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import User, UserCreate, UserDepartment, UserUpdate, utcnow
 from dashboard.store.security import Actor, PermissionDenied, require_admin
 from dashboard.store.sessions import revoke_user_sessions
 
 __all__ = [
     "actor_for",
+    "change_role",
     "check_password",
     "create_user",
+    "deactivate_user",
     "get_user_by_username",
     "hash_password",
     "list_users",
+    "reactivate_user",
     "record_failed_login",
     "record_successful_login",
+    "reset_password",
     "set_password",
     "update_user",
     "user_department_ids",
@@ -51,7 +57,7 @@ def check_password(password: str, password_hash: str | None) -> bool:
 
 def _validate_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValueError(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+        raise Refused(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
 
 
 def user_department_ids(*, session: Session, user_id: int) -> frozenset[int]:
@@ -88,9 +94,9 @@ def create_user(
     Role(user_in.role)  # refuses an unknown role
     username = user_in.username.strip().lower()
     if not username:
-        raise ValueError("A username is required.")
+        raise Refused("A username is required.")
     if get_user_by_username(session=session, username=username) is not None:
-        raise ValueError(f"The username '{username}' is already taken.")
+        raise Refused(f"The username '{username}' is already taken.")
     data = user_in.model_dump(exclude={"password", "department_ids"})
     data["username"] = username
     user = User(**data, is_demo=is_demo)
@@ -120,7 +126,7 @@ def update_user(*, session: Session, actor: Actor, user_id: int, user_in: UserUp
     require_admin(actor, doing="change users")
     user = session.get(User, user_id)
     if user is None:
-        raise LookupError(f"No user with id {user_id}.")
+        raise NotFound(f"No user with id {user_id}.")
     before = audit.snapshot(user) or {}
     before["department_ids"] = sorted(user_department_ids(session=session, user_id=user_id))
     changes = user_in.model_dump(exclude_unset=True, exclude={"department_ids"})
@@ -166,7 +172,7 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
     _validate_password(password)
     user = session.get(User, user_id)
     if user is None:
-        raise LookupError(f"No user with id {user_id}.")
+        raise NotFound(f"No user with id {user_id}.")
     user.password_hash = hash_password(password)
     user.password_changed_at = utcnow()
     user.failed_logins = 0
@@ -219,4 +225,54 @@ def record_successful_login(*, session: Session, user: User, method: str = "loca
         entity_id=user.id,
         note=method,
         bump=False,
+    )
+
+
+TEMPORARY_PASSWORD_BYTES = 12
+
+
+def deactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    """Stop a user signing in (their history stays); never the last active admin."""
+    if actor.id is not None and actor.id == user_id:
+        raise PermissionDenied("You cannot deactivate yourself: ask another admin.")
+    return update_user(
+        session=session, actor=actor, user_id=user_id, user_in=UserUpdate(active=False)
+    )
+
+
+def reactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
+    return update_user(
+        session=session, actor=actor, user_id=user_id, user_in=UserUpdate(active=True)
+    )
+
+
+def reset_password(*, session: Session, actor: Actor, user_id: int) -> str:
+    """An admin sets a new temporary password for a user and gets it back to pass on."""
+    require_admin(actor, doing="reset passwords")
+    temporary = secrets.token_urlsafe(TEMPORARY_PASSWORD_BYTES)
+    set_password(session=session, actor=actor, user_id=user_id, password=temporary)
+    return temporary
+
+
+def change_role(
+    *,
+    session: Session,
+    actor: Actor,
+    user_id: int,
+    role: str,
+    department_ids: Sequence[int] | None = None,
+) -> User:
+    """Change a user's role (and departments); refuses to remove the last admin."""
+    try:
+        Role(role)
+    except ValueError:
+        raise Refused(f"There is no role called '{role}'.") from None
+    return update_user(
+        session=session,
+        actor=actor,
+        user_id=user_id,
+        user_in=UserUpdate(
+            role=Role(role),
+            department_ids=list(department_ids) if department_ids is not None else None,
+        ),
     )

@@ -25,7 +25,8 @@ from core.register import (
 from core.vocab import Frequency, Level, Lifecycle, Polarity, Role, Unit, YtdMethod
 from dashboard.config import get_settings, today
 from dashboard.exporting.cells import safe_csv
-from dashboard.store import register
+from dashboard.store import audit_search, publication, register
+from dashboard.store import targets as target_store
 from dashboard.store.db import session_scope
 from dashboard.store.models import (
     DepartmentCreate,
@@ -70,7 +71,7 @@ def _first_due_label(measure: Measure) -> str:
 
 
 def _names() -> tuple[dict[int, str], dict[int, str]]:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         themes = {t.id: t.name for t in list_themes(session=session) if t.id is not None}
         depts = {d.id: d.name for d in list_departments(session=session) if d.id is not None}
     return themes, depts
@@ -121,7 +122,7 @@ def register_tab(actor: Actor) -> None:
         format_func=lambda v: LIFECYCLE_WORDS[v],
         help="Retired measures keep their history; they are hidden unless you choose them.",
     )
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         measures = register.list_register(session=session, lifecycles=shown or None)
     frame = pd.DataFrame(
         [
@@ -307,7 +308,7 @@ def _new_measure_form(
 
 
 def proposals_tab(actor: Actor) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         proposed = register.list_register(session=session, lifecycles=[Lifecycle.proposed])
     if not proposed:
         st.info("No proposed measures are waiting.")
@@ -391,6 +392,8 @@ def proposals_tab(actor: Actor) -> None:
                     measure_id=m.id,
                     comments=comments,
                     first_period=first_period,
+                    today=today(),
+                    year_start_month=get_settings().year_start_month,
                 ),
                 f"{plain(m.code)} is now active, due from "
                 f"{plain(first_period.strip() or current.label)}.",
@@ -408,7 +411,7 @@ def proposals_tab(actor: Actor) -> None:
 
 
 def targets_tab(actor: Actor) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         measures = [
             m
             for m in register.list_register(session=session, lifecycles=["active", "proposed"])
@@ -440,6 +443,7 @@ def targets_tab(actor: Actor) -> None:
                     period=period,
                     value=value,
                     reason=reason,
+                    year_start_month=get_settings().year_start_month,
                 ),
                 "Target saved.",
             )
@@ -467,12 +471,13 @@ def targets_tab(actor: Actor) -> None:
                         value=total,
                         reason=why,
                         weights=weights,
+                        year_start_month=get_settings().year_start_month,
                     ),
                     "Annual target profiled over the year.",
                 )
-    with session_scope() as session:
-        current_targets = register.current_targets(session=session, measure_id=m.id)
-        history = register.target_history(session, m.id)
+    with session_scope(get_settings().database_url) as session:
+        current_targets = target_store.current_targets(session=session, measure_id=m.id)
+        history = target_store.target_history(session, m.id)
     st.subheader(f"Current targets of {plain(m.code)}, by period")
     if current_targets:
         people_table(
@@ -526,8 +531,8 @@ def targets_tab(actor: Actor) -> None:
 
 
 def approvals_tab(actor: Actor) -> None:
-    with session_scope() as session:
-        pending = register.pending_figures(session=session)
+    with session_scope(get_settings().database_url) as session:
+        pending = publication.pending_figures(session=session)
         measures = {m.id: m for m in register.list_register(session=session)}
     if not pending:
         st.info("No submitted figures are waiting for approval.")
@@ -652,7 +657,7 @@ def structure_tab(actor: Actor) -> None:
 
 def users_tab(actor: Actor) -> None:
     _, depts = _names()
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         users = list(list_users(session=session))
         dept_map = {
             u.id: user_department_ids(session=session, user_id=u.id)
@@ -749,16 +754,16 @@ def users_tab(actor: Actor) -> None:
 
 def audit_tab(actor: Actor) -> None:
     st.caption("The audit log is append-only: it can be searched and exported, never edited.")
-    with session_scope() as session:
-        entities = register.audit_entities(session=session)
-        usernames = register.audit_usernames(session=session)
+    with session_scope(get_settings().database_url) as session:
+        entities = audit_search.audit_entities(session=session)
+        usernames = audit_search.audit_usernames(session=session)
     c1, c2, c3, c4 = st.columns(4)
     who = c1.selectbox("User", [""] + usernames, format_func=lambda v: visible(v) or "Anyone")
     what = c2.selectbox("Entity", [""] + entities, format_func=lambda v: v or "Anything")
     since = c3.date_input("From", value=today() - timedelta(days=90))
     until = c4.date_input("To", value=today())
     text = st.text_input("Search the entity or note", placeholder="e.g. HOU-01")
-    query = register.AuditQuery(
+    query = audit_search.AuditQuery(
         username=who or None,
         entity=what or None,
         since=since if isinstance(since, date) else None,
@@ -766,8 +771,8 @@ def audit_tab(actor: Actor) -> None:
         text=text or None,
     )
     try:
-        with session_scope() as session:
-            rows = register.search_audit(session=session, actor=actor, query=query)
+        with session_scope(get_settings().database_url) as session:
+            rows = audit_search.search_audit(session=session, actor=actor, query=query)
     except PermissionDenied as exc:
         st.error(plain(exc))
         return

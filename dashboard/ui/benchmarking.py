@@ -23,6 +23,7 @@ import streamlit as st
 from core.benchmark import quartile_for_rank, quartile_symbol, rank_areas, trend_symbol
 from core.legend import label
 from core.vocab import Polarity, Role
+from dashboard.config import get_settings
 from dashboard.queries import scorecard as queries
 from dashboard.store import benchmarks as bench
 from dashboard.store.models import ComparatorGroupBase
@@ -610,7 +611,7 @@ def _prepare_import(actor: Actor, src: Any) -> bool:
     from dashboard.importing.registry import UnreadableFile
     from dashboard.store.db import Session, get_engine
 
-    engine = get_engine()
+    engine = get_engine(get_settings().database_url)
     try:
         headers = kind.file_headers(src)
     except UnreadableFile as exc:

@@ -26,6 +26,7 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.config import get_settings
 from dashboard.importing.registry import (
     CheckedImport,
     ImportOptions,
@@ -259,7 +260,7 @@ def _check(actor: Actor, screen: ImportScreen, source: SourceFile) -> CheckedImp
 
     try:
         return run_check(
-            engine=get_engine(),
+            engine=get_engine(get_settings().database_url),
             actor=actor,
             source=source,
             kind=screen.kind,
@@ -284,7 +285,7 @@ def _save(
     with st.status("Saving…", expanded=False) as status:
         try:
             result = run_import(
-                engine=get_engine(),
+                engine=get_engine(get_settings().database_url),
                 actor=actor,
                 source=source,
                 kind=screen.kind,

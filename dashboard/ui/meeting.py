@@ -30,6 +30,7 @@ from core.legend import (
 from core.narrative import format_value
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
+from dashboard.config import get_settings
 from dashboard.exporting.reports.exceptions import direction_label, spc_label
 from dashboard.exporting.reports.minutes import (
     COLUMNS,
@@ -73,7 +74,7 @@ _DIGITS = re.compile(r"[0-9]{1,10}")
 
 
 def _meeting(meeting_id: int) -> Meeting | None:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return store.get_meeting(session=session, meeting_id=meeting_id)
 
 
@@ -105,7 +106,7 @@ def render(actor: Actor) -> None:
 
 
 def _recent_meetings() -> list[Meeting]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         return list(store.list_meetings(session=session))[:10]
 
 
@@ -188,7 +189,7 @@ def setup(actor: Actor) -> None:
 
 def _move(actor: Actor, meeting_id: int, index: int) -> None:
     try:
-        with session_scope() as session:
+        with session_scope(app_settings.get_settings().database_url) as session:
             store.set_current_item(session=session, actor=actor, meeting_id=meeting_id, index=index)
     except writes.REFUSALS as exc:  # a button's callback: the message shows on the rerun
         writes.flash(plain(exc), kind="error")
@@ -351,7 +352,7 @@ def _challenge(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
     """What an earlier meeting asked, who answers and by when, and a way to close it."""
     assert meeting.id is not None
     decision_id = int(item.key.partition(":")[2])
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         row = challenges.get_challenge(session=session, decision_id=decision_id)
         raised = store.get_meeting(session=session, meeting_id=row.meeting_id) if row else None
     if row is None:
@@ -462,7 +463,7 @@ def _decision_form(actor: Actor, meeting: Meeting, item: AgendaItem) -> None:
 
 
 def _decisions_on(meeting_id: int, key: str) -> list[str]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         minutes = [
             d for d in store.list_decisions(session=session, meeting_id=meeting_id)
             if d.item_key == key
@@ -487,7 +488,7 @@ def _decisions_on(meeting_id: int, key: str) -> list[str]:
 
 def _minutes(meeting: Meeting) -> None:
     assert meeting.id is not None
-    with Session(get_engine()) as session:
+    with Session(get_engine(app_settings.get_settings().database_url)) as session:
         minutes = build_minutes(session, meeting.id)
         docx_bytes = minutes_docx(minutes)
         pdf_bytes = minutes_pdf(minutes)

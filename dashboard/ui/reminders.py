@@ -201,7 +201,7 @@ def _admin(snapshot: Snapshot) -> None:
     else:
         st.success("Nothing is due soon or late.")
     st.subheader("Reminders sent")
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         log = recent_log(session=session)
         rows = [
             {

@@ -29,7 +29,7 @@ SOURCE_KEY = SCREEN.source_key
 
 
 def _template() -> bytes:
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         frame = kind.staff_list(session)
     return safe_csv(frame.astype(object), bom=True)
 

@@ -50,7 +50,7 @@ SOURCE_KEY = SCREEN.source_key
 
 def _due_section(actor: Actor) -> None:
     s = get_settings()
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         frame = due_list(
             session=session,
             actor=actor,
@@ -91,7 +91,7 @@ def _due_section(actor: Actor) -> None:
 
 def _template_button(actor: Actor) -> None:
     s = get_settings()
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         data = build_template(
             session=session,
             actor=actor,

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar
 import streamlit as st
 
 from core.errors import CoreError
+from dashboard.config import get_settings
 from dashboard.store.db import session_scope
 from dashboard.store.errors import StoreError
 from dashboard.ui.widgets import plain
@@ -66,7 +67,7 @@ def attempt(work: Callable[[Any], T]) -> T | None:
     """Run ``work(session)`` in one transaction; on a refusal or failure show why and
     return None (nothing was saved)."""
     try:
-        with session_scope() as session:
+        with session_scope(get_settings().database_url) as session:
             return work(session)
     except REFUSALS as exc:
         st.error(plain(exc), icon=":material/error:")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.vocab import Role
+from dashboard.config import get_settings
 from dashboard.ui.navigation import PAGES, allowed
 from tests.apptest import DEMO_USERS, open_page, texts
 
@@ -59,7 +60,7 @@ def test_an_inactive_user_is_signed_out(app_env):
     from dashboard.store.db import get_engine
     from dashboard.store.users import get_user_by_username
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         user = get_user_by_username(session=session, username="demo.member")
         user.active = False
         session.add(user)

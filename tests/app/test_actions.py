@@ -6,13 +6,14 @@ import pytest
 from sqlmodel import Session
 
 from core.vocab import Role
+from dashboard.config import get_settings
 from dashboard.store.actions import get_action_by_code
 from dashboard.store.db import get_engine
 from tests.apptest import DEMO_USERS, open_page, texts
 
 
 def _action(code: str):
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         return get_action_by_code(session=session, code=code)
 
 
@@ -143,7 +144,7 @@ def test_an_action_decided_at_a_meeting_reads_as_new_and_on_plan(app_env):
     from dashboard.store.meetings import open_meeting, record_decision
     from dashboard.store.users import actor_for, get_user_by_username
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         user = get_user_by_username(session=session, username="demo.executive")
         assert user is not None
         chief = actor_for(session=session, user=user)

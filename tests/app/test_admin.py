@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import Department, Measure, Target, Theme
 from tests.apptest import open_page, texts
@@ -67,7 +68,7 @@ def _propose_hou04(at, *, owner: str, target: str, tolerance: float | None) -> N
     )
     at.selectbox(key="new_level").set_value("kpm")
     at.text_input(key="new_owner").input(owner)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         housing = session.exec(select(Department).where(Department.name == "Housing")).one()
         homes = session.exec(select(Theme).where(Theme.name == "Local Homes for Local Need")).one()
     [s for s in at.selectbox if s.label == "Department"][0].set_value(housing.id)
@@ -101,7 +102,7 @@ def test_a_proposed_kpm_becomes_active_with_its_owner_tolerance_and_target(app_e
     _propose_hou04(at, owner="Pat Jones", target="40", tolerance=10.0)
     _approve(at)
     assert "HOU-04 is now active, due from 2025/26 Q3." in " ".join(s.value for s in at.success)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         m = session.exec(select(Measure).where(Measure.code == "HOU-04")).one()
         targets = session.exec(
             select(Target.period, Target.value)
@@ -129,7 +130,7 @@ def test_a_kpm_without_an_owner_or_tolerance_is_not_activated_and_says_why(app_e
         "HOU-04 cannot become active: it is a key performance measure (KPM), which needs an "
         "owner, a tolerance and a target. It has no owner and no tolerance." in errors
     )
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         m = session.exec(select(Measure).where(Measure.code == "HOU-04")).one()
     assert (m.lifecycle, m.due_from) == ("proposed", None)
 

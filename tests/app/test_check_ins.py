@@ -8,6 +8,7 @@ import re
 import pandas as pd
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import Checkin, Objective, Staff
 from tests.apptest import open_page, texts
@@ -16,7 +17,7 @@ Q2 = "2025/26 Q2"
 
 
 def _chris_q2() -> Checkin | None:
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         chris = session.exec(select(Staff).where(Staff.name == "Chris Taylor")).one()
         return session.exec(
             select(Checkin).where(Checkin.staff_id == chris.id, Checkin.quarter == Q2)
@@ -150,7 +151,7 @@ def test_no_progress_rating_is_chosen_for_the_person(app_env):
 
 def test_submitting_without_choosing_a_rating_names_the_objective_and_saves_nothing(app_env):
     at = open_page("check_ins.py", username="demo.staff")
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         chris = session.exec(select(Staff).where(Staff.name == "Chris Taylor")).one()
         second = session.exec(
             select(Objective).where(Objective.staff_id == chris.id).order_by(Objective.id)

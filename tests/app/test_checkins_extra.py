@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.importing.registry import SourceFile
 from dashboard.store.db import get_engine
 from dashboard.store.models import Staff
@@ -59,7 +60,7 @@ BAD = HEADER + b"E2000,Pat Quinn,Apprentice,Parks,nobody,,,\n"
 
 
 def _staff(ref: str) -> Staff | None:
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         return session.exec(select(Staff).where(Staff.employee_ref == ref)).first()
 
 

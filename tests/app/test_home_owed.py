@@ -126,6 +126,7 @@ def test_turning_off_the_digest_is_saved_for_that_user(app_env: str, allowed: bo
 def _activate_hou04(url: str) -> None:
     """The admin activates HOU-04, a new quarterly Housing KPM, on 14 November 2025."""
     from core.register import CHECKLIST
+    from dashboard.config import today as app_today
     from dashboard.store import register
     from dashboard.store.models import Department, MeasureCreate, Theme
     from dashboard.store.users import actor_for, get_user_by_username
@@ -163,7 +164,7 @@ def _activate_hou04(url: str) -> None:
             measure_id=proposed.id,
             answers={q.key: "yes" for q in CHECKLIST},
         )
-        register.approve_measure(session=s, actor=admin, measure_id=proposed.id)
+        register.approve_measure(session=s, actor=admin, measure_id=proposed.id, today=app_today())
         s.commit()
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core.vocab import Role
+from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_frame
 from dashboard.store import db
 from dashboard.store.measures import create_measure, set_target, upsert_observation
@@ -82,10 +83,16 @@ def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
         one = create_measure(
-            session=session, actor=ADMIN, measure_in=measure_in(ids, code="ONE-01")
+            today=app_today(),
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(ids, code="ONE-01"),
         )
         bare = create_measure(
-            session=session, actor=ADMIN, measure_in=measure_in(ids, code="BARE-01")
+            today=app_today(),
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(ids, code="BARE-01"),
         )
         upsert_observation(
             session=session,
@@ -148,7 +155,12 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids, code="DRF-01"))
+        m = create_measure(
+            today=app_today(),
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(ids, code="DRF-01"),
+        )
         draft = ObservationCreate(
             measure_id=m.id, period="2025-10", period_start=date(2025, 10, 1), value=12
         )
@@ -183,6 +195,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         m = create_measure(
+            today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(
@@ -240,6 +253,7 @@ def _benchmarked_measure(url, our_benchmark):
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
         m = create_measure(
+            today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),

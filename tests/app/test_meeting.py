@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import Action, Meeting, MeetingDecision
 from tests.apptest import open_page, texts
@@ -40,7 +41,7 @@ def test_next_and_previous_move_through_the_agenda_and_a_reload_resumes(app_env)
     meeting_id = at.query_params["meeting"]
     again = open_page("meeting.py", username="demo.executive", query={"meeting": meeting_id})
     assert "Item 2 of" in "\n".join(p.proto.text for p in again.get("progress"))
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         assert session.get(Meeting, int(meeting_id)).current_item == 1
 
 
@@ -54,7 +55,7 @@ def test_a_challenge_is_saved_against_the_item_and_shown(app_env):
     said = texts(at)
     assert "Saved: Challenge" in said
     assert "Report back next month → owner Ravi Patel, report back by 12 December 2025" in said
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         rows = session.exec(select(MeetingDecision)).all()
     assert [(r.decision, r.note, r.owner, r.report_back_on) for r in rows] == [
         ("challenge", "Report back next month", "Ravi Patel", date(2025, 12, 12))
@@ -69,7 +70,7 @@ def test_a_new_action_decision_creates_a_real_action_in_the_delivery_plan(app_en
     next(b for b in at.button if b.label == "Save decision").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "The new action is in the delivery plan." in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         decision = session.exec(select(MeetingDecision)).one()
         action = session.get(Action, decision.action_id)
     assert action.title == "Recovery plan for empty homes"
@@ -83,7 +84,7 @@ def test_a_new_action_without_an_owner_is_refused_with_a_clear_message(app_env):
     at.text_input[0].input("Something")
     next(b for b in at.button if b.label == "Save decision").click().run()
     assert "A new action needs an owner." in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         assert session.exec(select(MeetingDecision)).all() == []
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from core.vocab import Role
+from dashboard.config import get_settings
 from dashboard.exporting.reports.minutes import build_minutes, minutes_docx, minutes_pdf
 from dashboard.store.db import get_engine
 from dashboard.store.meetings import open_meeting
@@ -41,7 +42,7 @@ def _challenge(at, note="Report back with a recovery plan", owner="Ravi Patel"):
 
 
 def _next_meeting(held_on=NEXT_MEETING):
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         user = get_user_by_username(session=session, username="demo.executive")
         actor = Actor(id=user.id, username=user.username, role=Role.executive)
         meeting = open_meeting(
@@ -58,7 +59,7 @@ def test_a_challenge_without_an_owner_is_refused(app_env):
     at = _start()
     _challenge(at, owner="")
     assert "A challenge needs an owner." in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         assert session.exec(select(MeetingDecision)).all() == []
 
 
@@ -83,7 +84,7 @@ def test_closing_a_challenge_is_audited_and_it_does_not_come_back(app_env):
     next(b for b in at.button if b.label == "Close the challenge").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Closed at this meeting: Plan received and agreed" in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         row = session.exec(select(MeetingDecision)).one()
         entry = session.exec(select(AuditLog).where(AuditLog.note == "challenge closed")).one()
     assert (row.closed_note, entry.entity, entry.entity_id) == (
@@ -127,7 +128,7 @@ def test_the_word_and_pdf_minutes_are_a4_with_page_numbers(app_env):
     from pypdf import PdfReader
 
     at = _challenge(_start(attendees="Jo Whitfield"))
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         minutes = build_minutes(session, int(at.query_params["meeting"]))
         word, pdf = minutes_docx(minutes), minutes_pdf(minutes)
     section = Document(io.BytesIO(word)).sections[0]

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import update
 from sqlmodel import Session
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import Observation
 from tests.apptest import open_page, texts
@@ -16,7 +17,7 @@ CELL = r"vs-label'>([^<]+)</div><div class='vs-value'[^>]*>([^<]+)<"
 
 def test_meeting_mode_marks_a_draft_figure_as_a_draft(app_env):
     # Every figure is made a draft, so whichever exception comes first is one.
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         session.exec(update(Observation).values(status="draft"))  # type: ignore[call-overload]
         session.commit()
     at = open_page("meeting.py", username="demo.executive")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import Checkin, Staff
 from tests.apptest import open_page, texts
@@ -13,7 +14,7 @@ DEVELOPMENT = "Development activities (training, shadowing, reading, coaching)"
 
 
 def _chris_checkins() -> list[Checkin]:
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         chris = session.exec(select(Staff).where(Staff.name == "Chris Taylor")).one()
         return list(session.exec(select(Checkin).where(Checkin.staff_id == chris.id)).all())
 

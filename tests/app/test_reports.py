@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import ReportNarrative
 from tests.apptest import open_page, texts
@@ -32,7 +33,7 @@ def test_an_admin_edits_and_saves_a_narrative_that_the_report_then_uses(app_env)
     next(b for b in at.button if b.key == "save_measure:PLN-01").click().run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Saved the narrative for PLN-01." in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         saved = session.exec(select(ReportNarrative)).one()
     assert saved.text == "=Planning is recovering; agency staff start in October."
     assert (saved.quarter, saved.audience, saved.item_key) == (
@@ -64,5 +65,5 @@ def test_an_empty_narrative_is_refused_and_nothing_is_saved(app_env):
     next(t for t in at.text_area if "HOU-03" in t.key).input("   ")
     next(b for b in at.button if b.key == "save_measure:HOU-03").click().run()
     assert "The narrative is empty" in texts(at)
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         assert session.exec(select(ReportNarrative)).all() == []

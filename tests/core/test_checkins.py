@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import pytest
 from hypothesis import given
@@ -332,3 +333,42 @@ def test_symbols_by_name():
         state_symbol("lost")
     with pytest.raises(CoreError):
         progress_symbol("fine")
+
+
+# --- who may see what ---------------------------------------------------------------------
+
+
+class _Viewer(NamedTuple):
+    id: int | None
+    role: str
+    department_ids: frozenset[int] = frozenset()
+
+
+class _Person(NamedTuple):
+    user_id: int | None
+    line_manager_id: int | None
+    department_id: int
+
+
+PERSON = _Person(user_id=7, line_manager_id=3, department_id=2)
+
+
+def test_the_person_and_their_line_manager_read_the_check_ins_and_no_one_else_below_admin():
+    assert core.checkins.can_view_staff(_Viewer(7, "staff"), PERSON)
+    assert core.checkins.can_view_staff(_Viewer(3, "staff"), PERSON)
+    assert core.checkins.can_view_staff(_Viewer(99, "admin"), PERSON)
+    assert not core.checkins.can_view_staff(_Viewer(99, "executive"), PERSON)
+    assert not core.checkins.can_view_staff(_Viewer(99, "lead", frozenset({2})), PERSON)
+
+
+def test_leads_see_people_of_their_departments_and_executives_see_everyone():
+    assert core.checkins.can_see_person(_Viewer(99, "lead", frozenset({2})), PERSON)
+    assert not core.checkins.can_see_person(_Viewer(99, "lead", frozenset({5})), PERSON)
+    assert core.checkins.can_see_person(_Viewer(99, "executive"), PERSON)
+    assert not core.checkins.can_see_person(_Viewer(99, "staff", frozenset({2})), PERSON)
+
+
+def test_the_system_with_no_user_id_is_nobodys_self_or_manager():
+    nobody = _Person(user_id=None, line_manager_id=None, department_id=2)
+    assert not core.checkins.is_own(_Viewer(None, "admin"), nobody)
+    assert not core.checkins.is_manager(_Viewer(None, "admin"), nobody)

@@ -373,3 +373,22 @@ def test_filters_combine_and_an_empty_filter_keeps_everything():
         "B-01",
         "C-01",
     ]
+
+
+def test_period_history_judges_each_period_against_the_same_period_last_year_when_asked():
+    from core.scorecard import period_history
+
+    history = period_history(
+        [("2024-05", 20.0), ("2025-04", 30.0), ("2025-05", 18.0)],
+        {"2025-05": 15.0},
+        frequency="monthly",
+        polarity="lower_is_better",
+        comparison="same_period_last_year",
+        tolerance=20,
+        tolerance_kind="relative",
+    )
+    assert [(h.period, h.rag.value, h.movement.value, h.judgement.value) for h in history] == [
+        ("2024-05", "no_target", "unknown", "not_applicable"),
+        ("2025-04", "no_target", "unknown", "not_applicable"),
+        ("2025-05", "amber", "decreasing", "improving"),
+    ]

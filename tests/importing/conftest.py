@@ -73,8 +73,11 @@ def world(engine: Engine) -> World:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
         ms = {
-            "HOU-01": create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01")),
+            "HOU-01": create_measure(
+                today=TODAY, session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01")
+            ),
             "HOU-02": create_measure(
+                today=TODAY,
                 session=s,
                 actor=ADMIN,
                 measure_in=measure_in(
@@ -82,13 +85,22 @@ def world(engine: Engine) -> World:
                 ),
             ),
             "HOU-03": create_measure(
-                session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-03", frequency="quarterly")
+                today=TODAY,
+                session=s,
+                actor=ADMIN,
+                measure_in=measure_in(ids, "HOU-03", frequency="quarterly"),
             ),
             "HOU-04": create_measure(
-                session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-04", polarity="neutral")
+                today=TODAY,
+                session=s,
+                actor=ADMIN,
+                measure_in=measure_in(ids, "HOU-04", polarity="neutral"),
             ),
             "PLN-01": create_measure(
-                session=s, actor=ADMIN, measure_in=measure_in(ids, "PLN-01", department="Planning")
+                today=TODAY,
+                session=s,
+                actor=ADMIN,
+                measure_in=measure_in(ids, "PLN-01", department="Planning"),
             ),
         }
         s.commit()

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from core.vocab import Role
+from dashboard.config import get_settings
 from dashboard.importing.kinds.actions import parse_date, parse_status
 from dashboard.importing.registry import (
     ImportOptions,
@@ -505,7 +506,7 @@ def test_a_lead_checks_a_file_on_the_actions_page_sees_the_preview_and_saves_it(
     next(b for b in at.button if b.label == "Save these updates").click().run()
     assert not at.exception
     assert "november.csv saved: 0 new, 1 changed, 0 unchanged actions." in texts(at)
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         action = store.get_action_by_code(session=s, code="DP-02")
     assert action is not None and action.percent_complete == 72.0
 

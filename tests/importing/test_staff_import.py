@@ -33,7 +33,7 @@ from dashboard.importing.registry import (
     run_check,
     run_import,
 )
-from dashboard.store import checkins as store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.models import AuditLog, Staff, Upload, User
 from dashboard.store.security import Actor, PermissionDenied
 from tests.factories import ADMIN, make_structure, make_user
@@ -91,7 +91,7 @@ def council(engine: Engine) -> Council:
             ("E1", "Ann Able", "Housing Officer", "Housing", users["boss"].id),
             ("E2", "Bob Best", "Planner", "Planning", None),
         ):
-            store.create_staff(
+            staff_store.create_staff(
                 session=s,
                 actor=ADMIN,
                 staff=Staff(
@@ -366,7 +366,7 @@ def test_a_failure_while_writing_saves_none_of_the_file(
         "E3,Cara Cole,Planner,Planning,,,,",
         "E4,Dev Dane,Surveyor,Housing,,,,",
     )
-    real = store.create_staff
+    real = staff_store.create_staff
     calls: list[str] = []
 
     def fail_on_the_second(**kwargs: Any) -> Staff:
@@ -375,7 +375,7 @@ def test_a_failure_while_writing_saves_none_of_the_file(
             raise RuntimeError("the database went away")
         return real(**kwargs)
 
-    monkeypatch.setattr(kind.store, "create_staff", fail_on_the_second)
+    monkeypatch.setattr(kind.staff_store, "create_staff", fail_on_the_second)
     before = council.snapshot()
     with pytest.raises(RuntimeError):
         council.run(path)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from dashboard.config import get_settings
 from dashboard.queries.cache import cached_read, cached_view, current_data_version
 from dashboard.store import db
 from dashboard.store.db import Session, session_scope
@@ -46,7 +47,7 @@ def settings_db(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _add_theme(name: str) -> None:
-    with session_scope() as session:
+    with session_scope(get_settings().database_url) as session:
         create_theme(session=session, actor=Actor.system(), theme_in=ThemeCreate(name=name))
 
 
@@ -86,5 +87,5 @@ def test_a_view_is_redrawn_only_when_the_data_changes(settings_db: str) -> None:
 
 def test_the_plain_read_takes_a_session_of_its_own(settings_db: str) -> None:
     _add_theme("Homes")
-    with Session(db.get_engine()) as session:
+    with Session(db.get_engine(get_settings().database_url)) as session:
         assert theme_names.uncached(session, "H") == ["Homes"]

@@ -11,6 +11,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
 from dashboard.exporting.reports import pdf, pptx, xlsx
 from dashboard.exporting.reports.charts import NO_CHARTS_NOTE, ChartImages, chart_images
 from dashboard.exporting.reports.exceptions import build_report
@@ -23,7 +24,7 @@ FORMULA = '=HYPERLINK("http://example.com","click")'
 
 @pytest.fixture
 def report(app_env):
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         measure = session.exec(select(Measure).where(Measure.code == "PLN-01")).one()
         obs = session.exec(
             select(Observation).where(
@@ -141,7 +142,7 @@ def test_pdf_has_the_sections_the_figures_and_says_when_there_are_no_charts(repo
 
 
 def test_powerpoint_has_one_slide_per_exception_with_its_chart_image(report):
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         images = chart_images(session, ["PLN-01"], Q2)
     assert images.get("PLN-01")
     deck = Presentation(io.BytesIO(pptx.render(report, images)))
@@ -166,7 +167,7 @@ def test_a_saved_narrative_replaces_the_draft_in_every_export(app_env):
     from dashboard.store.meetings import save_narrative
     from dashboard.store.security import Actor
 
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         save_narrative(
             session=session,
             actor=Actor(id=None, username="t", role=Role.admin),

@@ -22,10 +22,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from dashboard.config import today as app_today
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import apply_updates, get_action_by_code, update_action
 from dashboard.store.benchmarks import create_comparator_group
-from dashboard.store.checkins import agree_checkin
+from dashboard.store.checkins.quarterly import agree_checkin
 from dashboard.store.measures import get_measure_by_code, set_target, upsert_observation
 from dashboard.store.meetings import open_meeting, record_decision
 from dashboard.store.models import (
@@ -38,9 +39,15 @@ from dashboard.store.models import (
     UserCreate,
     UserUpdate,
 )
-from dashboard.store.register import approve_figures, deactivate_user, pending_figures
+from dashboard.store.publication import approve_figures, pending_figures
 from dashboard.store.security import Actor, PermissionDenied
-from dashboard.store.users import actor_for, create_user, get_user_by_username, update_user
+from dashboard.store.users import (
+    actor_for,
+    create_user,
+    deactivate_user,
+    get_user_by_username,
+    update_user,
+)
 from tests.apptest import open_page, texts
 from tests.factories import ADMIN
 
@@ -194,6 +201,7 @@ def _set_target(w: World) -> None:
 
 def _update_action(w: World) -> None:
     update_action(
+        update_date=app_today(),
         session=w.session,
         actor=w.actor,
         action_id=w.action_id(),
@@ -203,6 +211,7 @@ def _update_action(w: World) -> None:
 
 def _apply_updates(w: World) -> None:
     apply_updates(
+        update_date=app_today(),
         session=w.session,
         actor=w.actor,
         updates={w.action_id(): ActionUpdateIn(percent_complete=60)},

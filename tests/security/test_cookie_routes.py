@@ -33,7 +33,7 @@ def client(app_env, monkeypatch) -> TestClient:
 
 
 def _ticket(username: str, age: timedelta = timedelta(0), browser: str | None = None) -> str:
-    with Session(get_engine()) as session:
+    with Session(get_engine(settings_module.get_settings().database_url)) as session:
         user = get_user_by_username(session=session, username=username)
         ticket = issue_sign_in_ticket(
             session=session, user_id=user.id, browser=browser, now=utcnow() - age
@@ -66,7 +66,7 @@ def test_a_ticket_buys_one_http_only_cookie_for_a_live_server_session(client):
 
     claims = jwt.decode(response.cookies["vitalsigns_auth"], COOKIE_KEY, algorithms=["HS256"])
     assert claims["username"] == "demo.lead"
-    with Session(get_engine()) as session:
+    with Session(get_engine(settings_module.get_settings().database_url)) as session:
         user = validate_auth_session(
             session=session,
             session_id=session_id_for("demo.lead", claims["exp_date"]),
@@ -94,7 +94,7 @@ def test_a_ticket_older_than_a_minute_buys_nothing(client):
 
 def test_a_ticket_for_someone_deactivated_since_buys_nothing(client):
     ticket = _ticket("demo.member")
-    with Session(get_engine()) as session:
+    with Session(get_engine(settings_module.get_settings().database_url)) as session:
         user = session.get(User, get_user_by_username(session=session, username="demo.member").id)
         user.active = False
         session.add(user)

@@ -147,8 +147,8 @@ def test_every_module_that_writes_a_spreadsheet_makes_its_cells_safe():
 def test_the_full_data_export_keeps_formula_text_inert(demo_engine, tmp_path):
     from sqlmodel import Session, select
 
+    from dashboard.exporting.portability import export_all
     from dashboard.store.models import Observation
-    from dashboard.store.portability import export_all
 
     with Session(demo_engine) as session:
         obs = session.exec(select(Observation)).first()

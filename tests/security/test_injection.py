@@ -22,6 +22,8 @@ import pandas as pd
 import pytest
 from sqlmodel import Session, select
 
+from dashboard.config import get_settings
+from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_frame
 from dashboard.exporting.portal_data import build_portal, portal_frame
 from dashboard.exporting.reports.exceptions import build_report
@@ -29,8 +31,9 @@ from dashboard.exporting.reports.export import export_report
 from dashboard.exporting.reports.pdf import report_html
 from dashboard.importing.registry import ImportOptions, SourceFile, run_import
 from dashboard.store.actions import get_action_by_code, update_action
+from dashboard.store.audit_search import AuditQuery, search_audit
 from dashboard.store.benchmarks import list_comparator_groups, update_comparator_group
-from dashboard.store.checkins import create_objective
+from dashboard.store.checkins.objectives import create_objective
 from dashboard.store.db import get_engine
 from dashboard.store.measures import (
     add_rebase_point,
@@ -49,7 +52,8 @@ from dashboard.store.models import (
     Staff,
     UserUpdate,
 )
-from dashboard.store.register import AuditQuery, approve_figures, edit_measure, search_audit
+from dashboard.store.publication import approve_figures
+from dashboard.store.register import edit_measure
 from dashboard.store.structure import get_theme_by_name, update_theme
 from dashboard.store.users import actor_for, get_user_by_username, update_user
 from dashboard.ui.widgets import plain, visible, visible_frame
@@ -80,7 +84,7 @@ def _actor(session: Session, username: str):
 @pytest.fixture
 def poisoned(app_env: str, tmp_path: Path) -> str:
     """The demo council with hostile text in every free-text field a page shows."""
-    engine = get_engine()
+    engine = get_engine(get_settings().database_url)
     upload = tmp_path / "figures.csv"
     upload.write_text(
         f'code,period,value,commentary,action_note\n{CODE},2025-10,2500,"{PAYLOAD}","{PAYLOAD}"\n',
@@ -129,12 +133,14 @@ def poisoned(app_env: str, tmp_path: Path) -> str:
         action = get_action_by_code(session=s, code=ACTION)
         assert action is not None and action.id is not None
         update_action(
+            update_date=app_today(),
             session=s,
             actor=lead,
             action_id=action.id,
             update_in=ActionUpdateIn(percent_complete=40, commentary=PAYLOAD),
         )
         update_action(
+            update_date=app_today(),
             session=s,
             actor=admin,
             action_id=action.id,
@@ -280,7 +286,7 @@ def test_safe_frame_keeps_hostile_text_and_neutralises_only_formulas():
 
 
 def test_the_portal_csv_holds_the_hostile_name_as_literal_text(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         portal = build_portal(s, today=DEMO_AS_OF)
     data = safe_frame(portal_frame(portal)).to_csv(index=False)
     rows = list(csv.DictReader(io.StringIO(data)))
@@ -289,7 +295,7 @@ def test_the_portal_csv_holds_the_hostile_name_as_literal_text(poisoned):
 
 
 def test_the_exception_report_spreadsheet_holds_the_hostile_text_literally(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         data = export_report(s, QUARTER, "xlsx", today=DEMO_AS_OF, draw_charts=False)
     book = openpyxl.load_workbook(io.BytesIO(data))
     cells = [
@@ -304,7 +310,7 @@ def test_the_exception_report_spreadsheet_holds_the_hostile_text_literally(poiso
 
 
 def test_the_exception_report_pdf_escapes_every_hostile_text(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         report = build_report(s, QUARTER, "cabinet", today=DEMO_AS_OF)
     document = report_html(report)
     assert "Households in temporary accommodation &lt;script&gt;alert(1)&lt;/script&gt;" in (
@@ -318,7 +324,7 @@ def test_the_exception_report_pdf_escapes_every_hostile_text(poisoned):
 
 
 def test_sql_metacharacters_are_stored_as_the_same_text(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         theme = get_theme_by_name(session=s, name=HOSTILE_THEME)
         assert theme is not None
         measure = get_measure_by_code(session=s, code=CODE)
@@ -334,7 +340,7 @@ def test_sql_metacharacters_are_stored_as_the_same_text(poisoned):
 
 
 def test_the_audit_log_search_finds_sql_metacharacters_as_text(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         admin = _actor(s, "demo.admin")
         found = search_audit(session=s, actor=admin, query=AuditQuery(text=SQL))
         assert [(e.entity, e.entity_id) for e in found] == [("target", f"{CODE} 2026-03")]
@@ -344,7 +350,7 @@ def test_the_audit_log_search_finds_sql_metacharacters_as_text(poisoned):
 
 
 def test_percent_and_underscore_in_an_audit_search_are_not_wildcards(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         admin = _actor(s, "demo.admin")
         assert search_audit(session=s, actor=admin, query=AuditQuery(text="_")) != []
         assert search_audit(session=s, actor=admin, query=AuditQuery(text="0%o")) == []
@@ -419,7 +425,7 @@ def test_a_meeting_note_with_hostile_text_is_shown_as_typed(poisoned):
 
 
 def test_a_check_in_objective_with_hostile_text_is_shown_as_typed(poisoned):
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         staff_actor = _actor(s, "demo.staff")
         staff = s.exec(select(Staff).where(Staff.user_id == staff_actor.id)).one()
         assert staff.id is not None
@@ -438,7 +444,7 @@ def test_a_check_in_objective_with_hostile_text_is_shown_as_typed(poisoned):
 
 
 def test_a_hostile_user_name_is_shown_as_typed_on_home_and_in_the_sidebar(poisoned):
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         admin = _actor(s, "demo.admin")
         member = get_user_by_username(session=s, username="demo.member")
         assert member is not None and member.id is not None
@@ -459,7 +465,7 @@ def test_a_hostile_user_name_is_shown_as_typed_on_home_and_in_the_sidebar(poison
 
 def test_a_hostile_comparator_group_name_is_shown_as_typed_on_benchmarking(poisoned):
     hostile = f"CIPFA {IMG} {MD_IMAGE} *neighbours*"
-    with Session(get_engine()) as s:
+    with Session(get_engine(get_settings().database_url)) as s:
         admin = _actor(s, "demo.admin")
         (group,) = list_comparator_groups(session=s)
         assert group.id is not None
@@ -504,7 +510,7 @@ def _meeting_at(item_key: str) -> str:
     from dashboard.exporting.reports.minutes import meeting_agenda
     from dashboard.store.meetings import open_meeting, set_current_item
 
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         executive = _actor(s, "demo.executive")
         keys = [i.key for i in meeting_agenda(s, "2025-10", "all", DEMO_AS_OF)]
         meeting = open_meeting(
@@ -526,7 +532,7 @@ def _no_bidi_control(at) -> None:
 
 
 def test_the_meeting_screen_shows_a_measures_commentary_and_action_note_as_typed(app_env):
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         lead = _actor(s, "demo.lead")
         measure = get_measure_by_code(session=s, code=CODE)
         assert measure is not None and measure.id is not None
@@ -557,11 +563,12 @@ def test_the_meeting_screen_shows_a_measures_commentary_and_action_note_as_typed
 
 
 def test_the_meeting_screen_shows_an_actions_latest_update_as_typed(app_env):
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         lead = _actor(s, "demo.admin")
         action = get_action_by_code(session=s, code=MEETING_ACTION)
         assert action is not None and action.id is not None
         update_action(
+            update_date=app_today(),
             session=s,
             actor=lead,
             action_id=action.id,
@@ -589,7 +596,7 @@ def test_a_department_name_with_markup_is_shown_as_typed_on_the_action_page(app_
     from dashboard.store.models import Action, Department
     from dashboard.store.structure import rename_department
 
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         admin = _actor(s, "demo.admin")
         theirs = [
             (a.code, d)
@@ -616,7 +623,7 @@ def test_a_department_name_with_markup_is_shown_as_typed_on_the_action_page(app_
 def test_comparator_member_names_with_markup_are_escaped_in_the_benchmarking_charts(app_env):
     from dashboard.store.benchmarks import group_members, set_group_members
 
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         admin = _actor(s, "demo.admin")
         (group,) = list_comparator_groups(session=s)
         assert group.id is not None
@@ -654,7 +661,7 @@ def poisoned_everywhere(poisoned: str) -> str:
     from dashboard.store.register import propose_measure
     from dashboard.store.structure import rename_department
 
-    with Session(get_engine(), expire_on_commit=False) as s:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as s:
         admin, lead = _actor(s, "demo.admin"), _actor(s, "demo.lead")
         housing = s.exec(select(Department).where(Department.name == "Housing")).one()
         assert housing.id is not None

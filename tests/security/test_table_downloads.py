@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from dashboard.config import today as app_today
 from dashboard.store.actions import get_action_by_code, update_action
 from dashboard.store.db import get_engine
 from dashboard.store.measures import get_measure_by_code, upsert_observation
@@ -73,6 +74,7 @@ def prepare(db_url: str) -> None:
         action = get_action_by_code(session=s, code=ACTION)
         assert action is not None and action.id is not None
         update_action(
+            update_date=app_today(),
             session=s,
             actor=admin,
             action_id=action.id,

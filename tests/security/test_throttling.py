@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from dashboard.auth import signin as auth
 from dashboard.auth.signin import client_address
+from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import AuditLog, SignInThrottle
 from tests.apptest import open_page, texts
@@ -106,7 +107,7 @@ def test_a_known_users_wrong_password_is_audited_and_nothing_typed_is_kept(app_e
     at = open_page()
     at = _try(at, "demo.member", "guess-1")
     at = _try(at, "nobody.here", "guess-2")
-    with Session(get_engine()) as session:
+    with Session(get_engine(get_settings().database_url)) as session:
         failed = session.exec(select(AuditLog).where(AuditLog.action == "login_failed")).all()
         keys = session.exec(select(SignInThrottle.key)).all()
     assert [entry.username for entry in failed] == ["demo.member"]

@@ -70,6 +70,7 @@ def test_one_refused_update_names_the_action_and_saves_none_of_them(session):
     a, b = _action(session, ids, "DP-01"), _action(session, ids, "DP-02")
     with pytest.raises(ValueError, match="^DP-02: Say what is being done: a red status"):
         store.apply_updates(
+            update_date=date(2025, 11, 14),
             session=session,
             actor=lead,
             updates={a.id: ActionUpdateIn(percent_complete=40), b.id: ActionUpdateIn(status="red")},
@@ -85,7 +86,10 @@ def test_a_lead_updating_another_departments_action_in_a_batch_is_refused_by_cod
     theirs = _action(session, ids, "DP-09", dept="Planning")
     with pytest.raises(PermissionDenied, match="^DP-09: You can only update actions"):
         store.apply_updates(
-            session=session, actor=lead, updates={theirs.id: ActionUpdateIn(percent_complete=5)}
+            update_date=date(2025, 11, 14),
+            session=session,
+            actor=lead,
+            updates={theirs.id: ActionUpdateIn(percent_complete=5)},
         )
 
 
@@ -95,6 +99,7 @@ def test_a_lead_cannot_change_the_plan_itself(session):
     a = _action(session, ids, "DP-01")
     with pytest.raises(PermissionDenied, match=r"administrator.*\(due_date\)"):
         store.update_action(
+            update_date=date(2025, 11, 14),
             session=session,
             actor=lead,
             action_id=a.id,
@@ -131,6 +136,7 @@ def test_only_an_admin_closes_an_action_and_a_closed_one_leaves_the_plan(session
     assert _audit(session, "DP-01") == ["create", "close"]
     with pytest.raises(ValueError, match="closed"):
         store.update_action(
+            update_date=date(2025, 11, 14),
             session=session,
             actor=ADMIN,
             action_id=a.id,

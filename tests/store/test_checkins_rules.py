@@ -10,7 +10,12 @@ from sqlmodel import Session, select
 
 from core.periods import Period
 from core.vocab import CheckinStatus, Role
-from dashboard.store import checkins as store
+from dashboard.store.checkins import completion as completion_store
+from dashboard.store.checkins import golden_thread
+from dashboard.store.checkins import objectives as objective_store
+from dashboard.store.checkins import quarterly as checkin_store
+from dashboard.store.checkins import retention as retention_store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.measures import create_measure
 from dashboard.store.models import (
     AuditLog,
@@ -69,7 +74,7 @@ class World:
         self.lou = self._staff("Lou", "Planning", self.exec, None)
         measure = create_measure(session=session, actor=ADMIN, measure_in=measure_in(self.ids))
         self.measure_id = measure.id
-        self.objective = store.create_objective(
+        self.objective = objective_store.create_objective(
             session=session,
             actor=self.pat_user,
             objective=Objective(
@@ -80,7 +85,7 @@ class World:
         session.flush()
 
     def _staff(self, name: str, dept: str, manager: Actor, user: Actor | None) -> Staff:
-        return store.create_staff(
+        return staff_store.create_staff(
             session=self.session,
             actor=ADMIN,
             staff=Staff(
@@ -94,10 +99,10 @@ class World:
         )
 
     def pat_writes_q2(self) -> Checkin:
-        checkin = store.get_or_create_checkin(
+        checkin = checkin_store.get_or_create_checkin(
             session=self.session, actor=self.pat_user, staff_id=self.pat.id, quarter="2025/26 Q2"
         )
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=self.session,
             actor=self.pat_user,
             checkin_id=checkin.id,
@@ -124,18 +129,21 @@ def _audit(session: Session, entity: str) -> list[AuditLog]:
 
 def test_staff_see_only_their_own_check_ins(w):
     w.pat_writes_q2()
-    assert len(store.list_checkins(session=w.session, actor=w.pat_user, staff_id=w.pat.id)) == 1
+    assert (
+        len(checkin_store.list_checkins(session=w.session, actor=w.pat_user, staff_id=w.pat.id))
+        == 1
+    )
     with pytest.raises(PermissionDenied, match="your own check-ins"):
-        store.list_checkins(session=w.session, actor=w.kim_user, staff_id=w.pat.id)
+        checkin_store.list_checkins(session=w.session, actor=w.kim_user, staff_id=w.pat.id)
     with pytest.raises(PermissionDenied):
-        store.get_or_create_checkin(
+        checkin_store.get_or_create_checkin(
             session=w.session, actor=w.kim_user, staff_id=w.pat.id, quarter="2025/26 Q2"
         )
 
 
 def test_staff_cannot_write_a_colleague_s_objectives(w):
     with pytest.raises(PermissionDenied):
-        store.create_objective(
+        objective_store.create_objective(
             session=w.session,
             actor=w.kim_user,
             objective=Objective(staff_id=w.pat.id, financial_year="2025/26", text="Sneaky"),
@@ -144,50 +152,53 @@ def test_staff_cannot_write_a_colleague_s_objectives(w):
 
 def test_the_line_manager_reads_their_reports_check_ins_but_not_others(w):
     w.pat_writes_q2()
-    assert store.list_checkins(session=w.session, actor=w.manager, staff_id=w.pat.id)
+    assert checkin_store.list_checkins(session=w.session, actor=w.manager, staff_id=w.pat.id)
     with pytest.raises(PermissionDenied):
-        store.list_checkins(session=w.session, actor=w.manager, staff_id=w.lou.id)
+        checkin_store.list_checkins(session=w.session, actor=w.manager, staff_id=w.lou.id)
 
 
 def test_leads_and_executives_see_people_and_objectives_but_never_check_in_text(w):
     w.pat_writes_q2()
     # the Planning lead sees Planning's people, not Housing's
-    names = [s.name for s in store.list_staff(session=w.session, actor=w.lead_planning)]
+    names = [s.name for s in staff_store.list_staff(session=w.session, actor=w.lead_planning)]
     assert names == ["Lou"]
     with pytest.raises(PermissionDenied):
-        store.list_objectives(session=w.session, actor=w.lead_planning, staff_id=w.pat.id)
+        objective_store.list_objectives(session=w.session, actor=w.lead_planning, staff_id=w.pat.id)
     # executives see every person and their objectives, read-only
-    assert {s.name for s in store.list_staff(session=w.session, actor=w.exec)} == {
+    assert {s.name for s in staff_store.list_staff(session=w.session, actor=w.exec)} == {
         "Pat",
         "Kim",
         "Lou",
     }
     texts = [
-        o.text for o in store.list_objectives(session=w.session, actor=w.exec, staff_id=w.pat.id)
+        o.text
+        for o in objective_store.list_objectives(session=w.session, actor=w.exec, staff_id=w.pat.id)
     ]
     assert texts == ["Cut the waiting list"]
     for actor in (w.exec, w.lead_planning):
         with pytest.raises(PermissionDenied):
-            store.list_checkins(session=w.session, actor=actor, staff_id=w.pat.id)
+            checkin_store.list_checkins(session=w.session, actor=actor, staff_id=w.pat.id)
 
 
 def test_a_councillor_sees_nobody(w):
-    assert store.list_staff(session=w.session, actor=w.member) == []
+    assert staff_store.list_staff(session=w.session, actor=w.member) == []
     with pytest.raises(PermissionDenied):
-        store.get_staff(session=w.session, actor=w.member, staff_id=w.pat.id)
+        staff_store.get_staff(session=w.session, actor=w.member, staff_id=w.pat.id)
 
 
 def test_admins_see_everything(w):
     w.pat_writes_q2()
-    assert len(store.list_staff(session=w.session, actor=w.admin)) == 3
-    assert store.list_checkins(session=w.session, actor=w.admin, staff_id=w.pat.id)
+    assert len(staff_store.list_staff(session=w.session, actor=w.admin)) == 3
+    assert checkin_store.list_checkins(session=w.session, actor=w.admin, staff_id=w.pat.id)
 
 
 def test_only_admins_add_and_change_staff_records(w):
     for actor in (w.manager, w.exec, w.pat_user, w.member):
         with pytest.raises(PermissionDenied):
-            store.update_staff(session=w.session, actor=actor, staff_id=w.pat.id, job_title="X")
-    changed = store.update_staff(
+            staff_store.update_staff(
+                session=w.session, actor=actor, staff_id=w.pat.id, job_title="X"
+            )
+    changed = staff_store.update_staff(
         session=w.session, actor=w.admin, staff_id=w.pat.id, job_title="Senior Officer"
     )
     assert changed.job_title == "Senior Officer"
@@ -196,27 +207,31 @@ def test_only_admins_add_and_change_staff_records(w):
 
 def test_a_staff_record_names_what_is_wrong(w):
     with pytest.raises(ValueError, match="already Pat's"):
-        store.update_staff(session=w.session, actor=ADMIN, staff_id=w.kim.id, employee_ref="E-Pat")
+        staff_store.update_staff(
+            session=w.session, actor=ADMIN, staff_id=w.kim.id, employee_ref="E-Pat"
+        )
     with pytest.raises(ValueError, match="name"):
-        store.update_staff(session=w.session, actor=ADMIN, staff_id=w.kim.id, name="  ")
+        staff_store.update_staff(session=w.session, actor=ADMIN, staff_id=w.kim.id, name="  ")
     with pytest.raises(ValueError, match="own line manager"):
-        store.update_staff(
+        staff_store.update_staff(
             session=w.session, actor=ADMIN, staff_id=w.kim.id, line_manager_id=w.kim_user.id
         )
 
 
 def test_a_leaving_date_marks_the_person_as_left(w):
-    left = store.update_staff(
+    left = staff_store.update_staff(
         session=w.session, actor=ADMIN, staff_id=w.kim.id, left_on=date(2025, 8, 1)
     )
     assert left.active is False
-    assert [s.name for s in store.direct_reports(session=w.session, actor=w.manager)] == ["Pat"]
+    assert [s.name for s in staff_store.direct_reports(session=w.session, actor=w.manager)] == [
+        "Pat"
+    ]
 
 
 def test_completion_figures_are_refused_to_staff_and_councillors(w):
     for actor in (w.pat_user, w.member):
         with pytest.raises(PermissionDenied, match="completion"):
-            store.completion_figures(
+            completion_store.completion_figures(
                 session=w.session, actor=actor, quarters=[Q2], today=TODAY, close_days=30
             )
 
@@ -226,11 +241,11 @@ def test_completion_figures_are_refused_to_staff_and_councillors(w):
 
 def test_submit_agree_and_the_audit_trail(w):
     checkin = w.pat_writes_q2()
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
-    store.save_checkin(
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    checkin_store.save_checkin(
         session=w.session, actor=w.manager, checkin_id=checkin.id, manager_comment="Good"
     )
-    agreed = store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
+    agreed = checkin_store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
     assert agreed.status == CheckinStatus.agreed
     assert agreed.agreed_by == w.manager.id and agreed.agreed_at is not None
     entries = [e for e in _audit(w.session, "checkin") if e.entity_id == str(checkin.id)]
@@ -244,7 +259,7 @@ def test_submit_agree_and_the_audit_trail(w):
 
 def test_nobody_agrees_their_own_check_in_not_even_an_admin(w, session):
     admin_user = make_user(session, "admin2", Role.admin)
-    staff = store.create_staff(
+    staff = staff_store.create_staff(
         session=session,
         actor=ADMIN,
         staff=Staff(
@@ -254,51 +269,51 @@ def test_nobody_agrees_their_own_check_in_not_even_an_admin(w, session):
             user_id=admin_user.id,
         ),
     )
-    checkin = store.get_or_create_checkin(
+    checkin = checkin_store.get_or_create_checkin(
         session=session, actor=admin_user, staff_id=staff.id, quarter="2025/26 Q2"
     )
-    store.submit_checkin(session=session, actor=admin_user, checkin_id=checkin.id)
+    checkin_store.submit_checkin(session=session, actor=admin_user, checkin_id=checkin.id)
     with pytest.raises(PermissionDenied, match="cannot agree your own"):
-        store.agree_checkin(session=session, actor=admin_user, checkin_id=checkin.id)
+        checkin_store.agree_checkin(session=session, actor=admin_user, checkin_id=checkin.id)
 
 
 def test_another_staff_member_or_an_executive_cannot_agree(w):
     checkin = w.pat_writes_q2()
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
     for actor in (w.kim_user, w.exec, w.lead_planning):
         with pytest.raises(PermissionDenied, match="Only the line manager"):
-            store.agree_checkin(session=w.session, actor=actor, checkin_id=checkin.id)
+            checkin_store.agree_checkin(session=w.session, actor=actor, checkin_id=checkin.id)
 
 
 def test_a_draft_cannot_be_agreed(w):
     checkin = w.pat_writes_q2()
     with pytest.raises(ValueError, match="Only a submitted check-in can be agreed"):
-        store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
+        checkin_store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
 
 
 def test_submitting_needs_progress_on_every_objective(w):
-    checkin = store.get_or_create_checkin(
+    checkin = checkin_store.get_or_create_checkin(
         session=w.session, actor=w.pat_user, staff_id=w.pat.id, quarter="2025/26 Q2"
     )
     with pytest.raises(ValueError, match="every objective.*Cut the waiting list"):
-        store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+        checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
 
 
 def test_a_draft_may_leave_a_rating_unchosen_but_submitting_names_the_objective(w):
-    checkin = store.get_or_create_checkin(
+    checkin = checkin_store.get_or_create_checkin(
         session=w.session, actor=w.pat_user, staff_id=w.pat.id, quarter="2025/26 Q2"
     )
-    store.save_checkin(
+    checkin_store.save_checkin(
         session=w.session,
         actor=w.pat_user,
         checkin_id=checkin.id,
-        progress={w.objective.id: (store.NOT_RATED, "Still deciding")},
+        progress={w.objective.id: (checkin_store.NOT_RATED, "Still deciding")},
     )
-    assert store.checkin_progress(session=w.session, actor=w.pat_user, checkin_id=checkin.id) == {
-        w.objective.id: ("", "Still deciding")
-    }
+    assert checkin_store.checkin_progress(
+        session=w.session, actor=w.pat_user, checkin_id=checkin.id
+    ) == {w.objective.id: ("", "Still deciding")}
     with pytest.raises(ValueError) as refused:
-        store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+        checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
     assert str(refused.value) == (
         "Choose your progress on every objective before submitting. Not rated yet: "
         "“Cut the waiting list”."
@@ -309,39 +324,41 @@ def test_a_draft_may_leave_a_rating_unchosen_but_submitting_names_the_objective(
 def test_the_manager_cannot_submit_for_their_report(w):
     checkin = w.pat_writes_q2()
     with pytest.raises(PermissionDenied, match="submits their own"):
-        store.submit_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
+        checkin_store.submit_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
 
 
 def test_once_submitted_the_person_cannot_change_it(w):
     checkin = w.pat_writes_q2()
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
     with pytest.raises(PermissionDenied, match="re-open"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=w.session, actor=w.pat_user, checkin_id=checkin.id, development="More"
         )
 
 
 def test_no_editing_after_agreement_without_re_opening_which_is_audited_with_its_reason(w):
     checkin = w.pat_writes_q2()
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
-    store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    checkin_store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
     for actor, field in ((w.pat_user, "development"), (w.manager, "manager_comment")):
         with pytest.raises(PermissionDenied, match="re-opened"):
-            store.save_checkin(
+            checkin_store.save_checkin(
                 session=w.session, actor=actor, checkin_id=checkin.id, **{field: "Changed"}
             )
     with pytest.raises(ValueError, match="Say why"):
-        store.reopen_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id, reason="")
+        checkin_store.reopen_checkin(
+            session=w.session, actor=w.manager, checkin_id=checkin.id, reason=""
+        )
     with pytest.raises(PermissionDenied):
-        store.reopen_checkin(
+        checkin_store.reopen_checkin(
             session=w.session, actor=w.pat_user, checkin_id=checkin.id, reason="Mine"
         )
-    reopened = store.reopen_checkin(
+    reopened = checkin_store.reopen_checkin(
         session=w.session, actor=w.manager, checkin_id=checkin.id, reason="Wrong quarter's figures"
     )
     assert reopened.status == CheckinStatus.draft and reopened.agreed_by is None
     assert _audit(w.session, "checkin")[-1].note == "re-opened: Wrong quarter's figures"
-    store.save_checkin(
+    checkin_store.save_checkin(
         session=w.session, actor=w.pat_user, checkin_id=checkin.id, development="Corrected"
     )
     assert w.session.get(Checkin, checkin.id).development == "Corrected"
@@ -350,14 +367,14 @@ def test_no_editing_after_agreement_without_re_opening_which_is_audited_with_its
 def test_progress_must_be_a_known_rating_on_the_person_s_own_objective(w):
     checkin = w.pat_writes_q2()
     with pytest.raises(ValueError, match="on track, at risk, off track or completed"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=w.session,
             actor=w.pat_user,
             checkin_id=checkin.id,
             progress={w.objective.id: ("great", "")},
         )
     with pytest.raises(ValueError, match="own objectives"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=w.session,
             actor=w.pat_user,
             checkin_id=checkin.id,
@@ -367,15 +384,15 @@ def test_progress_must_be_a_known_rating_on_the_person_s_own_objective(w):
 
 def test_a_quarter_that_is_not_a_quarter_is_refused_plainly(w):
     with pytest.raises(ValueError, match="Quarter"):
-        store.get_or_create_checkin(
+        checkin_store.get_or_create_checkin(
             session=w.session, actor=w.pat_user, staff_id=w.pat.id, quarter="next week"
         )
 
 
 def test_editing_an_objective_needs_it_agreeing_again_and_the_person_cannot_agree_it(w):
-    store.agree_objective(session=w.session, actor=w.manager, objective_id=w.objective.id)
+    objective_store.agree_objective(session=w.session, actor=w.manager, objective_id=w.objective.id)
     assert w.objective.agreed_by == w.manager.id
-    store.update_objective(
+    objective_store.update_objective(
         session=w.session,
         actor=w.pat_user,
         objective_id=w.objective.id,
@@ -384,16 +401,18 @@ def test_editing_an_objective_needs_it_agreeing_again_and_the_person_cannot_agre
     )
     assert w.objective.agreed_by is None
     with pytest.raises(PermissionDenied, match="cannot agree your own objective"):
-        store.agree_objective(session=w.session, actor=w.pat_user, objective_id=w.objective.id)
+        objective_store.agree_objective(
+            session=w.session, actor=w.pat_user, objective_id=w.objective.id
+        )
 
 
 def test_the_checkins_to_agree_are_the_manager_s_reports_submitted_ones(w):
     checkin = w.pat_writes_q2()
-    assert store.checkins_to_agree(session=w.session, actor=w.manager) == []
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
-    rows = store.checkins_to_agree(session=w.session, actor=w.manager)
+    assert checkin_store.checkins_to_agree(session=w.session, actor=w.manager) == []
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    rows = checkin_store.checkins_to_agree(session=w.session, actor=w.manager)
     assert [(s.name, c.quarter) for s, c in rows] == [("Pat", "2025/26 Q2")]
-    assert store.checkins_to_agree(session=w.session, actor=w.exec) == []
+    assert checkin_store.checkins_to_agree(session=w.session, actor=w.exec) == []
 
 
 # --- completion -----------------------------------------------------------------------
@@ -402,12 +421,12 @@ def test_the_checkins_to_agree_are_the_manager_s_reports_submitted_ones(w):
 def test_completion_figures_worked_by_hand(w):
     # Q2: Pat submits then it is agreed; Kim writes a draft; Lou writes nothing.
     checkin = w.pat_writes_q2()
-    store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
-    store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
-    store.get_or_create_checkin(
+    checkin_store.submit_checkin(session=w.session, actor=w.pat_user, checkin_id=checkin.id)
+    checkin_store.agree_checkin(session=w.session, actor=w.manager, checkin_id=checkin.id)
+    checkin_store.get_or_create_checkin(
         session=w.session, actor=w.kim_user, staff_id=w.kim.id, quarter="2025/26 Q2"
     )
-    rows = store.completion_figures(
+    rows = completion_store.completion_figures(
         session=w.session, actor=w.admin, quarters=[Q1, Q2], today=TODAY, close_days=30
     )
     assert [tuple(r) for r in rows] == [
@@ -417,12 +436,12 @@ def test_completion_figures_worked_by_hand(w):
         ("Planning", "2025/26 Q2", 1, 0, 0, 1),
     ]
     # a lead sees their departments only
-    housing = store.completion_figures(
+    housing = completion_store.completion_figures(
         session=w.session, actor=w.manager, quarters=[Q2], today=TODAY, close_days=30
     )
     assert [tuple(r) for r in housing] == [("Housing", "2025/26 Q2", 2, 1, 1, 1)]
     # before the close date nothing is overdue
-    early = store.completion_figures(
+    early = completion_store.completion_figures(
         session=w.session, actor=w.exec, quarters=[Q2], today=date(2025, 10, 20), close_days=30
     )
     assert [r.overdue for r in early] == [0, 0]
@@ -430,7 +449,7 @@ def test_completion_figures_worked_by_hand(w):
 
 def test_the_overdue_list_names_people_and_their_managers(w):
     w.pat_writes_q2()  # a draft is still overdue
-    rows = store.overdue_checkins(
+    rows = completion_store.overdue_checkins(
         session=w.session,
         actor=w.manager,
         quarters=[Q2],
@@ -442,7 +461,7 @@ def test_the_overdue_list_names_people_and_their_managers(w):
         ("Kim", "2025/26 Q2", "Mo"),
         ("Pat", "2025/26 Q2", "Mo"),
     ]
-    everyone = store.overdue_checkins(
+    everyone = completion_store.overdue_checkins(
         session=w.session, actor=w.exec, quarters=[Q2], today=TODAY, close_days=30
     )
     assert sorted(r.name for r in everyone) == ["Kim", "Lou", "Pat"]
@@ -453,18 +472,24 @@ def test_the_overdue_list_names_people_and_their_managers(w):
 
 def test_leavers_check_ins_go_after_the_retention_period_one_audit_entry_each(w):
     checkin = w.pat_writes_q2()
-    store.get_or_create_checkin(
+    checkin_store.get_or_create_checkin(
         session=w.session, actor=w.pat_user, staff_id=w.pat.id, quarter="2025/26 Q1"
     )
-    kim = store.get_or_create_checkin(
+    kim = checkin_store.get_or_create_checkin(
         session=w.session, actor=w.kim_user, staff_id=w.kim.id, quarter="2025/26 Q2"
     )
-    store.update_staff(session=w.session, actor=ADMIN, staff_id=w.pat.id, left_on=date(2025, 10, 1))
-    store.update_staff(session=w.session, actor=ADMIN, staff_id=w.kim.id, left_on=date(2025, 10, 2))
+    staff_store.update_staff(
+        session=w.session, actor=ADMIN, staff_id=w.pat.id, left_on=date(2025, 10, 1)
+    )
+    staff_store.update_staff(
+        session=w.session, actor=ADMIN, staff_id=w.kim.id, left_on=date(2025, 10, 2)
+    )
     with pytest.raises(PermissionDenied):
-        store.purge_leavers(session=w.session, actor=w.manager, today=TODAY, retention_days=0)
+        retention_store.purge_leavers(
+            session=w.session, actor=w.manager, today=TODAY, retention_days=0
+        )
     # 44 days after Pat left and 43 after Kim: a 43-day period expires Pat's only
-    gone = store.purge_leavers(
+    gone = retention_store.purge_leavers(
         session=w.session, actor=Actor.system(), today=date(2025, 11, 14), retention_days=43
     )
     w.session.commit()
@@ -490,19 +515,19 @@ def test_leavers_check_ins_go_after_the_retention_period_one_audit_entry_each(w)
 
 def test_the_golden_thread_counts_for_everyone_and_names_holders_for_managers_and_above(w):
     for actor in (w.admin, w.exec, w.manager):
-        thread = store.objectives_for_measure(w.session, actor, w.measure_id)
+        thread = golden_thread.objectives_for_measure(w.session, actor, w.measure_id)
         assert (thread.objectives, thread.people) == (1, 1)
         assert [(h.name, h.objective) for h in thread.holders] == [("Pat", "Cut the waiting list")]
     # the Planning lead sees the count, but Pat is not theirs to name
-    planning = store.objectives_for_measure(w.session, w.lead_planning, w.measure_id)
+    planning = golden_thread.objectives_for_measure(w.session, w.lead_planning, w.measure_id)
     assert (planning.objectives, planning.holders, planning.hidden) == (1, (), 1)
     for actor in (w.member, w.kim_user):
-        thread = store.objectives_for_measure(w.session, actor, w.measure_id)
+        thread = golden_thread.objectives_for_measure(w.session, actor, w.measure_id)
         assert (thread.objectives, thread.holders) == (1, None)
 
 
 def test_the_golden_thread_for_an_action_and_a_year(w):
-    thread = store.objectives_for_action(w.session, w.admin, 12345)
+    thread = golden_thread.objectives_for_action(w.session, w.admin, 12345)
     assert (thread.objectives, thread.people, thread.holders) == (0, 0, ())
-    other_year = store.objectives_for_measure(w.session, w.admin, w.measure_id, "2024/25")
+    other_year = golden_thread.objectives_for_measure(w.session, w.admin, w.measure_id, "2024/25")
     assert other_year.objectives == 0

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from dashboard.store import checkins as store
+from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.measures import create_measure
 from dashboard.store.models import AuditLog, Checkin, CheckinProgress, Measure, ThemeCreate
 from dashboard.store.structure import create_theme
@@ -30,7 +30,7 @@ def test_a_nul_in_check_in_text_is_refused_naming_the_field_and_nothing_changes(
     session.commit()
     entries = _audit_entries(session)
     with pytest.raises(ValueError, match=f"The text in 'development' {REFUSED}"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=session,
             actor=w.pat_user,
             checkin_id=checkin.id,
@@ -49,7 +49,7 @@ def test_a_nul_in_a_progress_comment_is_refused_naming_the_field(session):
     checkin = w.pat_writes_q2()
     session.commit()
     with pytest.raises(ValueError, match=f"The text in 'comment' {REFUSED}"):
-        store.save_checkin(
+        checkin_store.save_checkin(
             session=session,
             actor=w.pat_user,
             checkin_id=checkin.id,
@@ -107,7 +107,7 @@ def test_a_row_stored_with_a_nul_before_this_check_stays_editable(engine, sessio
     finally:
         raw.close()
     session.expire_all()
-    store.save_checkin(
+    checkin_store.save_checkin(
         session=session, actor=w.pat_user, checkin_id=checkin.id, development="Data course II"
     )
     session.commit()
@@ -116,7 +116,7 @@ def test_a_row_stored_with_a_nul_before_this_check_stays_editable(engine, sessio
 
 
 def test_an_audit_search_for_text_with_a_nul_finds_nothing_and_fails_nothing(session):
-    from dashboard.store.register import AuditQuery, search_audit
+    from dashboard.store.audit_search import AuditQuery, search_audit
 
     create_measure(session=session, actor=ADMIN, measure_in=measure_in(make_structure(session)))
     session.commit()
@@ -131,8 +131,8 @@ def test_restoring_an_export_with_a_nul_says_so_plainly_and_restores_nothing(
     """An export taken from an older SQLite database could hold one."""
     from dashboard import config as settings
     from dashboard.cli.main import main
+    from dashboard.exporting.portability import export_all
     from dashboard.store import db
-    from dashboard.store.portability import export_all
 
     source = f"sqlite:///{tmp_path / 'source.db'}"
     db.migrate(source)

@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
 from core.vocab import Role
+from dashboard.exporting.portability import PortabilityError, export_all, restore
 from dashboard.store import db
 from dashboard.store.measures import create_measure, set_target, upsert_observation
 from dashboard.store.models import AuditLog, ObservationCreate, UserUpdate
-from dashboard.store.portability import PortabilityError, export_all, restore
 from dashboard.store.users import update_user
 from tests.factories import ADMIN, make_structure, make_user, measure_in
 

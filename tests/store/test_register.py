@@ -10,10 +10,12 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from core.register import CHECKLIST, RegisterError
+from core.register import CHECKLIST
 from core.vocab import Role
-from dashboard import config as settings_module
-from dashboard.store import register
+from dashboard.store import audit_search, publication, register
+from dashboard.store import targets as target_store
+from dashboard.store import users as user_store
+from dashboard.store.errors import Refused
 from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
 from dashboard.store.security import PermissionDenied
@@ -47,12 +49,9 @@ def untargeted(ids, code="HOU-07", **overrides):
 
 
 @pytest.fixture
-def on_14_november_2025(monkeypatch: pytest.MonkeyPatch):
-    """The app's today pinned to 14 November 2025 (a Friday in 2025/26 Q3)."""
-    monkeypatch.setenv("VITALSIGNS_TODAY", "2025-11-14")
-    settings_module.get_settings.cache_clear()
-    yield date(2025, 11, 14)
-    settings_module.get_settings.cache_clear()
+def on_14_november_2025() -> date:
+    """The day the caller takes as today: 14 November 2025 (a Friday in 2025/26 Q3)."""
+    return date(2025, 11, 14)
 
 
 @pytest.fixture
@@ -82,7 +81,7 @@ def test_a_lead_cannot_propose_for_another_department(session, world):
 
 def test_a_proposal_needs_a_rationale_and_data_source(session, world):
     ids, lead, _ = world
-    with pytest.raises(RegisterError, match="needs a rationale and a data source"):
+    with pytest.raises(Refused, match="needs a rationale and a data source"):
         register.propose_measure(
             session=session, actor=lead, measure_in=proposal(ids, rationale="", data_source=" ")
         )
@@ -91,7 +90,7 @@ def test_a_proposal_needs_a_rationale_and_data_source(session, world):
 def test_a_duplicate_code_is_refused_whatever_its_case(session, world):
     ids, lead, _ = world
     register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
-    with pytest.raises(RegisterError, match="A measure with code 'HOU-07' already exists."):
+    with pytest.raises(Refused, match="A measure with code 'HOU-07' already exists."):
         register.propose_measure(
             session=session, actor=lead, measure_in=proposal(ids, code="hou-07")
         )
@@ -99,7 +98,7 @@ def test_a_duplicate_code_is_refused_whatever_its_case(session, world):
 
 def test_inconsistent_fields_are_refused_with_the_reason(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="needs a percent, rate or ratio unit, not days"):
+    with pytest.raises(Refused, match="needs a percent, rate or ratio unit, not days"):
         register.add_measure(
             session=session,
             actor=admin,
@@ -113,7 +112,7 @@ def test_activation_without_a_complete_checklist_is_refused(session, world):
     register.review_checklist(
         session=session, actor=admin, measure_id=m.id, answers={**ALL_YES, "recent": ""}
     )
-    with pytest.raises(RegisterError, match="Not answered: Is the data sufficiently recent?"):
+    with pytest.raises(Refused, match="Not answered: Is the data sufficiently recent?"):
         register.approve_measure(session=session, actor=admin, measure_id=m.id)
     assert session.get(Measure, m.id).lifecycle == "proposed"
 
@@ -144,7 +143,9 @@ def test_activation_makes_the_measure_due_from_the_period_containing_that_day(
 ):
     m = _proposed_and_reviewed(session, world, frequency="quarterly")
     assert m.due_from is None  # a proposal is not due for anything
-    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    register.approve_measure(
+        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+    )
     session.commit()
     # 14 November 2025 is in 2025/26 Q3, which starts on 1 October
     assert session.get(Measure, m.id).due_from == date(2025, 10, 1)
@@ -170,7 +171,9 @@ def test_activation_carries_the_proposals_owner_tolerance_and_target(
     session, world, on_14_november_2025
 ):
     m = _proposed_and_reviewed(session, world, frequency="quarterly", proposed_target="1,200")
-    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    register.approve_measure(
+        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+    )
     session.commit()
     active = session.get(Measure, m.id)
     assert (active.lifecycle, active.owner, active.tolerance_kind, active.tolerance) == (
@@ -187,7 +190,7 @@ def test_activation_carries_the_proposals_owner_tolerance_and_target(
     ).all()
     carried = "Proposed target, carried over when the measure became active"
     assert targets == [("2025/26 Q3", 1200.0, carried), ("2025/26 Q4", 1200.0, carried)]
-    assert [h.period for h in register.target_history(session, m.id)] == [
+    assert [h.period for h in target_store.target_history(session, m.id)] == [
         "2025/26 Q4",
         "2025/26 Q3",
     ]
@@ -208,7 +211,7 @@ def test_a_kpm_without_an_owner_tolerance_or_target_is_not_activated(
     session, world, overrides, missing
 ):
     m = _proposed_and_reviewed(session, world, **overrides)
-    with pytest.raises(RegisterError) as refused:
+    with pytest.raises(Refused) as refused:
         register.approve_measure(session=session, actor=world[2], measure_id=m.id)
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a key performance measure (KPM), which needs an "
@@ -224,7 +227,7 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
         level="management",
         proposed_target="better than last year",
     )
-    with pytest.raises(RegisterError) as refused:
+    with pytest.raises(Refused) as refused:
         register.approve_measure(session=session, actor=world[2], measure_id=m.id)
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a management measure, which needs an owner, a "
@@ -236,7 +239,7 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
 def test_a_kpm_whose_target_was_set_on_the_targets_tab_is_activated(session, world):
     ids, _, admin = world
     m = _proposed_and_reviewed(session, world, proposed_target="to be agreed")
-    register.set_period_target(
+    target_store.set_period_target(
         session=session, actor=admin, measure_id=m.id, period="2025-11", value=9, reason=""
     )
     register.approve_measure(session=session, actor=admin, measure_id=m.id)
@@ -254,7 +257,7 @@ def test_a_service_measure_needs_no_owner_tolerance_or_target(session, world):
 
 def test_an_admin_cannot_add_an_active_kpm_without_an_owner(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="It has no owner."):
+    with pytest.raises(Refused, match="It has no owner."):
         register.add_measure(
             session=session,
             actor=admin,
@@ -276,7 +279,7 @@ def test_a_lead_cannot_approve_or_review_or_return(session, world):
 def test_a_returned_proposal_stays_proposed_with_the_comments(session, world):
     ids, lead, admin = world
     m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
-    with pytest.raises(RegisterError, match="Say what the lead needs to change"):
+    with pytest.raises(Refused, match="Say what the lead needs to change"):
         register.return_measure(session=session, actor=admin, measure_id=m.id, comments=" ")
     register.return_measure(
         session=session, actor=admin, measure_id=m.id, comments="Add a comparator"
@@ -304,13 +307,13 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
     session.commit()
     assert session.get(Measure, m.id).lifecycle == "retired"
     assert session.exec(text("select count(*) from observation")).one()[0] == 1
-    with pytest.raises(RegisterError, match="A retired measure cannot become active."):
+    with pytest.raises(Refused, match="A retired measure cannot become active."):
         register.approve_measure(session=session, actor=admin, measure_id=m.id)
 
 
 def test_an_admin_cannot_add_an_active_measure_without_its_checklist(session, world):
     ids, _, admin = world
-    with pytest.raises(RegisterError, match="checklist must be complete"):
+    with pytest.raises(Refused, match="checklist must be complete"):
         register.add_measure(
             session=session, actor=admin, measure_in=proposal(ids, lifecycle="active")
         )
@@ -324,15 +327,15 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
     session.commit()
-    register.set_period_target(
+    target_store.set_period_target(
         session=session, actor=lead, measure_id=m.id, period="Apr-25", value=10, reason="Plan"
     )
     session.commit()
-    with pytest.raises(RegisterError, match="Say why the 2025-04 target of HOU-07 changes from 10"):
-        register.set_period_target(
+    with pytest.raises(Refused, match="Say why the 2025-04 target of HOU-07 changes from 10"):
+        target_store.set_period_target(
             session=session, actor=lead, measure_id=m.id, period="2025-04", value=12, reason=""
         )
-    register.set_period_target(
+    target_store.set_period_target(
         session=session,
         actor=admin,
         measure_id=m.id,
@@ -341,7 +344,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         reason="Cabinet raised the ambition",
     )
     session.commit()
-    history = register.target_history(session, m.id)
+    history = target_store.target_history(session, m.id)
     assert [(h.username, h.period, h.before, h.after, h.reason) for h in history] == [
         ("admin.one", "2025-04", 10.0, 12.0, "Cabinet raised the ambition"),
         ("lead.one", "2025-04", None, 10.0, "Plan"),
@@ -355,7 +358,7 @@ def test_an_annual_target_is_profiled_over_the_months(session, world):
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
     )
-    register.set_annual_target(
+    target_store.set_annual_target(
         session=session, actor=admin, measure_id=m.id, year="2025/26", value=1200, reason="Plan"
     )
     session.commit()
@@ -373,8 +376,8 @@ def test_a_neutral_measure_takes_no_target(session, world):
         actor=admin,
         measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
     )
-    with pytest.raises(RegisterError, match="neutral"):
-        register.set_period_target(
+    with pytest.raises(Refused, match="neutral"):
+        target_store.set_period_target(
             session=session, actor=admin, measure_id=m.id, period="2025-04", value=1, reason="x"
         )
 
@@ -409,13 +412,13 @@ def test_admins_approve_figures_in_bulk_for_a_period_with_an_embargo(session, wo
     _figure(session, lead, b, "2025-04", date(2025, 4, 1), 6)
     _figure(session, lead, a, "2025-05", date(2025, 5, 1), 7)
     with pytest.raises(PermissionDenied):
-        register.approve_period(session=session, actor=lead, period="2025-04")
-    n = register.approve_period(
+        publication.approve_period(session=session, actor=lead, period="2025-04")
+    n = publication.approve_period(
         session=session, actor=admin, period="2025-04", embargo_until=date(2025, 6, 3)
     )
     session.commit()
     assert n == 2
-    assert [o.period for o in register.pending_figures(session=session)] == ["2025-05"]
+    assert [o.period for o in publication.pending_figures(session=session)] == ["2025-05"]
 
 
 def test_a_draft_cannot_be_approved(session, world):
@@ -426,8 +429,8 @@ def test_a_draft_cannot_be_approved(session, world):
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
-    with pytest.raises(RegisterError, match="The 2025-04 figure of HOU-07 is a draft"):
-        register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+    with pytest.raises(Refused, match="The 2025-04 figure of HOU-07 is a draft"):
+        publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
 
 
 def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal(session, world):
@@ -438,7 +441,7 @@ def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5)
-    register.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
+    publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
     session.commit()
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 6)
     assert obs.revised is True
@@ -449,28 +452,28 @@ def test_the_last_admin_cannot_be_deactivated_or_demoted(session, world):
     _, lead, admin = world
     # The factory's command-line actor is not a user: admin.one is the only admin user.
     with pytest.raises(PermissionDenied, match="last active admin"):
-        register.deactivate_user(session=session, actor=ADMIN, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=ADMIN, user_id=admin.id)
     with pytest.raises(PermissionDenied, match="last active admin"):
-        register.change_role(session=session, actor=ADMIN, user_id=admin.id, role="lead")
+        user_store.change_role(session=session, actor=ADMIN, user_id=admin.id, role="lead")
 
 
 def test_an_admin_cannot_deactivate_themselves(session, world):
     _, _, admin = world
     with pytest.raises(PermissionDenied, match="cannot deactivate yourself"):
-        register.deactivate_user(session=session, actor=admin, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=admin, user_id=admin.id)
 
 
 def test_an_admin_deactivates_changes_role_and_resets_passwords(session, world):
     ids, lead, admin = world
-    register.change_role(
+    user_store.change_role(
         session=session,
         actor=admin,
         user_id=lead.id,
         role="lead",
         department_ids=[ids["Housing"], ids["Planning"]],
     )
-    temporary = register.reset_password(session=session, actor=admin, user_id=lead.id)
-    register.deactivate_user(session=session, actor=admin, user_id=lead.id)
+    temporary = user_store.reset_password(session=session, actor=admin, user_id=lead.id)
+    user_store.deactivate_user(session=session, actor=admin, user_id=lead.id)
     session.commit()
     from dashboard.store.users import check_password, user_department_ids
 
@@ -490,24 +493,24 @@ def test_an_admin_deactivates_changes_role_and_resets_passwords(session, world):
 def test_a_lead_cannot_manage_users(session, world):
     _, lead, admin = world
     with pytest.raises(PermissionDenied):
-        register.reset_password(session=session, actor=lead, user_id=admin.id)
+        user_store.reset_password(session=session, actor=lead, user_id=admin.id)
     with pytest.raises(PermissionDenied):
-        register.deactivate_user(session=session, actor=lead, user_id=admin.id)
+        user_store.deactivate_user(session=session, actor=lead, user_id=admin.id)
 
 
 def test_the_audit_log_is_searchable_by_user_entity_and_text(session, world):
     ids, lead, admin = world
     register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
     session.commit()
-    q = register.AuditQuery(username="lead.one", entity="measure")
-    rows = register.search_audit(session=session, actor=admin, query=q)
+    q = audit_search.AuditQuery(username="lead.one", entity="measure")
+    rows = audit_search.search_audit(session=session, actor=admin, query=q)
     assert [(r.entity_id, r.note) for r in rows] == [("HOU-07", "proposed")]
-    rows = register.search_audit(
-        session=session, actor=admin, query=register.AuditQuery(text="hou-07")
+    rows = audit_search.search_audit(
+        session=session, actor=admin, query=audit_search.AuditQuery(text="hou-07")
     )
     assert len(rows) == 1
     with pytest.raises(PermissionDenied):
-        register.search_audit(session=session, actor=lead, query=q)
+        audit_search.search_audit(session=session, actor=lead, query=q)
 
 
 def test_the_database_refuses_to_update_or_delete_the_audit_log(engine, session, world):
@@ -546,15 +549,15 @@ def test_nothing_in_the_application_updates_or_deletes_the_audit_log():
 
 def test_the_audit_log_is_filtered_by_date(session, world):
     _, _, admin = world
-    today_rows = register.search_audit(
+    today_rows = audit_search.search_audit(
         session=session,
         actor=admin,
-        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2100, 1, 1)),
+        query=audit_search.AuditQuery(since=date(2000, 1, 1), until=date(2100, 1, 1)),
     )
-    none = register.search_audit(
+    none = audit_search.search_audit(
         session=session,
         actor=admin,
-        query=register.AuditQuery(since=date(2000, 1, 1), until=date(2000, 1, 2)),
+        query=audit_search.AuditQuery(since=date(2000, 1, 1), until=date(2000, 1, 2)),
     )
     assert len(today_rows) >= 5
     assert none == []

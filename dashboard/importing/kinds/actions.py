@@ -614,7 +614,7 @@ class ActionsImport(TableImport):
                     actor=actor,
                     action_id=action.id,
                     update_in=ActionUpdateIn(commentary=item.create.commentary),
-                    update_date=item.update_date,
+                    update_date=item.update_date or today(),
                     upload_id=upload_id,
                 )
                 continue
@@ -625,7 +625,7 @@ class ActionsImport(TableImport):
                     actor=actor,
                     action_id=item.action_id,
                     update_in=ActionUpdateIn(**item.update),
-                    update_date=item.update_date,
+                    update_date=item.update_date or today(),
                     upload_id=upload_id,
                 )
             if item.measure_ids is not None:

@@ -42,7 +42,7 @@ from dashboard.importing.registry import (
     UnreadableFile,
     register,
 )
-from dashboard.store import checkins as store
+from dashboard.store.checkins import staff as staff_store
 from dashboard.store.db import Session
 from dashboard.store.imports import lookups
 from dashboard.store.models import Staff, User
@@ -468,9 +468,9 @@ class StaffImport(TableImport):
     ) -> None:
         for item in checked.payload or []:
             if item.staff_id is None:
-                store.create_staff(session=session, actor=actor, staff=Staff(**item.values))
+                staff_store.create_staff(session=session, actor=actor, staff=Staff(**item.values))
             else:
-                store.update_staff(
+                staff_store.update_staff(
                     session=session, actor=actor, staff_id=item.staff_id, **item.values
                 )
 

@@ -16,6 +16,7 @@ from core.legend import label
 from core.periods import Period
 from core.vocab import Frequency, Role
 from dashboard import config as app_settings
+from dashboard.config import get_settings
 from dashboard.store.db import Session, get_engine
 from dashboard.store.directory import department_and_user_names
 from dashboard.store.security import PermissionDenied
@@ -60,7 +61,7 @@ def _default_quarter() -> Period:
 
 @contextmanager
 def _reading() -> Iterator[Session]:
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
         yield session
 
 

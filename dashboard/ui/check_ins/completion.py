@@ -11,7 +11,7 @@ from core.checkins import (
 )
 from core.legend import label
 from core.vocab import Role
-from dashboard.store import checkins as store
+from dashboard.store.checkins.completion import completion_figures, overdue_checkins
 from dashboard.store.security import Actor
 from dashboard.ui.check_ins.common import (
     PROBLEMS,
@@ -32,14 +32,14 @@ def _render_completion(actor: Actor) -> None:
     quarters = _quarters_of_year()
     try:
         with _reading() as session:
-            figures = store.completion_figures(
+            figures = completion_figures(
                 session=session,
                 actor=actor,
                 quarters=quarters,
                 today=_today(),
                 close_days=_close_days(),
             )
-            overdue = store.overdue_checkins(
+            overdue = overdue_checkins(
                 session=session,
                 actor=actor,
                 quarters=quarters,

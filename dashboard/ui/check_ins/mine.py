@@ -14,7 +14,21 @@ from core.checkins import (
 )
 from core.periods import Period
 from core.vocab import CheckinStatus, ObjectiveProgress
-from dashboard.store import checkins as store
+from dashboard.store.checkins.golden_thread import link_choices
+from dashboard.store.checkins.objectives import (
+    create_objective,
+    list_objectives,
+    objective_links,
+    update_objective,
+)
+from dashboard.store.checkins.quarterly import (
+    NOT_RATED,
+    checkin_progress,
+    get_checkin,
+    get_or_create_checkin,
+    save_checkin,
+    submit_checkin,
+)
 from dashboard.store.db import Session
 from dashboard.store.models import Checkin, Objective, Staff
 from dashboard.store.security import Actor
@@ -50,18 +64,16 @@ def _render_mine(actor: Actor, me: Staff) -> None:
     quarter = next(q for q in quarters if q.label == chosen)
     year = quarter.financial_year
     with _reading() as session:
-        objectives = store.list_objectives(
+        objectives = list_objectives(
             session=session, actor=actor, staff_id=me.id, financial_year=year
         )
         links = {
-            o.id: store.objective_links(session=session, objective_id=o.id)
-            for o in objectives
-            if o.id
+            o.id: objective_links(session=session, objective_id=o.id) for o in objectives if o.id
         }
-        measures, actions = store.link_choices(session=session)
-        checkin = store.get_checkin(session=session, actor=actor, staff_id=me.id, quarter=chosen)
+        measures, actions = link_choices(session=session)
+        checkin = get_checkin(session=session, actor=actor, staff_id=me.id, quarter=chosen)
         progress = (
-            store.checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
+            checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
             if checkin and checkin.id
             else {}
         )
@@ -193,7 +205,7 @@ def _objective_editor(
             assert me.id is not None
             if current is None:
                 writes.save(
-                    lambda s: store.create_objective(
+                    lambda s: create_objective(
                         session=s,
                         actor=actor,
                         objective=Objective(
@@ -211,7 +223,7 @@ def _objective_editor(
             else:
                 assert current.id is not None
                 writes.save(
-                    lambda s: store.update_objective(
+                    lambda s: update_objective(
                         session=s,
                         actor=actor,
                         objective_id=current.id,
@@ -241,7 +253,7 @@ def _checkin_form(
         for n, o in enumerate(objectives, start=1):
             assert o.id is not None
             st.markdown(f"**{n}. {plain(o.text)}**")
-            rating, comment = progress.get(o.id, (store.NOT_RATED, ""))
+            rating, comment = progress.get(o.id, (NOT_RATED, ""))
             # no rating is chosen for the person: they choose one for every objective
             chosen = st.radio(
                 f"Progress on objective {n}",
@@ -257,7 +269,7 @@ def _checkin_form(
                 height=80,
                 key=f"comment-{key}-{o.id}",
             )
-            answers[o.id] = (chosen or store.NOT_RATED, said)
+            answers[o.id] = (chosen or NOT_RATED, said)
             if chosen is None:
                 unrated.append(f"objective {n} (“{plain(o.text)}”)")
         development = st.text_area(
@@ -286,11 +298,11 @@ def _checkin_form(
 
         def act(session: Session) -> None:
             assert me.id is not None
-            row = store.get_or_create_checkin(
+            row = get_or_create_checkin(
                 session=session, actor=actor, staff_id=me.id, quarter=quarter
             )
             assert row.id is not None
-            store.save_checkin(
+            save_checkin(
                 session=session,
                 actor=actor,
                 checkin_id=row.id,
@@ -299,7 +311,7 @@ def _checkin_form(
                 staff_comment=mine,
             )
             if submit:
-                store.submit_checkin(session=session, actor=actor, checkin_id=row.id)
+                submit_checkin(session=session, actor=actor, checkin_id=row.id)
 
         writes.save(
             act,

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from dashboard.store import checkins as store
+from dashboard.store.checkins.staff import direct_reports, staff_for_user
 from dashboard.store.security import Actor
 from dashboard.ui import writes
 from dashboard.ui.check_ins.common import (
@@ -32,8 +32,8 @@ def render_page(actor: Actor) -> None:
     )
     writes.show_flash()
     with _reading() as session:
-        me = store.staff_for_user(session=session, user_id=actor.id) if actor.id else None
-        reports = store.direct_reports(session=session, actor=actor)
+        me = staff_for_user(session=session, user_id=actor.id) if actor.id else None
+        reports = direct_reports(session=session, actor=actor)
     sections: list[tuple[str, Callable[[], None]]] = []
     if me is not None:
         sections.append(("My check-in", lambda: _render_mine(actor, me)))

@@ -6,7 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from core.legend import label, rag_symbol
-from dashboard.store import checkins as store
+from dashboard.store.checkins.completion import checkin_states
+from dashboard.store.checkins.golden_thread import link_choices
+from dashboard.store.checkins.objectives import list_objectives, objective_links
+from dashboard.store.checkins.staff import list_staff
 from dashboard.store.security import Actor
 from dashboard.ui.check_ins.common import (
     _close_days,
@@ -41,7 +44,7 @@ def _measure_rags(measure_ids: set[int]) -> pd.DataFrame:
 
 def _render_people(actor: Actor) -> None:
     with _reading() as session:
-        people = store.list_staff(session=session, actor=actor)
+        people = list_staff(session=session, actor=actor)
         departments, users = _names(session)
     if not people:
         st.info("There is nobody in your departments yet.")
@@ -54,19 +57,17 @@ def _render_people(actor: Actor) -> None:
     assert person.id is not None
     quarters = _quarters_of_year()
     with _reading() as session:
-        objectives = store.list_objectives(
+        objectives = list_objectives(
             session=session,
             actor=actor,
             staff_id=person.id,
             financial_year=_current_quarter().financial_year,
         )
         links = {
-            o.id: store.objective_links(session=session, objective_id=o.id)
-            for o in objectives
-            if o.id
+            o.id: objective_links(session=session, objective_id=o.id) for o in objectives if o.id
         }
-        measures, actions = store.link_choices(session=session)
-        statuses = store.checkin_states(
+        measures, actions = link_choices(session=session)
+        statuses = checkin_states(
             session=session,
             actor=actor,
             staff_id=person.id,

@@ -9,7 +9,17 @@ from core.checkins import (
     CheckinState,
 )
 from core.vocab import CheckinStatus, Frequency
-from dashboard.store import checkins as store
+from dashboard.store.checkins.completion import overdue_checkins
+from dashboard.store.checkins.objectives import list_objectives
+from dashboard.store.checkins.quarterly import (
+    agree_checkin,
+    checkin_progress,
+    checkins_to_agree,
+    list_checkins,
+    reopen_checkin,
+    save_checkin,
+)
+from dashboard.store.checkins.staff import direct_reports
 from dashboard.store.db import Session
 from dashboard.store.models import Checkin, Staff
 from dashboard.store.security import Actor
@@ -32,21 +42,21 @@ from dashboard.ui.widgets import plain, visible
 
 def _render_team(actor: Actor) -> None:
     with _reading() as session:
-        to_agree = store.checkins_to_agree(session=session, actor=actor)
+        to_agree = checkins_to_agree(session=session, actor=actor)
         _departments, users = _names(session)
         details = []
         for staff, checkin in to_agree:
             assert checkin.id is not None and staff.id is not None
-            objectives = store.list_objectives(
+            objectives = list_objectives(
                 session=session,
                 actor=actor,
                 staff_id=staff.id,
                 financial_year=_year_of(checkin.quarter),
             )
-            progress = store.checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
+            progress = checkin_progress(session=session, actor=actor, checkin_id=checkin.id)
             details.append((staff, checkin, objectives, progress))
         quarters = _quarters_of_year()
-        overdue = store.overdue_checkins(
+        overdue = overdue_checkins(
             session=session,
             actor=actor,
             quarters=quarters,
@@ -54,9 +64,9 @@ def _render_team(actor: Actor) -> None:
             close_days=_close_days(),
             reports_only=True,
         )
-        reports = store.direct_reports(session=session, actor=actor)
+        reports = direct_reports(session=session, actor=actor)
         report_checkins = {
-            s.id: store.list_checkins(session=session, actor=actor, staff_id=s.id)
+            s.id: list_checkins(session=session, actor=actor, staff_id=s.id)
             for s in reports
             if s.id is not None
         }
@@ -83,10 +93,10 @@ def _render_team(actor: Actor) -> None:
                 cid = checkin.id
 
                 def agree(session: Session, cid: int = cid, comment: str = comment) -> None:
-                    store.save_checkin(
+                    save_checkin(
                         session=session, actor=actor, checkin_id=cid, manager_comment=comment
                     )
-                    store.agree_checkin(session=session, actor=actor, checkin_id=cid)
+                    agree_checkin(session=session, actor=actor, checkin_id=cid)
 
                 writes.save(agree, f"{plain(staff.name)}'s check-in for {checkin.quarter} agreed.")
             with right.popover("Re-open…"):
@@ -147,6 +157,6 @@ def _reopen_form(actor: Actor, staff: Staff, checkin: Checkin) -> None:
     if go:
         cid = checkin.id
         writes.save(
-            lambda s: store.reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
+            lambda s: reopen_checkin(session=s, actor=actor, checkin_id=cid, reason=reason),
             f"{plain(staff.name)}'s check-in for {checkin.quarter} re-opened for changes.",
         )

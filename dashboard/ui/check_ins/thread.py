@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.store import checkins as store
+from dashboard.store.checkins.golden_thread import objectives_for_action, objectives_for_measure
 from dashboard.store.security import Actor
 from dashboard.ui.check_ins.common import (
     _current_quarter,
@@ -26,9 +26,9 @@ def render_golden_thread(
     year = _current_quarter().financial_year
     with _reading() as session:
         thread = (
-            store.objectives_for_measure(session, actor, measure_id, year)
+            objectives_for_measure(session, actor, measure_id, year)
             if measure_id is not None
-            else store.objectives_for_action(session, actor, action_id or 0, year)
+            else objectives_for_action(session, actor, action_id or 0, year)
         )
     what = "measure" if measure_id is not None else "action"
     st.markdown(f"**The golden thread: staff objectives for {year}**")
