@@ -83,16 +83,10 @@ def _now() -> datetime:
 
 
 def _credentials(session: Session) -> dict[str, Any]:
-    users = session.exec(select(User).where(col(User.active).is_(True))).all()
-    return _credentials_of(list(users))
-
-
-def _credentials_of(users: list[User]) -> dict[str, Any]:
     settings = get_settings()
+    users = session.exec(select(User).where(col(User.active).is_(True))).all()
     out: dict[str, Any] = {}
     for user in users:
-        if not user.active:
-            continue
         if user.is_demo and not settings.demo_mode:
             continue
         if not user.password_hash:
@@ -448,23 +442,19 @@ def _clear_session() -> None:
 
 
 def logout_button() -> None:
-    """A sign-out button (in the sidebar). Served with the cookie routes it is a plain
-    button (the cookie is deleted by ``/session/sign-out``); run as a plain script the
-    authenticator deletes the cookie from the page. Neither loads every user."""
+    """A sign-out button (in the sidebar): a plain button, so a signed-in page draws no
+    cookie component (each one costs a rerun when it reports) and loads no other user.
+    Served with the cookie routes, ``/session/sign-out`` deletes the HttpOnly cookie; run
+    as a plain script, the authenticator's component deletes it from the page."""
     if sso.is_sso_session():
         sso.sign_out_button()
         return
-    if web.mounted():
-        if st.sidebar.button("Sign out", key="sign-out"):
-            _on_logout({"username": st.session_state.get(USERNAME_KEY)})
-            _clear_session()
+    if not st.sidebar.button("Sign out", key="sign-out"):
         return
-    username = str(st.session_state.get(USERNAME_KEY) or "")
-    with Session(get_engine()) as session:
-        user = get_user_by_username(session=session, username=username)
-        credentials = _credentials_of([user] if user is not None else [])
-    authenticator = _authenticator(credentials)
-    authenticator.logout("Sign out", location="sidebar", key="sign-out", callback=_on_logout)
+    _on_logout({"username": st.session_state.get(USERNAME_KEY)})
+    _clear_session()
+    if not web.mounted():
+        _authenticator({"usernames": {}}).cookie_controller.delete_cookie()
 
 
 def _on_logout(event: dict[str, Any]) -> None:
