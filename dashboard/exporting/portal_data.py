@@ -71,6 +71,7 @@ class PortalMeasure:
     status: Rag
     commentary: str
     revised: bool
+    approved_on: date | None = None  # when the latest figure was approved
 
     @property
     def status_label(self) -> str:
@@ -185,6 +186,7 @@ def build_portal(session: Session, *, today: date) -> Portal:
                     status=_status(m, last.value if last else None, latest_target),
                     commentary=last.commentary if last and last.commentary_public else "",
                     revised=bool(last and last.revised),
+                    approved_on=last.approved_at.date() if last and last.approved_at else None,
                 )
             )
         counts = Counter(a.status for a in actions if a.theme_id == theme.id)
