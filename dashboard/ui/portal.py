@@ -199,7 +199,7 @@ def render_summary(portal: Portal) -> None:
     for summary in summaries:
         st.page_link(
             _portal_page(),
-            label=f"{plain(summary.name)} ({summary.measures} measures)",
+            label=plain(summary.name),
             query_params={THEME_PARAM: summary.slug},
         )
         parts = [
@@ -210,7 +210,8 @@ def render_summary(portal: Portal) -> None:
         others = summary.measures - summary.with_target
         if others:
             parts.append(f"{others} without a target status")
-        st.caption(" · ".join(parts) if parts else "No measures with figures yet")
+        counted = f"{summary.measures} measures" if summary.measures != 1 else "1 measure"
+        st.caption(f"{counted}: {' · '.join(parts)}" if parts else counted)
 
 
 def _chosen_theme(portal: Portal) -> PortalTheme | None:
@@ -223,6 +224,9 @@ def _chosen_theme(portal: Portal) -> PortalTheme | None:
         return portal.themes[0]
     for theme in portal.themes:
         if theme_slug(theme.name) == theme_slug(wanted):
+            # said again, so the browser's address shows it (a link to the page it is
+            # already on changes the query only on the server) and can be shared
+            st.query_params[THEME_PARAM] = theme_slug(theme.name)
             return theme
     st.warning(
         f"This portal has no theme called “{plain(wanted)}”. "
@@ -237,7 +241,12 @@ def _page_number(pages: int) -> int:
         number = int(st.query_params.get(PAGE_PARAM) or 1)
     except ValueError:
         number = 1
-    return min(max(number, 1), pages)
+    number = min(max(number, 1), pages)
+    if number > 1:
+        st.query_params[PAGE_PARAM] = str(number)
+    elif PAGE_PARAM in st.query_params:
+        del st.query_params[PAGE_PARAM]
+    return number
 
 
 def render_theme(theme: PortalTheme) -> None:
