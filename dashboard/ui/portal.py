@@ -45,6 +45,7 @@ MEASURES_PER_PAGE = 10
 CHART_POINTS = 24
 CHART_HEIGHT = 220
 CHART_FONT_SIZE = 13
+SHORT_NUMBERS_FROM = 10_000
 #: The statuses the summary counts, in the order it names them.
 SUMMARY_STATUSES = (Rag.green, Rag.amber, Rag.red)
 
@@ -157,6 +158,7 @@ def _chart(frame: pd.DataFrame, name: str) -> alt.Chart:
     marks carry no ARIA roles of their own: the chart is described as a whole, and the
     same figures are in the table beneath it."""
     long = frame.melt("Period", var_name="Series", value_name="Value").dropna()
+    big = bool(len(long)) and float(long["Value"].abs().max()) >= SHORT_NUMBERS_FROM
     return (
         alt.Chart(long, description=f"{name}: figures by period; the table below has them.")
         .mark_line(point=True, aria=False)
@@ -171,7 +173,8 @@ def _chart(frame: pd.DataFrame, name: str) -> alt.Chart:
                 "Value:Q",
                 title=None,
                 scale=alt.Scale(zero=False, nice=True),
-                axis=alt.Axis(tickCount=4, format="~s"),
+                # 110k rather than 110,000 on a phone; small figures as they are
+                axis=alt.Axis(tickCount=4, format="~s" if big else ",~r"),
             ),
             color=alt.Color("Series:N", legend=alt.Legend(orient="bottom", title=None)),
             strokeDash=alt.StrokeDash("Series:N", legend=None),

@@ -151,3 +151,6 @@ def test_a_chart_fits_its_axis_to_the_figures_and_thins_its_labels_on_a_phone():
     spec = portal_ui._chart(frame, "Calls answered").to_dict()
     assert spec["encoding"]["y"]["scale"]["zero"] is False
     assert spec["encoding"]["x"]["axis"]["labelOverlap"] == "greedy"
+    assert spec["encoding"]["y"]["axis"]["format"] == ",~r"  # 96.5, never 96.5 with an SI suffix
+    frame["Figure"] = frame["Figure"] * 1000
+    assert portal_ui._chart(frame, "Spend").to_dict()["encoding"]["y"]["axis"]["format"] == "~s"
