@@ -30,6 +30,7 @@ WRITE_ERRORS = (PermissionDenied, ValueError, LookupError, CoreError)
 CACHE_TTL_SECONDS = 600
 EDITORS = frozenset({Role.admin, Role.executive})
 FLASH_KEY = "reports_flash"
+EXCEPTIONS_PER_PAGE = 25
 
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=32)
@@ -45,8 +46,8 @@ def load_report(quarter: str, audience: str) -> ExceptionReport:
 
 @st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=16)
 def _cached_export(version: int, quarter: str, audience: str, today: date, fmt: str) -> bytes:
+    report = _cached_report(version, quarter, audience, today)  # drafted once per version
     with Session(get_engine()) as session:
-        report = build_report(session, quarter, audience, today=today)
         return render_report(session, report, fmt)
 
 
@@ -97,7 +98,8 @@ def _save(actor: Actor, report: ExceptionReport, item: ExceptionItem, text: str)
     except WRITE_ERRORS as exc:
         st.error(plain(exc), icon=":material/error:")
         return
-    st.cache_data.clear()
+    # saving bumps the data version, so the cached report is drafted again for the new
+    # version; every other page's cache (and every other session's) stays warm
     st.session_state[FLASH_KEY] = f"Saved the narrative for {plain(item.code)}."
     st.rerun()
 
@@ -152,8 +154,26 @@ def exception_list(actor: Actor, report: ExceptionReport) -> None:
         )
     if not report.exceptions:
         st.info("No exceptions this quarter.", icon=":material/info:")
-    for item in report.exceptions:
+    for item in _this_page(report):
         _item(actor, report, item)
+
+
+def _this_page(report: ExceptionReport) -> list[ExceptionItem]:
+    """The exceptions to draw: all of them, or a page at a time when there are many (a
+    large council has hundreds, and each is a table and an editor)."""
+    items = list(report.exceptions)
+    if len(items) <= EXCEPTIONS_PER_PAGE:
+        return items
+    starts = list(range(0, len(items), EXCEPTIONS_PER_PAGE))
+    start = st.selectbox(
+        "Show exceptions",
+        starts,
+        format_func=lambda s: (
+            f"{s + 1} to {min(s + EXCEPTIONS_PER_PAGE, len(items))} of {len(items)}"
+        ),
+        key=f"exceptions_page_{report.quarter}_{report.audience}",
+    )
+    return items[start : start + EXCEPTIONS_PER_PAGE]
 
 
 def delivery_plan(report: ExceptionReport) -> None:
