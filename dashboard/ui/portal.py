@@ -146,7 +146,7 @@ def _measure(m: PortalMeasure) -> None:
         recent = frame.tail(CHART_POINTS)
         st.altair_chart(_chart(recent, m.name), use_container_width=True)
         if len(frame) > len(recent):
-            st.caption(f"The chart shows the last {len(recent)} figures; the table has them all.")
+            st.markdown(f"The chart shows the last {len(recent)} figures; the table has them all.")
         with st.expander(f"{plain(m.name)}: the figures as a table"):
             st.dataframe(frame, hide_index=True, use_container_width=True)
 
@@ -214,7 +214,7 @@ def render_summary(portal: Portal) -> None:
         if others:
             parts.append(f"{others} without a target status")
         counted = f"{summary.measures} measures" if summary.measures != 1 else "1 measure"
-        st.caption(f"{counted}: {' · '.join(parts)}" if parts else counted)
+        st.markdown(f"{counted}: {' · '.join(parts)}" if parts else counted)
 
 
 def _chosen_theme(portal: Portal) -> PortalTheme | None:
