@@ -103,6 +103,21 @@ class Portal:
     def measure_count(self) -> int:
         return sum(len(t.measures) for t in self.themes)
 
+    @property
+    def approved_up_to(self) -> date | None:
+        """The day the most recent figure shown was approved (not today: the latest
+        figures may be months old). None when no figure says."""
+        days = [m.approved_on for t in self.themes for m in t.measures if m.approved_on]
+        return max(days) if days else None
+
+    @property
+    def approval_words(self) -> str:
+        """'Published measures, with figures approved by the council up to <day>.'"""
+        day = self.approved_up_to
+        return "Published measures, with figures approved by the council" + (
+            f" up to {day:%d %B %Y}." if day else "."
+        )
+
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:
     """A figure as the portal writes it.

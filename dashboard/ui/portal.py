@@ -76,12 +76,6 @@ def theme_summary(theme: PortalTheme) -> ThemeSummary:
     return ThemeSummary(theme.name, theme_slug(theme.name), len(theme.measures), dict(counts))
 
 
-def approved_up_to(portal: Portal) -> date | None:
-    """The day the most recent figure shown was approved (None when none says)."""
-    days = [m.approved_on for t in portal.themes for m in t.measures if m.approved_on]
-    return max(days) if days else None
-
-
 @st.cache_data(ttl=300, show_spinner=False)
 def _portal(version: int, as_of: date) -> Portal:
     with session_scope() as session:
@@ -300,11 +294,8 @@ def _page_links(slug: str, number: int, pages: int) -> None:
 
 def render_portal(portal: Portal) -> None:
     st.title(f"How {plain(portal.council)} is performing")
-    approved = approved_up_to(portal)
-    when = f" up to {approved:%d %B %Y}" if approved else ""
     st.markdown(
-        f"Published measures, with figures approved by the council{when}. "
-        f"{portal.measure_count} measures in {len(portal.themes)} themes."
+        f"{portal.approval_words} {portal.measure_count} measures in {len(portal.themes)} themes."
     )
     render_summary(portal)
     theme = _chosen_theme(portal)
