@@ -76,17 +76,32 @@ def theme_summary(theme: PortalTheme) -> ThemeSummary:
     return ThemeSummary(theme.name, theme_slug(theme.name), len(theme.measures), dict(counts))
 
 
-@st.cache_data(ttl=300, show_spinner=False)
+# Shared, not copied: the portal is the same for every visitor and never changed in
+# place (frozen), so no visitor pays to unpickle it on each load.
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=4)
 def _portal(version: int, as_of: date) -> Portal:
     with session_scope() as session:
         return build_portal(session, today=as_of)
 
 
+@st.cache_resource(ttl=300, show_spinner=False, max_entries=4)
+def _portal_csv(version: int, as_of: date) -> bytes:
+    """The open-data download, written once per data version (every published figure)."""
+    return safe_csv(portal_frame(_portal(version, as_of)))
+
+
+def _version() -> int:
+    with session_scope(get_engine()) as session:
+        return audit.data_version(session)
+
+
 def load_portal() -> Portal:
     """The portal's content, cached until the data changes."""
-    with session_scope(get_engine()) as session:
-        version = audit.data_version(session)
-    return _portal(version, today())
+    return _portal(_version(), today())
+
+
+def portal_csv() -> bytes:
+    return _portal_csv(_version(), today())
 
 
 def key_rows() -> pd.DataFrame:
@@ -300,7 +315,7 @@ def render_portal(portal: Portal) -> None:
     render_summary(portal)
     theme = _chosen_theme(portal)
     render_key()
-    csv = safe_csv(portal_frame(portal))
+    csv = portal_csv()
     st.download_button(
         "Download the published data (CSV)",
         csv,
