@@ -26,7 +26,7 @@ st.set_page_config(
 )
 prepare()
 
-user = auth.current_user()
+user = auth.check_session()  # once per run; the page's own checks reuse it
 role = auth.current_role() if user else None
 pages = {
     spec.url_path: st.Page(

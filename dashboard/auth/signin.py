@@ -23,7 +23,6 @@ from urllib.parse import urlencode, urlsplit
 import jwt
 import streamlit as st
 import streamlit_authenticator as stauth
-from streamlit_authenticator.utilities import LoginError
 
 from core.vocab import Role
 from dashboard.auth import cookie as web
@@ -61,6 +60,7 @@ USERNAME_KEY = "username"
 STATUS_KEY = "authentication_status"
 SESSION_ID_KEY = "vitalsigns_session_id"
 LOGOUT_KEY = "logout"
+RUN_CHECK_KEY = "vitalsigns_checked_this_run"
 HOURS_PER_DAY = 24
 WRONG = "The username or password is not right."
 # Unknown usernames are checked against this hash (of a password nobody knows), so they
@@ -202,13 +202,10 @@ def _local_form() -> None:
         )
     with Session(get_engine(get_settings().database_url)) as session:
         credentials = _credentials(session)
-    _refuse_dead_cookie()
-    authenticator = _authenticator(credentials)
-    try:
-        # a returning browser's cookie signs it in here; no form is drawn
-        authenticator.login(location="unrendered")
-    except LoginError:
-        st.session_state[LOGOUT_KEY] = True  # a cookie for someone who may not sign in
+    # A returning browser's cookie was checked at the start of the run
+    # (``check_session``). Served with the cookie routes, nothing here needs the
+    # authenticator or its cookie component (an iframe whose report costs a rerun).
+    authenticator = None if web.mounted() else _authenticator(credentials)
     if not st.session_state.get(STATUS_KEY):
         with st.form(key="sign-in"):
             st.subheader("Sign in")
@@ -217,7 +214,7 @@ def _local_form() -> None:
             submitted = st.form_submit_button("Sign in")
         if submitted:
             _sign_in(authenticator, credentials, username, password)
-    if st.session_state.get(STATUS_KEY):
+    if st.session_state.get(STATUS_KEY) and authenticator is not None:
         if not st.session_state.get(SESSION_ID_KEY):
             _start_server_session(authenticator)
         # No st.rerun() here: the browser must first store the sign-in cookie, and the
@@ -229,7 +226,10 @@ def _local_form() -> None:
 
 
 def _sign_in(
-    authenticator: stauth.Authenticate, credentials: dict[str, Any], username: str, password: str
+    authenticator: stauth.Authenticate | None,
+    credentials: dict[str, Any],
+    username: str,
+    password: str,
 ) -> None:
     """Check one sign-in attempt: refuse it while its keys must wait, else check the
     password and count the outcome. Known and unknown usernames get the same answers."""
@@ -244,11 +244,11 @@ def _sign_in(
         st.error(wait_message(wait), icon=":material/timer:")
         return
     known = username in credentials["usernames"]
-    if known and web.mounted():
+    if known and authenticator is None:
         signed_in = check_password(password.strip(), credentials["usernames"][username]["password"])
         if signed_in:
             _on_login({"username": username})
-    elif known:
+    elif known and authenticator is not None:
         signed_in = bool(
             authenticator.authentication_controller.login(username, password, callback=_on_login)
         )
@@ -265,9 +265,9 @@ def _sign_in(
             user = get_user_by_username(session=session, username=username) if known else None
             if user is not None:
                 record_failed_login(session=session, user=user)
-    if signed_in and web.mounted():
+    if signed_in and authenticator is None:
         _hand_over(username)
-    elif signed_in:
+    elif signed_in and authenticator is not None:
         authenticator.cookie_controller.set_cookie()  # served as a plain script: no routes
     else:
         st.session_state[STATUS_KEY] = False
@@ -311,29 +311,45 @@ def _limits() -> tuple[timedelta, timedelta]:
     )
 
 
-def _refuse_dead_cookie() -> None:
-    """Before the cookie can sign anyone in, check its session on the server: a cookie
-    from a session that was signed out, idle too long or revoked signs nobody in."""
-    if st.session_state.get(STATUS_KEY):
+def _sign_in_from_cookie() -> None:
+    """Sign a returning browser in from its cookie, in this run: the cookie must be ours,
+    unexpired, for someone who may sign in, and its session live on the server (one
+    signed out, idle too long or revoked signs nobody in). Read from the request's own
+    headers (``st.context.cookies``), so no cookie component and no extra run."""
+    if st.session_state.get(STATUS_KEY) or st.session_state.get(LOGOUT_KEY):
         return
     token = st.context.cookies.get(get_settings().cookie_name)
     if not token:
         return
     try:
         claims = jwt.decode(token, _cookie_key(), algorithms=["HS256"])
-        session_id = session_id_for(str(claims["username"]), claims["exp_date"])
-    except (jwt.PyJWTError, KeyError):
+        username = str(claims["username"])
+        expires = float(claims["exp_date"])
+        session_id = session_id_for(username, claims["exp_date"])
+    except (jwt.PyJWTError, KeyError, TypeError, ValueError):
         st.session_state[LOGOUT_KEY] = True
+        return
+    if expires <= _now().timestamp():
         return
     idle, lifetime = _limits()
     with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
         user = validate_auth_session(
             session=session, session_id=session_id, idle=idle, lifetime=lifetime
         )
-    if user is None or user.username != claims["username"]:
-        st.session_state[LOGOUT_KEY] = True  # streamlit-authenticator then ignores it
+    if (
+        user is None
+        or user.username != username
+        or not user.password_hash
+        or (user.is_demo and not get_settings().demo_mode)
+    ):
+        st.session_state[LOGOUT_KEY] = True  # a cookie for someone who may not sign in
         return
+    st.session_state["email"] = user.email or ""
+    st.session_state["name"] = user.name
+    st.session_state["roles"] = [user.role]
+    st.session_state[USERNAME_KEY] = username
     st.session_state[SESSION_ID_KEY] = session_id
+    st.session_state[STATUS_KEY] = True
 
 
 def _start_server_session(authenticator: stauth.Authenticate) -> None:
@@ -349,9 +365,34 @@ def _start_server_session(authenticator: stauth.Authenticate) -> None:
     st.session_state[SESSION_ID_KEY] = session_id
 
 
+def check_session() -> User | None:
+    """Who is signed in, checked once at the start of each run (``dashboard/app.py``):
+    a returning browser signs in from its cookie, then the server-side session is
+    validated. Later questions in the same run (``current_user``, ``current_role``,
+    ``current_actor``) reuse this answer instead of asking the database again."""
+    for key in ("name", USERNAME_KEY, STATUS_KEY, "email", "roles", LOGOUT_KEY):
+        st.session_state.setdefault(key, None)  # as the authenticator starts them
+    _sign_in_from_cookie()
+    user = _validated_user()
+    st.session_state[RUN_CHECK_KEY] = {"user": user}
+    return user
+
+
+def _this_run() -> dict[str, Any] | None:
+    checked = st.session_state.get(RUN_CHECK_KEY)
+    return checked if isinstance(checked, dict) else None
+
+
 def current_user() -> User | None:
     """The signed-in, active user with a live server-side session, or None (local
     accounts first, then single sign-on when the auth mode allows it)."""
+    checked = _this_run()
+    if checked is not None:
+        return checked["user"]  # type: ignore[no-any-return]
+    return _validated_user()
+
+
+def _validated_user() -> User | None:
     if not st.session_state.get(STATUS_KEY) or get_settings().auth_mode == "sso":
         return sso.current_user()
     username = st.session_state.get(USERNAME_KEY)
@@ -375,11 +416,17 @@ def current_user() -> User | None:
 
 
 def current_actor() -> Actor | None:
+    checked = _this_run()
+    if checked is not None and "actor" in checked:
+        return checked["actor"]  # type: ignore[no-any-return]
     user = current_user()
     if user is None:
         return None
     with Session(get_engine(get_settings().database_url)) as session:
-        return actor_for(session=session, user=user)
+        actor = actor_for(session=session, user=user)
+    if checked is not None:
+        checked["actor"] = actor
+    return actor
 
 
 def current_role() -> Role | None:
@@ -391,17 +438,23 @@ def _clear_session() -> None:
     for key in ("name", USERNAME_KEY, STATUS_KEY, "email", "roles", SESSION_ID_KEY):
         st.session_state[key] = None
     st.session_state[LOGOUT_KEY] = True
+    st.session_state.pop(RUN_CHECK_KEY, None)  # later checks in this run ask again
 
 
 def logout_button() -> None:
-    """A sign-out button (in the sidebar)."""
+    """A sign-out button (in the sidebar): a plain button, so a signed-in page draws no
+    cookie component (each one costs a rerun when it reports) and loads no other user.
+    Served with the cookie routes, ``/session/sign-out`` deletes the HttpOnly cookie; run
+    as a plain script, the authenticator's component deletes it from the page."""
     if sso.is_sso_session():
         sso.sign_out_button()
         return
-    with Session(get_engine(get_settings().database_url)) as session:
-        credentials = _credentials(session)
-    authenticator = _authenticator(credentials)
-    authenticator.logout("Sign out", location="sidebar", key="sign-out", callback=_on_logout)
+    if not st.sidebar.button("Sign out", key="sign-out"):
+        return
+    _on_logout({"username": st.session_state.get(USERNAME_KEY)})
+    _clear_session()
+    if not web.mounted():
+        _authenticator({"usernames": {}}).cookie_controller.delete_cookie()
 
 
 def _on_logout(event: dict[str, Any]) -> None:

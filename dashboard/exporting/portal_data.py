@@ -72,6 +72,7 @@ class PortalMeasure:
     status: Rag
     commentary: str
     revised: bool
+    approved_on: date | None = None  # when the latest figure was approved
 
     @property
     def status_label(self) -> str:
@@ -102,6 +103,21 @@ class Portal:
     @property
     def measure_count(self) -> int:
         return sum(len(t.measures) for t in self.themes)
+
+    @property
+    def approved_up_to(self) -> date | None:
+        """The day the most recent figure shown was approved (not today: the latest
+        figures may be months old). None when no figure says."""
+        days = [m.approved_on for t in self.themes for m in t.measures if m.approved_on]
+        return max(days) if days else None
+
+    @property
+    def approval_words(self) -> str:
+        """'Published measures, with figures approved by the council up to <day>.'"""
+        day = self.approved_up_to
+        return "Published measures, with figures approved by the council" + (
+            f" up to {day:%d %B %Y}." if day else "."
+        )
 
 
 def format_value(value: float | None, unit: str, decimals: int) -> str:
@@ -175,6 +191,7 @@ def build_portal(session: Session, *, today: date) -> Portal:
                     status=_status(m, last.value if last else None, latest_target),
                     commentary=last.commentary if last and last.commentary_public else "",
                     revised=bool(last and last.revised),
+                    approved_on=last.approved_at.date() if last and last.approved_at else None,
                 )
             )
         counts = Counter(a.status for a in actions if a.theme_id == theme.id)

@@ -170,8 +170,7 @@ def render_index(portal: Portal) -> str:
     )
     body = [
         f"<h1>How {escape(portal.council)} is performing</h1>",
-        f"<p>Published measures, with figures approved by the council up to "
-        f"{portal.as_of:%d %B %Y}. {portal.measure_count} measures in "
+        f"<p>{escape(portal.approval_words)} {portal.measure_count} measures in "
         f"{len(portal.themes)} themes.</p>",
         "<h2>How to read this page</h2>",
         f"<p>{escape(KEY_INTRO)}</p><ul>{key}</ul>",

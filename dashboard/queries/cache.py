@@ -47,13 +47,18 @@ def current_data_version() -> int:
         return audit.data_version(session)
 
 
-def _versioned(fn: Callable[..., Any], run: Callable[..., Any], max_entries: int) -> Any:
+def _versioned(
+    fn: Callable[..., Any], run: Callable[..., Any], max_entries: int, shared: bool = False
+) -> Any:
     # Streamlit keys a cached function by its module and qualified name: give each one
     # its own, or every function cached here would share one cache.
     run.__module__ = fn.__module__
     run.__qualname__ = f"{fn.__qualname__}.cached"
     run.__name__ = fn.__name__
-    return st.cache_data(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=max_entries)(run)
+    # shared: one object for every session (st.cache_resource), for large frozen results
+    # that would cost more to copy on each load than to build; otherwise a copy each call.
+    cache = st.cache_resource if shared else st.cache_data
+    return cache(ttl=CACHE_TTL_SECONDS, show_spinner=False, max_entries=max_entries)(run)
 
 
 def _key() -> tuple[str, int]:
@@ -63,14 +68,16 @@ def _key() -> tuple[str, int]:
 class CachedRead(Generic[P, R]):
     """A read called without a session, cached by (database, data version, arguments)."""
 
-    def __init__(self, read: Callable[Concatenate[Session, P], R], max_entries: int) -> None:
+    def __init__(
+        self, read: Callable[Concatenate[Session, P], R], max_entries: int, shared: bool = False
+    ) -> None:
         self.uncached = read
 
         def run(key: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
             with Session(get_engine(get_settings().database_url)) as session:
                 return read(session, *args, **kwargs)
 
-        self._cached = _versioned(read, run, max_entries)
+        self._cached = _versioned(read, run, max_entries, shared)
         self.__doc__ = read.__doc__
         self.__name__ = read.__name__
 
@@ -82,13 +89,13 @@ class CachedRead(Generic[P, R]):
 class CachedView(Generic[P, R]):
     """Something drawn from cached reads, cached the same way (no session of its own)."""
 
-    def __init__(self, view: Callable[P, R], max_entries: int) -> None:
+    def __init__(self, view: Callable[P, R], max_entries: int, shared: bool = False) -> None:
         self.uncached = view
 
         def run(key: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
             return view(*args, **kwargs)
 
-        self._cached = _versioned(view, run, max_entries)
+        self._cached = _versioned(view, run, max_entries, shared)
         self.__doc__ = view.__doc__
         self.__name__ = view.__name__
 
@@ -98,21 +105,24 @@ class CachedView(Generic[P, R]):
 
 
 def cached_read(
-    *, max_entries: int = 64
+    *, max_entries: int = 64, shared: bool = False
 ) -> Callable[[Callable[Concatenate[Session, P], R]], CachedRead[P, R]]:
-    """Decorate `read(session, *args)` into a `CachedRead` called as `read(*args)`."""
+    """Decorate `read(session, *args)` into a `CachedRead` called as `read(*args)`.
+    ``shared``: every caller gets the same (frozen, never changed) object, not a copy."""
 
     def decorate(read: Callable[Concatenate[Session, P], R]) -> CachedRead[P, R]:
-        return CachedRead(read, max_entries)
+        return CachedRead(read, max_entries, shared)
 
     return decorate
 
 
-def cached_view(*, max_entries: int = 64) -> Callable[[Callable[P, R]], CachedView[P, R]]:
+def cached_view(
+    *, max_entries: int = 64, shared: bool = False
+) -> Callable[[Callable[P, R]], CachedView[P, R]]:
     """Decorate a drawing made from cached reads (a chart, a formatted table) so it is
     redrawn only when the data or its arguments change."""
 
     def decorate(view: Callable[P, R]) -> CachedView[P, R]:
-        return CachedView(view, max_entries)
+        return CachedView(view, max_entries, shared)
 
     return decorate

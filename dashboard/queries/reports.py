@@ -25,7 +25,7 @@ def load_report(quarter: str, audience: str) -> ExceptionReport:
 
 @cached_read(max_entries=16)
 def _report_file(session: Session, quarter: str, audience: str, today: date, fmt: str) -> bytes:
-    report = build_report(session, quarter, audience, today=today)
+    report = _report(quarter, audience, today)  # drafted once per data version
     return render_report(session, report, fmt)
 
 

@@ -23,6 +23,7 @@ from dashboard.ui.widgets import plain, visible_frame
 __all__ = ["exception_list", "exports", "load_report", "render", "summary"]
 
 EDITORS = frozenset({Role.admin, Role.executive})
+EXCEPTIONS_PER_PAGE = 25
 
 
 def summary(report: ExceptionReport) -> None:
@@ -116,8 +117,26 @@ def exception_list(actor: Actor, report: ExceptionReport) -> None:
         )
     if not report.exceptions:
         st.info("No exceptions this quarter.", icon=":material/info:")
-    for item in report.exceptions:
+    for item in _this_page(report):
         _item(actor, report, item)
+
+
+def _this_page(report: ExceptionReport) -> list[ExceptionItem]:
+    """The exceptions to draw: all of them, or a page at a time when there are many (a
+    large council has hundreds, and each is a table and an editor)."""
+    items = list(report.exceptions)
+    if len(items) <= EXCEPTIONS_PER_PAGE:
+        return items
+    starts = list(range(0, len(items), EXCEPTIONS_PER_PAGE))
+    start = st.selectbox(
+        "Show exceptions",
+        starts,
+        format_func=lambda s: (
+            f"{s + 1} to {min(s + EXCEPTIONS_PER_PAGE, len(items))} of {len(items)}"
+        ),
+        key=f"exceptions_page_{report.quarter}_{report.audience}",
+    )
+    return items[start : start + EXCEPTIONS_PER_PAGE]
 
 
 def delivery_plan(report: ExceptionReport) -> None:

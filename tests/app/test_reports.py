@@ -67,3 +67,16 @@ def test_an_empty_narrative_is_refused_and_nothing_is_saved(app_env):
     assert "The narrative is empty" in texts(at)
     with Session(get_engine(get_settings().database_url)) as session:
         assert session.exec(select(ReportNarrative)).all() == []
+
+
+def test_many_exceptions_are_shown_a_page_at_a_time(app_env, monkeypatch):
+    from dashboard.ui import reports
+
+    monkeypatch.setattr(reports, "EXCEPTIONS_PER_PAGE", 5)
+    at = open_page("reports.py", username="demo.admin", query=Q2)
+    assert "Exceptions (18)" in texts(at)
+    pages = next(s for s in at.selectbox if s.label == "Show exceptions")
+    assert pages.options == ["1 to 5 of 18", "6 to 10 of 18", "11 to 15 of 18", "16 to 18 of 18"]
+    assert len([t for t in at.text_area if t.label.startswith("Narrative")]) == 5
+    pages.select(15).run()
+    assert len([t for t in at.text_area if t.label.startswith("Narrative")]) == 3

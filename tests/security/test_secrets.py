@@ -132,3 +132,8 @@ def test_a_page_that_fails_shows_a_reference_not_a_traceback(app_env, monkeypatc
     assert "secret internals" not in said
     assert "Traceback" not in said
     assert not at.exception
+
+
+def test_streamlit_skips_its_full_garbage_collection_after_each_run():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
