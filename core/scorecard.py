@@ -89,7 +89,7 @@ ATTENTION_REASONS: Final = {
     "ytd_amber": "Year to date just off target",
     "concern": "Special-cause concern",
     "failing": "Consistently failing target",
-    "late": "Late data",
+    "late": "Late",
 }
 """The plain words for why a measure needs attention, in the order they are listed."""
 

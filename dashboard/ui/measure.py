@@ -30,13 +30,13 @@ from dashboard.store.measures import add_rebase_point, get_measure_by_code, remo
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
+from dashboard.ui.status import key_html
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import (
     action_status_cell,
     data_status_cell,
     direction_cell,
     format_value,
-    legend_markdown,
     plain,
     rag_cell,
     variation_cell,
@@ -262,7 +262,7 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
             words.append("Fewer than 15 points since the last recalculation: read with care")
         st.caption(" · ".join(words))
         with st.expander("Key to the symbols"):
-            st.markdown(legend_markdown(["SPC variation", "SPC assurance"]))
+            st.markdown(key_html(["SPC variation", "SPC assurance"]), unsafe_allow_html=True)
 
 
 def _can_edit(actor: Actor, detail: MeasureDetail) -> bool:

@@ -41,7 +41,7 @@ def test_the_action_page_as_each_role(app_env, role):
         assert "This page is not available to your role." in said
         return
     assert "DP-02: Bring 50 long-term empty homes back into use" in said
-    assert "▲ Needs adjustment" in said and "⚠ Slipping · Behind schedule" in said
+    assert "✎ Needs adjustment" in said and "⚠ Slipping · Behind schedule" in said
     has_form = any(b.label == "Save update" for b in at.button)
     assert has_form is (role in (Role.admin, Role.lead))
 

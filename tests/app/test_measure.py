@@ -166,7 +166,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
         )
         session.commit()
     at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
-    assert "● Submitted" in [m.value for m in at.metric]
+    assert "◈ Submitted" in [m.value for m in at.metric]
 
 
 def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_neutralised(
