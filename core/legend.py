@@ -374,7 +374,12 @@ WORSENING: Final = Symbol(
 LEGEND: Final[Mapping[str, tuple[Symbol, ...]]] = MappingProxyType(
     {
         "Performance": tuple(RAG_SYMBOLS.values()),
-        "Direction of change": tuple(DIRECTION_SYMBOLS.values())[:5],
+        # Every arrow and word the tables show, "→ No change" once.
+        "Direction of change": tuple(
+            s
+            for i, s in enumerate(DIRECTION_SYMBOLS.values())
+            if label(s) not in {label(t) for t in tuple(DIRECTION_SYMBOLS.values())[:i]}
+        ),
         "Data": (*DATA_STATUS_SYMBOLS.values(), DRAFT_FIGURES),
         "Actions": tuple(ACTION_STATUS_SYMBOLS.values()),
         "SPC variation": (*POINT_TYPE_SYMBOLS.values(), NO_VARIATION),

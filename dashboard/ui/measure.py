@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,6 +31,7 @@ from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
 from dashboard.ui.status import key_html
 from dashboard.ui.tables import people_table
+from dashboard.ui.vital_signs import back_to_vital_signs
 from dashboard.ui.widgets import (
     action_status_cell,
     data_status_cell,
@@ -599,13 +599,12 @@ def render(actor: Actor) -> None:
         )
         period = None
         detail = load_measure_detail(code, None)
-    back = "vital-signs" + (f"?{urlencode({'period': period})}" if period else "")
     if detail is None:
         st.title("Measure")
         st.error(f"No measure has the code {plain(code)}.")
-        st.markdown(f"[← Back to Vital Signs]({back})")
+        back_to_vital_signs(period)
         return
-    st.markdown(f"[← Back to Vital Signs]({back})")
+    back_to_vital_signs(period)
     _header(detail)
     _status_strip(detail)
     _chart(detail, period)

@@ -402,6 +402,9 @@ def test_legend_key_has_each_group_in_order() -> None:
         "Value increasing (bigger is better)",
         "Value decreasing (bigger is better)",
         "No change",
+        "Value increasing (neither way is better)",
+        "Value decreasing (neither way is better)",
+        "No earlier value to compare with",
     ]
     assert LEGEND["Performance"][0] is rag_symbol("green")
     assert len(LEGEND["Actions"]) == 8
