@@ -216,13 +216,18 @@ def _pick_tile(tile: Tile) -> None:
     )
     for param, key in _TILE_PARAMS.items():
         filters[key] = [] if was_on or param != tile.param else [tile.value]
-        if key in _WIDGET_KEYS:  # the widget starts again from the address
-            st.session_state.pop(_WIDGET_KEYS[key], None)
+        if key in _WIDGET_KEYS:  # the widget shows the tile's choice
+            st.session_state[_WIDGET_KEYS[key]] = filters[key]
     st.query_params.from_dict(_query(filters))
 
 
 def _tile_is_on(tile: Tile, filters: Mapping[str, Any]) -> bool:
     return tile.value in filters[_TILE_PARAMS[tile.param]]
+
+
+def _default(key: str, values: list[str], options: list[str]) -> list[str] | None:
+    """The address's choice, unless a tile has just set the widget (then it has one)."""
+    return None if key in st.session_state else _keep_known(values, options)
 
 
 def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, Any]:
@@ -270,7 +275,7 @@ def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, An
         chosen["rags"] = row[0].multiselect(
             "Performance against target",
             RAG_ORDER,
-            default=_keep_known(filters["rags"], RAG_ORDER),
+            default=_default("vs_rag", filters["rags"], RAG_ORDER),
             format_func=rag_cell,
             placeholder="Any status",
             key="vs_rag",
@@ -278,7 +283,7 @@ def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, An
         chosen["variations"] = row[1].multiselect(
             "SPC variation",
             VARIATION_ORDER,
-            default=_keep_known(filters["variations"], VARIATION_ORDER),
+            default=_default("vs_variation", filters["variations"], VARIATION_ORDER),
             format_func=lambda v: variation_cell(None if v == "none" else v),
             placeholder="Any variation",
             key="vs_variation",
@@ -310,7 +315,7 @@ def _filter_widgets(card: pd.DataFrame, filters: dict[str, Any]) -> dict[str, An
 def _tile_css() -> str:
     """Each tile in its status colour: a coloured edge and words; filled when it is on."""
     rules = [
-        ".block-container {padding-top: 2.5rem; padding-left: 1.5rem; padding-right: 1.5rem;}",
+        ".block-container {padding-top: 2.5rem; padding-left: 1rem; padding-right: 1rem;}",
         "[class*='st-key-vs-tile-'] button {width: 100%; justify-content: flex-start;}",
     ]
     for tile in TILES:
@@ -345,11 +350,6 @@ def _tiles(rows: pd.DataFrame, filters: Mapping[str, Any]) -> None:
                 type="primary" if on else "secondary",
                 on_click=_pick_tile,
                 args=(tile,),
-                help=(
-                    "Showing only these: select again to show every measure"
-                    if on
-                    else f"Show only the measures that are {tile.symbol.word.lower()}"
-                ),
             )
 
 
@@ -485,29 +485,29 @@ STATUS_CELLS = ("Status", "Year to date", "Direction", "Variation", "Assurance",
 
 COLUMN_CONFIG: dict[str, Any] = {
     "Measure": st.column_config.TextColumn(
-        "Measure", help="Code and name: select a row to open the measure", width=250
+        "Measure", help="Code and name: select a row to open the measure", width=210
     ),
     "Status": st.column_config.TextColumn(
-        "Status", help="Latest period against target, by the measure's tolerance", width=128
+        "Status", help="Latest period against target, by the measure's tolerance", width=120
     ),
     "Latest vs target": st.column_config.TextColumn(
-        "Latest vs target", help="The latest figure and its target", width=128
+        "Latest vs target", help="The latest figure and its target", width=120
     ),
     "Year to date": st.column_config.TextColumn(
-        "Year to date", help="Year to date against target", width=128
+        "Year to date", help="Year to date against target", width=120
     ),
     "Direction": st.column_config.TextColumn(
         "Direction",
         help="Compared with the previous period or the same period last year",
-        width=108,
+        width=114,
     ),
     "Variation": st.column_config.TextColumn(
-        "Variation", help="SPC variation at the latest point (Making Data Count)", width=118
+        "Variation", help="SPC variation at the latest point (Making Data Count)", width=116
     ),
     "Assurance": st.column_config.TextColumn(
-        "Assurance", help="SPC assurance: will the process meet the target?", width=160
+        "Assurance", help="SPC assurance: will the process meet the target?", width=150
     ),
-    "Trend": st.column_config.LineChartColumn("Trend", help="The last 24 periods", width=80),
+    "Trend": st.column_config.LineChartColumn("Trend", help="The last 24 periods", width=64),
     "Code": st.column_config.TextColumn("Code", width="small"),
     "Name": st.column_config.TextColumn("Measure", width="large"),
     "Data": st.column_config.TextColumn("Data", help="Whether the figures came in on time"),
@@ -572,8 +572,13 @@ def _table_and_export(
     return table, safe_csv(export)
 
 
-def _open_selected(event: Any, table: pd.DataFrame, period: str) -> None:
-    """One click on a row opens its measure here, in the same tab."""
+def _open_selected(event: Any, table: pd.DataFrame, filters: Mapping[str, Any]) -> None:
+    """One click on a row opens its measure here, in the same tab.
+
+    The measure's address carries the view's filters beside its code: on the way,
+    Streamlit leaves a history entry for this page with the new address's query, so
+    with them the browser's Back lands on the same filtered view (the measure page
+    reads only ``code`` and ``period``)."""
     try:
         cells = list(event["selection"]["cells"])
     except (KeyError, TypeError):
@@ -583,9 +588,7 @@ def _open_selected(event: Any, table: pd.DataFrame, period: str) -> None:
     row = int(cells[0][0])
     if not 0 <= row < len(table):
         return
-    query = {"code": str(table["Code"].iloc[row])}
-    if period != LATEST:
-        query["period"] = period
+    query = {**_query(filters), "code": str(table["Code"].iloc[row])}
     st.switch_page(BY_PATH["measure"].path, query_params=query)
 
 
@@ -663,7 +666,7 @@ def render(actor: Actor) -> None:
             on_select="rerun",
             selection_mode="single-cell",
         )
-        _open_selected(event, table, chosen["period"])
+        _open_selected(event, table, chosen)
     render_key(
         [
             "Performance",
