@@ -75,6 +75,8 @@ DETAILS_VIEW = "details"
 VIEWS = {STATUS_VIEW: "Status", DETAILS_VIEW: "Details"}
 SAVED_QUERY = "vital_signs_query"
 """Session key: the query string of the last Vital Signs view, for the way back."""
+NOTICE = "vital_signs_unknown_notice"
+"""Session key: the notice naming a link's unknown values, and the view it led to."""
 ROW_HEIGHT_PX = 35
 MAX_TABLE_HEIGHT_PX = 720
 
@@ -181,7 +183,7 @@ def _keep_known(values: list[str], options: list[str]) -> list[str]:
     return [v for v in values if v in options]
 
 
-def _unknown_notice(filters: dict[str, Any], options: Mapping[str, list[str]]) -> None:
+def _unknown_notice(filters: dict[str, Any], options: Mapping[str, list[str]]) -> list[str]:
     """Name every value in the address that the page does not know, and what is shown
     instead, so a mistyped or out-of-date link never silently widens the view."""
     words = {
@@ -204,8 +206,7 @@ def _unknown_notice(filters: dict[str, Any], options: Mapping[str, list[str]]) -
         lines.append(
             f"The link asks for {what} {named}, which Vital Signs does not know: showing {shown}."
         )
-    if lines:
-        st.info("  \n".join(lines), icon=":material/info:")
+    return lines
 
 
 def _pick_tile(tile: Tile) -> None:
@@ -620,7 +621,8 @@ def render(actor: Actor) -> None:
         else:
             st.markdown("Ask your corporate performance team to add the measures.")
         return
-    _unknown_notice(
+    notice = st.empty()
+    unknown = _unknown_notice(
         filters,
         {
             "departments": sorted(set(card["department"])),
@@ -635,6 +637,16 @@ def render(actor: Actor) -> None:
     tiles = st.container()
     chosen = _filter_widgets(card, filters)
     _write_filters(chosen)
+    # The page drops the unknown values from the address, so the notice is kept for the
+    # runs that follow (signing in reruns the page) until the reader changes the view.
+    if unknown:
+        st.session_state[NOTICE] = (unknown, _query(chosen))
+    elif (saved := st.session_state.get(NOTICE)) and saved[1] == _query(chosen):
+        unknown = saved[0]
+    else:
+        st.session_state.pop(NOTICE, None)
+    if unknown:
+        notice.info("  \n".join(unknown), icon=":material/info:")
     if chosen["period"] != filters["period"]:
         card = load_scorecard(None if chosen["period"] == LATEST else chosen["period"])
     tile_rows = _rows(card, {**chosen, "rags": [], "variations": [], "data": [], "direction": []})
