@@ -50,7 +50,7 @@ def test_the_plan_shows_status_as_icon_and_word_with_flags_beside_it(app_env):
     at = open_page("actions.py", username="demo.executive")
     first = at.dataframe[1].value  # the key is first; then the first theme's table
     row = first[first["title"] == "Deliver the Local Plan examination"].iloc[0]
-    assert row["status_label"] == "✖ Needs intervention"
+    assert row["status_label"] == "⚑ Needs intervention"
     assert row["flags_label"] == "⚠ Overdue · Slipping · Behind schedule"
     # Overdue and slipping come first within the theme.
     assert list(first["title"])[:2] == [
@@ -73,7 +73,7 @@ def test_a_lead_updates_their_own_action_through_the_form(app_env):
 
 def test_the_form_refuses_a_red_status_without_commentary(app_env):
     at = open_page("action.py", username="demo.lead", query={"code": "DP-03"})
-    at.selectbox[0].set_value("✖ Needs intervention")
+    at.selectbox[0].set_value("⚑ Needs intervention")
     next(b for b in at.button if b.label == "Save update").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Say what is being done: a red status needs commentary."]
