@@ -262,7 +262,7 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
             words.append("Fewer than 15 points since the last recalculation: read with care")
         st.caption(" · ".join(words))
         with st.expander("Key to the symbols"):
-            st.markdown(key_html(["SPC variation", "SPC assurance"]), unsafe_allow_html=True)
+            st.html(key_html(["SPC variation", "SPC assurance"]))
 
 
 def _can_edit(actor: Actor, detail: MeasureDetail) -> bool:

@@ -59,4 +59,4 @@ def key_html(groups: Iterable[str] = tuple(LEGEND)) -> str:
 def render_key(groups: Iterable[str] = tuple(LEGEND), *, title: str = "Key to the symbols") -> None:
     """An expander holding the key of ``groups``."""
     with st.expander(title):
-        st.markdown(key_html(groups), unsafe_allow_html=True)
+        st.html(key_html(groups))

@@ -270,7 +270,7 @@ def test_every_status_in_the_table_is_drawn_in_the_key_in_the_same_colour(app_en
     at = vital_signs(query={"level": "all"})
     rows = table(at)
     key = next(e for e in at.expander if e.label == "Key to the symbols")
-    body = " ".join(m.value for m in key.markdown)
+    body = " ".join(h.proto.body for h in key.get("html"))
     cells = {
         c
         for column in ("Status", "Year to date", "Direction", "Variation", "Assurance")
