@@ -17,11 +17,17 @@ Offers:
   symbols, in the order a key shows them).
 - The colour constants.
 
+One status language: each meaning has one icon, one word and one colour across
+every key (an icon never stands for two meanings; "Late" is one word whether the
+status or the deadline says it), except the direction arrows, which show only which
+way a value moved while the word judges it. `status_symbols` lists them all and
+`symbol_of` finds the symbol a cell's text starts with, so every page colours status
+the same way.
+
 Icons are plain Unicode characters with a text (not emoji) presentation, found in
-every common font, and within each group they differ by shape, so a status reads
-without colour. Colours for status words meet WCAG AA (4.5:1) as text on white; the
-SPC colours are Making Data Count's own, which analysts recognise, and are only ever
-shown beside their icon and word.
+every common font, and differ by shape, so a status reads without colour. Every
+colour meets WCAG AA (4.5:1) as text on white; the SPC words use Making Data Count's
+hues darkened to pass (`SPC_*_TEXT`), while charts keep its own fills (`SPC_*`).
 """
 
 from __future__ import annotations
@@ -55,17 +61,25 @@ __all__ = [
     "DIRECTION_SYMBOLS",
     "GREEN",
     "GREY",
+    "BY_LABEL",
+    "LATE",
     "LEGEND",
+    "NOT_DUE",
+    "NO_VARIATION",
     "OUTLOOK_SYMBOLS",
     "POINT_TYPE_SYMBOLS",
     "PURPLE",
     "RAG_SYMBOLS",
     "RED",
     "SPC_COMMON_CAUSE_GREY",
+    "SPC_COMMON_CAUSE_TEXT",
+    "SPC_CONCERN_TEXT",
+    "SPC_IMPROVEMENT_TEXT",
     "SPC_CONCERN_ORANGE",
     "SPC_IMPROVEMENT_BLUE",
     "SPC_NEUTRAL_PURPLE",
     "Symbol",
+    "WORSENING",
     "action_status_symbol",
     "assurance_symbol",
     "change_symbol",
@@ -75,6 +89,8 @@ __all__ = [
     "outlook_symbol",
     "point_type_symbol",
     "rag_symbol",
+    "status_symbols",
+    "symbol_of",
 ]
 
 # Status colours (GOV.UK Design System's, AA as text on white).
@@ -85,11 +101,17 @@ GREY: Final = "#505A5F"
 BLUE: Final = "#1D70B8"
 PURPLE: Final = "#4C2C92"
 
-# Making Data Count's SPC colours, as NHSRplotthedots uses them.
+# Making Data Count's SPC colours, as NHSRplotthedots uses them (chart fills and lines).
 SPC_COMMON_CAUSE_GREY: Final = "#7B7D7D"
 SPC_IMPROVEMENT_BLUE: Final = "#289DE0"
 SPC_CONCERN_ORANGE: Final = "#FAB428"
 SPC_NEUTRAL_PURPLE: Final = "#361475"
+
+# The same hues darkened until they pass WCAG AA (4.5:1) as text on white, for the
+# SPC words in tables and keys: grey 6.1:1, blue 5.2:1, orange 5.2:1.
+SPC_COMMON_CAUSE_TEXT: Final = "#5F6363"
+SPC_IMPROVEMENT_TEXT: Final = BLUE
+SPC_CONCERN_TEXT: Final = "#B84A00"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +137,17 @@ def label(symbol: Symbol) -> str:
     return f"{symbol.icon} {symbol.word}"
 
 
+LATE: Final = Symbol("!", "Late", PURPLE, "The deadline has passed and nothing has been submitted")
+"""Nothing came in by the deadline: one symbol and one word wherever it shows."""
+
+NOT_DUE: Final = Symbol(
+    "–",
+    "Not due",
+    GREY,
+    "No figure is due for this period yet (it has not ended, or the measure is quarterly)",
+)
+"""No figure is due for the period: one symbol and one word wherever it shows."""
+
 RAG_SYMBOLS: Final[Mapping[Rag, Symbol]] = MappingProxyType(
     {
         Rag.green: Symbol("✔", "On target", GREEN, "Performance meets or is better than target"),
@@ -127,33 +160,19 @@ RAG_SYMBOLS: Final[Mapping[Rag, Symbol]] = MappingProxyType(
         Rag.not_applicable: Symbol(
             "□", "Not applicable", GREY, "A contextual measure: no way is better, so no status"
         ),
-        Rag.not_due: Symbol(
-            "–",
-            "Not due",
-            GREY,
-            "No figure is reported for this period (e.g. a quarterly measure, or one not yet due)",
-        ),
-        Rag.no_data: Symbol(
-            "?", "No data", PURPLE, "No information: the deadline has passed and nothing came in"
-        ),
+        Rag.not_due: NOT_DUE,
+        Rag.no_data: LATE,
     }
 )
 
 DATA_STATUS_SYMBOLS: Final[Mapping[DataStatus, Symbol]] = MappingProxyType(
     {
-        DataStatus.not_due: Symbol(
-            "–",
-            "Not due",
-            GREY,
-            "The period has not ended yet, or is before the measure's first due period",
-        ),
+        DataStatus.not_due: NOT_DUE,
         DataStatus.awaiting: Symbol(
             "…", "Awaiting", GREY, "The period has ended and the deadline has not passed"
         ),
-        DataStatus.late: Symbol(
-            "!", "Late", PURPLE, "The deadline has passed and nothing has been submitted"
-        ),
-        DataStatus.submitted: Symbol("●", "Submitted", BLUE, "Figures have been submitted"),
+        DataStatus.late: LATE,
+        DataStatus.submitted: Symbol("◈", "Submitted", BLUE, "Figures have been submitted"),
     }
 )
 
@@ -165,27 +184,27 @@ DRAFT_FIGURES: Final = Symbol(
 ACTION_STATUS_SYMBOLS: Final[Mapping[ActionStatus, Symbol]] = MappingProxyType(
     {
         ActionStatus.red: Symbol(
-            "✖",
+            "⚑",
             "Needs intervention",
             RED,
             "The action may not be delivered, or may not deliver the planned outcomes, "
             "without intervention",
         ),
         ActionStatus.amber: Symbol(
-            "▲",
+            "✎",
             "Needs adjustment",
             AMBER,
             "The action will be delivered but adjustments need to be made, or it may not "
             "be delivered as planned",
         ),
         ActionStatus.green: Symbol(
-            "✔", "On track", GREEN, "The action is being delivered as planned"
+            "➤", "On track", GREEN, "The action is being delivered as planned"
         ),
         ActionStatus.completed: Symbol(
             "★", "Completed", BLUE, "The action has been completed as planned"
         ),
         ActionStatus.not_started: Symbol(
-            "○", "Not started", GREY, "The start date for the action is in the future"
+            "◌", "Not started", GREY, "The start date for the action is in the future"
         ),
         ActionStatus.ongoing: Symbol(
             "∞",
@@ -199,35 +218,35 @@ ACTION_STATUS_SYMBOLS: Final[Mapping[ActionStatus, Symbol]] = MappingProxyType(
             GREY,
             "Not relevant: the action was completed before or is not yet due to start",
         ),
-        ActionStatus.missing: Symbol("?", "Missing information", PURPLE, "Missing information"),
+        ActionStatus.missing: Symbol("∅", "Missing information", PURPLE, "Missing information"),
     }
 )
 
 POINT_TYPE_SYMBOLS: Final[Mapping[PointType, Symbol]] = MappingProxyType(
     {
         PointType.common_cause: Symbol(
-            "●", "Common cause", SPC_COMMON_CAUSE_GREY, "Common cause variation: no change"
+            "●", "Common cause", SPC_COMMON_CAUSE_TEXT, "Common cause variation: no change"
         ),
         PointType.special_cause_improvement: Symbol(
             "◆",
             "Improvement",
-            SPC_IMPROVEMENT_BLUE,
+            SPC_IMPROVEMENT_TEXT,
             "Special cause variation of an improving nature",
         ),
         PointType.special_cause_concern: Symbol(
             "■",
             "Concern",
-            SPC_CONCERN_ORANGE,
+            SPC_CONCERN_TEXT,
             "Special cause variation of a concerning nature",
         ),
         PointType.special_cause_neutral_high: Symbol(
-            "▲",
+            "H",
             "Unusually high",
             SPC_NEUTRAL_PURPLE,
             "Special cause variation, higher values, where neither way is better",
         ),
         PointType.special_cause_neutral_low: Symbol(
-            "▼",
+            "L",
             "Unusually low",
             SPC_NEUTRAL_PURPLE,
             "Special cause variation, lower values, where neither way is better",
@@ -235,24 +254,32 @@ POINT_TYPE_SYMBOLS: Final[Mapping[PointType, Symbol]] = MappingProxyType(
     }
 )
 
+NO_VARIATION: Final = Symbol(
+    "∷",
+    "Too few points",
+    SPC_COMMON_CAUSE_TEXT,
+    "Fewer points than SPC needs to judge the variation",
+)
+"""No SPC variation yet: the measure has too few points."""
+
 ASSURANCE_SYMBOLS: Final[Mapping[Assurance, Symbol]] = MappingProxyType(
     {
         Assurance.consistent_pass: Symbol(
             "P",
             "Consistently passing",
-            SPC_IMPROVEMENT_BLUE,
+            SPC_IMPROVEMENT_TEXT,
             "The process will consistently meet the target",
         ),
         Assurance.consistent_fail: Symbol(
             "F",
             "Consistently failing",
-            SPC_CONCERN_ORANGE,
+            SPC_CONCERN_TEXT,
             "The process will consistently fail the target without change",
         ),
         Assurance.inconsistent: Symbol(
             "?",
             "Hit and miss",
-            SPC_COMMON_CAUSE_GREY,
+            SPC_COMMON_CAUSE_TEXT,
             "The process will sometimes meet and sometimes miss the target",
         ),
     }
@@ -336,14 +363,28 @@ DIRECTION_SYMBOLS: Final[Mapping[tuple[Movement, Judgement], Symbol]] = MappingP
 )
 """Direction of change by (movement, judgement), as `core.status.direction` gives them."""
 
+WORSENING: Final = Symbol(
+    "⇅",
+    "Worsening",
+    RED,
+    "Moved the wrong way since the previous period, up or down by the measure's polarity",
+)
+"""A count of measures that worsened, whichever way they moved (the overview's tile)."""
+
 LEGEND: Final[Mapping[str, tuple[Symbol, ...]]] = MappingProxyType(
     {
         "Performance": tuple(RAG_SYMBOLS.values()),
-        "Direction of change": tuple(DIRECTION_SYMBOLS.values())[:5],
+        # Every arrow and word the tables show, "→ No change" once.
+        "Direction of change": tuple(
+            s
+            for i, s in enumerate(DIRECTION_SYMBOLS.values())
+            if label(s) not in {label(t) for t in tuple(DIRECTION_SYMBOLS.values())[:i]}
+        ),
         "Data": (*DATA_STATUS_SYMBOLS.values(), DRAFT_FIGURES),
         "Actions": tuple(ACTION_STATUS_SYMBOLS.values()),
-        "SPC variation": tuple(POINT_TYPE_SYMBOLS.values()),
+        "SPC variation": (*POINT_TYPE_SYMBOLS.values(), NO_VARIATION),
         "SPC assurance": tuple(ASSURANCE_SYMBOLS.values()),
+        "Year end": tuple(OUTLOOK_SYMBOLS.values())[:6],
     }
 )
 """Each group's title and symbols, in the order a key shows them."""
@@ -399,7 +440,7 @@ def point_type_symbol(point_type: PointType | str) -> Symbol:
     """The symbol for an SPC point's variation.
 
     >>> point_type_symbol("special_cause_concern").colour
-    '#FAB428'
+    '#B84A00'
     """
     try:
         return POINT_TYPE_SYMBOLS[PointType(point_type)]
@@ -475,3 +516,41 @@ def change_symbol(change: Change, polarity: Polarity | str) -> Symbol:
     '↑ Worsening'
     """
     return judgement_symbol(change.movement, change.judgement, polarity)
+
+
+def status_symbols() -> tuple[Symbol, ...]:
+    """Every symbol of the status language, once each, in the key's order (then the
+    overview's worsening tile).
+
+    >>> [label(s) for s in status_symbols()][:3]
+    ['✔ On target', '▲ Just off target', '✖ Off target']
+    """
+    found: dict[tuple[str, str], Symbol] = {}
+    for symbols in LEGEND.values():
+        for symbol in symbols:
+            found.setdefault((symbol.icon, symbol.word), symbol)
+    for symbol in (*DIRECTION_SYMBOLS.values(), WORSENING):
+        found.setdefault((symbol.icon, symbol.word), symbol)
+    return tuple(found.values())
+
+
+def _by_label() -> Mapping[str, Symbol]:
+    return MappingProxyType({label(s): s for s in status_symbols()})
+
+
+BY_LABEL: Final[Mapping[str, Symbol]] = _by_label()
+"""Each status's label (``✔ On target``) to its symbol, so a cell's text finds its colour."""
+
+
+def symbol_of(text: str) -> Symbol | None:
+    """The symbol a cell's text starts with (``! Late (2026-10)`` is Late), or None.
+
+    >>> symbol_of("! Late (Oct 2026)").word
+    'Late'
+    >>> symbol_of("Sandwell") is None
+    True
+    """
+    for known, symbol in BY_LABEL.items():
+        if text == known or text.startswith(f"{known} ("):
+            return symbol
+    return None

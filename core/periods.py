@@ -15,6 +15,8 @@ Offers:
 - `parse_period`: read a period as people type it, as a date, or as an Excel date
   number, and check it fits the measure's frequency.
 - `as_frequency`, `periods_per_year`, `financial_year_label`, `excel_serial_to_date`.
+- `display_label`: a period as people read it on screen and in reports (`Oct 2026`,
+  `2026/27 Q2`, `2026/27`); the canonical labels stay in URLs, CSV files and imports.
 - `IncomparablePeriodsError`: raised when ordering periods of different frequencies.
 
 Labels, one canonical form each: months `2024-04`; quarters `2024/25 Q1`; years
@@ -47,6 +49,7 @@ __all__ = [
     "IncomparablePeriodsError",
     "Period",
     "as_frequency",
+    "display_label",
     "excel_serial_to_date",
     "financial_year_label",
     "parse_period",
@@ -131,6 +134,7 @@ _MONTH_TITLES = (
     "November",
     "December",
 )
+_ISO_MONTH = re.compile(r"(?P<y>\d{4})-(?P<m>0[1-9]|1[0-2])")
 _MONTH_NAME_PATTERN = "|".join(sorted(_MONTH_NAMES, key=len, reverse=True))
 _YEAR_PAIR = r"(?:fy ?)?(?P<y1>\d{4}|\d{2}) ?(?P<sep>[/-]) ?(?P<y2>\d{4}|\d{1,2})"
 _SINGLE_YEAR = r"(?:fy ?)?(?P<year>\d{4})"
@@ -779,3 +783,30 @@ def parse_period(
             f"measure accepts forms such as {_accepted_forms(freq, year_start_month)}."
         )
     return _period_from_reading(reading, text, freq, year_start_month)
+
+
+def display_label(period: Period | str | None) -> str:
+    """A period as people read it: `Oct 2026`, `2026/27 Q2`, `2026/27`.
+
+    Months are written with the month's short name; quarters and years already read
+    as people say them, so they keep their canonical label. Text that is not a
+    canonical month label (a blank, a word) is returned as it is.
+
+    >>> display_label("2026-10")
+    'Oct 2026'
+    >>> display_label(Period.for_month(2026, 4))
+    'Apr 2026'
+    >>> display_label("2026/27 Q2")
+    '2026/27 Q2'
+    >>> display_label("2026/27")
+    '2026/27'
+    >>> display_label(None)
+    ''
+    """
+    if period is None:
+        return ""
+    text = period.label if isinstance(period, Period) else str(period)
+    month = _ISO_MONTH.fullmatch(text)
+    if month is None:
+        return text
+    return f"{_MONTH_TITLES[int(month['m']) - 1][:3]} {month['y']}"

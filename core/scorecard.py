@@ -93,7 +93,7 @@ ATTENTION_REASONS: Final = {
     "ytd_amber": "Year to date just off target",
     "concern": "Special-cause concern",
     "failing": "Consistently failing target",
-    "late": "Late data",
+    "late": "Late",
 }
 """The plain words for why a measure needs attention, in the order they are listed."""
 
@@ -551,10 +551,14 @@ def filter_scorecard(
     rags: Sequence[str] | None = None,
     variations: Sequence[str] | None = None,
     needs_attention: bool = False,
+    data_statuses: Sequence[str] | None = None,
+    judgements: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """The rows that every given filter keeps (an empty or None filter keeps all).
 
-    `variations` may include `"none"` for measures with too few points for SPC.
+    `variations` may include `"none"` for measures with too few points for SPC;
+    `data_statuses` are `DataStatus` values (``late``), `judgements` are `Judgement`
+    values of the direction of change (``worsening``).
     """
     if scorecard.empty:
         return scorecard
@@ -565,6 +569,8 @@ def filter_scorecard(
         & _keep(scorecard["level"], levels)
         & _keep(scorecard["rag"], rags)
         & _keep(variation, variations)
+        & _keep(scorecard["data_status"], data_statuses)
+        & _keep(scorecard["judgement"], judgements)
     )
     if needs_attention:
         mask &= scorecard["attention"].astype(bool)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -35,13 +34,14 @@ from dashboard.store.security import Actor
 from dashboard.ui import writes
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
+from dashboard.ui.status import key_html
 from dashboard.ui.tables import people_table
+from dashboard.ui.vital_signs import back_to_vital_signs
 from dashboard.ui.widgets import (
     action_status_cell,
     data_status_cell,
     direction_cell,
     format_value,
-    legend_markdown,
     plain,
     rag_cell,
     variation_cell,
@@ -377,7 +377,7 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
             )
         st.caption(" · ".join(words))
         with st.expander("Key to the symbols"):
-            st.markdown(legend_markdown(["SPC variation", "SPC assurance"]))
+            st.html(key_html(["SPC variation", "SPC assurance"]))
 
 
 def _can_edit(actor: Actor, detail: MeasureDetail) -> bool:
@@ -743,13 +743,12 @@ def render(actor: Actor) -> None:
         )
         period = None
         detail = load_measure_detail(code, None)
-    back = "vital-signs" + (f"?{urlencode({'period': period})}" if period else "")
     if detail is None:
         st.title("Measure")
         st.error(f"No measure has the code {plain(code)}.")
-        st.markdown(f"[← Back to Vital Signs]({back})")
+        back_to_vital_signs(period)
         return
-    st.markdown(f"[← Back to Vital Signs]({back})")
+    back_to_vital_signs(period)
     _header(detail)
     _status_strip(detail)
     chart, words = st.columns([3, 1])

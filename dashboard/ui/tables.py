@@ -18,7 +18,7 @@ own download beneath the table instead, with every formula-like cell neutralised
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -89,14 +89,18 @@ def people_table(
     column_config: Mapping[str, Any] | None = None,
     csv: bytes | None = None,
     label: str = DOWNLOAD_LABEL,
+    style: Callable[[pd.DataFrame], Any] | None = None,
     **options: Any,
-) -> None:
+) -> Any:
     """Show ``frame`` (text as typed, bidi controls visible) with our own safe CSV
-    download beneath it (``csv``, or the shown columns made safe). ``options`` go to
-    ``st.dataframe`` (``hide_index``, ``width``, ``height``, ``column_order``...)."""
+    download beneath it (``csv``, or the shown columns made safe). ``style`` turns the
+    shown frame into a pandas Styler (status colours); ``options`` go to
+    ``st.dataframe`` (``hide_index``, ``width``, ``height``, ``column_order``,
+    ``on_select``...), whose return value (the selection) is returned."""
     with st.container(key=f"{CONTAINER_PREFIX}{key}"):
-        st.dataframe(
-            visible_frame(frame),
+        shown = visible_frame(frame)
+        event = st.dataframe(
+            shown if style is None else style(shown),
             column_config=column_config,
             key=key,
             **options,
@@ -117,3 +121,4 @@ def people_table(
             on_click="ignore",
             type="tertiary",
         )
+    return event

@@ -24,6 +24,7 @@ import pandas as pd
 from core.errors import CoreError
 from core.legend import (
     LEGEND,
+    NO_VARIATION,
     action_status_symbol,
     assurance_symbol,
     data_status_symbol,
@@ -49,7 +50,7 @@ __all__ = [
     "visible_frame",
 ]
 
-NO_SPC = "· Too few points"
+NO_SPC = label(NO_VARIATION)
 
 # Characters Markdown, HTML or Streamlit's own Markdown extensions give a meaning to
 # anywhere in a line: emphasis, code, links and images ([ and ]), tables, strikethrough,
@@ -143,7 +144,7 @@ def direction_cell(movement: Any, judgement: Any, polarity: Any) -> str:
 
 
 def variation_cell(point_type: Any) -> str:
-    """``■ Concern`` (special-cause concern); ``· Too few points`` when there is none."""
+    """``■ Concern`` (special-cause concern); ``∷ Too few points`` when there is none."""
     return NO_SPC if is_blank(point_type) else label(point_type_symbol(point_type))
 
 

@@ -42,7 +42,7 @@ def test_the_action_page_as_each_role(app_env, role):
         assert "This page is not available to your role." in said
         return
     assert "DP-02: Bring 50 long-term empty homes back into use" in said
-    assert "▲ Needs adjustment" in said and "⚠ Slipping · Behind schedule" in said
+    assert "✎ Needs adjustment" in said and "⚠ Slipping · Behind schedule" in said
     has_form = any(b.label == "Save update" for b in at.button)
     assert has_form is (role in (Role.admin, Role.lead))
 
@@ -51,7 +51,7 @@ def test_the_plan_shows_status_as_icon_and_word_with_flags_beside_it(app_env):
     at = open_page("actions.py", username="demo.executive")
     first = at.dataframe[1].value  # the key is first; then the first theme's table
     row = first[first["title"] == "Deliver the Local Plan examination"].iloc[0]
-    assert row["status_label"] == "✖ Needs intervention"
+    assert row["status_label"] == "⚑ Needs intervention"
     assert row["flags_label"] == "⚠ Overdue · Slipping · Behind schedule"
     # Overdue and slipping come first within the theme.
     assert list(first["title"])[:2] == [
@@ -74,7 +74,7 @@ def test_a_lead_updates_their_own_action_through_the_form(app_env):
 
 def test_the_form_refuses_a_red_status_without_commentary(app_env):
     at = open_page("action.py", username="demo.lead", query={"code": "DP-03"})
-    at.selectbox[0].set_value("✖ Needs intervention")
+    at.selectbox[0].set_value("⚑ Needs intervention")
     next(b for b in at.button if b.label == "Save update").click().run()
     assert not at.exception
     assert [e.value for e in at.error] == ["Say what is being done: a red status needs commentary."]

@@ -180,15 +180,14 @@ def test_a_measure_activated_today_is_late_nowhere_and_every_page_agrees(app_env
     at = open_page("vital_signs.py", username="demo.lead")
     assert not at.exception
     assert "Sorry, something went wrong" not in texts(at)
-    frame = at.dataframe[-1].value
-    rows = frame.assign(code=frame["Code"].str.extract(r"code=([^&]+)")[0]).set_index("code")
+    rows = at.dataframe[0].value.set_index("Code")
     assert rows.loc["HOU-04", ["Status", "Data"]].tolist() == [
         "– Not due",
         "– Not due (2025/26 Q2)",
     ]
-    late_tile = next(m for m in at.metric if m.label == "! Late")
+    late_tile = next(b for b in at.button if b.key == "vs_tile_late")
     # the 5 late KPMs of the demo (HOU-01, HOU-02, HOU-03, QOL-02, QOL-05): HOU-04 is not one
-    assert late_tile.value == "5"
+    assert late_tile.label == "5 · ! Late"
     # Home: the lead still owes exactly what the demo owed before (nothing for HOU-04)
     home = open_page(username="demo.lead")
     assert "Sorry, something went wrong" not in texts(home)

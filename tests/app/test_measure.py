@@ -136,7 +136,7 @@ def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env
     assert at.get("plotly_chart")
     vs = open_page("vital_signs.py", username="first.admin", query={"level": "all"})
     assert not vs.exception
-    rows = vs.dataframe[-1].value
+    rows = vs.dataframe[0].value  # the measures table (the overview by theme follows it)
     assert set(rows["Status"]) == {"✔ On target", "◇ No target"}
 
 
@@ -170,7 +170,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
     assert not at.exception
     assert "◐ Draft (2025-10)" in [m.value for m in at.metric]
     vs = open_page("vital_signs.py", username="first.admin", query={"level": "all"})
-    assert vs.dataframe[-1].value["Data"].tolist() == ["◐ Draft (2025-10)"]
+    assert vs.dataframe[0].value["Data"].tolist() == ["◐ Draft (Oct 2025)"]
     with Session(db.get_engine(empty_app_env)) as session:
         m = session.exec(select(Measure).where(Measure.code == "DRF-01")).one()
         upsert_observation(
@@ -178,7 +178,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
         )
         session.commit()
     at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
-    assert "● Submitted" in [m.value for m in at.metric]
+    assert "◈ Submitted" in [m.value for m in at.metric]
 
 
 def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_neutralised(

@@ -38,8 +38,8 @@ KPMS = {
 
 
 def table(at):
-    frame = at.dataframe[-1].value
-    return frame.assign(code=frame["Code"].str.extract(r"code=([^&]+)")[0]).set_index("code")
+    """The measures table (the first on the page), one row per measure by its code."""
+    return at.dataframe[0].value.set_index("Code")
 
 
 def vital_signs(username="demo.executive", query=None):
@@ -64,8 +64,9 @@ def test_statuses_match_the_figures_worked_out_by_hand(app_env):
     # short: red; down from 65.9%: worsening; 64.3 is below the lower process limit
     # (mean 74.79 - 2.66 x mean moving range = 69.24): special-cause concern.
     assert rows.loc[
-        "PLN-01", ["Latest", "Target", "Status", "Direction", "Variation"]
-    ].tolist() == ["64.3%", "94.7%", "✖ Off target", "↓ Worsening", "■ Concern"]
+        "PLN-01", ["Latest vs target", "Status", "Direction", "Variation"]
+    ].tolist() == ["64.3% vs 94.7%", "✖ Off target", "↓ Worsening", "■ Concern"]
+    assert rows.loc["PLN-01", "Measure"].startswith("PLN-01 · ")
     # FIN-01 (lower is better, tolerance 50): Q2 53 against 0: red; up from 52: worsening;
     # 53 is above the upper process limit (about 30.8): concern.
     assert rows.loc["FIN-01", ["Status", "Direction", "Variation"]].tolist() == [
@@ -89,7 +90,7 @@ def test_statuses_match_the_figures_worked_out_by_hand(app_env):
         "● Common cause",
     ]
     # HOU-03: Housing has not sent October's figure and the deadline (10 Nov) has passed.
-    assert rows.loc["HOU-03", ["Status", "Data"]].tolist() == ["? No data", "! Late (2025-10)"]
+    assert rows.loc["HOU-03", ["Status", "Data"]].tolist() == ["! Late", "! Late (Oct 2025)"]
 
 
 def test_the_red_filter_in_the_url_keeps_only_off_target_measures(app_env):
@@ -125,25 +126,24 @@ def test_the_period_picker_shows_that_period_and_its_year_to_date(app_env):
     at.selectbox[0].set_value("2025-09").run()
     rows = table(at)
     # September's figures were in on time for Housing: HOU-03 shows its 2025-09 value.
-    assert rows.loc["HOU-03", "Period"] == "2025-09"
-    assert rows.loc["HOU-03", "Data"] == "● Submitted"
-    assert rows.loc["PLN-01", ["Period", "Latest"]].tolist() == ["2025-09", "65.9%"]
+    assert rows.loc["HOU-03", "Period"] == "Sep 2025"
+    assert rows.loc["HOU-03", "Data"] == "◈ Submitted"
+    assert rows.loc["PLN-01", ["Period", "Latest"]].tolist() == ["Sep 2025", "65.9%"]
     assert rows.loc["BUS-01", "Period"] == "2025/26 Q2"
     assert at.query_params["period"] in ("2025-09", ["2025-09"])
 
 
 def test_a_quarter_in_the_url_moves_monthly_measures_to_its_last_month(app_env):
     rows = table(vital_signs(query={"period": "2025/26 Q1"}))
-    assert rows.loc["PLN-01", "Period"] == "2025-06"
+    assert rows.loc["PLN-01", "Period"] == "Jun 2025"
     assert rows.loc["BUS-01", "Period"] == "2025/26 Q1"
-    assert rows.loc["PLN-01", "Code"] == "measure?code=PLN-01&period=2025/26 Q1"
 
 
 @pytest.mark.parametrize("username", ["demo.lead", "demo.executive", "demo.member", "demo.admin"])
 def test_leads_executives_members_and_admins_all_see_the_table(app_env, username):
     at = vital_signs(username)
     assert set(table(at).index) == KPMS
-    assert "Performance overview" in texts(at)
+    assert "Performance overview by theme" in texts(at)
 
 
 def test_staff_are_refused(app_env):
@@ -154,15 +154,16 @@ def test_staff_are_refused(app_env):
 
 def test_the_overview_counts_by_theme_and_lists_changes(app_env):
     at = vital_signs()
-    overview = at.dataframe[0].value.set_index("Theme")
+    overview = at.dataframe[-1].value.set_index("Theme")
     # Customer Focus KPMs: CUS-01, CUS-02 and CUS-04 on target, CUS-03 off it (none late)
     focus = overview.loc["Customer Focus"]
     assert focus["Measures"] == 4
     assert (focus["✔ On target"], focus["▲ Just off target"], focus["✖ Off target"]) == (3, 0, 1)
-    assert focus["! Late data"] == 0
+    assert focus["! Late"] == 0
     # Local Homes for Local Need KPMs: HOU-01..03 late for Q2 and October, PLN-01 off target
     homes = overview.loc["Local Homes for Local Need"]
-    assert (homes["Measures"], homes["! Late data"], homes["✖ Off target"]) == (4, 3, 1)
+    assert (homes["Measures"], homes["! Late"], homes["✖ Off target"]) == (4, 3, 1)
+    assert "? No data" not in overview.columns and "! Late data" not in overview.columns
     said = texts(at)
     assert "Changed status since the previous period" in said
 
@@ -187,3 +188,99 @@ def test_the_demo_council_has_every_kind_of_exception_among_its_kpms(demo_engine
     assert (kpms["data_status"] == "late").sum() >= 2
     assert (kpms["variation"] == "special_cause_concern").sum() >= 2
     assert (kpms["assurance"] == "consistent_fail").sum() >= 2
+
+
+# The question answered first: tiles, the status language, deep links ---
+
+
+def test_a_tile_filters_the_table_and_says_so_in_the_url(app_env):
+    at = vital_signs()
+    at.button(key="vs_tile_red").click().run()
+    rows = table(at)
+    assert {"PLN-01", "FIN-01", "QOL-03"} <= set(rows.index)
+    assert set(rows["Status"]) == {"✖ Off target"}
+    assert at.query_params["rag"] in ("red", ["red"])
+    # the same tile again shows every measure
+    at.button(key="vs_tile_red").click().run()
+    assert set(table(at).index) == KPMS
+    assert "rag" not in at.query_params
+
+
+def test_the_late_and_worsening_tiles_filter_by_deadline_and_direction(app_env):
+    at = vital_signs()
+    at.button(key="vs_tile_late").click().run()
+    # HOU-01..03 are late for Q2 and October (see the overview test), QOL-02 and QOL-05
+    # (Quality of Life) for October
+    assert set(table(at).index) == {"HOU-01", "HOU-02", "HOU-03", "QOL-02", "QOL-05"}
+    assert at.query_params["data"] in ("late", ["late"])
+    at.button(key="vs_tile_worsening").click().run()
+    rows = table(at)
+    assert {"PLN-01", "FIN-01", "QOL-03", "BUS-01"} <= set(rows.index)
+    assert all(d.endswith("Worsening") for d in rows["Direction"])
+    assert "data" not in at.query_params
+    assert at.query_params["direction"] in ("worsening", ["worsening"])
+
+
+def test_the_tiles_count_each_status_in_the_view(app_env):
+    at = vital_signs()
+    labels = {b.key: b.label for b in at.button if (b.key or "").startswith("vs_tile_")}
+    assert labels["vs_tile_late"] == "5 · ! Late"
+    assert labels["vs_tile_worsening"].endswith(" · ⇅ Worsening")
+    assert labels["vs_tile_concern"].endswith(" · ■ Concern")
+
+
+def test_an_unknown_department_in_a_link_is_named_not_silently_widened(app_env):
+    at = vital_signs(query={"department": "housing"})
+    notices = " ".join(i.value for i in at.info)
+    assert "department “housing”" in notices
+    assert "showing all departments" in notices
+    assert set(table(at).index) == KPMS
+
+
+def test_an_unknown_level_in_a_link_is_named(app_env):
+    at = vital_signs(query={"level": "KPM"})
+    assert "level “KPM”" in " ".join(i.value for i in at.info)
+
+
+def test_the_status_view_shows_the_status_columns_without_theme_or_department(app_env):
+    at = vital_signs()
+    shown = at.dataframe[0].proto.column_order
+    assert list(shown) == [
+        "Measure",
+        "Status",
+        "Latest vs target",
+        "Year to date",
+        "Direction",
+        "Variation",
+        "Assurance",
+        "Trend",
+    ]
+
+
+def test_the_details_view_shows_theme_department_period_and_owner(app_env):
+    at = vital_signs(query={"view": "details"})
+    shown = list(at.dataframe[0].proto.column_order)
+    assert {"Theme", "Department", "Period", "Owner", "Data"} <= set(shown)
+
+
+def test_every_status_in_the_table_is_drawn_in_the_key_in_the_same_colour(app_env):
+    from core.legend import status_symbols, symbol_of
+    from dashboard.ui.status import status_css, status_html
+
+    at = vital_signs(query={"level": "all"})
+    rows = table(at)
+    key = next(e for e in at.expander if e.label == "Key to the symbols")
+    body = " ".join(h.proto.body for h in key.get("html"))
+    cells = {
+        c
+        for column in ("Status", "Year to date", "Direction", "Variation", "Assurance")
+        for c in rows[column]
+        if c
+    }
+    assert len(cells) > 10
+    for cell in cells:
+        symbol = symbol_of(cell)
+        assert symbol is not None, cell
+        assert symbol in status_symbols()
+        assert status_html(symbol) in body, cell
+        assert f"color: {symbol.colour}" in status_css(cell)

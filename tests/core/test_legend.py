@@ -32,6 +32,8 @@ from core.legend import (
     outlook_symbol,
     point_type_symbol,
     rag_symbol,
+    status_symbols,
+    symbol_of,
 )
 from core.status import direction
 from core.vocab import (
@@ -120,9 +122,7 @@ def test_icons_are_text_characters_not_emoji(symbol: Symbol) -> None:
 
 
 def non_spc_symbols() -> list[Symbol]:
-    tables = (RAG_SYMBOLS, DATA_STATUS_SYMBOLS, ACTION_STATUS_SYMBOLS, OUTLOOK_SYMBOLS)
-    found = [s for t in tables for s in t.values()]
-    return [*found, DRAFT_FIGURES, *DIRECTION_SYMBOLS.values()]
+    return list(status_symbols())
 
 
 @pytest.mark.parametrize("symbol", non_spc_symbols(), ids=lambda s: s.word)
@@ -130,12 +130,14 @@ def test_status_colours_meet_aa_contrast_as_text_on_white(symbol: Symbol) -> Non
     assert contrast_on_white(symbol.colour) >= AA_TEXT_CONTRAST
 
 
-def test_spc_symbols_use_making_data_count_colours() -> None:
-    assert point_type_symbol(PointType.common_cause).colour == "#7B7D7D"
-    assert point_type_symbol(PointType.special_cause_improvement).colour == "#289DE0"
-    assert point_type_symbol(PointType.special_cause_concern).colour == "#FAB428"
+def test_spc_words_use_making_data_count_hues_darkened_to_aa_text() -> None:
+    # Making Data Count's grey, blue and orange, each dark enough to read as text.
+    assert point_type_symbol(PointType.common_cause).colour == "#5F6363"
+    assert point_type_symbol(PointType.special_cause_improvement).colour == "#1D70B8"
+    assert point_type_symbol(PointType.special_cause_concern).colour == "#B84A00"
     assert point_type_symbol(PointType.special_cause_neutral_high).colour == "#361475"
     assert point_type_symbol(PointType.special_cause_neutral_low).colour == "#361475"
+    assert assurance_symbol(Assurance.consistent_fail).colour == "#B84A00"
 
 
 def test_contrast_helper_matches_known_ratios() -> None:
@@ -156,7 +158,7 @@ def test_contrast_helper_matches_known_ratios() -> None:
         (Rag.no_value, "○ No value"),
         (Rag.not_applicable, "□ Not applicable"),
         (Rag.not_due, "– Not due"),
-        (Rag.no_data, "? No data"),
+        (Rag.no_data, "! Late"),
     ],
 )
 def test_rag_labels(status: Rag, text: str) -> None:
@@ -182,7 +184,7 @@ def test_late_data_is_never_shown_as_red() -> None:
         (DataStatus.not_due, "– Not due"),
         (DataStatus.awaiting, "… Awaiting"),
         (DataStatus.late, "! Late"),
-        (DataStatus.submitted, "● Submitted"),
+        (DataStatus.submitted, "◈ Submitted"),
     ],
 )
 def test_data_status_labels(status: DataStatus, text: str) -> None:
@@ -192,14 +194,14 @@ def test_data_status_labels(status: DataStatus, text: str) -> None:
 @pytest.mark.parametrize(
     ("status", "text"),
     [
-        (ActionStatus.red, "✖ Needs intervention"),
-        (ActionStatus.amber, "▲ Needs adjustment"),
-        (ActionStatus.green, "✔ On track"),
+        (ActionStatus.red, "⚑ Needs intervention"),
+        (ActionStatus.amber, "✎ Needs adjustment"),
+        (ActionStatus.green, "➤ On track"),
         (ActionStatus.completed, "★ Completed"),
-        (ActionStatus.not_started, "○ Not started"),
+        (ActionStatus.not_started, "◌ Not started"),
         (ActionStatus.ongoing, "∞ Ongoing"),
         (ActionStatus.not_relevant, "n/r Not relevant"),
-        (ActionStatus.missing, "? Missing information"),
+        (ActionStatus.missing, "∅ Missing information"),
     ],
 )
 def test_action_status_labels_follow_the_legend(status: ActionStatus, text: str) -> None:
@@ -231,8 +233,8 @@ def test_assurance_labels(assurance: Assurance, text: str) -> None:
         (PointType.common_cause, "● Common cause"),
         (PointType.special_cause_improvement, "◆ Improvement"),
         (PointType.special_cause_concern, "■ Concern"),
-        (PointType.special_cause_neutral_high, "▲ Unusually high"),
-        (PointType.special_cause_neutral_low, "▼ Unusually low"),
+        (PointType.special_cause_neutral_high, "H Unusually high"),
+        (PointType.special_cause_neutral_low, "L Unusually low"),
     ],
 )
 def test_point_type_labels(point_type: PointType, text: str) -> None:
@@ -392,6 +394,7 @@ def test_legend_key_has_each_group_in_order() -> None:
         "Actions",
         "SPC variation",
         "SPC assurance",
+        "Year end",
     ]
     assert [s.description for s in LEGEND["Direction of change"]] == [
         "Value increasing (smaller is better)",
@@ -399,6 +402,9 @@ def test_legend_key_has_each_group_in_order() -> None:
         "Value increasing (bigger is better)",
         "Value decreasing (bigger is better)",
         "No change",
+        "Value increasing (neither way is better)",
+        "Value decreasing (neither way is better)",
+        "No earlier value to compare with",
     ]
     assert LEGEND["Performance"][0] is rag_symbol("green")
     assert len(LEGEND["Actions"]) == 8
@@ -413,7 +419,7 @@ def test_mappings_and_symbols_are_read_only() -> None:
 
 def test_a_draft_figure_reads_draft_not_submitted_and_is_in_the_data_key() -> None:
     assert label(data_status_symbol("submitted", draft=True)) == "◐ Draft"
-    assert label(data_status_symbol("submitted")) == "● Submitted"
+    assert label(data_status_symbol("submitted")) == "◈ Submitted"
     # Only a stored figure can be a draft: the deadline words are unchanged by it.
     assert label(data_status_symbol("late", draft=True)) == "! Late"
     assert [s.word for s in LEGEND["Data"]] == [
@@ -453,7 +459,7 @@ def every_legend_symbol() -> list[tuple[str, Symbol]]:
     for name, value in vars(core.legend).items():
         if isinstance(value, Symbol):
             found.append((name, value))
-        elif isinstance(value, Mapping) and name != "LEGEND":
+        elif isinstance(value, Mapping) and name not in ("LEGEND", "BY_LABEL"):
             found += [(name, s) for s in value.values() if isinstance(s, Symbol)]
     return found
 
@@ -476,3 +482,41 @@ def test_the_outlook_descriptions_give_the_forecasts_thresholds() -> None:
     assert f"{likely} or more" in outlook_symbol("likely").description
     assert f"between {unlikely} and {likely}" in outlook_symbol("at_risk").description
     assert f"{unlikely} or less" in outlook_symbol("unlikely").description
+
+
+# One status language ---
+
+
+def test_no_symbol_stands_for_two_meanings_across_the_whole_key() -> None:
+    # Direction arrows show only which way the value moved (the word judges it), so
+    # one arrow may carry several words; every other icon has exactly one word.
+    seen: dict[str, str] = {}
+    arrows = {s.icon for s in DIRECTION_SYMBOLS.values()}
+    for symbol in status_symbols():
+        if symbol.icon in arrows:
+            continue
+        assert seen.setdefault(symbol.icon, symbol.word) == symbol.word, symbol.icon
+    assert len(seen) > 30
+
+
+def test_each_word_has_one_icon_and_one_colour() -> None:
+    seen: dict[str, tuple[str, str]] = {}
+    for symbol in status_symbols():
+        if symbol.icon in {s.icon for s in DIRECTION_SYMBOLS.values()}:
+            continue
+        found = seen.setdefault(symbol.word, (symbol.icon, symbol.colour))
+        assert found == (symbol.icon, symbol.colour), symbol.word
+
+
+def test_late_is_one_word_whether_the_status_or_the_deadline_says_it() -> None:
+    assert rag_symbol("no_data") is data_status_symbol("late")
+    assert label(rag_symbol("no_data")) == "! Late"
+    words = [s.word for s in status_symbols()]
+    assert "No data" not in words and "Late data" not in words
+
+
+def test_a_cells_text_finds_its_symbol_and_colour() -> None:
+    assert symbol_of("✖ Off target") is rag_symbol("red")
+    assert symbol_of("! Late (Oct 2026)") is data_status_symbol("late")
+    assert symbol_of("■ Concern").colour == "#B84A00"  # type: ignore[union-attr]
+    assert symbol_of("Housing") is None

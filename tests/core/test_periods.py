@@ -15,6 +15,7 @@ from core.periods import (
     IncomparablePeriodsError,
     Period,
     as_frequency,
+    display_label,
     excel_serial_to_date,
     financial_year_label,
     parse_period,
@@ -728,3 +729,29 @@ def test_a_period_contains_its_own_start_and_end_and_lies_in_its_year(period: Pe
     assert year.start <= period.start <= period.end <= year.end
     assert period in period.periods_in_year()
     assert period.year_to_date()[-1] == period
+
+
+# Periods as people read them ---
+
+
+@pytest.mark.parametrize(
+    ("period", "shown"),
+    [
+        ("2026-10", "Oct 2026"),
+        ("2026-01", "Jan 2026"),
+        ("2025-09", "Sep 2025"),
+        ("2026/27 Q2", "2026/27 Q2"),
+        ("2026/27", "2026/27"),
+        ("2026 Q1", "2026 Q1"),
+        ("", ""),
+        ("latest", "latest"),
+        ("2026-13", "2026-13"),
+    ],
+)
+def test_periods_are_shown_as_people_read_them(period: str, shown: str) -> None:
+    assert display_label(period) == shown
+
+
+def test_a_period_object_is_shown_by_its_month_name() -> None:
+    assert display_label(Period.for_month(2024, 12)) == "Dec 2024"
+    assert display_label(Period.for_quarter(2024, 1)) == "2024/25 Q1"

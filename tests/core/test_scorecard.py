@@ -170,7 +170,7 @@ def test_late_data_is_its_own_status_and_no_data_never_red():
     assert result["period"] == "2025-10"
     assert result["data_status"] == "late"
     assert result["rag"] == "no_data"
-    assert "Late data" in result["exception_reasons"]
+    assert "Late" in result["exception_reasons"]
     assert "Off target" not in result["exception_reasons"]
 
 

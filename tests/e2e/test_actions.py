@@ -72,5 +72,5 @@ def test_a_lead_updates_three_actions_in_the_table_and_sees_the_flags_change(
     page.get_by_text("DP-02: Bring 50 long-term empty homes back into use").wait_for()
     wait_idle(page)
     page.locator('[data-testid="stPlotlyChart"] .main-svg').first.wait_for()
-    assert page.get_by_text("▲ Needs adjustment · ⚠ Slipping").first.is_visible()
+    assert page.get_by_text("✎ Needs adjustment · ⚠ Slipping").first.is_visible()
     page.screenshot(path=str(output_dir / "4-action-page.png"), full_page=True)

@@ -115,6 +115,7 @@ _STATUS_WORDS.update(
         "blue": ActionStatus.completed,
         "not yet started": ActionStatus.not_started,
         "on track": ActionStatus.green,
+        "✔ on track": ActionStatus.green,  # the label before the actions had their own icons
         "missing info": ActionStatus.missing,
         "not applicable": ActionStatus.not_relevant,
     }
