@@ -40,7 +40,7 @@ def _page() -> None:
 @pytest.fixture
 def page(monkeypatch: pytest.MonkeyPatch) -> AppTest:
     @contextmanager
-    def no_database() -> Iterator[None]:
+    def no_database(url: object = None) -> Iterator[None]:
         yield None
 
     monkeypatch.setattr(writes, "session_scope", no_database)
