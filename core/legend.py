@@ -289,7 +289,7 @@ OUTLOOK_SYMBOLS: Final[Mapping[Outlook, Symbol]] = MappingProxyType(
     {
         Outlook.likely: Symbol(
             "◎",
-            "Likely to meet the target",
+            "Likely",
             GREEN,
             "On current performance the year-end target is likely to be met "
             "(a chance of 80% or more)",
@@ -303,14 +303,14 @@ OUTLOOK_SYMBOLS: Final[Mapping[Outlook, Symbol]] = MappingProxyType(
         ),
         Outlook.unlikely: Symbol(
             "⊘",
-            "Unlikely to meet the target",
+            "Unlikely",
             RED,
             "On current performance the year-end target is unlikely to be met "
             "(a chance of 20% or less)",
         ),
         Outlook.too_early: Symbol(
             "◷",
-            "Too early to say",
+            "Too early",
             GREY,
             "Too few periods of the year are in, or too little history, to forecast the year end",
         ),
@@ -326,7 +326,9 @@ OUTLOOK_SYMBOLS: Final[Mapping[Outlook, Symbol]] = MappingProxyType(
     }
 )
 """The year-end forecast's outlook (`core.forecast`): its own icons, used nowhere else,
-except where it means what the performance key means (no target; not applicable)."""
+except where it means what the performance key means (no target; not applicable). The
+words are short ("Likely", "Too early"), as they sit under a "Year end" heading in a
+narrow column; the description says what each means."""
 
 _UP: Final = "↑"
 _DOWN: Final = "↓"

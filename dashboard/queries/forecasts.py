@@ -4,6 +4,7 @@ so each range is shaped by the whole council's past errors, cached by the data v
 - `load_forecasts(as_at)`: the `ForecastBatch` for the month or quarter reached (None:
   the latest complete month on today).
 - `load_forecast(measure_id, as_at)`: one measure's `Forecast`, or None.
+- `build_forecasts(session, as_at, today)`: the same batch without Streamlit (the reports).
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from dashboard.queries.cache import cached_read
 from dashboard.queries.scorecard import measure_frames
 from dashboard.store.db import Session
 
-__all__ = ["load_forecast", "load_forecasts"]
+__all__ = ["build_forecasts", "load_forecast", "load_forecasts"]
 
 
-@cached_read(max_entries=16)
-def _cached_forecasts(session: Session, as_at: str | None, today: date) -> ForecastBatch:
+def build_forecasts(session: Session, as_at: str | None, today: date) -> ForecastBatch:
+    """Every active measure's year-end forecast at `as_at` (a month or quarter label;
+    None: the latest complete month on `today`), without Streamlit."""
     measures, observations, targets, rebases = measure_frames(session)
     return forecast_many(
         measures,
@@ -32,6 +34,11 @@ def _cached_forecasts(session: Session, as_at: str | None, today: date) -> Forec
         today=today,
         year_start_month=app_settings.get_settings().year_start_month,
     )
+
+
+@cached_read(max_entries=16)
+def _cached_forecasts(session: Session, as_at: str | None, today: date) -> ForecastBatch:
+    return build_forecasts(session, as_at, today)
 
 
 def load_forecasts(as_at: str | None = None) -> ForecastBatch:

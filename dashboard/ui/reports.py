@@ -87,6 +87,7 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                     "YTD RAG": item.ytd_rag,
                     "Direction of change": item.direction,
                     "SPC": item.spc,
+                    "Year end": item.outlook,
                 }
             ]
         )

@@ -3,7 +3,8 @@
 `render(actor)` draws the page: six tiles (off target, just off, on target, late,
 worsening, special-cause concern) that filter the table when clicked; then one row per
 measure, worst first, in the spirit of Making Data Count's summary table (status,
-latest against target, year to date, direction, SPC variation, assurance, trend), all
+latest against target, year to date, the year-end outlook from `core.forecast`,
+direction, SPC variation, assurance, trend), all
 visible without a sideways scroll on a council laptop. Theme, department, period and
 owner are in the "Details" view. One click on a row opens the measure in the same tab;
 its "Back to Vital Signs" link (`back_to_vital_signs`) and the browser's Back return to
@@ -29,15 +30,17 @@ from core.legend import (
     Symbol,
     data_status_symbol,
     label,
+    outlook_symbol,
     point_type_symbol,
     rag_symbol,
 )
 from core.periods import display_label
 from core.scorecard import filter_scorecard, overview, status_changes
-from core.vocab import DataStatus, Judgement, Level, PointType, Rag, Role
+from core.vocab import DataStatus, Judgement, Level, Outlook, PointType, Rag, Role
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_csv
 from dashboard.queries.cache import cached_view
+from dashboard.queries.forecasts import load_forecasts
 from dashboard.queries.scorecard import load_scorecard, scorecard_periods
 from dashboard.store.security import Actor
 from dashboard.ui.navigation import BY_PATH
@@ -79,6 +82,7 @@ SAVED_QUERY = "vital_signs_query"
 NOTICE = "vital_signs_unknown_notice"
 """Session key: the notice naming a link's unknown values, and the view it led to."""
 ROW_HEIGHT_PX = 35
+YEAR_END_WIDTH_PX = 110
 MAX_TABLE_HEIGHT_PX = 720
 
 
@@ -414,12 +418,31 @@ def _versus(value: Any, target: Any, r: Any) -> str:
     return f"{shown} vs {format_value(target, r.unit, r.decimals)}"
 
 
-def display_table(rows: pd.DataFrame, period: str = LATEST) -> pd.DataFrame:
+def year_end_cells(rows: pd.DataFrame, outlooks: Mapping[int, str]) -> list[str]:
+    """Each row's year-end outlook as icon and word (``⊘ Unlikely``, ``◷ Too early``,
+    ``◇ No target``), from `outlooks` by measure id."""
+    return [
+        label(outlook_symbol(outlooks.get(int(m), Outlook.too_early))) for m in rows["measure_id"]
+    ]
+
+
+def load_outlooks(period: str = LATEST) -> dict[int, str]:
+    """Every measure's year-end outlook (`core.vocab.Outlook` value) at `period`."""
+    table = load_forecasts(None if period == LATEST else period).table
+    return dict(zip(table["measure_id"].astype(int), table["outlook"], strict=True))
+
+
+def display_table(
+    rows: pd.DataFrame, period: str = LATEST, outlooks: Mapping[int, str] | None = None
+) -> pd.DataFrame:
     """The scorecard rows as the table shows them: text cells with icon and word.
 
     Holds both views' columns (`STATUS_COLUMNS`, `DETAIL_COLUMNS`); ``Code`` is the
-    measure's code, ``Period`` the period as people read it.
+    measure's code, ``Period`` the period as people read it, ``Year end`` the outlook
+    (`outlooks` by measure id; None: the forecasts at `period`).
     """
+    if outlooks is None:
+        outlooks = load_outlooks(period)
     out = pd.DataFrame(
         {
             "Code": rows["code"],
@@ -427,6 +450,7 @@ def display_table(rows: pd.DataFrame, period: str = LATEST) -> pd.DataFrame:
             "Status": rows["rag"].map(rag_cell),
             "Latest vs target": [_versus(r.value, r.target, r) for r in rows.itertuples()],
             "Year to date": rows["ytd_rag"].map(rag_cell),
+            "Year end": year_end_cells(rows, outlooks),
             "Direction": [
                 direction_cell(r.movement, r.judgement, r.polarity) for r in rows.itertuples()
             ],
@@ -465,6 +489,7 @@ STATUS_COLUMNS = (
     "Status",
     "Latest vs target",
     "Year to date",
+    "Year end",
     "Direction",
     "Variation",
     "Assurance",
@@ -483,11 +508,11 @@ DETAIL_COLUMNS = (
     "Owner",
     "Why it needs attention",
 )
-STATUS_CELLS = ("Status", "Year to date", "Direction", "Variation", "Assurance", "Data")
+STATUS_CELLS = ("Status", "Year to date", "Year end", "Direction", "Variation", "Assurance", "Data")
 
 COLUMN_CONFIG: dict[str, Any] = {
     "Measure": st.column_config.TextColumn(
-        "Measure", help="Code and name: select a row to open the measure", width=210
+        "Measure", help="Code and name: select a row to open the measure", width=188
     ),
     "Status": st.column_config.TextColumn(
         "Status", help="Latest period against target, by the measure's tolerance", width=120
@@ -497,6 +522,12 @@ COLUMN_CONFIG: dict[str, Any] = {
     ),
     "Year to date": st.column_config.TextColumn(
         "Year to date", help="Year to date against target", width=120
+    ),
+    "Year end": st.column_config.TextColumn(
+        "Year end",
+        help="Will the year-end target be met? The forecast on current performance "
+        "(see the key; the measure page gives the projection and its 80% range)",
+        width=YEAR_END_WIDTH_PX,
     ),
     "Direction": st.column_config.TextColumn(
         "Direction",
@@ -682,6 +713,7 @@ def render(actor: Actor) -> None:
             "Direction of change",
             "SPC variation",
             "SPC assurance",
+            "Year end",
             "Data",
         ]
     )

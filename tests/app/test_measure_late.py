@@ -58,7 +58,7 @@ def test_a_measure_that_is_not_late_shows_its_latest_period(app_env):
 def test_the_chart_shows_the_year_end_projection_with_its_range_and_one_sentence(app_env):
     at = measure_page("PLN-01")
     assert (
-        "**Year-end outlook (2025/26):** ⊘ Unlikely to meet the target. On current performance "
+        "**Year-end outlook (2025/26):** ⊘ Unlikely. On current performance "
         "the year ends at 65.1 against a target of 94.7 (80% range 64.1 to 65.5): unlikely to "
         "be met." in texts(at)
     )

@@ -250,6 +250,7 @@ def test_the_status_view_shows_the_status_columns_without_theme_or_department(ap
         "Status",
         "Latest vs target",
         "Year to date",
+        "Year end",
         "Direction",
         "Variation",
         "Assurance",
@@ -273,7 +274,7 @@ def test_every_status_in_the_table_is_drawn_in_the_key_in_the_same_colour(app_en
     body = " ".join(h.proto.body for h in key.get("html"))
     cells = {
         c
-        for column in ("Status", "Year to date", "Direction", "Variation", "Assurance")
+        for column in ("Status", "Year to date", "Year end", "Direction", "Variation", "Assurance")
         for c in rows[column]
         if c
     }
@@ -284,3 +285,43 @@ def test_every_status_in_the_table_is_drawn_in_the_key_in_the_same_colour(app_en
         assert symbol in status_symbols()
         assert status_html(symbol) in body, cell
         assert f"color: {symbol.colour}" in status_css(cell)
+
+
+# The year end (core.forecast), worked out by hand from the seeded figures at 2025-11-14:
+# the latest complete month is October 2025, so quarterly measures stand at 2025/26 Q2.
+
+
+def test_a_quarterly_total_ahead_of_its_year_end_target_is_likely_to_meet_it(app_env):
+    # CUS-02 (higher is better, year to date by sum, no rebase): 2025/26 Q1 6 + Q2 7 = 13
+    # so far. No seasonality judged worth following: Q3 and Q4 at the mean of the latest
+    # year, (6 + 6 + 6 + 7) / 4 = 6.25 each, so the year ends at 13 + 2 x 6.25 = 25.5
+    # against 4 x 6 = 24; the 80% range (23.8 to 26.1) lies mostly above 24: likely.
+    rows = table(vital_signs())
+    assert rows.loc["CUS-02", "Year end"] == "◎ Likely"
+    # CUS-01 (lower is better, by sum): 9 + 8 = 17 so far, then 2 x (9 + 8 + 9 + 8) / 4 =
+    # 17: 34 against 4 x 9 = 36, fewer complaints than the target allows: likely.
+    assert rows.loc["CUS-01", "Year end"] == "◎ Likely"
+
+
+def test_a_measure_too_early_in_its_year_or_without_a_target_says_so(app_env):
+    rows = table(vital_signs(query={"level": "all"}))
+    # QOL-05 is annual: its 2024/25 figure is late, so none of its year is in.
+    assert rows.loc["QOL-05", "Year end"] == "◷ Too early"
+    # BUS-C2 (contextual, latest) has no target: it is still projected, at the mean of the
+    # latest year, (76.5 + 77.0 + 77.0 + 87.6) / 4 = 79.525, but cannot be judged.
+    assert rows.loc["BUS-C2", "Year end"] == "◇ No target"
+    # Every measure says something: never a blank.
+    assert rows["Year end"].str.len().min() > 0
+
+
+def test_the_year_end_cells_are_coloured_and_explained_in_the_key(app_env):
+    from core.legend import GREEN, GREY
+    from dashboard.ui.status import status_css
+
+    at = vital_signs()
+    assert status_css(table(at).loc["CUS-02", "Year end"]).startswith(f"color: {GREEN}")
+    assert status_css("◷ Too early").startswith(f"color: {GREY}")
+    key = next(e for e in at.expander if e.label == "Key to the symbols")
+    body = " ".join(h.proto.body for h in key.get("html"))
+    assert "<strong>Year end</strong>" in body
+    assert "the year-end target is likely to be met (a chance of 80% or more)" in body

@@ -437,10 +437,10 @@ def test_a_draft_figure_reads_draft_not_submitted_and_is_in_the_data_key() -> No
 @pytest.mark.parametrize(
     ("outlook", "text", "colour"),
     [
-        (Outlook.likely, "◎ Likely to meet the target", "#00703C"),
+        (Outlook.likely, "◎ Likely", "#00703C"),
         (Outlook.at_risk, "≈ At risk", "#B35C00"),
-        (Outlook.unlikely, "⊘ Unlikely to meet the target", "#D4351C"),
-        (Outlook.too_early, "◷ Too early to say", "#505A5F"),
+        (Outlook.unlikely, "⊘ Unlikely", "#D4351C"),
+        (Outlook.too_early, "◷ Too early", "#505A5F"),
         (Outlook.met, "◉ Target met", "#00703C"),
         (Outlook.missed, "⊗ Target missed", "#D4351C"),
         (Outlook.no_target, "◇ No target", "#505A5F"),

@@ -45,24 +45,33 @@ def test_an_executive_sees_the_council_at_a_glance_and_keeps_their_place(
     page.screenshot(path=str(output_dir / f"vital-signs-{width}.png"))
     page.screenshot(path=str(output_dir / f"vital-signs-{width}-full.png"), full_page=True)
 
-    # The first row's status, direction, variation and assurance are all on screen: the
-    # table needs no sideways scroll and its first row is above the fold.
+    # The first row's status, year-end outlook, direction, variation and assurance are all
+    # on screen: the table needs no sideways scroll and its first row is above the fold.
     grid = page.locator("[data-testid='stDataFrame']").first
     box = grid.bounding_box()
     assert box is not None
     assert box["x"] + box["width"] <= width
     assert box["y"] + 2 * ROW_PX <= height
     assert grid.evaluate(NO_SIDEWAYS_SCROLL)
-    # worst first: an off-target measure, its direction, variation and assurance
+    # worst first: an off-target measure, its year end, direction, variation and assurance
     assert first_row_cell(page, 1).inner_text().strip() == "✖ Off target"
     assert first_row_cell(page, 4).inner_text().strip().split(" ", 1)[1] in (
+        "Likely",
+        "At risk",
+        "Unlikely",
+        "Too early",
+        "Target met",
+        "Target missed",
+        "No target",
+    )
+    assert first_row_cell(page, 5).inner_text().strip().split(" ", 1)[1] in (
         "Worsening",
         "Improving",
         "No change",
         "No comparison",
     )
-    assert first_row_cell(page, 5).inner_text().strip()
     assert first_row_cell(page, 6).inner_text().strip()
+    assert first_row_cell(page, 7).inner_text().strip()
 
     # A tile filters the table and says so in the address.
     tile = page.locator(".st-key-vs-tile-red [data-testid^='stBaseButton']")

@@ -7,8 +7,10 @@
   before with the change;
 - ``exceptions``: each exception (`ExceptionItem`) with the fields the framework lists:
   RAG, year-to-date actual and target, direction of change, SPC variation and assurance,
-  commentary and action note, owner, and the narrative (the author's saved text, or the
-  draft from `core.narrative` when none is saved), in agenda order (`core.agenda`);
+  commentary and action note, owner, the year-end outlook and its one sentence
+  (`core.forecast`, as at the quarter), and the narrative (the author's saved text, or
+  the draft from `core.narrative` followed by the year-end outlook and its sentence when
+  none is saved), in agenda order (`core.agenda`);
 - ``delivery_plan``: the delivery plan by exception (`delivery_plan_exceptions`), its
   "No update this quarter" flag meaning the report's quarter.
 
@@ -26,12 +28,14 @@ from typing import Any
 import pandas as pd
 
 from core.agenda import build_agenda, item_key
-from core.legend import label, rag_symbol
+from core.forecast import ForecastBatch
+from core.legend import label, outlook_symbol, rag_symbol
 from core.narrative import NO_COMMENTARY, draft_narrative, facts_from_row, format_value
 from core.periods import parse_period
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.queries.actions import ActionException, delivery_plan_exceptions
+from dashboard.queries.forecasts import build_forecasts
 from dashboard.queries.scorecard import build_scorecard
 from dashboard.store.db import Session
 from dashboard.store.meetings import AUDIENCES, narratives
@@ -85,6 +89,8 @@ class ExceptionItem:
     draft: str
     narrative: str
     edited: bool
+    outlook: str = "–"
+    forecast: str = ""
     row: dict[str, Any] = field(repr=False, default_factory=dict)
 
 
@@ -187,6 +193,15 @@ def _rag_text(value: Any) -> str:
         return "–"
 
 
+def _year_end(forecasts: ForecastBatch, measure_id: Any) -> tuple[str, str]:
+    """The measure's year-end outlook as icon and word, and the forecast's one sentence."""
+    try:
+        found = forecasts.forecast(int(measure_id))
+    except (KeyError, TypeError, ValueError):  # CoreError is a ValueError
+        return "–", ""
+    return label(outlook_symbol(found.outlook)), found.explanation()
+
+
 def build_report(
     session: Session, quarter: str, audience: str = "cabinet", today: date | None = None
 ) -> ExceptionReport:
@@ -198,6 +213,7 @@ def build_report(
     previous_period = period.previous()
     previous = build_scorecard(session, as_at=previous_period.label, today=on)
     saved = narratives(session=session, quarter=period.label, audience=audience)
+    forecasts = build_forecasts(session, period.label, on)
     rows = {str(r["code"]): r for r in card.to_dict("records")}
     items = []
     for agenda_item in build_agenda(card.to_dict("records")):
@@ -214,6 +230,9 @@ def build_report(
             draft = (
                 draft.replace(NO_COMMENTARY, note) if NO_COMMENTARY in draft else f"{draft} {note}"
             )
+        outlook, forecast = _year_end(forecasts, row.get("measure_id"))
+        if forecast:  # councillors read whether the year-end target will be met
+            draft = f"{draft} Year-end outlook: {outlook}. {forecast}"
         variation = row.get("variation")
         assurance = row.get("assurance")
         items.append(
@@ -239,6 +258,8 @@ def build_report(
                 draft=draft,
                 narrative=saved.get(key, draft),
                 edited=key in saved,
+                outlook=outlook,
+                forecast=forecast,
                 row=row,
             )
         )

@@ -53,7 +53,8 @@ def _facts_table(e: object) -> str:
     rows = [
         ("Period", "period"), ("Value", "value"), ("Target", "target"), ("RAG", "rag"),
         ("YTD actual", "ytd_actual"), ("YTD target", "ytd_target"), ("YTD RAG", "ytd_rag"),
-        ("Direction of change", "direction"), ("SPC", "spc"), ("Owner", "owner"),
+        ("Direction of change", "direction"), ("SPC", "spc"), ("Year end", "outlook"),
+        ("Owner", "owner"),
     ]  # fmt: skip
     head = "".join(f"<th>{escape(label)}</th>" for label, _ in rows)
     cells = "".join(f"<td>{escape(str(getattr(e, attr)))}</td>" for _, attr in rows)

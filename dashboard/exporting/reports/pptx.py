@@ -85,10 +85,10 @@ def _exception_slide(prs: Any, e: ExceptionItem, chart: bytes | None, note: str)
     _table(
         slide, 0.4, 1.45, 12.5,
         ["Period", "Value", "Target", "RAG", "YTD actual", "YTD target", "YTD RAG",
-         "Direction", "SPC"],
+         "Direction", "SPC", "Year end"],
         [[e.period, e.value, e.target, e.rag, e.ytd_actual, e.ytd_target, e.ytd_rag,
-          e.direction, e.spc]],
-        size=11, widths=[1.1, 1.1, 1.1, 1.4, 1.2, 1.2, 1.4, 1.4, 2.6],
+          e.direction, e.spc, e.outlook]],
+        size=11, widths=[1.0, 1.0, 1.0, 1.3, 1.1, 1.1, 1.3, 1.3, 2.2, 1.2],
     )  # fmt: skip
     if chart:
         slide.shapes.add_picture(io.BytesIO(chart), Inches(0.4), Inches(2.3), width=Inches(7.4))

@@ -30,7 +30,8 @@ EXCEPTION_HEADERS: tuple[tuple[str, int], ...] = (
     ("Code", 10), ("Measure", 36), ("Theme", 24), ("Department", 20), ("Owner", 18),
     ("Period", 11), ("Value", 12), ("Target", 12), ("RAG", 16), ("YTD actual", 12),
     ("YTD target", 12), ("YTD RAG", 16), ("Direction of change", 16), ("SPC", 30),
-    ("Why an exception", 30), ("Commentary", 50), ("Action note", 40), ("Narrative", 80),
+    ("Year-end outlook", 16), ("Year-end forecast", 60), ("Why an exception", 30),
+    ("Commentary", 50), ("Action note", 40), ("Narrative", 80),
 )  # fmt: skip
 DELIVERY_HEADERS: tuple[tuple[str, int], ...] = (
     ("Code", 10), ("Action", 44), ("Theme", 24), ("Department", 20), ("Officer", 18),
@@ -135,6 +136,8 @@ def render(report: ExceptionReport) -> bytes:
                 e.ytd_rag,
                 e.direction,
                 e.spc,
+                e.outlook,
+                e.forecast,
                 e.reasons,
                 e.commentary,
                 e.action_note,
