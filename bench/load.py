@@ -2,10 +2,14 @@
 
 Run with ``python bench/load.py`` (``--sessions 1,10,30``, ``--size demo|large``). Seeds
 a scratch database (the demo council, or ``seed-demo --measures 500 --years 10``), starts
-the app, and for each N starts N sessions at once. Each session, as a person would:
+the app as ``make run`` does (``streamlit run dashboard/server.py``, see
+``bench/browser.py``), and for each N starts N sessions at once. Each session, as a
+person would:
 
 1. opens Vital Signs without being signed in, and gets the sign-in form;
-2. signs in as the demo executive, which lands on Vital Signs;
+2. signs in as the demo executive: the form's run hands over (an ``auth_redirect``
+   message) to ``/session/sign-in``, an HTTP request that sets the HttpOnly sign-in
+   cookie and redirects back to Vital Signs, which is opened anew with the cookie;
 3. opens a measure (HOU-03) in a new tab, as the table's links do: a new connection
    that carries the sign-in cookie.
 
@@ -22,8 +26,16 @@ form the server sends). What the browser's JavaScript would add is played back t
 the browser does it (checked against ``bench/browser.py``, which sees the same number of
 runs per load):
 
-- the app's cookie component (streamlit-authenticator's ``CookieManager``) reports the
-  browser's cookies as its value each time a new instance of it is drawn; each report
+- every navigation first fetches the page over HTTP with the tab's cookies, as the
+  browser's address bar does; its answer sets Streamlit's anti-forgery cookie
+  (``_streamlit_xsrf``), which names the browser a sign-in ticket is good for;
+- an ``auth_redirect`` message is followed with HTTP requests (not following their
+  redirects blindly: each ``Set-Cookie`` goes in the jar, each ``Location`` is
+  requested in turn) until a page answers, which is then opened anew;
+
+- served as a plain script (``dashboard/app.py``; no longer the default) the app's
+  cookie component (streamlit-authenticator's ``CookieManager``) reports the browser's
+  cookies as its value each time a new instance of it is drawn; each report
   makes the browser ask for another run. The session keeps a cookie jar: a ``set``
   instance puts the sign-in cookie in the jar (its value comes in the component's
   arguments) and every ``getAll`` instance reports the jar;
@@ -54,6 +66,14 @@ and 0.50 s at N = 10 (was 1.74); p50 of the whole session 3.3 s alone (was 12.3)
 12.9 s with 10 at once (was 45.2), wall times on a busy machine. What remains is mostly
 signing in: bcrypt (0.28 s) and, served as a plain script as here, the cookie
 component's runs.
+
+Served as ``make run`` serves it (``dashboard/server.py``), smoke runs on a busy machine
+(not final figures): 4 script runs per session (the form, signing in, Vital Signs, the
+measure), 142 KB received. With Streamlit's file watcher on (its default), one session
+cost 1.51 s CPU, 0.79 s of it on the event loop (each new websocket session walks every
+loaded module to choose files to watch); with it off, as ``.streamlit/config.toml`` now
+sets, 0.70 to 0.76 s at N = 1 (event loop 0.07) and 0.62 s at N = 3. What remains beyond
+the pages is signing in: bcrypt (0.28 s) and the form's own run.
 """
 
 from __future__ import annotations
