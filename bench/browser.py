@@ -176,7 +176,13 @@ Served as ``make run`` serves it (``dashboard/server.py``, file watcher on), smo
   floor (with the full collection after each run and the file watcher), and the floor
   is now 0.02 s.
 - Signing in as in production: 2 runs (the form, the page), 0.50 s CPU, 0.42 to 0.45 s
-  beyond a Home load; bcrypt at cost 12 is 0.28 s of it.
+  beyond a Home load; bcrypt at cost 12 is 0.28 s of it. Profiled (``--profile``,
+  inflated): 0.91 s = the form's run 0.39 (bcrypt, the throttle's and the ticket's
+  writes) + the page's run 0.13 + the event loop 0.33, which served about 220 static
+  files in the window (0.10 s in Starlette's middleware and ``StaticFiles``): the
+  browser, new to the site, fetches the chunks the signed-in page needs that the sign-in
+  form did not (they are ``immutable`` and cached afterwards, so a returning browser
+  does not pay them); the cookie request itself is small.
 - Per-run fixed cost left in the app: the cached reads' data version
   (``dashboard/queries/cache.py:_key``) is read once per cached call, 1 to 4 reads a run
   (Home 1, Vital Signs 2, Reports 3, Measure 4) at about 1 ms each: 1 to 4 ms a page
