@@ -2,10 +2,14 @@
 
 Run with ``python bench/load.py`` (``--sessions 1,10,30``, ``--size demo|large``). Seeds
 a scratch database (the demo council, or ``seed-demo --measures 500 --years 10``), starts
-the app, and for each N starts N sessions at once. Each session, as a person would:
+the app as ``make run`` does (``streamlit run dashboard/server.py``, see
+``bench/browser.py``), and for each N starts N sessions at once. Each session, as a
+person would:
 
 1. opens Vital Signs without being signed in, and gets the sign-in form;
-2. signs in as the demo executive, which lands on Vital Signs;
+2. signs in as the demo executive: the form's run hands over (an ``auth_redirect``
+   message) to ``/session/sign-in``, an HTTP request that sets the HttpOnly sign-in
+   cookie and redirects back to Vital Signs, which is opened anew with the cookie;
 3. opens a measure (HOU-03) in a new tab, as the table's links do: a new connection
    that carries the sign-in cookie.
 
@@ -22,8 +26,16 @@ form the server sends). What the browser's JavaScript would add is played back t
 the browser does it (checked against ``bench/browser.py``, which sees the same number of
 runs per load):
 
-- the app's cookie component (streamlit-authenticator's ``CookieManager``) reports the
-  browser's cookies as its value each time a new instance of it is drawn; each report
+- every navigation first fetches the page over HTTP with the tab's cookies, as the
+  browser's address bar does; its answer sets Streamlit's anti-forgery cookie
+  (``_streamlit_xsrf``), which names the browser a sign-in ticket is good for;
+- an ``auth_redirect`` message is followed with HTTP requests (not following their
+  redirects blindly: each ``Set-Cookie`` goes in the jar, each ``Location`` is
+  requested in turn) until a page answers, which is then opened anew;
+
+- served as a plain script (``dashboard/app.py``; no longer the default) the app's
+  cookie component (streamlit-authenticator's ``CookieManager``) reports the browser's
+  cookies as its value each time a new instance of it is drawn; each report
   makes the browser ask for another run. The session keeps a cookie jar: a ``set``
   instance puts the sign-in cookie in the jar (its value comes in the component's
   arguments) and every ``getAll`` instance reports the jar;
@@ -54,6 +66,14 @@ and 0.50 s at N = 10 (was 1.74); p50 of the whole session 3.3 s alone (was 12.3)
 12.9 s with 10 at once (was 45.2), wall times on a busy machine. What remains is mostly
 signing in: bcrypt (0.28 s) and, served as a plain script as here, the cookie
 component's runs.
+
+Served as ``make run`` serves it (``dashboard/server.py``), smoke runs on a busy machine
+(not final figures): 4 script runs per session (the form, signing in, Vital Signs, the
+measure), 142 KB received. With Streamlit's file watcher on (its default), one session
+cost 1.51 s CPU, 0.79 s of it on the event loop (each new websocket session walks every
+loaded module to choose files to watch); with it off, as ``.streamlit/config.toml`` now
+sets, 0.70 to 0.76 s at N = 1 (event loop 0.07) and 0.62 s at N = 3. What remains beyond
+the pages is signing in: bcrypt (0.28 s) and the form's own run.
 """
 
 from __future__ import annotations
@@ -65,13 +85,16 @@ import statistics
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from browser import ROOT, SIZES, USERNAME, Server, app_env, seed, serve  # noqa: E402
+from browser import APP, SIZES, USERNAME, Server, app_env, seed, serve  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
@@ -85,6 +108,9 @@ MEASURE = "code=HOU-03"
 BUDGET_CPU_PER_SESSION_S = 0.5
 TIMEOUT_S = 300
 MAX_RUNS_PER_LOAD = 12
+MAX_REDIRECTS = 5
+HTTP_OK = 200
+REDIRECTS = (301, 302, 303, 307, 308)
 SIGNED_IN = "Signed in as"
 OPENING = "Opening your page"
 
@@ -109,6 +135,7 @@ class Tab:
     jar: dict[str, str]
     ws: ClientConnection | None = None
     page_hash: str = ""
+    redirect: str = ""
     query: str = ""
     path: str = ""
     runs: int = 0
@@ -116,7 +143,24 @@ class Tab:
     elements: dict[tuple[int, ...], Element] = field(default_factory=dict)
     values: dict[str, WidgetState] = field(default_factory=dict)
 
-    async def open(self) -> None:
+    async def navigate(self, path: str, query: str = "") -> None:
+        """Open ``path`` as the browser's address bar would: fetch the page (whose answer
+        sets Streamlit's anti-forgery cookie), open its websocket carrying the cookies,
+        ask for the run and let it settle."""
+        await self.close()
+        location = f"/{path}" + (f"?{query}" if query else "")
+        status, _ = await self._get(location)
+        if status != HTTP_OK:
+            raise SessionError(f"{location} answered {status}")
+        await self._open()
+        await self.load(path, query)
+
+    async def _get(self, location: str) -> tuple[int, str]:
+        """One HTTP GET with the jar's cookies, not following a redirect; keeps the
+        cookies it sets. Its status and where it redirects to."""
+        return await asyncio.to_thread(_get, urljoin(self.url + "/", location), self.jar)
+
+    async def _open(self) -> None:
         headers = {}
         if self.jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
@@ -131,6 +175,7 @@ class Tab:
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+            self.ws = None
 
     async def load(self, path: str, query: str = "") -> None:
         """Open ``path`` as a navigation would, then let the components report (each
@@ -152,7 +197,27 @@ class Tab:
             raise SessionError(f"no {button!r} button on the page")
         before = dict(self.elements)
         await self._run(extra=extra)
+        if self.redirect:
+            await self._follow()
+            return
         await self._settle(before)
+
+    async def _follow(self) -> None:
+        """Follow an ``auth_redirect``, as the browser does: the cookie request (which
+        sets the HttpOnly sign-in cookie in the jar) answers with a redirect back to the
+        page, which is then opened anew."""
+        target, self.redirect = self.redirect, ""
+        for _ in range(MAX_REDIRECTS):
+            status, location = await self._get(target)
+            if status not in REDIRECTS:
+                break
+            target = location
+        else:
+            raise SessionError(f"more than {MAX_REDIRECTS} redirects from {target}")
+        parts = urlsplit(target)
+        if parts.path.startswith("/session/"):
+            raise SessionError(f"the hand-over ended at {target} ({status})")
+        await self.navigate(parts.path.lstrip("/"), parts.query)
 
     def text(self) -> str:
         return "\n".join(e.text for e in self.elements.values())
@@ -224,12 +289,45 @@ class Tab:
                 self.page_hash = forward.navigation.page_script_hash
             elif kind == "page_info_changed":
                 self.query = forward.page_info_changed.query_string
+            elif kind == "auth_redirect":
+                self.redirect = forward.auth_redirect.url
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 path = tuple(forward.metadata.delta_path)
                 self.elements[path] = _element(forward.delta.new_element)
             elif kind == "script_finished":
                 if forward.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     return
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args: Any, **_kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
+def _get(url: str, jar: dict[str, str]) -> tuple[int, str]:
+    """GET ``url`` with the cookies in ``jar``; put the cookies it sets in ``jar`` (and
+    drop those it deletes). Its status and ``Location`` header."""
+    request = urllib.request.Request(url)
+    if jar:
+        request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in jar.items()))
+    try:
+        with _OPENER.open(request, timeout=TIMEOUT_S) as response:
+            response.read()
+            status, headers = response.status, response.headers
+    except urllib.error.HTTPError as error:
+        status, headers = error.code, error.headers
+    for header in headers.get_all("Set-Cookie") or []:
+        pair, *attributes = header.split(";")
+        name, _, value = pair.strip().partition("=")
+        gone = any(a.strip().lower() in ("max-age=0", "max-age=-1") for a in attributes)
+        if gone or value in ("", '""'):
+            jar.pop(name, None)
+        else:
+            jar[name] = value.strip('"')
+    return status, headers.get("Location", "")
 
 
 def _element(new: Any) -> Element:
@@ -272,8 +370,7 @@ async def one_person(url: str) -> Session:
 
     try:
         first = tabs[0]
-        await first.open()
-        await first.load("vital-signs")
+        await first.navigate("vital-signs")
         if "Password" not in first.text():
             raise SessionError("no sign-in form")
         done("sign-in form")
@@ -282,8 +379,7 @@ async def one_person(url: str) -> Session:
         done("sign in: Vital Signs")
         await first.close()
         measure = tabs[1]
-        await measure.open()
-        await measure.load("measure", MEASURE)
+        await measure.navigate("measure", MEASURE)
         _check_signed_in(measure, "the measure")
         done("measure, new tab")
         session.steps["session"] = time.perf_counter() - started
@@ -353,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         folder = Path(tmp)
         app: Server = serve(
-            ROOT / "dashboard" / "app.py",
+            APP,
             folder / "app.log",
             app_env(seed(folder, args.size), None),
             args=tuple(args.app_args.split()),
