@@ -359,14 +359,15 @@ def test_percent_and_underscore_in_an_audit_search_are_not_wildcards(poisoned):
 
 def test_vital_signs_filters_by_a_theme_name_with_a_quote(poisoned):
     at = open_page(
-        "vital_signs.py", username="demo.executive", query={"theme": HOSTILE_THEME, "level": "all"}
+        "vital_signs.py",
+        username="demo.executive",
+        query={"theme": HOSTILE_THEME, "level": "all", "view": "details"},
     )
     assert not at.exception
-    tables = [df.value for df in at.dataframe if "Theme" in df.value.columns]
-    assert tables, "the status table is shown"
-    themes = set(tables[-1]["Theme"])
-    assert themes == {HOSTILE_THEME}
-    assert any(str(link).endswith(f"={CODE}") for link in tables[-1]["Code"])
+    tables = [df.value for df in at.dataframe if {"Theme", "Code"} <= set(df.value.columns)]
+    assert tables, "the details table is shown"
+    assert set(tables[0]["Theme"]) == {HOSTILE_THEME}
+    assert CODE in set(tables[0]["Code"])
 
 
 # --- the escaping helper ---------------------------------------------------------------
