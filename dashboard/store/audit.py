@@ -58,7 +58,11 @@ def record(
     note: str = "",
     bump: bool = True,
 ) -> AuditLog:
-    """Add an audit entry (and, for data changes, move the data version on)."""
+    """Add an audit entry and move the data version on.
+
+    ``bump=False`` only for entries that change nothing a page reads (sign-in, sign-out,
+    a failed password) or for rows whose batch moves the version once (an upload).
+    """
     entry = AuditLog(
         at=utcnow(),
         user_id=actor.id,

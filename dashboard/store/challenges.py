@@ -116,6 +116,5 @@ def set_attendees(*, session: Session, actor: Actor, meeting_id: int, attendees:
         before=before,
         after=meeting,
         note="attendees",
-        bump=False,
     )
     return meeting

@@ -229,6 +229,5 @@ def claim_reminder(
         entity="reminder",
         entity_id=row.id,
         after={"user_id": user_id, "items": len(items)},
-        bump=False,
     )
     return row

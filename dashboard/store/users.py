@@ -186,7 +186,6 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
         entity="user",
         entity_id=user_id,
         note="password changed",
-        bump=False,
     )
 
 

@@ -97,7 +97,6 @@ def create_objective(
         entity="objective",
         entity_id=objective.id,
         after=after,
-        bump=False,
     )
     return objective
 
@@ -161,7 +160,6 @@ def update_objective(
         entity_id=objective_id,
         before=before,
         after=after,
-        bump=False,
     )
     return objective
 
@@ -184,7 +182,6 @@ def agree_objective(*, session: Session, actor: Actor, objective_id: int) -> Obj
         entity="objective",
         entity_id=objective_id,
         note="objective agreed",
-        bump=False,
     )
 
 

@@ -89,7 +89,6 @@ def get_or_create_checkin(
             entity="checkin",
             entity_id=checkin.id,
             after=checkin,
-            bump=False,
         )
     return checkin
 
@@ -185,7 +184,6 @@ def save_checkin(
         entity_id=checkin_id,
         before=before,
         after=after,
-        bump=False,
     )
     return checkin
 
@@ -275,7 +273,6 @@ def _move(
         before=before,
         after=checkin,
         note=note or f"status {status}",
-        bump=False,
     )
     return checkin
 

@@ -88,7 +88,6 @@ def create_staff(*, session: Session, actor: Actor, staff: Staff) -> Staff:
         entity="staff",
         entity_id=staff.id,
         after=staff,
-        bump=False,
     )
     return staff
 
@@ -113,7 +112,6 @@ def update_staff(*, session: Session, actor: Actor, staff_id: int, **changes: An
         patch={name: getattr(candidate, name) for name in STAFF_FIELDS},
         entity="staff",
         entity_id=staff.id,
-        bump=False,
     )
 
 

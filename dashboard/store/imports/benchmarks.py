@@ -127,7 +127,10 @@ def stored_values(
 def write_values(
     *, session: Session, actor: Actor, rows: list[dict[str, Any]], upload_id: int
 ) -> None:
-    """Add (``id`` None) or change each benchmark value, one audit entry each (no commit)."""
+    """Add (``id`` None) or change each benchmark value, one audit entry each (no commit).
+
+    The entries leave the data version alone: the upload's own entry moves it on once.
+    """
     require_admin(actor, doing="load benchmark data")
     for p in rows:
         if p["id"] is None:
