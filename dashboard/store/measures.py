@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError
@@ -294,16 +295,28 @@ def list_observations(*, session: Session, measure_id: int) -> Sequence[Observat
 def add_rebase_point(
     *, session: Session, actor: Actor, measure: Measure, period: str, reason: str
 ) -> RebasePoint:
-    """Add an SPC rebase point with its reason (leads of the department, admins)."""
+    """Add an SPC rebase point with its reason (leads of the department, admins); one per
+    period of a measure."""
     _require_measure_data(session, actor, measure, "add rebase points")
     if not reason.strip():
         raise Refused("Say why the limits are rebased at this period.")
     assert measure.id is not None
+    duplicate = Refused(f"{measure.code} already has a rebase point at {period}.")
+    taken = session.exec(
+        select(RebasePoint.id).where(
+            RebasePoint.measure_id == measure.id, RebasePoint.period == period
+        )
+    ).first()
+    if taken is not None:
+        raise duplicate
     point = RebasePoint(
         measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
     )
     session.add(point)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # added by someone else since the check above
+        raise duplicate from exc
     audit.record(
         session,
         actor=actor,

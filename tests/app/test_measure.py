@@ -73,6 +73,25 @@ def test_a_lead_adds_a_rebase_point_with_a_reason_and_it_is_audited(app_env):
         assert entry.username == "demo.lead"
 
 
+def test_a_rebase_point_added_meanwhile_is_refused_in_plain_words(app_env):
+    at = measure_page("HOU-03", username="demo.lead")
+    next(s for s in at.selectbox if s.label == "Rebase from").set_value("2024-04")
+    next(t for t in at.text_input if t.label == "Reason").input("New allocations policy")
+    # someone else adds the same point between the lead's page run and their click
+    with Session(db.get_engine(app_env)) as session:
+        hou03 = session.exec(select(Measure).where(Measure.code == "HOU-03")).one()
+        session.add(RebasePoint(measure_id=hou03.id, period="2024-04", reason="Restructure"))
+        session.commit()
+    next(b for b in at.button if b.label == "Add rebase point").click().run()
+    assert not at.exception
+    said = texts(at)
+    assert "HOU-03 already has a rebase point at 2024-04." in said
+    assert "Sorry" not in said
+    with Session(db.get_engine(app_env)) as session:
+        points = session.exec(select(RebasePoint).where(RebasePoint.period == "2024-04")).all()
+        assert [p.reason for p in points] == ["Restructure"]
+
+
 def test_a_lead_cannot_rebase_another_departments_measure(app_env):
     at = measure_page("PLN-01", username="demo.lead")
     assert not any(b.label == "Add rebase point" for b in at.button)

@@ -21,6 +21,7 @@ from dashboard.store import register as register_store
 from dashboard.store.checkins import objectives as objective_store
 from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.checkins import staff as staff_store
+from dashboard.store.errors import Refused
 from dashboard.store.models import (
     ActionCreate,
     ActionUpdateIn,
@@ -214,6 +215,22 @@ def test_rebase_points_need_a_reason_and_are_audited(session):
     measures_store.remove_rebase_point(session=session, actor=ADMIN, measure=m, point_id=point.id)
     session.commit()
     assert [e.action for e in _entries(session, "rebase_point")] == ["create", "delete"]
+
+
+def test_a_second_rebase_point_at_the_same_period_is_refused_saying_so(session):
+    ids = make_structure(session)
+    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    measures_store.add_rebase_point(
+        session=session, actor=ADMIN, measure=m, period="2024-04", reason="New policy"
+    )
+    with pytest.raises(Refused, match="^HOU-01 already has a rebase point at 2024-04.$"):
+        measures_store.add_rebase_point(
+            session=session, actor=ADMIN, measure=m, period="2024-04", reason="Again"
+        )
+    session.commit()
+    points = measures_store.list_rebase_points(session=session, measure_id=m.id)
+    assert [(p.period, p.reason) for p in points] == [("2024-04", "New policy")]
+    assert [e.action for e in _entries(session, "rebase_point")] == ["create"]
 
 
 def test_actions_are_created_updated_with_a_dated_update_and_audited(session):
