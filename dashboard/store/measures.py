@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError
-from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
+from core.periods import Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
 from dashboard.store import audit
 from dashboard.store.errors import NotFound, Refused
@@ -23,11 +23,11 @@ from dashboard.store.models import (
     Target,
     utcnow,
 )
-from dashboard.store.security import Actor, PermissionDenied, require_department
+from dashboard.store.security import Actor, require_admin, require_department
 
 __all__ = [
     "add_rebase_point",
-    "create_measure",
+    "insert_measure_unchecked",
     "first_due_start",
     "get_measure",
     "get_measure_by_code",
@@ -50,44 +50,36 @@ def first_due_start(
     frequency: str,
     first_period: str | None = None,
     *,
-    today: date | None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> date:
     """The day a measure becoming active now is due from: the first day of
     ``first_period`` (a label the admin chose, read as the measure's frequency), or of the
-    period containing ``today`` (the caller's today; the system date when not given).
+    period containing ``today`` (the caller's today).
     Raises ``ValueError`` naming a period that cannot be read."""
     if first_period is not None and first_period.strip():
         try:
             return parse_period(first_period, frequency, year_start_month=year_start_month).start
         except CoreError as exc:
             raise Refused(f"First period due: {exc}") from None
-    return Period.containing(
-        today or date.today(), frequency, year_start_month=year_start_month
-    ).start
+    return Period.containing(today, frequency, year_start_month=year_start_month).start
 
 
-def create_measure(
+def insert_measure_unchecked(
     *,
     session: Session,
     actor: Actor,
     measure_in: MeasureCreate,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
-    """Add a measure. Admins add any; a lead may only *propose* one for their department.
+    """For demo data and tests only: add a measure (admins) without the register's checks
+    (checklist, owner, tolerance, target). The app adds measures one way:
+    ``register.add_measure`` (admins) or ``register.propose_measure`` (leads).
 
     An active measure is due from the period containing ``today`` unless ``due_from`` says
     otherwise; a proposed one has no first due period until it is activated."""
-    if not actor.is_admin:
-        require_department(
-            actor,
-            measure_in.department_id,
-            doing="propose measures",
-            department_name=_department_name(session, measure_in.department_id),
-        )
-        if measure_in.lifecycle != Lifecycle.proposed:
-            raise PermissionDenied("Leads can propose measures; an admin activates them.")
+    require_admin(actor, doing="add measures")
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
         raise Refused(f"A measure with code '{measure_in.code}' already exists.")
     measure = Measure.model_validate(measure_in)

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.periods import DEFAULT_YEAR_START_MONTH, Period
+from core.periods import Period
 from core.register import (
     ActivationFields,
     MeasureFields,
@@ -112,19 +112,23 @@ def _insert(
     measure_in: MeasureCreate,
     note: str,
     *,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date | None,
+    year_start_month: int | None,
 ) -> Measure:
+    """Add a measure after the register's checks; an active one is due from ``due_from``
+    or the period containing ``today`` (the caller passes it for an active measure)."""
     data = measure_in.model_dump()
     data["code"] = normalise_code(measure_in.code)
     _validate(session, data, None)
     measure = Measure.model_validate(data)
     active = measure.lifecycle == Lifecycle.active
     if active:
+        assert today is not None and year_start_month is not None, "an active one needs both"
         _check_activation(session, measure)
-        measure.due_from = measure.due_from or first_due_start(
-            measure.frequency, today=today, year_start_month=year_start_month
-        )
+        if measure.due_from is None:
+            measure.due_from = first_due_start(
+                measure.frequency, today=today, year_start_month=year_start_month
+            )
     else:
         measure.due_from = None
     session.add(measure)
@@ -138,7 +142,7 @@ def _insert(
         after=measure,
         note=note,
     )
-    if active:
+    if active and year_start_month is not None:
         _carry_over_target(session, actor, measure, year_start_month)
     return measure
 
@@ -224,7 +228,8 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
             "due_from": None,
         }
     )
-    return _insert(session, actor, proposal, "proposed")
+    # a proposal has no due period until it is approved: no today needed
+    return _insert(session, actor, proposal, "proposed", today=None, year_start_month=None)
 
 
 def add_measure(
@@ -232,8 +237,8 @@ def add_measure(
     session: Session,
     actor: Actor,
     measure_in: MeasureCreate,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
     """An admin adds a measure straight to the register: active only with its checklist
     and (a KPM or management measure) an owner, a tolerance and a target, as on
@@ -326,8 +331,8 @@ def approve_measure(
     measure_id: int,
     comments: str = "",
     first_period: str | None = None,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
     """An admin activates a proposed measure: refused unless its checklist is complete
     and, for a KPM or management measure, it has an owner, a tolerance and a target.

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
+from core.periods import Period, parse_period
 from core.register import (
     profile_annual_target,
 )
@@ -58,7 +58,7 @@ def set_period_target(
     period: str,
     value: float,
     reason: str,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    year_start_month: int,
 ) -> Target:
     """Set or change one period's target. Changing an existing target needs a reason."""
     measure = _get(session, measure_id)
@@ -92,7 +92,7 @@ def set_annual_target(
     value: float,
     reason: str,
     weights: Sequence[float] | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    year_start_month: int,
 ) -> list[Target]:
     """An annual target spread over the year's periods (see ``core.register``'s
     ``profile_annual_target``); an annual measure gets the one annual target."""
@@ -119,6 +119,7 @@ def set_annual_target(
             period=p.label,
             value=round(v, 6),
             reason=why,
+            year_start_month=year_start_month,
         )
         for p, v in zip(periods, values, strict=True)
     ]

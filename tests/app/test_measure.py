@@ -10,7 +10,7 @@ from core.vocab import Role
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_frame
 from dashboard.store import db
-from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.measures import insert_measure_unchecked, set_target, upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, RebasePoint
 from tests.apptest import open_page, texts
 from tests.factories import ADMIN, make_structure, make_user, measure_in
@@ -101,17 +101,19 @@ def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        one = create_measure(
+        one = insert_measure_unchecked(
             today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(ids, code="ONE-01"),
+            year_start_month=4,
         )
-        bare = create_measure(
+        bare = insert_measure_unchecked(
             today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(ids, code="BARE-01"),
+            year_start_month=4,
         )
         upsert_observation(
             session=session,
@@ -174,11 +176,12 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = create_measure(
+        m = insert_measure_unchecked(
             today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(ids, code="DRF-01"),
+            year_start_month=4,
         )
         draft = ObservationCreate(
             measure_id=m.id, period="2025-10", period_start=date(2025, 10, 1), value=12
@@ -213,7 +216,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
     formula = "=cmd|' /C calc'!A0"
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
-        m = create_measure(
+        m = insert_measure_unchecked(
             today=app_today(),
             session=session,
             actor=ADMIN,
@@ -225,6 +228,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
                 tolerance_kind=None,
                 tolerance=None,
             ),
+            year_start_month=4,
         )
         for period, start, value, note in (
             ("2025-09", date(2025, 9, 1), -1, formula),
@@ -271,11 +275,12 @@ def _benchmarked_measure(url, our_benchmark):
     with Session(db.get_engine(url)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = create_measure(
+        m = insert_measure_unchecked(
             today=app_today(),
             session=session,
             actor=ADMIN,
             measure_in=measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),
+            year_start_month=4,
         )
         for i in range(12):
             month = Period.for_month(2024, 4).shift(i)

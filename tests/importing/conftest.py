@@ -20,7 +20,7 @@ from sqlmodel import Session
 from core.vocab import Role
 from dashboard import config as settings_module
 from dashboard.importing.registry import ImportOptions, ImportResult, SourceFile, run_import
-from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.measures import insert_measure_unchecked, set_target, upsert_observation
 from dashboard.store.models import Measure, ObservationCreate
 from dashboard.store.security import Actor
 from tests.factories import ADMIN, make_structure, make_user, measure_in
@@ -73,34 +73,42 @@ def world(engine: Engine) -> World:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
         ms = {
-            "HOU-01": create_measure(
-                today=TODAY, session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01")
+            "HOU-01": insert_measure_unchecked(
+                today=TODAY,
+                session=s,
+                actor=ADMIN,
+                measure_in=measure_in(ids, "HOU-01"),
+                year_start_month=4,
             ),
-            "HOU-02": create_measure(
+            "HOU-02": insert_measure_unchecked(
                 today=TODAY,
                 session=s,
                 actor=ADMIN,
                 measure_in=measure_in(
                     ids, "HOU-02", unit="percent", ytd_method="ratio", polarity="higher_is_better"
                 ),
+                year_start_month=4,
             ),
-            "HOU-03": create_measure(
+            "HOU-03": insert_measure_unchecked(
                 today=TODAY,
                 session=s,
                 actor=ADMIN,
                 measure_in=measure_in(ids, "HOU-03", frequency="quarterly"),
+                year_start_month=4,
             ),
-            "HOU-04": create_measure(
+            "HOU-04": insert_measure_unchecked(
                 today=TODAY,
                 session=s,
                 actor=ADMIN,
                 measure_in=measure_in(ids, "HOU-04", polarity="neutral"),
+                year_start_month=4,
             ),
-            "PLN-01": create_measure(
+            "PLN-01": insert_measure_unchecked(
                 today=TODAY,
                 session=s,
                 actor=ADMIN,
                 measure_in=measure_in(ids, "PLN-01", department="Planning"),
+                year_start_month=4,
             ),
         }
         s.commit()

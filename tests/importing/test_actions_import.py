@@ -33,7 +33,7 @@ from dashboard.importing.registry import (
     run_import,
 )
 from dashboard.store import actions as store
-from dashboard.store.measures import create_measure
+from dashboard.store.measures import insert_measure_unchecked
 from dashboard.store.models import (
     Action,
     ActionCreate,
@@ -94,10 +94,26 @@ class Plan:
 def plan(engine: Engine) -> Plan:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
-        hou1 = create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01"))
-        create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-02"))
-        create_measure(
-            session=s, actor=ADMIN, measure_in=measure_in(ids, "PLN-01", department="Planning")
+        hou1 = insert_measure_unchecked(
+            session=s,
+            actor=ADMIN,
+            measure_in=measure_in(ids, "HOU-01"),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
+        insert_measure_unchecked(
+            session=s,
+            actor=ADMIN,
+            measure_in=measure_in(ids, "HOU-02"),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
+        insert_measure_unchecked(
+            session=s,
+            actor=ADMIN,
+            measure_in=measure_in(ids, "PLN-01", department="Planning"),
+            today=date(2025, 11, 14),
+            year_start_month=4,
         )
         s.commit()
         for code, dept, status, pct, links in (

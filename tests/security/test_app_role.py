@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,7 +20,7 @@ from sqlmodel import Session
 from dashboard import config as settings_module
 from dashboard.cli import main as cli
 from dashboard.store import audit, db
-from dashboard.store.measures import create_measure
+from dashboard.store.measures import insert_measure_unchecked
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import utcnow
 from dashboard.store.roles import AppRoleError, grant_app_role
@@ -95,7 +96,13 @@ def test_the_app_role_runs_the_app_but_cannot_touch_the_audit_log_or_the_schema(
     with Session(engine, expire_on_commit=False) as session:
         assert session.exec(text("SELECT current_user")).scalar_one() == role
         ids = make_structure(session)
-        create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+        insert_measure_unchecked(
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(ids),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
         make_user(session, "alice", role="lead")
         get_or_create_cookie_key(session=session)
         audit.record(session, actor=ADMIN, action="create", entity="thing", entity_id=1)

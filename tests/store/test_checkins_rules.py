@@ -16,7 +16,7 @@ from dashboard.store.checkins import objectives as objective_store
 from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.checkins import retention as retention_store
 from dashboard.store.checkins import staff as staff_store
-from dashboard.store.measures import create_measure
+from dashboard.store.measures import insert_measure_unchecked
 from dashboard.store.models import (
     AuditLog,
     Checkin,
@@ -72,7 +72,13 @@ class World:
         self.pat = self._staff("Pat", "Housing", self.manager, self.pat_user)
         self.kim = self._staff("Kim", "Housing", self.manager, self.kim_user)
         self.lou = self._staff("Lou", "Planning", self.exec, None)
-        measure = create_measure(session=session, actor=ADMIN, measure_in=measure_in(self.ids))
+        measure = insert_measure_unchecked(
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(self.ids),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
         self.measure_id = measure.id
         self.objective = objective_store.create_objective(
             session=session,

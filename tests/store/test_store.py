@@ -47,7 +47,13 @@ def _entries(session: Session, entity: str) -> list[AuditLog]:
 def test_a_measure_is_created_read_updated_and_audited(session):
     ids = make_structure(session)
     untargeted = measure_in(ids, tolerance_kind=None, tolerance=None)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=untargeted)
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=untargeted,
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     session.commit()
     found = measures_store.get_measure_by_code(session=session, code="hou-01")
     assert found is not None and found.name == "Measure HOU-01"
@@ -67,15 +73,33 @@ def test_a_measure_is_created_read_updated_and_audited(session):
 
 def test_a_duplicate_measure_code_is_refused(session):
     ids = make_structure(session)
-    measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     with pytest.raises(ValueError, match="already exists"):
-        measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+        measures_store.insert_measure_unchecked(
+            session=session,
+            actor=ADMIN,
+            measure_in=measure_in(ids),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
 
 
 def test_observations_are_added_changed_and_never_cleared_by_a_blank(session):
     ids = make_structure(session)
     lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     obs_in = ObservationCreate(
         measure_id=m.id,
         period="2024-04",
@@ -113,7 +137,13 @@ def test_observations_are_added_changed_and_never_cleared_by_a_blank(session):
 
 def test_a_change_saved_as_a_draft_makes_a_submitted_figure_a_draft_again(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     first = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=83.0
     )
@@ -140,8 +170,12 @@ def test_a_change_saved_as_a_draft_makes_a_submitted_figure_a_draft_again(sessio
 def test_a_lead_cannot_write_another_departments_figures(session):
     ids = make_structure(session)
     lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
-    m = measures_store.create_measure(
-        session=session, actor=ADMIN, measure_in=measure_in(ids, "PLN-01", "Planning")
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids, "PLN-01", "Planning"),
+        today=date(2025, 11, 14),
+        year_start_month=4,
     )
     obs_in = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=80.0
@@ -165,7 +199,13 @@ def test_a_lead_cannot_write_another_departments_figures(session):
 def test_readers_cannot_write_figures_or_targets(session, role):
     ids = make_structure(session)
     reader = make_user(session, f"reader.{role.value}", role, [ids["Housing"]])
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     obs_in = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=1.0
     )
@@ -177,7 +217,13 @@ def test_readers_cannot_write_figures_or_targets(session, role):
 
 def test_target_changes_keep_who_when_and_why(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     measures_store.set_target(
         session=session,
         actor=ADMIN,
@@ -204,7 +250,13 @@ def test_target_changes_keep_who_when_and_why(session):
 
 def test_rebase_points_need_a_reason_and_are_audited(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     with pytest.raises(ValueError, match="Say why"):
         measures_store.add_rebase_point(
             session=session, actor=ADMIN, measure=m, period="2024-04", reason="  "
@@ -219,7 +271,13 @@ def test_rebase_points_need_a_reason_and_are_audited(session):
 
 def test_a_second_rebase_point_at_the_same_period_is_refused_saying_so(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     measures_store.add_rebase_point(
         session=session, actor=ADMIN, measure=m, period="2024-04", reason="New policy"
     )
@@ -434,7 +492,13 @@ def test_the_database_refuses_to_change_or_delete_the_audit_log(engine, session,
 def test_every_audited_write_moves_the_data_version_on(session):
     ids = make_structure(session)
     before = audit.data_version(session)
-    measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    measures_store.insert_measure_unchecked(
+        session=session,
+        actor=ADMIN,
+        measure_in=measure_in(ids),
+        today=date(2025, 11, 14),
+        year_start_month=4,
+    )
     session.commit()
     assert audit.data_version(session) == before + 1
 
@@ -446,7 +510,13 @@ def test_a_failed_write_saves_neither_the_change_nor_its_audit_entry(engine):
     with Session(engine) as s:
         ids = structure(s)
     with pytest.raises(RuntimeError), session_scope(engine) as s:
-        measures_store.create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids))
+        measures_store.insert_measure_unchecked(
+            session=s,
+            actor=ADMIN,
+            measure_in=measure_in(ids),
+            today=date(2025, 11, 14),
+            year_start_month=4,
+        )
         raise RuntimeError("boom")
     with Session(engine) as s:
         assert measures_store.get_measure_by_code(session=s, code="HOU-01") is None
