@@ -11,9 +11,16 @@ from sqlmodel import Session, col, delete, select
 from core.vocab import Role
 from dashboard.store import audit
 from dashboard.store.errors import NotFound, Refused
-from dashboard.store.models import User, UserCreate, UserDepartment, UserUpdate, utcnow
+from dashboard.store.models import (
+    AuthSession,
+    User,
+    UserCreate,
+    UserDepartment,
+    UserUpdate,
+    utcnow,
+)
 from dashboard.store.security import Actor, PermissionDenied, require_admin
-from dashboard.store.sessions import revoke_user_sessions
+from dashboard.store.sessions import revoke_auth_session, revoke_user_sessions
 
 __all__ = [
     "actor_for",
@@ -26,6 +33,7 @@ __all__ = [
     "list_users",
     "reactivate_user",
     "record_failed_login",
+    "record_sign_out",
     "record_successful_login",
     "reset_password",
     "set_password",
@@ -228,6 +236,26 @@ def record_successful_login(*, session: Session, user: User, method: str = "loca
 
 
 TEMPORARY_PASSWORD_BYTES = 12
+
+
+def record_sign_out(*, session: Session, session_id: str | None, note: str = "") -> None:
+    """End the server-side session ``session_id`` and audit its user's sign-out (nothing
+    to audit when there is no such session). Signing out changes nothing a page reads,
+    so the data version stays."""
+    row = session.get(AuthSession, session_id) if session_id else None
+    revoke_auth_session(session=session, session_id=session_id)
+    user = session.get(User, row.user_id) if row is not None else None
+    if user is None:
+        return
+    audit.record(
+        session,
+        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
+        action="logout",
+        entity="user",
+        entity_id=user.id,
+        note=note,
+        bump=False,
+    )
 
 
 def deactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
