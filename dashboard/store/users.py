@@ -208,54 +208,48 @@ def list_users(*, session: Session, include_inactive: bool = True) -> Sequence[U
     return session.exec(query).all()
 
 
-def record_failed_login(*, session: Session, user: User) -> None:
-    """Audit a wrong password for a known user (``dashboard.store.throttle`` counts it)."""
+def _audit_sign_in_event(session: Session, user: User, action: str, note: str = "") -> None:
+    # Signing in and out changes nothing a page reads: the data version stays.
     audit.record(
         session,
         actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-        action="login_failed",
+        action=action,
         entity="user",
         entity_id=user.id,
+        note=note,
         bump=False,
     )
+
+
+def record_failed_login(*, session: Session, user: User) -> None:
+    """Audit a wrong password for a known user (``dashboard.store.throttle`` counts it)."""
+    _audit_sign_in_event(session, user, "login_failed")
 
 
 def record_successful_login(*, session: Session, user: User, method: str = "local") -> None:
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    audit.record(
-        session,
-        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-        action="login",
-        entity="user",
-        entity_id=user.id,
-        note=method,
-        bump=False,
-    )
+    _audit_sign_in_event(session, user, "login", method)
+
+
+def record_sign_out(
+    *, session: Session, session_id: str | None, username: str | None = None, note: str = ""
+) -> None:
+    """End the server-side session ``session_id`` and audit the sign-out of ``username``
+    (the one signed in by name) or else of the session's user; nothing when neither is
+    known."""
+    row = session.get(AuthSession, session_id) if session_id else None
+    revoke_auth_session(session=session, session_id=session_id)
+    if username:
+        user = get_user_by_username(session=session, username=username)
+    else:
+        user = session.get(User, row.user_id) if row is not None else None
+    if user is not None:
+        _audit_sign_in_event(session, user, "logout", note)
 
 
 TEMPORARY_PASSWORD_BYTES = 12
-
-
-def record_sign_out(*, session: Session, session_id: str | None, note: str = "") -> None:
-    """End the server-side session ``session_id`` and audit its user's sign-out (nothing
-    to audit when there is no such session). Signing out changes nothing a page reads,
-    so the data version stays."""
-    row = session.get(AuthSession, session_id) if session_id else None
-    revoke_auth_session(session=session, session_id=session_id)
-    user = session.get(User, row.user_id) if row is not None else None
-    if user is None:
-        return
-    audit.record(
-        session,
-        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-        action="logout",
-        entity="user",
-        entity_id=user.id,
-        note=note,
-        bump=False,
-    )
 
 
 def deactivate_user(*, session: Session, actor: Actor, user_id: int) -> User:
