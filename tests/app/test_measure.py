@@ -10,10 +10,10 @@ from core.vocab import Role
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_frame
 from dashboard.store import db
-from dashboard.store.measures import insert_measure_unchecked, set_target, upsert_observation
+from dashboard.store.measures import set_target, upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, RebasePoint
 from tests.apptest import open_page, texts
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import ADMIN, make_structure, make_user, measure_in, unchecked_measure
 
 
 def measure_page(code, username="demo.executive", **query):
@@ -101,20 +101,8 @@ def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        one = insert_measure_unchecked(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="ONE-01"),
-            year_start_month=4,
-        )
-        bare = insert_measure_unchecked(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="BARE-01"),
-            year_start_month=4,
-        )
+        one = unchecked_measure(session, measure_in(ids, code="ONE-01"), today=app_today())
+        bare = unchecked_measure(session, measure_in(ids, code="BARE-01"), today=app_today())
         upsert_observation(
             session=session,
             actor=ADMIN,
@@ -176,13 +164,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = insert_measure_unchecked(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="DRF-01"),
-            year_start_month=4,
-        )
+        m = unchecked_measure(session, measure_in(ids, code="DRF-01"), today=app_today())
         draft = ObservationCreate(
             measure_id=m.id, period="2025-10", period_start=date(2025, 10, 1), value=12
         )
@@ -216,11 +198,9 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
     formula = "=cmd|' /C calc'!A0"
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
-        m = insert_measure_unchecked(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(
+        m = unchecked_measure(
+            session,
+            measure_in(
                 ids,
                 code="VAR-01",
                 unit="currency",
@@ -228,7 +208,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
                 tolerance_kind=None,
                 tolerance=None,
             ),
-            year_start_month=4,
+            today=app_today(),
         )
         for period, start, value, note in (
             ("2025-09", date(2025, 9, 1), -1, formula),
@@ -275,12 +255,10 @@ def _benchmarked_measure(url, our_benchmark):
     with Session(db.get_engine(url)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = insert_measure_unchecked(
+        m = unchecked_measure(
+            session,
+            measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),
             today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),
-            year_start_month=4,
         )
         for i in range(12):
             month = Period.for_month(2024, 4).shift(i)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import date
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -20,7 +19,6 @@ from sqlmodel import Session
 from dashboard import config as settings_module
 from dashboard.cli import main as cli
 from dashboard.store import audit, db
-from dashboard.store.measures import insert_measure_unchecked
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import utcnow
 from dashboard.store.roles import AppRoleError, grant_app_role
@@ -31,7 +29,13 @@ from dashboard.store.throttle import (
     record_sign_in_success,
 )
 from dashboard.store.users import get_user_by_username
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import (
+    ADMIN,
+    make_structure,
+    make_user,
+    measure_in,
+    unchecked_measure,
+)
 
 POSTGRESQL = pytest.mark.parametrize(
     "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
@@ -96,13 +100,7 @@ def test_the_app_role_runs_the_app_but_cannot_touch_the_audit_log_or_the_schema(
     with Session(engine, expire_on_commit=False) as session:
         assert session.exec(text("SELECT current_user")).scalar_one() == role
         ids = make_structure(session)
-        insert_measure_unchecked(
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids),
-            today=date(2025, 11, 14),
-            year_start_month=4,
-        )
+        unchecked_measure(session, measure_in(ids))
         make_user(session, "alice", role="lead")
         get_or_create_cookie_key(session=session)
         audit.record(session, actor=ADMIN, action="create", entity="thing", entity_id=1)

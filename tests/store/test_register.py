@@ -20,7 +20,7 @@ from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
 from dashboard.store.security import PermissionDenied
 from dashboard.store.users import get_user_by_username, list_users
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import ADMIN, DEMO_DAY, make_structure, make_user, measure_in
 
 ALL_YES = {q.key: "yes" for q in CHECKLIST}
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,8 +103,7 @@ def test_inconsistent_fields_are_refused_with_the_reason(session, world):
             session=session,
             actor=admin,
             measure_in=proposal(ids, ytd_method="ratio", unit="days", lifecycle="proposed"),
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
 
 
@@ -119,8 +118,7 @@ def test_activation_without_a_complete_checklist_is_refused(session, world):
             session=session,
             actor=admin,
             measure_id=m.id,
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
     assert session.get(Measure, m.id).lifecycle == "proposed"
 
@@ -134,8 +132,7 @@ def test_an_admin_activates_a_proposal_with_a_complete_checklist(session, world)
         actor=admin,
         measure_id=m.id,
         comments="Agreed",
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     session.commit()
     m = session.get(Measure, m.id)
@@ -180,8 +177,7 @@ def test_the_admin_can_choose_the_first_period_due_on_activation(
             actor=world[2],
             measure_id=m.id,
             first_period="sometime",
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
     assert session.get(Measure, m.id).lifecycle == "proposed"
     register.approve_measure(
@@ -189,8 +185,7 @@ def test_the_admin_can_choose_the_first_period_due_on_activation(
         actor=world[2],
         measure_id=m.id,
         first_period="Jan-26",
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     session.commit()
     assert session.get(Measure, m.id).due_from == date(2026, 1, 1)
@@ -249,8 +244,7 @@ def test_a_kpm_without_an_owner_tolerance_or_target_is_not_activated(
             session=session,
             actor=world[2],
             measure_id=m.id,
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a key performance measure (KPM), which needs an "
@@ -271,8 +265,7 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
             session=session,
             actor=world[2],
             measure_id=m.id,
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a management measure, which needs an owner, a "
@@ -293,9 +286,7 @@ def test_a_kpm_whose_target_was_set_on_the_targets_tab_is_activated(session, wor
         reason="",
         year_start_month=4,
     )
-    register.approve_measure(
-        session=session, actor=admin, measure_id=m.id, today=date(2025, 11, 14), year_start_month=4
-    )
+    register.approve_measure(session=session, actor=admin, measure_id=m.id, **DEMO_DAY)
     assert session.get(Measure, m.id).lifecycle == "active"
 
 
@@ -308,8 +299,7 @@ def test_a_service_measure_needs_no_owner_tolerance_or_target(session, world):
         session=session,
         actor=world[2],
         measure_id=m.id,
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     assert session.get(Measure, m.id).lifecycle == "active"
 
@@ -321,8 +311,7 @@ def test_an_admin_cannot_add_an_active_kpm_without_an_owner(session, world):
             session=session,
             actor=admin,
             measure_in=proposal(ids, owner="", lifecycle="active", checklist=ALL_YES),
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
 
 
@@ -334,8 +323,7 @@ def test_a_lead_cannot_approve_or_review_or_return(session, world):
             session=session,
             actor=lead,
             measure_id=m.id,
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
     with pytest.raises(PermissionDenied, match="cannot review the quality checklist"):
         register.review_checklist(session=session, actor=lead, measure_id=m.id, answers=ALL_YES)
@@ -361,8 +349,7 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     upsert_observation(
         session=session,
@@ -381,8 +368,7 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
             session=session,
             actor=admin,
             measure_id=m.id,
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
 
 
@@ -393,8 +379,7 @@ def test_an_admin_cannot_add_an_active_measure_without_its_checklist(session, wo
             session=session,
             actor=admin,
             measure_in=proposal(ids, lifecycle="active"),
-            today=date(2025, 11, 14),
-            year_start_month=4,
+            **DEMO_DAY,
         )
 
 
@@ -404,8 +389,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         session=session,
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     session.commit()
     target_store.set_period_target(
@@ -451,8 +435,7 @@ def test_an_annual_target_is_profiled_over_the_months(session, world):
         session=session,
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     target_store.set_annual_target(
         session=session,
@@ -477,8 +460,7 @@ def test_a_neutral_measure_takes_no_target(session, world):
         session=session,
         actor=admin,
         measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     with pytest.raises(Refused, match="neutral"):
         target_store.set_period_target(
@@ -512,15 +494,13 @@ def test_admins_approve_figures_in_bulk_for_a_period_with_an_embargo(session, wo
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     b = register.add_measure(
         session=session,
         actor=admin,
         measure_in=proposal(ids, code="HOU-08", lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     _figure(session, lead, a, "2025-04", date(2025, 4, 1), 5)
     _figure(session, lead, b, "2025-04", date(2025, 4, 1), 6)
@@ -541,8 +521,7 @@ def test_a_draft_cannot_be_approved(session, world):
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
     with pytest.raises(Refused, match="The 2025-04 figure of HOU-07 is a draft"):
@@ -555,8 +534,7 @@ def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
-        today=date(2025, 11, 14),
-        year_start_month=4,
+        **DEMO_DAY,
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5)
     publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])
