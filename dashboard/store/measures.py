@@ -89,17 +89,9 @@ def insert_measure_unchecked(
         measure.due_from = first_due_start(
             measure.frequency, today=today, year_start_month=year_start_month
         )
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="measure",
-        entity_id=measure.code,
-        after=measure,
+    return audit.add_audited(
+        session, actor=actor, row=measure, entity="measure", entity_id=measure.code
     )
-    return measure
 
 
 def get_measure(*, session: Session, measure_id: int) -> Measure | None:

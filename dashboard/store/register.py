@@ -131,16 +131,8 @@ def _insert(
             )
     else:
         measure.due_from = None
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="measure",
-        entity_id=measure.code,
-        after=measure,
-        note=note,
+    audit.add_audited(
+        session, actor=actor, row=measure, entity="measure", entity_id=measure.code, note=note
     )
     if active and year_start_month is not None:
         _carry_over_target(session, actor, measure, year_start_month)

@@ -79,16 +79,8 @@ def get_or_create_checkin(
     if checkin is None:
         if not (is_own(actor, staff) or actor.is_admin):
             raise PermissionDenied("Only the member of staff starts their own check-in.")
-        checkin = Checkin(staff_id=staff_id, quarter=label)
-        session.add(checkin)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="checkin",
-            entity_id=checkin.id,
-            after=checkin,
+        checkin = audit.add_audited(
+            session, actor=actor, row=Checkin(staff_id=staff_id, quarter=label), entity="checkin"
         )
     return checkin
 
