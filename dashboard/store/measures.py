@@ -27,6 +27,7 @@ from dashboard.store.security import Actor, require_admin, require_department
 
 __all__ = [
     "add_rebase_point",
+    "department_name",
     "insert_measure_unchecked",
     "first_due_start",
     "get_measure",
@@ -35,15 +36,25 @@ __all__ = [
     "list_observations",
     "list_rebase_points",
     "list_targets",
+    "measure_or_not_found",
     "remove_rebase_point",
     "set_target",
     "upsert_observation",
 ]
 
 
-def _department_name(session: Session, department_id: int) -> str:
+def department_name(session: Session, department_id: int) -> str:
+    """The department's name ("" when there is none), for a refusal's wording."""
     dept = session.get(Department, department_id)
     return dept.name if dept else ""
+
+
+def measure_or_not_found(session: Session, measure_id: int) -> Measure:
+    """The measure with this id, or `NotFound` saying there is none."""
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound(f"No measure with id {measure_id}.")
+    return measure
 
 
 def first_due_start(
@@ -119,7 +130,7 @@ def _require_measure_data(session: Session, actor: Actor, measure: Measure, doin
         actor,
         measure.department_id,
         doing=doing,
-        department_name=_department_name(session, measure.department_id),
+        department_name=department_name(session, measure.department_id),
     )
 
 

@@ -32,14 +32,15 @@ from core.register import (
 )
 from core.vocab import Lifecycle
 from dashboard.store import audit
-from dashboard.store.errors import NotFound, Refused, refusing
+from dashboard.store.errors import Refused, refusing
 from dashboard.store.measures import (
+    department_name,
     first_due_start,
     get_measure_by_code,
+    measure_or_not_found,
     set_target,
 )
 from dashboard.store.models import (
-    Department,
     Measure,
     MeasureCreate,
     MeasureUpdate,
@@ -92,18 +93,6 @@ def _validate(session: Session, data: Mapping[str, Any], measure_id: int | None)
         problems.insert(0, f"A measure with code '{code}' already exists.")
     if problems:
         raise Refused(" ".join(problems))
-
-
-def _department_name(session: Session, department_id: int) -> str:
-    dept = session.get(Department, department_id)
-    return dept.name if dept else ""
-
-
-def _get(session: Session, measure_id: int) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"No measure with id {measure_id}.")
-    return measure
 
 
 def _insert(
@@ -200,7 +189,7 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
         actor,
         measure_in.department_id,
         doing="propose measures",
-        department_name=_department_name(session, measure_in.department_id),
+        department_name=department_name(session, measure_in.department_id),
     )
     missing = [
         label
@@ -255,7 +244,7 @@ def edit_measure(
 ) -> Measure:
     """An admin edits a measure's fields (not its lifecycle: use approve, return, retire)."""
     require_admin(actor, doing="edit the measure register")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     merged = {**measure.model_dump(), **measure_in.model_dump(exclude_unset=True)}
     _validate(session, merged, measure_id)
     return audit.apply_audited(
@@ -310,7 +299,7 @@ def review_checklist(
 ) -> Measure:
     """An admin records the Appendix C answers (kept even when not yet complete)."""
     require_admin(actor, doing="review the quality checklist")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     return _lifecycle_change(
         session, actor, measure, checklist=dict(answers), note="checklist reviewed"
     )
@@ -334,7 +323,7 @@ def approve_measure(
     that is due or late. The proposal's target, when it is a number, becomes the target
     of every period from the first due period to the end of that financial year."""
     require_admin(actor, doing="approve measures")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     with refusing():
         check_transition(measure.lifecycle, Lifecycle.active, measure.checklist or {})
     _check_activation(session, measure)
@@ -358,7 +347,7 @@ def return_measure(*, session: Session, actor: Actor, measure_id: int, comments:
     require_admin(actor, doing="return proposals")
     if not comments.strip():
         raise Refused("Say what the lead needs to change before the proposal returns.")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     if measure.lifecycle != Lifecycle.proposed:
         raise Refused(
             f"Only a proposed measure can be returned; {measure.code} is {measure.lifecycle}."
@@ -373,7 +362,7 @@ def retire_measure(*, session: Session, actor: Actor, measure_id: int, reason: s
     require_admin(actor, doing="retire measures")
     if not reason.strip():
         raise Refused("Say why the measure is retired.")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     with refusing():
         check_transition(measure.lifecycle, Lifecycle.retired, {})
     return _lifecycle_change(

@@ -18,8 +18,9 @@ from core.register import (
     profile_annual_target,
 )
 from core.vocab import Frequency
-from dashboard.store.errors import NotFound, Refused, refusing
+from dashboard.store.errors import Refused, refusing
 from dashboard.store.measures import (
+    measure_or_not_found,
     set_target,
 )
 from dashboard.store.models import (
@@ -38,13 +39,6 @@ __all__ = [
 ]
 
 
-def _get(session: Session, measure_id: int) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"No measure with id {measure_id}.")
-    return measure
-
-
 def _period(measure: Measure, label: str, year_start_month: int) -> Period:
     with refusing():
         return parse_period(label, measure.frequency, year_start_month=year_start_month)
@@ -61,7 +55,7 @@ def set_period_target(
     year_start_month: int,
 ) -> Target:
     """Set or change one period's target. Changing an existing target needs a reason."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     if measure.polarity == "neutral":
         raise Refused(f"{measure.code} is a neutral (contextual) measure: it has no target.")
     p = _period(measure, period, year_start_month)
@@ -96,7 +90,7 @@ def set_annual_target(
 ) -> list[Target]:
     """An annual target spread over the year's periods (see ``core.register``'s
     ``profile_annual_target``); an annual measure gets the one annual target."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     year_start = year_start_month
     with refusing():
         fy = parse_period(year, Frequency.annual, year_start_month=year_start)
@@ -127,7 +121,7 @@ def set_annual_target(
 
 def current_targets(*, session: Session, measure_id: int) -> list[Target]:
     """The measure's target for each period that has one, the latest period first."""
-    _get(session, measure_id)
+    measure_or_not_found(session, measure_id)
     return list(
         session.exec(
             select(Target)
@@ -152,7 +146,7 @@ class TargetChange:
 
 def target_history(session: Session, measure_id: int) -> list[TargetChange]:
     """Every change of the measure's targets, newest first, from the audit log."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     prefix = f"{measure.code} "
     rows = session.exec(
         select(AuditLog)
