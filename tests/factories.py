@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from sqlmodel import Session
 
 from core.vocab import Role
-from dashboard.store.models import DepartmentCreate, MeasureCreate, ThemeCreate, UserCreate
+from dashboard.store.measures import insert_measure_unchecked
+from dashboard.store.models import (
+    DepartmentCreate,
+    Measure,
+    MeasureCreate,
+    ThemeCreate,
+    UserCreate,
+)
 from dashboard.store.security import Actor
 from dashboard.store.structure import create_department, create_theme
 from dashboard.store.users import actor_for, create_user
 
 ADMIN = Actor.command_line()
+#: The day and year start a measure added in a test is due from (``today=``,
+#: ``year_start_month=``): 14 November 2025, the demo's day, in an April year.
+DEMO_DAY: dict[str, Any] = {"today": date(2025, 11, 14), "year_start_month": 4}
 
 
 def make_structure(session: Session) -> dict[str, int]:
@@ -66,3 +79,13 @@ def measure_in(
     }
     data.update(overrides)
     return MeasureCreate(**data)  # type: ignore[arg-type]
+
+
+def unchecked_measure(
+    session: Session, measure_in: MeasureCreate, *, today: date = DEMO_DAY["today"]
+) -> Measure:
+    """A measure added by an admin without the register's checks, due from ``today``'s
+    period of an April year unless ``measure_in.due_from`` says otherwise."""
+    return insert_measure_unchecked(
+        session=session, actor=ADMIN, measure_in=measure_in, today=today, year_start_month=4
+    )

@@ -36,7 +36,6 @@ from dashboard.store.security import Actor
 from dashboard.store.sessions import (
     create_auth_session,
     issue_sign_in_ticket,
-    revoke_auth_session,
     session_id_for,
     validate_auth_session,
 )
@@ -51,6 +50,7 @@ from dashboard.store.users import (
     check_password,
     get_user_by_username,
     record_failed_login,
+    record_sign_out,
     record_successful_login,
 )
 
@@ -461,20 +461,12 @@ def _on_logout(event: dict[str, Any]) -> None:
     username = event.get("username")
     if not username:
         return
-    from dashboard.store import audit
-
     if web.mounted():
         web.redirect(web.SIGN_OUT_PATH)  # where the HttpOnly cookie is deleted
     with session_scope(get_settings().database_url) as session:
-        revoke_auth_session(session=session, session_id=st.session_state.get(SESSION_ID_KEY))
+        record_sign_out(
+            session=session,
+            session_id=st.session_state.get(SESSION_ID_KEY),
+            username=str(username),
+        )
         st.session_state[SESSION_ID_KEY] = None
-        user = get_user_by_username(session=session, username=username)
-        if user is not None:
-            audit.record(
-                session,
-                actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-                action="logout",
-                entity="user",
-                entity_id=user.id,
-                bump=False,
-            )

@@ -30,14 +30,19 @@ from core.vocab import Role
 from dashboard.config import get_settings
 from dashboard.store.db import Session, get_engine, session_scope
 from dashboard.store.directory import users_with_email
-from dashboard.store.models import AuthSession, User, UserCreate
+from dashboard.store.models import User, UserCreate
 from dashboard.store.security import Actor
 from dashboard.store.sessions import (
+    auth_session_exists,
     create_auth_session,
-    revoke_auth_session,
     validate_auth_session,
 )
-from dashboard.store.users import create_user, get_user_by_username, record_successful_login
+from dashboard.store.users import (
+    create_user,
+    get_user_by_username,
+    record_sign_out,
+    record_successful_login,
+)
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +247,7 @@ def current_user() -> User | None:
     idle, lifetime = _limits()
     settings = get_settings()
     with Session(get_engine(get_settings().database_url), expire_on_commit=False) as session:
-        if session.get(AuthSession, session_id) is not None:
+        if auth_session_exists(session=session, session_id=session_id):
             user = validate_auth_session(
                 session=session, session_id=session_id, idle=idle, lifetime=lifetime
             )
@@ -310,22 +315,7 @@ def sign_out() -> None:
     """End this SSO sign-in on the server, then at Streamlit and the provider."""
     session_id = st.session_state.get(SSO_SESSION_KEY)
     with session_scope(get_settings().database_url) as session:
-        row = session.get(AuthSession, session_id) if session_id else None
-        revoke_auth_session(session=session, session_id=session_id)
-        if row is not None:
-            from dashboard.store import audit
-
-            user = session.get(User, row.user_id)
-            if user is not None:
-                audit.record(
-                    session,
-                    actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-                    action="logout",
-                    entity="user",
-                    entity_id=user.id,
-                    note=METHOD,
-                    bump=False,
-                )
+        record_sign_out(session=session, session_id=session_id, note=METHOD)
     st.session_state[SSO_SESSION_KEY] = None
     st.logout()
 

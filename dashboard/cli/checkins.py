@@ -71,6 +71,7 @@ def purge_checkins(
         after={"deleted": deleted, "people": len(expired), "as_of": today.isoformat()},
         note=f"retention: {deleted} check-ins of {len(expired)} leavers, "
         f"kept {retention_days} days after leaving",
+        bump=False,  # purge_leavers moved the data version on
     )
     return expired
 

@@ -18,7 +18,14 @@ from sqlmodel import Session, SQLModel, col, select
 from dashboard.store.models import AuditLog, DataVersion, utcnow
 from dashboard.store.security import Actor
 
-__all__ = ["apply_audited", "bump_data_version", "data_version", "record", "snapshot"]
+__all__ = [
+    "add_audited",
+    "apply_audited",
+    "bump_data_version",
+    "data_version",
+    "record",
+    "snapshot",
+]
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -58,7 +65,11 @@ def record(
     note: str = "",
     bump: bool = True,
 ) -> AuditLog:
-    """Add an audit entry (and, for data changes, move the data version on)."""
+    """Add an audit entry and move the data version on.
+
+    ``bump=False`` only for entries that change nothing a page reads (sign-in, sign-out,
+    a failed password) or for rows whose batch moves the version once (an upload).
+    """
     entry = AuditLog(
         at=utcnow(),
         user_id=actor.id,
@@ -76,6 +87,34 @@ def record(
     if bump:
         bump_data_version(session)
     return entry
+
+
+def add_audited(
+    session: Session,
+    *,
+    actor: Actor,
+    row: RowT,
+    entity: str,
+    entity_id: Any = None,
+    after: dict[str, Any] | None = None,
+    upload_id: int | None = None,
+    note: str = "",
+) -> RowT:
+    """Add ``row`` and audit its creation, in the caller's transaction; the entry names it
+    by ``entity_id`` (default: its new id) and records ``after`` (default: the row)."""
+    session.add(row)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="create",
+        entity=entity,
+        entity_id=entity_id if entity_id is not None else getattr(row, "id", None),
+        after=after if after is not None else row,
+        upload_id=upload_id,
+        note=note,
+    )
+    return row
 
 
 def apply_audited(

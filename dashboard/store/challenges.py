@@ -18,6 +18,7 @@ from sqlmodel import Session, col, or_, select
 
 from core.vocab import Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import Meeting, MeetingDecision, utcnow
 from dashboard.store.security import Actor, require_role
 
@@ -64,16 +65,16 @@ def close_challenge(
     require_role(actor, Role.executive, doing="close a challenge")
     row = get_challenge(session=session, decision_id=decision_id)
     if row is None:
-        raise LookupError("That challenge no longer exists.")
+        raise NotFound("That challenge no longer exists.")
     if row.closed_at is not None:
-        raise ValueError("That challenge is already closed.")
+        raise Refused("That challenge is already closed.")
     if session.get(Meeting, meeting_id) is None:
-        raise LookupError("That meeting no longer exists.")
+        raise NotFound("That meeting no longer exists.")
     note = note.strip()
     if not note:
-        raise ValueError("Say how the challenge was answered before closing it.")
+        raise Refused("Say how the challenge was answered before closing it.")
     if len(note) > MAX_CLOSING_NOTE:
-        raise ValueError(f"The note is {len(note)} characters; the most is {MAX_CLOSING_NOTE}.")
+        raise Refused(f"The note is {len(note)} characters; the most is {MAX_CLOSING_NOTE}.")
     before = audit.snapshot(row)
     row.closed_at = utcnow()
     row.closed_note = note
@@ -99,10 +100,10 @@ def set_attendees(*, session: Session, actor: Actor, meeting_id: int, attendees:
     require_role(actor, Role.executive, doing="record a meeting's attendees")
     meeting = session.get(Meeting, meeting_id)
     if meeting is None:
-        raise LookupError("That meeting no longer exists.")
+        raise NotFound("That meeting no longer exists.")
     names = "\n".join(line.strip() for line in attendees.splitlines() if line.strip())
     if len(names) > MAX_ATTENDEES:
-        raise ValueError(f"The attendees list is {len(names)} characters; the most is 4000.")
+        raise Refused(f"The attendees list is {len(names)} characters; the most is 4000.")
     before = audit.snapshot(meeting)
     meeting.attendees = names
     session.add(meeting)
@@ -116,6 +117,5 @@ def set_attendees(*, session: Session, actor: Actor, meeting_id: int, attendees:
         before=before,
         after=meeting,
         note="attendees",
-        bump=False,
     )
     return meeting

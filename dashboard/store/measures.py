@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from core.errors import CoreError
-from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
+from core.periods import Period, parse_period
 from core.vocab import Lifecycle, ObservationStatus
 from dashboard.store import audit
 from dashboard.store.errors import NotFound, Refused
@@ -22,11 +23,12 @@ from dashboard.store.models import (
     Target,
     utcnow,
 )
-from dashboard.store.security import Actor, PermissionDenied, require_department
+from dashboard.store.security import Actor, require_admin, require_department
 
 __all__ = [
     "add_rebase_point",
-    "create_measure",
+    "department_name",
+    "insert_measure_unchecked",
     "first_due_start",
     "get_measure",
     "get_measure_by_code",
@@ -34,59 +36,61 @@ __all__ = [
     "list_observations",
     "list_rebase_points",
     "list_targets",
+    "measure_or_not_found",
     "remove_rebase_point",
     "set_target",
     "upsert_observation",
 ]
 
 
-def _department_name(session: Session, department_id: int) -> str:
+def department_name(session: Session, department_id: int) -> str:
+    """The department's name ("" when there is none), for a refusal's wording."""
     dept = session.get(Department, department_id)
     return dept.name if dept else ""
+
+
+def measure_or_not_found(session: Session, measure_id: int) -> Measure:
+    """The measure with this id, or `NotFound` saying there is none."""
+    measure = session.get(Measure, measure_id)
+    if measure is None:
+        raise NotFound(f"No measure with id {measure_id}.")
+    return measure
 
 
 def first_due_start(
     frequency: str,
     first_period: str | None = None,
     *,
-    today: date | None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> date:
     """The day a measure becoming active now is due from: the first day of
     ``first_period`` (a label the admin chose, read as the measure's frequency), or of the
-    period containing ``today`` (the caller's today; the system date when not given).
+    period containing ``today`` (the caller's today).
     Raises ``ValueError`` naming a period that cannot be read."""
     if first_period is not None and first_period.strip():
         try:
             return parse_period(first_period, frequency, year_start_month=year_start_month).start
         except CoreError as exc:
             raise Refused(f"First period due: {exc}") from None
-    return Period.containing(
-        today or date.today(), frequency, year_start_month=year_start_month
-    ).start
+    return Period.containing(today, frequency, year_start_month=year_start_month).start
 
 
-def create_measure(
+def insert_measure_unchecked(
     *,
     session: Session,
     actor: Actor,
     measure_in: MeasureCreate,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
-    """Add a measure. Admins add any; a lead may only *propose* one for their department.
+    """For demo data and tests only: add a measure (admins) without the register's checks
+    (checklist, owner, tolerance, target). The app adds measures one way:
+    ``register.add_measure`` (admins) or ``register.propose_measure`` (leads).
 
     An active measure is due from the period containing ``today`` unless ``due_from`` says
     otherwise; a proposed one has no first due period until it is activated."""
-    if not actor.is_admin:
-        require_department(
-            actor,
-            measure_in.department_id,
-            doing="propose measures",
-            department_name=_department_name(session, measure_in.department_id),
-        )
-        if measure_in.lifecycle != Lifecycle.proposed:
-            raise PermissionDenied("Leads can propose measures; an admin activates them.")
+    require_admin(actor, doing="add measures")
     if get_measure_by_code(session=session, code=measure_in.code) is not None:
         raise Refused(f"A measure with code '{measure_in.code}' already exists.")
     measure = Measure.model_validate(measure_in)
@@ -96,17 +100,9 @@ def create_measure(
         measure.due_from = first_due_start(
             measure.frequency, today=today, year_start_month=year_start_month
         )
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="measure",
-        entity_id=measure.code,
-        after=measure,
+    return audit.add_audited(
+        session, actor=actor, row=measure, entity="measure", entity_id=measure.code
     )
-    return measure
 
 
 def get_measure(*, session: Session, measure_id: int) -> Measure | None:
@@ -134,7 +130,7 @@ def _require_measure_data(session: Session, actor: Actor, measure: Measure, doin
         actor,
         measure.department_id,
         doing=doing,
-        department_name=_department_name(session, measure.department_id),
+        department_name=department_name(session, measure.department_id),
     )
 
 
@@ -294,16 +290,28 @@ def list_observations(*, session: Session, measure_id: int) -> Sequence[Observat
 def add_rebase_point(
     *, session: Session, actor: Actor, measure: Measure, period: str, reason: str
 ) -> RebasePoint:
-    """Add an SPC rebase point with its reason (leads of the department, admins)."""
+    """Add an SPC rebase point with its reason (leads of the department, admins); one per
+    period of a measure."""
     _require_measure_data(session, actor, measure, "add rebase points")
     if not reason.strip():
         raise Refused("Say why the limits are rebased at this period.")
     assert measure.id is not None
+    duplicate = Refused(f"{measure.code} already has a rebase point at {period}.")
+    taken = session.exec(
+        select(RebasePoint.id).where(
+            RebasePoint.measure_id == measure.id, RebasePoint.period == period
+        )
+    ).first()
+    if taken is not None:
+        raise duplicate
     point = RebasePoint(
         measure_id=measure.id, period=period, reason=reason.strip(), created_by=actor.id
     )
     session.add(point)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # added by someone else since the check above
+        raise duplicate from exc
     audit.record(
         session,
         actor=actor,

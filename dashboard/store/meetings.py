@@ -228,17 +228,7 @@ def record_decision(
         owner=owner.strip()[:200] if decision == "challenge" else "",
         report_back_on=report_back_on if decision == "challenge" else None,
     )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="meeting_decision",
-        entity_id=row.id,
-        after=row,
-    )
-    return row
+    return audit.add_audited(session, actor=actor, row=row, entity="meeting_decision")
 
 
 def list_decisions(*, session: Session, meeting_id: int) -> Sequence[MeetingDecision]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from core.periods import DEFAULT_YEAR_START_MONTH, Period
+from core.periods import Period
 from core.register import (
     ActivationFields,
     MeasureFields,
@@ -32,14 +32,15 @@ from core.register import (
 )
 from core.vocab import Lifecycle
 from dashboard.store import audit
-from dashboard.store.errors import NotFound, Refused, refusing
+from dashboard.store.errors import Refused, refusing
 from dashboard.store.measures import (
+    department_name,
     first_due_start,
     get_measure_by_code,
+    measure_or_not_found,
     set_target,
 )
 from dashboard.store.models import (
-    Department,
     Measure,
     MeasureCreate,
     MeasureUpdate,
@@ -94,51 +95,35 @@ def _validate(session: Session, data: Mapping[str, Any], measure_id: int | None)
         raise Refused(" ".join(problems))
 
 
-def _department_name(session: Session, department_id: int) -> str:
-    dept = session.get(Department, department_id)
-    return dept.name if dept else ""
-
-
-def _get(session: Session, measure_id: int) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"No measure with id {measure_id}.")
-    return measure
-
-
 def _insert(
     session: Session,
     actor: Actor,
     measure_in: MeasureCreate,
     note: str,
     *,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date | None,
+    year_start_month: int | None,
 ) -> Measure:
+    """Add a measure after the register's checks; an active one is due from ``due_from``
+    or the period containing ``today`` (the caller passes it for an active measure)."""
     data = measure_in.model_dump()
     data["code"] = normalise_code(measure_in.code)
     _validate(session, data, None)
     measure = Measure.model_validate(data)
     active = measure.lifecycle == Lifecycle.active
     if active:
+        assert today is not None and year_start_month is not None, "an active one needs both"
         _check_activation(session, measure)
-        measure.due_from = measure.due_from or first_due_start(
-            measure.frequency, today=today, year_start_month=year_start_month
-        )
+        if measure.due_from is None:
+            measure.due_from = first_due_start(
+                measure.frequency, today=today, year_start_month=year_start_month
+            )
     else:
         measure.due_from = None
-    session.add(measure)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="measure",
-        entity_id=measure.code,
-        after=measure,
-        note=note,
+    audit.add_audited(
+        session, actor=actor, row=measure, entity="measure", entity_id=measure.code, note=note
     )
-    if active:
+    if active and year_start_month is not None:
         _carry_over_target(session, actor, measure, year_start_month)
     return measure
 
@@ -204,7 +189,7 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
         actor,
         measure_in.department_id,
         doing="propose measures",
-        department_name=_department_name(session, measure_in.department_id),
+        department_name=department_name(session, measure_in.department_id),
     )
     missing = [
         label
@@ -224,7 +209,8 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
             "due_from": None,
         }
     )
-    return _insert(session, actor, proposal, "proposed")
+    # a proposal has no due period until it is approved: no today needed
+    return _insert(session, actor, proposal, "proposed", today=None, year_start_month=None)
 
 
 def add_measure(
@@ -232,8 +218,8 @@ def add_measure(
     session: Session,
     actor: Actor,
     measure_in: MeasureCreate,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
     """An admin adds a measure straight to the register: active only with its checklist
     and (a KPM or management measure) an owner, a tolerance and a target, as on
@@ -258,7 +244,7 @@ def edit_measure(
 ) -> Measure:
     """An admin edits a measure's fields (not its lifecycle: use approve, return, retire)."""
     require_admin(actor, doing="edit the measure register")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     merged = {**measure.model_dump(), **measure_in.model_dump(exclude_unset=True)}
     _validate(session, merged, measure_id)
     return audit.apply_audited(
@@ -313,7 +299,7 @@ def review_checklist(
 ) -> Measure:
     """An admin records the Appendix C answers (kept even when not yet complete)."""
     require_admin(actor, doing="review the quality checklist")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     return _lifecycle_change(
         session, actor, measure, checklist=dict(answers), note="checklist reviewed"
     )
@@ -326,8 +312,8 @@ def approve_measure(
     measure_id: int,
     comments: str = "",
     first_period: str | None = None,
-    today: date | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    today: date,
+    year_start_month: int,
 ) -> Measure:
     """An admin activates a proposed measure: refused unless its checklist is complete
     and, for a KPM or management measure, it has an owner, a tolerance and a target.
@@ -337,7 +323,7 @@ def approve_measure(
     that is due or late. The proposal's target, when it is a number, becomes the target
     of every period from the first due period to the end of that financial year."""
     require_admin(actor, doing="approve measures")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     with refusing():
         check_transition(measure.lifecycle, Lifecycle.active, measure.checklist or {})
     _check_activation(session, measure)
@@ -361,7 +347,7 @@ def return_measure(*, session: Session, actor: Actor, measure_id: int, comments:
     require_admin(actor, doing="return proposals")
     if not comments.strip():
         raise Refused("Say what the lead needs to change before the proposal returns.")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     if measure.lifecycle != Lifecycle.proposed:
         raise Refused(
             f"Only a proposed measure can be returned; {measure.code} is {measure.lifecycle}."
@@ -376,7 +362,7 @@ def retire_measure(*, session: Session, actor: Actor, measure_id: int, reason: s
     require_admin(actor, doing="retire measures")
     if not reason.strip():
         raise Refused("Say why the measure is retired.")
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     with refusing():
         check_transition(measure.lifecycle, Lifecycle.retired, {})
     return _lifecycle_change(

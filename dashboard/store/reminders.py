@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from core.obligations import ActionDue, MeasureDue, Person, StaffDue, Stage
 from core.vocab import CheckinStatus, Frequency, Lifecycle, ObservationStatus, Role
 from dashboard.store import audit
+from dashboard.store.errors import NotFound
 from dashboard.store.models import (
     Action,
     ActionProgress,
@@ -188,7 +189,7 @@ def set_digest_opt_out(
         raise PermissionDenied("The council does not allow turning off reminder e-mails.")
     user = session.get(User, user_id)
     if user is None:
-        raise LookupError(f"No user with id {user_id}.")
+        raise NotFound(f"No user with id {user_id}.")
     before = {"digest_opt_out": user.digest_opt_out}
     user.digest_opt_out = opt_out
     session.add(user)
@@ -229,6 +230,5 @@ def claim_reminder(
         entity="reminder",
         entity_id=row.id,
         after={"user_id": user_id, "items": len(items)},
-        bump=False,
     )
     return row

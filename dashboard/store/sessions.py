@@ -24,6 +24,7 @@ from dashboard.store.models import AuthSession, SignInTicket, User, utcnow
 __all__ = [
     "TICKET_LIFETIME",
     "TOUCH_EVERY",
+    "auth_session_exists",
     "create_auth_session",
     "issue_sign_in_ticket",
     "redeem_sign_in_ticket",
@@ -83,6 +84,11 @@ def validate_auth_session(
         session.add(row)
         session.commit()
     return user
+
+
+def auth_session_exists(*, session: Session, session_id: str) -> bool:
+    """Whether a session record (live or ended) has this id."""
+    return session.get(AuthSession, session_id) is not None
 
 
 def revoke_auth_session(*, session: Session, session_id: str | None) -> None:

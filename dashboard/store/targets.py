@@ -13,13 +13,14 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from core.periods import DEFAULT_YEAR_START_MONTH, Period, parse_period
+from core.periods import Period, parse_period
 from core.register import (
     profile_annual_target,
 )
 from core.vocab import Frequency
-from dashboard.store.errors import NotFound, Refused, refusing
+from dashboard.store.errors import Refused, refusing
 from dashboard.store.measures import (
+    measure_or_not_found,
     set_target,
 )
 from dashboard.store.models import (
@@ -38,13 +39,6 @@ __all__ = [
 ]
 
 
-def _get(session: Session, measure_id: int) -> Measure:
-    measure = session.get(Measure, measure_id)
-    if measure is None:
-        raise NotFound(f"No measure with id {measure_id}.")
-    return measure
-
-
 def _period(measure: Measure, label: str, year_start_month: int) -> Period:
     with refusing():
         return parse_period(label, measure.frequency, year_start_month=year_start_month)
@@ -58,10 +52,10 @@ def set_period_target(
     period: str,
     value: float,
     reason: str,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    year_start_month: int,
 ) -> Target:
     """Set or change one period's target. Changing an existing target needs a reason."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     if measure.polarity == "neutral":
         raise Refused(f"{measure.code} is a neutral (contextual) measure: it has no target.")
     p = _period(measure, period, year_start_month)
@@ -92,11 +86,11 @@ def set_annual_target(
     value: float,
     reason: str,
     weights: Sequence[float] | None = None,
-    year_start_month: int = DEFAULT_YEAR_START_MONTH,
+    year_start_month: int,
 ) -> list[Target]:
     """An annual target spread over the year's periods (see ``core.register``'s
     ``profile_annual_target``); an annual measure gets the one annual target."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     year_start = year_start_month
     with refusing():
         fy = parse_period(year, Frequency.annual, year_start_month=year_start)
@@ -119,6 +113,7 @@ def set_annual_target(
             period=p.label,
             value=round(v, 6),
             reason=why,
+            year_start_month=year_start_month,
         )
         for p, v in zip(periods, values, strict=True)
     ]
@@ -126,7 +121,7 @@ def set_annual_target(
 
 def current_targets(*, session: Session, measure_id: int) -> list[Target]:
     """The measure's target for each period that has one, the latest period first."""
-    _get(session, measure_id)
+    measure_or_not_found(session, measure_id)
     return list(
         session.exec(
             select(Target)
@@ -151,7 +146,7 @@ class TargetChange:
 
 def target_history(session: Session, measure_id: int) -> list[TargetChange]:
     """Every change of the measure's targets, newest first, from the audit log."""
-    measure = _get(session, measure_id)
+    measure = measure_or_not_found(session, measure_id)
     prefix = f"{measure.code} "
     rows = session.exec(
         select(AuditLog)

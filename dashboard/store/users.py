@@ -11,9 +11,16 @@ from sqlmodel import Session, col, delete, select
 from core.vocab import Role
 from dashboard.store import audit
 from dashboard.store.errors import NotFound, Refused
-from dashboard.store.models import User, UserCreate, UserDepartment, UserUpdate, utcnow
+from dashboard.store.models import (
+    AuthSession,
+    User,
+    UserCreate,
+    UserDepartment,
+    UserUpdate,
+    utcnow,
+)
 from dashboard.store.security import Actor, PermissionDenied, require_admin
-from dashboard.store.sessions import revoke_user_sessions
+from dashboard.store.sessions import revoke_auth_session, revoke_user_sessions
 
 __all__ = [
     "actor_for",
@@ -26,6 +33,7 @@ __all__ = [
     "list_users",
     "reactivate_user",
     "record_failed_login",
+    "record_sign_out",
     "record_successful_login",
     "reset_password",
     "set_password",
@@ -186,7 +194,6 @@ def set_password(*, session: Session, actor: Actor, user_id: int, password: str)
         entity="user",
         entity_id=user_id,
         note="password changed",
-        bump=False,
     )
 
 
@@ -201,31 +208,45 @@ def list_users(*, session: Session, include_inactive: bool = True) -> Sequence[U
     return session.exec(query).all()
 
 
-def record_failed_login(*, session: Session, user: User) -> None:
-    """Audit a wrong password for a known user (``dashboard.store.throttle`` counts it)."""
+def _audit_sign_in_event(session: Session, user: User, action: str, note: str = "") -> None:
+    # Signing in and out changes nothing a page reads: the data version stays.
     audit.record(
         session,
         actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-        action="login_failed",
+        action=action,
         entity="user",
         entity_id=user.id,
+        note=note,
         bump=False,
     )
+
+
+def record_failed_login(*, session: Session, user: User) -> None:
+    """Audit a wrong password for a known user (``dashboard.store.throttle`` counts it)."""
+    _audit_sign_in_event(session, user, "login_failed")
 
 
 def record_successful_login(*, session: Session, user: User, method: str = "local") -> None:
     user.failed_logins = 0
     user.locked_until = None
     session.add(user)
-    audit.record(
-        session,
-        actor=Actor(id=user.id, username=user.username, role=Role(user.role)),
-        action="login",
-        entity="user",
-        entity_id=user.id,
-        note=method,
-        bump=False,
-    )
+    _audit_sign_in_event(session, user, "login", method)
+
+
+def record_sign_out(
+    *, session: Session, session_id: str | None, username: str | None = None, note: str = ""
+) -> None:
+    """End the server-side session ``session_id`` and audit the sign-out of ``username``
+    (the one signed in by name) or else of the session's user; nothing when neither is
+    known."""
+    row = session.get(AuthSession, session_id) if session_id else None
+    revoke_auth_session(session=session, session_id=session_id)
+    if username:
+        user = get_user_by_username(session=session, username=username)
+    else:
+        user = session.get(User, row.user_id) if row is not None else None
+    if user is not None:
+        _audit_sign_in_event(session, user, "logout", note)
 
 
 TEMPORARY_PASSWORD_BYTES = 12

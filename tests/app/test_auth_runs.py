@@ -6,7 +6,6 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from dashboard.auth import signin
-from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.models import AuthSession
 from tests.apptest import open_page
@@ -40,6 +39,6 @@ def test_the_sign_out_button_loads_no_users_and_ends_the_session(app_env, monkey
     assert not at.exception
     at.run()  # the next run (the browser's, once the cookie is gone) shows the form
     assert at.text_input[0].label == "Username"
-    with Session(get_engine(get_settings().database_url)) as session:
+    with Session(get_engine(app_env)) as session:
         row = session.get(AuthSession, session_id)
         assert row is not None and row.revoked_at is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session, select
 
@@ -85,7 +87,6 @@ def test_admin_sees_the_chase_list_and_the_reminder_log(app_env: str) -> None:
 
 
 def test_admin_log_lists_reminders_sent(app_env: str) -> None:
-    from datetime import date
 
     engine = db.get_engine(app_env)
     with Session(engine) as s:
@@ -164,7 +165,9 @@ def _activate_hou04(url: str) -> None:
             measure_id=proposed.id,
             answers={q.key: "yes" for q in CHECKLIST},
         )
-        register.approve_measure(session=s, actor=admin, measure_id=proposed.id, today=app_today())
+        register.approve_measure(
+            session=s, actor=admin, measure_id=proposed.id, today=app_today(), year_start_month=4
+        )
         s.commit()
 
 
@@ -210,7 +213,6 @@ def test_a_measure_activated_today_is_late_nowhere_and_every_page_agrees(app_env
 
 
 def test_once_its_first_quarter_is_late_every_page_counts_it_once(app_env: str) -> None:
-    from datetime import date
 
     from dashboard.importing.due import due_list
     from dashboard.queries.scorecard import build_scorecard

@@ -10,10 +10,10 @@ from core.vocab import Role
 from dashboard.config import today as app_today
 from dashboard.exporting.cells import safe_frame
 from dashboard.store import db
-from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.measures import set_target, upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, RebasePoint
 from tests.apptest import open_page, texts
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import ADMIN, make_structure, make_user, measure_in, unchecked_measure
 
 
 def measure_page(code, username="demo.executive", **query):
@@ -73,6 +73,25 @@ def test_a_lead_adds_a_rebase_point_with_a_reason_and_it_is_audited(app_env):
         assert entry.username == "demo.lead"
 
 
+def test_a_rebase_point_added_meanwhile_is_refused_in_plain_words(app_env):
+    at = measure_page("HOU-03", username="demo.lead")
+    next(s for s in at.selectbox if s.label == "Rebase from").set_value("2024-04")
+    next(t for t in at.text_input if t.label == "Reason").input("New allocations policy")
+    # someone else adds the same point between the lead's page run and their click
+    with Session(db.get_engine(app_env)) as session:
+        hou03 = session.exec(select(Measure).where(Measure.code == "HOU-03")).one()
+        session.add(RebasePoint(measure_id=hou03.id, period="2024-04", reason="Restructure"))
+        session.commit()
+    next(b for b in at.button if b.label == "Add rebase point").click().run()
+    assert not at.exception
+    said = texts(at)
+    assert "HOU-03 already has a rebase point at 2024-04." in said
+    assert "Sorry" not in said
+    with Session(db.get_engine(app_env)) as session:
+        points = session.exec(select(RebasePoint).where(RebasePoint.period == "2024-04")).all()
+        assert [p.reason for p in points] == ["Restructure"]
+
+
 def test_a_lead_cannot_rebase_another_departments_measure(app_env):
     at = measure_page("PLN-01", username="demo.lead")
     assert not any(b.label == "Add rebase point" for b in at.button)
@@ -82,18 +101,8 @@ def test_a_measure_with_one_point_and_one_with_no_target_both_work(empty_app_env
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        one = create_measure(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="ONE-01"),
-        )
-        bare = create_measure(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="BARE-01"),
-        )
+        one = unchecked_measure(session, measure_in(ids, code="ONE-01"), today=app_today())
+        bare = unchecked_measure(session, measure_in(ids, code="BARE-01"), today=app_today())
         upsert_observation(
             session=session,
             actor=ADMIN,
@@ -155,12 +164,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = create_measure(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="DRF-01"),
-        )
+        m = unchecked_measure(session, measure_in(ids, code="DRF-01"), today=app_today())
         draft = ObservationCreate(
             measure_id=m.id, period="2025-10", period_start=date(2025, 10, 1), value=12
         )
@@ -194,11 +198,9 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
     formula = "=cmd|' /C calc'!A0"
     with Session(db.get_engine(empty_app_env)) as session:
         ids = make_structure(session)
-        m = create_measure(
-            today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(
+        m = unchecked_measure(
+            session,
+            measure_in(
                 ids,
                 code="VAR-01",
                 unit="currency",
@@ -206,6 +208,7 @@ def test_the_excel_download_keeps_figures_as_numbers_and_dates_and_only_text_is_
                 tolerance_kind=None,
                 tolerance=None,
             ),
+            today=app_today(),
         )
         for period, start, value, note in (
             ("2025-09", date(2025, 9, 1), -1, formula),
@@ -252,11 +255,10 @@ def _benchmarked_measure(url, our_benchmark):
     with Session(db.get_engine(url)) as session:
         ids = make_structure(session)
         make_user(session, "first.admin", Role.admin)
-        m = create_measure(
+        m = unchecked_measure(
+            session,
+            measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),
             today=app_today(),
-            session=session,
-            actor=ADMIN,
-            measure_in=measure_in(ids, code="CMP-01", polarity="lower_is_better", ytd_method="sum"),
         )
         for i in range(12):
             month = Period.for_month(2024, 4).shift(i)

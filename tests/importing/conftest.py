@@ -20,10 +20,10 @@ from sqlmodel import Session
 from core.vocab import Role
 from dashboard import config as settings_module
 from dashboard.importing.registry import ImportOptions, ImportResult, SourceFile, run_import
-from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.measures import set_target, upsert_observation
 from dashboard.store.models import Measure, ObservationCreate
 from dashboard.store.security import Actor
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import ADMIN, make_structure, make_user, measure_in, unchecked_measure
 
 TODAY = date(2025, 11, 14)
 
@@ -72,36 +72,18 @@ def _history(session: Session, m: Measure, values: list[float], last: tuple[int,
 def world(engine: Engine) -> World:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
+
+        def add(code: str, **fields: object) -> Measure:
+            return unchecked_measure(s, measure_in(ids, code, **fields))
+
         ms = {
-            "HOU-01": create_measure(
-                today=TODAY, session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01")
+            "HOU-01": add("HOU-01"),
+            "HOU-02": add(
+                "HOU-02", unit="percent", ytd_method="ratio", polarity="higher_is_better"
             ),
-            "HOU-02": create_measure(
-                today=TODAY,
-                session=s,
-                actor=ADMIN,
-                measure_in=measure_in(
-                    ids, "HOU-02", unit="percent", ytd_method="ratio", polarity="higher_is_better"
-                ),
-            ),
-            "HOU-03": create_measure(
-                today=TODAY,
-                session=s,
-                actor=ADMIN,
-                measure_in=measure_in(ids, "HOU-03", frequency="quarterly"),
-            ),
-            "HOU-04": create_measure(
-                today=TODAY,
-                session=s,
-                actor=ADMIN,
-                measure_in=measure_in(ids, "HOU-04", polarity="neutral"),
-            ),
-            "PLN-01": create_measure(
-                today=TODAY,
-                session=s,
-                actor=ADMIN,
-                measure_in=measure_in(ids, "PLN-01", department="Planning"),
-            ),
+            "HOU-03": add("HOU-03", frequency="quarterly"),
+            "HOU-04": add("HOU-04", polarity="neutral"),
+            "PLN-01": add("PLN-01", department="Planning"),
         }
         s.commit()
         # HOU-01: 18 steady months to 2025-09 (mean 50), a target of 50 for 2025-10.

@@ -33,7 +33,6 @@ from dashboard.importing.registry import (
     run_import,
 )
 from dashboard.store import actions as store
-from dashboard.store.measures import create_measure
 from dashboard.store.models import (
     Action,
     ActionCreate,
@@ -42,7 +41,13 @@ from dashboard.store.models import (
     Upload,
 )
 from dashboard.store.security import Actor
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import (
+    ADMIN,
+    make_structure,
+    make_user,
+    measure_in,
+    unchecked_measure,
+)
 from tests.importing.conftest import write_csv, write_xlsx
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,11 +99,9 @@ class Plan:
 def plan(engine: Engine) -> Plan:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
-        hou1 = create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-01"))
-        create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids, "HOU-02"))
-        create_measure(
-            session=s, actor=ADMIN, measure_in=measure_in(ids, "PLN-01", department="Planning")
-        )
+        hou1 = unchecked_measure(s, measure_in(ids, "HOU-01"))
+        unchecked_measure(s, measure_in(ids, "HOU-02"))
+        unchecked_measure(s, measure_in(ids, "PLN-01", department="Planning"))
         s.commit()
         for code, dept, status, pct, links in (
             ("DP-01", "Housing", "green", 40.0, [hou1.id]),

@@ -10,8 +10,7 @@ import openpyxl
 from sqlmodel import Session
 
 from dashboard.importing.template import build_template
-from dashboard.store.measures import create_measure
-from tests.factories import ADMIN, measure_in
+from tests.factories import ADMIN, measure_in, unchecked_measure
 from tests.importing.conftest import TODAY
 
 CODE = "=1+1"
@@ -24,7 +23,7 @@ def test_a_formula_like_code_or_name_is_inert_text_on_every_sheet_of_the_templat
                "Housing": world.measures["HOU-01"].department_id}  # fmt: skip
         # due from well before the template's day, so its latest periods are due
         new = measure_in(ids, CODE, name=NAME, due_from=date(2024, 4, 1))
-        create_measure(session=session, actor=ADMIN, measure_in=new)
+        unchecked_measure(session, new)
         session.commit()
         data = build_template(
             session=session, actor=ADMIN, today=TODAY, deadline_day=15, year_start_month=4

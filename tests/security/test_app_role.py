@@ -19,7 +19,6 @@ from sqlmodel import Session
 from dashboard import config as settings_module
 from dashboard.cli import main as cli
 from dashboard.store import audit, db
-from dashboard.store.measures import create_measure
 from dashboard.store.meta import get_or_create_cookie_key
 from dashboard.store.models import utcnow
 from dashboard.store.roles import AppRoleError, grant_app_role
@@ -30,7 +29,13 @@ from dashboard.store.throttle import (
     record_sign_in_success,
 )
 from dashboard.store.users import get_user_by_username
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import (
+    ADMIN,
+    make_structure,
+    make_user,
+    measure_in,
+    unchecked_measure,
+)
 
 POSTGRESQL = pytest.mark.parametrize(
     "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True
@@ -95,7 +100,7 @@ def test_the_app_role_runs_the_app_but_cannot_touch_the_audit_log_or_the_schema(
     with Session(engine, expire_on_commit=False) as session:
         assert session.exec(text("SELECT current_user")).scalar_one() == role
         ids = make_structure(session)
-        create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+        unchecked_measure(session, measure_in(ids))
         make_user(session, "alice", role="lead")
         get_or_create_cookie_key(session=session)
         audit.record(session, actor=ADMIN, action="create", entity="thing", entity_id=1)

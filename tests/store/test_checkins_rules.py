@@ -16,7 +16,6 @@ from dashboard.store.checkins import objectives as objective_store
 from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.checkins import retention as retention_store
 from dashboard.store.checkins import staff as staff_store
-from dashboard.store.measures import create_measure
 from dashboard.store.models import (
     AuditLog,
     Checkin,
@@ -28,7 +27,7 @@ from dashboard.store.models import (
 )
 from dashboard.store.security import Actor, PermissionDenied
 from dashboard.store.users import actor_for
-from tests.factories import ADMIN, make_structure, measure_in
+from tests.factories import ADMIN, make_structure, measure_in, unchecked_measure
 
 
 def make_user(
@@ -72,7 +71,7 @@ class World:
         self.pat = self._staff("Pat", "Housing", self.manager, self.pat_user)
         self.kim = self._staff("Kim", "Housing", self.manager, self.kim_user)
         self.lou = self._staff("Lou", "Planning", self.exec, None)
-        measure = create_measure(session=session, actor=ADMIN, measure_in=measure_in(self.ids))
+        measure = unchecked_measure(session, measure_in(self.ids))
         self.measure_id = measure.id
         self.objective = objective_store.create_objective(
             session=session,

@@ -11,10 +11,9 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from dashboard.store.checkins import quarterly as checkin_store
-from dashboard.store.measures import create_measure
 from dashboard.store.models import AuditLog, Checkin, CheckinProgress, Measure, ThemeCreate
 from dashboard.store.structure import create_theme
-from tests.factories import ADMIN, make_structure, measure_in
+from tests.factories import ADMIN, make_structure, measure_in, unchecked_measure
 from tests.store.test_checkins_rules import World
 
 REFUSED = "contains a NUL character"
@@ -66,9 +65,7 @@ def test_a_nul_in_a_new_measure_or_theme_is_refused_and_nothing_is_added(session
     session.commit()
     entries = _audit_entries(session)
     with pytest.raises(ValueError, match=f"The text in 'name' {REFUSED}"):
-        create_measure(
-            session=session, actor=ADMIN, measure_in=measure_in(ids, name="Homes\x00 let")
-        )
+        unchecked_measure(session, measure_in(ids, name="Homes\x00 let"))
     session.rollback()
     with pytest.raises(ValueError, match=f"The text in 'name' {REFUSED}"):
         create_theme(session=session, actor=ADMIN, theme_in=ThemeCreate(name="\x00Green"))
@@ -118,7 +115,7 @@ def test_a_row_stored_with_a_nul_before_this_check_stays_editable(engine, sessio
 def test_an_audit_search_for_text_with_a_nul_finds_nothing_and_fails_nothing(session):
     from dashboard.store.audit_search import AuditQuery, search_audit
 
-    create_measure(session=session, actor=ADMIN, measure_in=measure_in(make_structure(session)))
+    unchecked_measure(session, measure_in(make_structure(session)))
     session.commit()
     found = search_audit(session=session, actor=ADMIN, query=AuditQuery(text="HOU-01"))
     assert [entry.entity_id for entry in found] == ["HOU-01"]

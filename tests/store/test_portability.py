@@ -13,10 +13,16 @@ from sqlmodel import Session, SQLModel
 from core.vocab import Role
 from dashboard.exporting.portability import PortabilityError, export_all, restore
 from dashboard.store import db
-from dashboard.store.measures import create_measure, set_target, upsert_observation
+from dashboard.store.measures import set_target, upsert_observation
 from dashboard.store.models import AuditLog, ObservationCreate, UserUpdate
 from dashboard.store.users import update_user
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import (
+    ADMIN,
+    make_structure,
+    make_user,
+    measure_in,
+    unchecked_measure,
+)
 
 TRICKY = '=HYPERLINK("x")'
 
@@ -32,12 +38,9 @@ def _fill(session: Session) -> None:
         user_id=worker.id,
         user_in=UserUpdate(line_manager_id=manager.id),
     )
-    m = create_measure(
-        session=session,
-        actor=ADMIN,
-        measure_in=measure_in(
-            ids, checklist={"recent": "yes"}, definition="\\N is not null", owner="'quoted"
-        ),
+    m = unchecked_measure(
+        session,
+        measure_in(ids, checklist={"recent": "yes"}, definition="\\N is not null", owner="'quoted"),
     )
     set_target(
         session=session,

@@ -20,7 +20,7 @@ from dashboard.store.measures import upsert_observation
 from dashboard.store.models import AuditLog, Measure, ObservationCreate, Target
 from dashboard.store.security import PermissionDenied
 from dashboard.store.users import get_user_by_username, list_users
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import ADMIN, DEMO_DAY, make_structure, make_user, measure_in
 
 ALL_YES = {q.key: "yes" for q in CHECKLIST}
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,6 +103,7 @@ def test_inconsistent_fields_are_refused_with_the_reason(session, world):
             session=session,
             actor=admin,
             measure_in=proposal(ids, ytd_method="ratio", unit="days", lifecycle="proposed"),
+            **DEMO_DAY,
         )
 
 
@@ -113,7 +114,12 @@ def test_activation_without_a_complete_checklist_is_refused(session, world):
         session=session, actor=admin, measure_id=m.id, answers={**ALL_YES, "recent": ""}
     )
     with pytest.raises(Refused, match="Not answered: Is the data sufficiently recent?"):
-        register.approve_measure(session=session, actor=admin, measure_id=m.id)
+        register.approve_measure(
+            session=session,
+            actor=admin,
+            measure_id=m.id,
+            **DEMO_DAY,
+        )
     assert session.get(Measure, m.id).lifecycle == "proposed"
 
 
@@ -121,7 +127,13 @@ def test_an_admin_activates_a_proposal_with_a_complete_checklist(session, world)
     ids, lead, admin = world
     m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
     register.review_checklist(session=session, actor=admin, measure_id=m.id, answers=ALL_YES)
-    register.approve_measure(session=session, actor=admin, measure_id=m.id, comments="Agreed")
+    register.approve_measure(
+        session=session,
+        actor=admin,
+        measure_id=m.id,
+        comments="Agreed",
+        **DEMO_DAY,
+    )
     session.commit()
     m = session.get(Measure, m.id)
     assert (m.lifecycle, m.review_comments) == ("active", "Agreed")
@@ -144,7 +156,11 @@ def test_activation_makes_the_measure_due_from_the_period_containing_that_day(
     m = _proposed_and_reviewed(session, world, frequency="quarterly")
     assert m.due_from is None  # a proposal is not due for anything
     register.approve_measure(
-        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+        session=session,
+        actor=world[2],
+        measure_id=m.id,
+        today=on_14_november_2025,
+        year_start_month=4,
     )
     session.commit()
     # 14 November 2025 is in 2025/26 Q3, which starts on 1 October
@@ -157,11 +173,19 @@ def test_the_admin_can_choose_the_first_period_due_on_activation(
     m = _proposed_and_reviewed(session, world)
     with pytest.raises(ValueError, match="First period due"):
         register.approve_measure(
-            session=session, actor=world[2], measure_id=m.id, first_period="sometime"
+            session=session,
+            actor=world[2],
+            measure_id=m.id,
+            first_period="sometime",
+            **DEMO_DAY,
         )
     assert session.get(Measure, m.id).lifecycle == "proposed"
     register.approve_measure(
-        session=session, actor=world[2], measure_id=m.id, first_period="Jan-26"
+        session=session,
+        actor=world[2],
+        measure_id=m.id,
+        first_period="Jan-26",
+        **DEMO_DAY,
     )
     session.commit()
     assert session.get(Measure, m.id).due_from == date(2026, 1, 1)
@@ -172,7 +196,11 @@ def test_activation_carries_the_proposals_owner_tolerance_and_target(
 ):
     m = _proposed_and_reviewed(session, world, frequency="quarterly", proposed_target="1,200")
     register.approve_measure(
-        session=session, actor=world[2], measure_id=m.id, today=on_14_november_2025
+        session=session,
+        actor=world[2],
+        measure_id=m.id,
+        today=on_14_november_2025,
+        year_start_month=4,
     )
     session.commit()
     active = session.get(Measure, m.id)
@@ -212,7 +240,12 @@ def test_a_kpm_without_an_owner_tolerance_or_target_is_not_activated(
 ):
     m = _proposed_and_reviewed(session, world, **overrides)
     with pytest.raises(Refused) as refused:
-        register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+        register.approve_measure(
+            session=session,
+            actor=world[2],
+            measure_id=m.id,
+            **DEMO_DAY,
+        )
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a key performance measure (KPM), which needs an "
         f"owner, a tolerance and a target. {missing}"
@@ -228,7 +261,12 @@ def test_a_target_in_words_is_named_when_a_management_measure_is_refused(session
         proposed_target="better than last year",
     )
     with pytest.raises(Refused) as refused:
-        register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+        register.approve_measure(
+            session=session,
+            actor=world[2],
+            measure_id=m.id,
+            **DEMO_DAY,
+        )
     assert str(refused.value) == (
         "HOU-07 cannot become active: it is a management measure, which needs an owner, a "
         "tolerance and a target. It has no target. The proposed target 'better than last "
@@ -240,9 +278,15 @@ def test_a_kpm_whose_target_was_set_on_the_targets_tab_is_activated(session, wor
     ids, _, admin = world
     m = _proposed_and_reviewed(session, world, proposed_target="to be agreed")
     target_store.set_period_target(
-        session=session, actor=admin, measure_id=m.id, period="2025-11", value=9, reason=""
+        session=session,
+        actor=admin,
+        measure_id=m.id,
+        period="2025-11",
+        value=9,
+        reason="",
+        year_start_month=4,
     )
-    register.approve_measure(session=session, actor=admin, measure_id=m.id)
+    register.approve_measure(session=session, actor=admin, measure_id=m.id, **DEMO_DAY)
     assert session.get(Measure, m.id).lifecycle == "active"
 
 
@@ -251,7 +295,12 @@ def test_a_service_measure_needs_no_owner_tolerance_or_target(session, world):
         session, world, level="service", owner="", proposed_target="", tolerance_kind=None,
         tolerance=None,
     )  # fmt: skip
-    register.approve_measure(session=session, actor=world[2], measure_id=m.id)
+    register.approve_measure(
+        session=session,
+        actor=world[2],
+        measure_id=m.id,
+        **DEMO_DAY,
+    )
     assert session.get(Measure, m.id).lifecycle == "active"
 
 
@@ -262,6 +311,7 @@ def test_an_admin_cannot_add_an_active_kpm_without_an_owner(session, world):
             session=session,
             actor=admin,
             measure_in=proposal(ids, owner="", lifecycle="active", checklist=ALL_YES),
+            **DEMO_DAY,
         )
 
 
@@ -269,7 +319,12 @@ def test_a_lead_cannot_approve_or_review_or_return(session, world):
     ids, lead, _ = world
     m = register.propose_measure(session=session, actor=lead, measure_in=proposal(ids))
     with pytest.raises(PermissionDenied, match="cannot approve measures"):
-        register.approve_measure(session=session, actor=lead, measure_id=m.id)
+        register.approve_measure(
+            session=session,
+            actor=lead,
+            measure_id=m.id,
+            **DEMO_DAY,
+        )
     with pytest.raises(PermissionDenied, match="cannot review the quality checklist"):
         register.review_checklist(session=session, actor=lead, measure_id=m.id, answers=ALL_YES)
     with pytest.raises(PermissionDenied, match="cannot return proposals"):
@@ -294,6 +349,7 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     upsert_observation(
         session=session,
@@ -308,14 +364,22 @@ def test_retiring_keeps_the_figures_and_cannot_be_undone(session, world):
     assert session.get(Measure, m.id).lifecycle == "retired"
     assert session.exec(text("select count(*) from observation")).one()[0] == 1
     with pytest.raises(Refused, match="A retired measure cannot become active."):
-        register.approve_measure(session=session, actor=admin, measure_id=m.id)
+        register.approve_measure(
+            session=session,
+            actor=admin,
+            measure_id=m.id,
+            **DEMO_DAY,
+        )
 
 
 def test_an_admin_cannot_add_an_active_measure_without_its_checklist(session, world):
     ids, _, admin = world
     with pytest.raises(Refused, match="checklist must be complete"):
         register.add_measure(
-            session=session, actor=admin, measure_in=proposal(ids, lifecycle="active")
+            session=session,
+            actor=admin,
+            measure_in=proposal(ids, lifecycle="active"),
+            **DEMO_DAY,
         )
 
 
@@ -325,15 +389,28 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         session=session,
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     session.commit()
     target_store.set_period_target(
-        session=session, actor=lead, measure_id=m.id, period="Apr-25", value=10, reason="Plan"
+        session=session,
+        actor=lead,
+        measure_id=m.id,
+        period="Apr-25",
+        value=10,
+        reason="Plan",
+        year_start_month=4,
     )
     session.commit()
     with pytest.raises(Refused, match="Say why the 2025-04 target of HOU-07 changes from 10"):
         target_store.set_period_target(
-            session=session, actor=lead, measure_id=m.id, period="2025-04", value=12, reason=""
+            session=session,
+            actor=lead,
+            measure_id=m.id,
+            period="2025-04",
+            value=12,
+            reason="",
+            year_start_month=4,
         )
     target_store.set_period_target(
         session=session,
@@ -342,6 +419,7 @@ def test_target_changes_need_a_reason_and_the_history_says_who_when_why(session,
         period="2025-04",
         value=12,
         reason="Cabinet raised the ambition",
+        year_start_month=4,
     )
     session.commit()
     history = target_store.target_history(session, m.id)
@@ -357,9 +435,16 @@ def test_an_annual_target_is_profiled_over_the_months(session, world):
         session=session,
         actor=admin,
         measure_in=untargeted(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     target_store.set_annual_target(
-        session=session, actor=admin, measure_id=m.id, year="2025/26", value=1200, reason="Plan"
+        session=session,
+        actor=admin,
+        measure_id=m.id,
+        year="2025/26",
+        value=1200,
+        reason="Plan",
+        year_start_month=4,
     )
     session.commit()
     rows = session.exec(select(Target).where(Target.measure_id == m.id)).all()
@@ -375,10 +460,17 @@ def test_a_neutral_measure_takes_no_target(session, world):
         session=session,
         actor=admin,
         measure_in=untargeted(ids, polarity="neutral", lifecycle="proposed"),
+        **DEMO_DAY,
     )
     with pytest.raises(Refused, match="neutral"):
         target_store.set_period_target(
-            session=session, actor=admin, measure_id=m.id, period="2025-04", value=1, reason="x"
+            session=session,
+            actor=admin,
+            measure_id=m.id,
+            period="2025-04",
+            value=1,
+            reason="x",
+            year_start_month=4,
         )
 
 
@@ -402,11 +494,13 @@ def test_admins_approve_figures_in_bulk_for_a_period_with_an_embargo(session, wo
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     b = register.add_measure(
         session=session,
         actor=admin,
         measure_in=proposal(ids, code="HOU-08", lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     _figure(session, lead, a, "2025-04", date(2025, 4, 1), 5)
     _figure(session, lead, b, "2025-04", date(2025, 4, 1), 6)
@@ -427,6 +521,7 @@ def test_a_draft_cannot_be_approved(session, world):
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5, submit=False)
     with pytest.raises(Refused, match="The 2025-04 figure of HOU-07 is a draft"):
@@ -439,6 +534,7 @@ def test_a_figure_changed_after_approval_is_marked_revised_and_leaves_the_portal
         session=session,
         actor=admin,
         measure_in=proposal(ids, lifecycle="active", checklist=ALL_YES),
+        **DEMO_DAY,
     )
     obs = _figure(session, lead, m, "2025-04", date(2025, 4, 1), 5)
     publication.approve_figures(session=session, actor=admin, observation_ids=[obs.id])

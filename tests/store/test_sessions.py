@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlmodel import select
+
 from core.vocab import Role
-from dashboard.store.models import UserUpdate, utcnow
+from dashboard.store import audit
+from dashboard.store.models import AuditLog, UserUpdate, utcnow
 from dashboard.store.sessions import (
+    auth_session_exists,
     create_auth_session,
     revoke_auth_session,
     session_id_for,
     validate_auth_session,
 )
-from dashboard.store.users import set_password, update_user
+from dashboard.store.users import record_sign_out, set_password, update_user
 from tests.factories import ADMIN, make_structure, make_user
 
 IDLE = timedelta(minutes=60)
@@ -42,6 +46,23 @@ def test_a_live_session_signs_its_user_in_and_a_revoked_one_does_not(session):
     assert _live(session, "s1") is None
     assert _live(session, "never-existed") is None
     assert _live(session, None) is None
+
+
+def test_signing_out_ends_the_session_and_audits_it_without_moving_the_data_version(session):
+    make_structure(session)
+    lead = make_user(session, "lead", Role.lead)
+    create_auth_session(session=session, user_id=lead.id, session_id="s1", method="sso")
+    session.commit()
+    version = audit.data_version(session)
+    record_sign_out(session=session, session_id="s1", note="sso")
+    record_sign_out(session=session, session_id="never-existed", note="sso")
+    session.commit()
+    assert _live(session, "s1") is None
+    assert auth_session_exists(session=session, session_id="s1")  # kept, as ended
+    assert not auth_session_exists(session=session, session_id="never-existed")
+    entries = session.exec(select(AuditLog).where(AuditLog.action == "logout")).all()
+    assert [(e.username, e.note) for e in entries] == [("lead", "sso")]
+    assert audit.data_version(session) == version
 
 
 def test_a_session_idle_longer_than_the_limit_ends(session):

@@ -21,6 +21,7 @@ from dashboard.store import register as register_store
 from dashboard.store.checkins import objectives as objective_store
 from dashboard.store.checkins import quarterly as checkin_store
 from dashboard.store.checkins import staff as staff_store
+from dashboard.store.errors import Refused
 from dashboard.store.models import (
     ActionCreate,
     ActionUpdateIn,
@@ -34,7 +35,13 @@ from dashboard.store.models import (
 )
 from dashboard.store.security import PermissionDenied
 from dashboard.store.users import check_password, get_user_by_username, update_user
-from tests.factories import ADMIN, make_structure, make_user, measure_in
+from tests.factories import (
+    ADMIN,
+    make_structure,
+    make_user,
+    measure_in,
+    unchecked_measure,
+)
 
 
 def _entries(session: Session, entity: str) -> list[AuditLog]:
@@ -46,7 +53,7 @@ def _entries(session: Session, entity: str) -> list[AuditLog]:
 def test_a_measure_is_created_read_updated_and_audited(session):
     ids = make_structure(session)
     untargeted = measure_in(ids, tolerance_kind=None, tolerance=None)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=untargeted)
+    m = unchecked_measure(session, untargeted)
     session.commit()
     found = measures_store.get_measure_by_code(session=session, code="hou-01")
     assert found is not None and found.name == "Measure HOU-01"
@@ -66,15 +73,15 @@ def test_a_measure_is_created_read_updated_and_audited(session):
 
 def test_a_duplicate_measure_code_is_refused(session):
     ids = make_structure(session)
-    measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    unchecked_measure(session, measure_in(ids))
     with pytest.raises(ValueError, match="already exists"):
-        measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+        unchecked_measure(session, measure_in(ids))
 
 
 def test_observations_are_added_changed_and_never_cleared_by_a_blank(session):
     ids = make_structure(session)
     lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = unchecked_measure(session, measure_in(ids))
     obs_in = ObservationCreate(
         measure_id=m.id,
         period="2024-04",
@@ -112,7 +119,7 @@ def test_observations_are_added_changed_and_never_cleared_by_a_blank(session):
 
 def test_a_change_saved_as_a_draft_makes_a_submitted_figure_a_draft_again(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = unchecked_measure(session, measure_in(ids))
     first = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=83.0
     )
@@ -139,9 +146,7 @@ def test_a_change_saved_as_a_draft_makes_a_submitted_figure_a_draft_again(sessio
 def test_a_lead_cannot_write_another_departments_figures(session):
     ids = make_structure(session)
     lead = make_user(session, "lead.housing", Role.lead, [ids["Housing"]])
-    m = measures_store.create_measure(
-        session=session, actor=ADMIN, measure_in=measure_in(ids, "PLN-01", "Planning")
-    )
+    m = unchecked_measure(session, measure_in(ids, "PLN-01", "Planning"))
     obs_in = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=80.0
     )
@@ -164,7 +169,7 @@ def test_a_lead_cannot_write_another_departments_figures(session):
 def test_readers_cannot_write_figures_or_targets(session, role):
     ids = make_structure(session)
     reader = make_user(session, f"reader.{role.value}", role, [ids["Housing"]])
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = unchecked_measure(session, measure_in(ids))
     obs_in = ObservationCreate(
         measure_id=m.id, period="2024-04", period_start=date(2024, 4, 1), value=1.0
     )
@@ -176,7 +181,7 @@ def test_readers_cannot_write_figures_or_targets(session, role):
 
 def test_target_changes_keep_who_when_and_why(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = unchecked_measure(session, measure_in(ids))
     measures_store.set_target(
         session=session,
         actor=ADMIN,
@@ -203,7 +208,7 @@ def test_target_changes_keep_who_when_and_why(session):
 
 def test_rebase_points_need_a_reason_and_are_audited(session):
     ids = make_structure(session)
-    m = measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    m = unchecked_measure(session, measure_in(ids))
     with pytest.raises(ValueError, match="Say why"):
         measures_store.add_rebase_point(
             session=session, actor=ADMIN, measure=m, period="2024-04", reason="  "
@@ -214,6 +219,22 @@ def test_rebase_points_need_a_reason_and_are_audited(session):
     measures_store.remove_rebase_point(session=session, actor=ADMIN, measure=m, point_id=point.id)
     session.commit()
     assert [e.action for e in _entries(session, "rebase_point")] == ["create", "delete"]
+
+
+def test_a_second_rebase_point_at_the_same_period_is_refused_saying_so(session):
+    ids = make_structure(session)
+    m = unchecked_measure(session, measure_in(ids))
+    measures_store.add_rebase_point(
+        session=session, actor=ADMIN, measure=m, period="2024-04", reason="New policy"
+    )
+    with pytest.raises(Refused, match="^HOU-01 already has a rebase point at 2024-04.$"):
+        measures_store.add_rebase_point(
+            session=session, actor=ADMIN, measure=m, period="2024-04", reason="Again"
+        )
+    session.commit()
+    points = measures_store.list_rebase_points(session=session, measure_id=m.id)
+    assert [(p.period, p.reason) for p in points] == [("2024-04", "New policy")]
+    assert [e.action for e in _entries(session, "rebase_point")] == ["create"]
 
 
 def test_actions_are_created_updated_with_a_dated_update_and_audited(session):
@@ -417,7 +438,7 @@ def test_the_database_refuses_to_change_or_delete_the_audit_log(engine, session,
 def test_every_audited_write_moves_the_data_version_on(session):
     ids = make_structure(session)
     before = audit.data_version(session)
-    measures_store.create_measure(session=session, actor=ADMIN, measure_in=measure_in(ids))
+    unchecked_measure(session, measure_in(ids))
     session.commit()
     assert audit.data_version(session) == before + 1
 
@@ -429,7 +450,7 @@ def test_a_failed_write_saves_neither_the_change_nor_its_audit_entry(engine):
     with Session(engine) as s:
         ids = structure(s)
     with pytest.raises(RuntimeError), session_scope(engine) as s:
-        measures_store.create_measure(session=s, actor=ADMIN, measure_in=measure_in(ids))
+        unchecked_measure(s, measure_in(ids))
         raise RuntimeError("boom")
     with Session(engine) as s:
         assert measures_store.get_measure_by_code(session=s, code="HOU-01") is None

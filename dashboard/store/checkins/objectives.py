@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
@@ -84,6 +85,19 @@ def create_objective(
     _check_links(session, measure_ids, action_ids)
     objective.agreed_by = None
     objective.agreed_at = None
+    return _save(session, actor, objective, measure_ids, action_ids, before=None)
+
+
+def _save(
+    session: Session,
+    actor: Actor,
+    objective: Objective,
+    measure_ids: Sequence[int],
+    action_ids: Sequence[int],
+    *,
+    before: dict[str, Any] | None,
+) -> Objective:
+    """Save an objective and its links, audited as a creation (no ``before``) or a change."""
     session.add(objective)
     session.flush()
     assert objective.id is not None
@@ -93,11 +107,11 @@ def create_objective(
     audit.record(
         session,
         actor=actor,
-        action="create",
+        action="create" if before is None else "update",
         entity="objective",
         entity_id=objective.id,
+        before=before,
         after=after,
-        bump=False,
     )
     return objective
 
@@ -149,21 +163,7 @@ def update_objective(
     if changed and not is_manager(actor, staff):
         objective.agreed_by = None
         objective.agreed_at = None
-    session.add(objective)
-    _set_links(session, objective_id, measure_ids, action_ids)
-    after = audit.snapshot(objective) or {}
-    after.update(measure_ids=sorted(set(measure_ids)), action_ids=sorted(set(action_ids)))
-    audit.record(
-        session,
-        actor=actor,
-        action="update",
-        entity="objective",
-        entity_id=objective_id,
-        before=before,
-        after=after,
-        bump=False,
-    )
-    return objective
+    return _save(session, actor, objective, measure_ids, action_ids, before=before)
 
 
 def agree_objective(*, session: Session, actor: Actor, objective_id: int) -> Objective:
@@ -184,7 +184,6 @@ def agree_objective(*, session: Session, actor: Actor, objective_id: int) -> Obj
         entity="objective",
         entity_id=objective_id,
         note="objective agreed",
-        bump=False,
     )
 
 

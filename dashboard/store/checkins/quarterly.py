@@ -79,17 +79,8 @@ def get_or_create_checkin(
     if checkin is None:
         if not (is_own(actor, staff) or actor.is_admin):
             raise PermissionDenied("Only the member of staff starts their own check-in.")
-        checkin = Checkin(staff_id=staff_id, quarter=label)
-        session.add(checkin)
-        session.flush()
-        audit.record(
-            session,
-            actor=actor,
-            action="create",
-            entity="checkin",
-            entity_id=checkin.id,
-            after=checkin,
-            bump=False,
+        checkin = audit.add_audited(
+            session, actor=actor, row=Checkin(staff_id=staff_id, quarter=label), entity="checkin"
         )
     return checkin
 
@@ -185,7 +176,6 @@ def save_checkin(
         entity_id=checkin_id,
         before=before,
         after=after,
-        bump=False,
     )
     return checkin
 
@@ -275,7 +265,6 @@ def _move(
         before=before,
         after=checkin,
         note=note or f"status {status}",
-        bump=False,
     )
     return checkin
 

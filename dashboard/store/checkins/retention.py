@@ -26,7 +26,8 @@ __all__ = [
 
 def purge_leavers(*, session: Session, actor: Actor, today: date, retention_days: int) -> int:
     """Delete the check-ins of people who left more than ``retention_days`` ago (admins
-    or the system). One audit entry per deleted check-in. Returns how many went."""
+    or the system). One audit entry per deleted check-in; the data version moves on once
+    for the lot. Returns how many went."""
     require_admin(actor, doing="delete leavers' check-ins")
     leavers = session.exec(select(Staff).where(col(Staff.left_on).is_not(None))).all()
     deleted = 0
@@ -52,5 +53,7 @@ def purge_leavers(*, session: Session, actor: Actor, today: date, retention_days
                 bump=False,
             )
             deleted += 1
+    if deleted:
+        audit.bump_data_version(session)
     session.flush()
     return deleted

@@ -79,18 +79,7 @@ def create_staff(*, session: Session, actor: Actor, staff: Staff) -> Staff:
     require_admin(actor, doing="add staff records")
     with session.no_autoflush:
         _validate_staff(session, staff)
-    session.add(staff)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="create",
-        entity="staff",
-        entity_id=staff.id,
-        after=staff,
-        bump=False,
-    )
-    return staff
+    return audit.add_audited(session, actor=actor, row=staff, entity="staff")
 
 
 def update_staff(*, session: Session, actor: Actor, staff_id: int, **changes: Any) -> Staff:
@@ -113,7 +102,6 @@ def update_staff(*, session: Session, actor: Actor, staff_id: int, **changes: An
         patch={name: getattr(candidate, name) for name in STAFF_FIELDS},
         entity="staff",
         entity_id=staff.id,
-        bump=False,
     )
 
 

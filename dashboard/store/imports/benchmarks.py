@@ -9,6 +9,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from dashboard.store import audit
+from dashboard.store.errors import Refused
 from dashboard.store.models import (
     BenchmarkMetric,
     BenchmarkValue,
@@ -71,7 +72,7 @@ def save_metric_mapping(
         ).first()
         measure = session.get(Measure, measure_id) if measure_id is not None else None
         if measure_id is not None and measure is None:
-            raise ValueError(f"There is no measure with id {measure_id} for '{metric_name}'.")
+            raise Refused(f"There is no measure with id {measure_id} for '{metric_name}'.")
         before = audit.snapshot(row) if row is not None else None
         if row is None:
             row = BenchmarkMetric(metric=metric_name)
@@ -127,7 +128,10 @@ def stored_values(
 def write_values(
     *, session: Session, actor: Actor, rows: list[dict[str, Any]], upload_id: int
 ) -> None:
-    """Add (``id`` None) or change each benchmark value, one audit entry each (no commit)."""
+    """Add (``id`` None) or change each benchmark value, one audit entry each (no commit).
+
+    The entries leave the data version alone: the upload's own entry moves it on once.
+    """
     require_admin(actor, doing="load benchmark data")
     for p in rows:
         if p["id"] is None:
