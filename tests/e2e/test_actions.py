@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboard.ui.actions import EDITOR_WIDTHS
 from tests.browser import sign_in, wait_idle
@@ -25,11 +26,19 @@ PERCENT_X = sum(EDITOR_WIDTHS[c] for c in ("code", "title", "status_label", "fla
 def _edit_percent(page, grid, row: int, value: str) -> None:
     """Edit one % complete cell the way a person does: click it, press Enter to open the
     grid's editor, replace the value, press Tab."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + PERCENT_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2)
-    page.keyboard.press("Enter")
     editor = page.locator('[data-testid="portal"] input.gdg-input')
-    editor.wait_for(state="visible")
+    for attempt in range(3):  # a click that lands while the grid redraws selects nothing
+        box = grid.bounding_box()
+        x, y = box["x"] + PERCENT_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2
+        page.mouse.move(x, y)
+        page.mouse.click(x, y)
+        page.keyboard.press("Enter")
+        try:
+            editor.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
     editor.fill(value)
     # Tab saves the cell and moves right (Enter would move down and select the next row's
     # cell, so the next click would open its editor at once).
