@@ -55,6 +55,7 @@ from dashboard.store.security import Actor
 from dashboard.ui import writes
 from dashboard.ui.measure import add_projection, late_period, latest_figure
 from dashboard.ui.spc_chart import spc_figure
+from dashboard.ui.status import render_status, status_span, styled
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
@@ -257,7 +258,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 history = detail.history[["period", "value", "target", "rag"]].copy()
                 history["rag"] = history["rag"].map(lambda r: label(rag_symbol(r)))
                 st.dataframe(
-                    history.iloc[::-1],
+                    styled(history.iloc[::-1], ["rag"]),
                     hide_index=True,
                     column_config={
                         "period": "Period",
@@ -288,6 +289,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 actions,
                 key="meeting_actions",
                 file_name=f"{item.code}-actions",
+                style=lambda frame: styled(frame, ["status"]),
                 hide_index=True,
                 column_config={
                     "code": "Code",
@@ -395,7 +397,8 @@ def _action_item(item: AgendaItem) -> None:
         return
     row = rows.iloc[0]
     c = st.columns(4)
-    c[0].metric("Status", str(row["status_label"]))
+    with c[0]:
+        render_status("Status", str(row["status_label"]))
     c[1].metric("% complete", f"{float(row['percent_complete']):.0f}%")
     c[2].metric("Due", "–" if pd.isna(row["due_date"]) else f"{row['due_date']:%d %b %Y}")
     c[3].metric(
@@ -501,6 +504,7 @@ def _minutes(meeting: Meeting) -> None:
     people_table(
         frame,
         key="meeting_minutes",
+        style=lambda frame: styled(frame, ["Status"]),
         file_name=f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.id}",
         hide_index=True,
         width="stretch",
@@ -539,7 +543,10 @@ def _item_heading(item: AgendaItem, period: str) -> str:
     ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
     late = late_period(detail) or detail.row["period"]
     first = f"**{item.heading}** · " if item.kind == "challenge" else ""
-    return f"{first}**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
+    return (
+        f"{first}{status_span(label(status))} ({late}) · **Year to date:** "
+        f"{status_span(ytd)}{where}"
+    )
 
 
 def present(actor: Actor, meeting_id: int) -> None:
@@ -597,7 +604,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         width="stretch",
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
-    st.markdown(_item_heading(item, meeting.period))
+    st.markdown(_item_heading(item, meeting.period), unsafe_allow_html=True)
     if item.kind == "challenge":
         _challenge(actor, meeting, item)
     if item.kind == "measure" or (item.kind == "challenge" and _is_measure(item.code)):

@@ -99,7 +99,12 @@ def test_the_portal_opens_with_a_summary_linking_every_theme_and_the_approval_da
     assert "14 November 2025" not in page
     assert "**8 of 17** measures with a target are on target." in page
     assert _links(at) == THEME_LINKS
-    assert "6 measures: 1 ▲ Just off target · 3 ✖ Off target · 2 without a target status" in page
+    # each status in its colour: amber and red
+    assert (
+        '6 measures: 1 <span style="color: #B35C00; font-weight: 600;white-space:nowrap">'
+        '▲ Just off target</span> · 3 <span style="color: #D4351C; font-weight: 600;'
+        'white-space:nowrap">✖ Off target</span> · 2 without a target status'
+    ) in page
 
 
 def test_the_portal_draws_one_theme_at_a_time(app_env):
