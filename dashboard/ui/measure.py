@@ -17,6 +17,7 @@ import streamlit as st
 
 from core.forecast import Forecast
 from core.legend import GREY, label, outlook_symbol
+from core.periods import display_label
 from core.spc import MIN_POINTS_WARNING
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
@@ -154,7 +155,7 @@ def _status_strip(detail: MeasureDetail) -> None:
     latest = latest_figure(detail)
     late = late_period(detail)
     shown = latest if late and latest is not None else row
-    period = shown["period"]
+    period = display_label(shown["period"])
     first, second = st.columns(3), st.columns(3)
     first[0].metric(
         f"Latest ({period})",
@@ -177,8 +178,12 @@ def _status_strip(detail: MeasureDetail) -> None:
         ),
     )
     if late:
-        since = f"; the latest figure is for {latest['period']}" if latest is not None else ""
-        st.warning(f"The {late} figure is late{since}.", icon=":material/schedule:")
+        since = (
+            f"; the latest figure is for {display_label(latest['period'])}"
+            if latest is not None
+            else ""
+        )
+        st.warning(f"The {display_label(late)} figure is late{since}.", icon=":material/schedule:")
     if row["exception_reasons"]:
         st.warning(
             "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",
@@ -193,7 +198,7 @@ def _latest_words(detail: MeasureDetail, column: str) -> tuple[str, str] | None:
     if said.empty:
         return None
     last = said.iloc[-1]
-    return str(last["period"]), str(last[column])
+    return display_label(str(last["period"])), str(last[column])
 
 
 def _commentary(detail: MeasureDetail) -> None:
@@ -544,7 +549,8 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
     code = detail.measure["code"]
     table, csv_bytes, excel_bytes = _table_and_exports(code, period, app_today())
     people_table(
-        table,
+        # on screen as people read periods; the downloads keep ISO labels
+        table.assign(Period=table["Period"].map(display_label)),
         key="measure_history",
         file_name=f"{code}.csv",
         csv=csv_bytes,
@@ -573,7 +579,7 @@ def _ytd(detail: MeasureDetail) -> None:
         st.markdown("–")
         return
     latest = latest_figure(detail)
-    to = row["period"] if latest is None else latest["period"]
+    to = display_label(row["period"] if latest is None else latest["period"])
     st.metric(
         f"Actual to {to} ({m['ytd_method']})",
         format_value(row["ytd_actual"], m["unit"], m["decimals"]),
