@@ -28,6 +28,7 @@ from core.legend import (
     rag_symbol,
 )
 from core.narrative import format_value
+from core.periods import display_label
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.config import get_settings
@@ -126,7 +127,13 @@ def setup(actor: Actor) -> None:
     card_departments = sorted(set(plan["department"])) if not plan.empty else []
     with st.form("meeting_setup"):
         periods = scorecard_periods()
-        period = st.selectbox("Period", periods, index=0, help="Latest complete month first.")
+        period = st.selectbox(
+            "Period",
+            periods,
+            index=0,
+            format_func=display_label,
+            help="Latest complete month first.",
+        )
         kind = st.radio("Scope", list(SCOPES), horizontal=True)
         c = st.columns(3)
         theme = c[0].selectbox(
@@ -215,13 +222,13 @@ def _measure_item(item: AgendaItem, period: str) -> None:
     unsubmitted = row.get("observation_status") == ObservationStatus.draft
     shown, status = period_status(detail)
     late = late_period(detail)
-    figure_label = f"Figure, {shown['period']}" + (" (draft)" if unsubmitted else "")
+    figure_label = f"Figure, {display_label(shown['period'])}" + (" (draft)" if unsubmitted else "")
     ytd = rag_symbol(str(row.get("ytd_rag")))
     _room_figures(
         [
             (figure_label, fmt(shown.get("value")), None),
             ("Target", fmt(shown.get("target")), None),
-            (f"Status, {late or row['period']}", label(status), status.colour),
+            (f"Status, {display_label(late or row['period'])}", label(status), status.colour),
             (
                 f"Year to date (target {fmt(row.get('ytd_target'))})",
                 f"{fmt(row.get('ytd_actual'))} {label(ytd)}",
@@ -256,6 +263,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             st.plotly_chart(figure, width="stretch", key=f"chart_{item.code}")
             with st.expander("The chart's figures as a table"):
                 history = detail.history[["period", "value", "target", "rag"]].copy()
+                history["period"] = history["period"].map(display_label)
                 history["rag"] = history["rag"].map(lambda r: label(rag_symbol(r)))
                 st.dataframe(
                     styled(history.iloc[::-1], ["rag"]),
@@ -274,7 +282,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         if unsubmitted:
             st.caption(
                 f"{label(data_status_symbol('submitted', draft=True))}: the lead has saved "
-                f"the {row['period']} figure but not submitted it yet."
+                f"the {display_label(row['period'])} figure but not submitted it yet."
             )
         st.markdown(plain(row.get("commentary")) or "_No commentary provided._")
         st.markdown("#### What is being done")
@@ -541,7 +549,7 @@ def _item_heading(item: AgendaItem, period: str) -> str:
         return f"**{item.heading}**{where}"
     _, status = period_status(detail)
     ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
-    late = late_period(detail) or detail.row["period"]
+    late = display_label(late_period(detail) or detail.row["period"])
     first = f"**{item.heading}** · " if item.kind == "challenge" else ""
     return (
         f"{first}{status_span(label(status))} ({late}) · **Year to date:** "

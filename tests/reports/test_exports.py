@@ -42,7 +42,7 @@ def test_the_report_data_has_the_demo_councils_exceptions_with_their_figures(rep
     assert report.previous_quarter == "2025/26 Q1"
     assert len(report.exceptions) == 18
     pln = next(e for e in report.exceptions if e.code == "PLN-01")
-    assert (pln.period, pln.value, pln.target) == ("2025-09", "65.9%", "94.7%")
+    assert (pln.period, pln.value, pln.target) == ("Sep 2025", "65.9%", "94.7%")
     assert (pln.ytd_actual, pln.ytd_target) == ("67.9%", "94.7%")
     assert pln.rag == "✖ Off target"
     assert pln.direction == "↓ Worsening"
