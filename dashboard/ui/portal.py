@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from core.legend import RAG_SYMBOLS, label
+from core.periods import display_label
 from core.vocab import Rag
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
@@ -101,7 +102,7 @@ def _measure(m: PortalMeasure) -> None:
         st.markdown(plain(m.definition))
     latest = m.show(m.latest_value)
     lines = [
-        f"**Latest figure** ({m.latest_period or 'none yet'}): {latest}",
+        f"**Latest figure** ({display_label(m.latest_period) or 'none yet'}): {latest}",
         f"**Target**: {m.show(m.latest_target) if m.latest_target is not None else 'No target'}",
         f"**Status**: {status_span(m.status_label)}",
         f"**{m.direction_word}**",
@@ -116,7 +117,7 @@ def _measure(m: PortalMeasure) -> None:
     if len(m.points) >= 2:
         frame = pd.DataFrame(
             {
-                "Period": [p.period for p in m.points],
+                "Period": [display_label(p.period) for p in m.points],
                 "Figure": [p.value for p in m.points],
                 "Target": [p.target for p in m.points],
             }
