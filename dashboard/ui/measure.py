@@ -120,7 +120,7 @@ def _header(detail: MeasureDetail) -> None:
         "Status": _words(m.get("lifecycle")),
     }
     with st.container(border=True):
-        st.markdown("##### About this measure")
+        st.header("About this measure")
         columns = st.columns(4)
         for i, (name, value) in enumerate(facts.items()):
             columns[i % 4].markdown(f"**{name}**  \n{plain(value)}")
@@ -203,7 +203,7 @@ def _latest_words(detail: MeasureDetail, column: str) -> tuple[str, str] | None:
 
 def _commentary(detail: MeasureDetail) -> None:
     """The latest commentary and action note, beside the chart."""
-    st.subheader("Latest commentary")
+    st.header("Latest commentary")
     commentary = _latest_words(detail, "commentary")
     if commentary is None:
         st.markdown("No commentary yet.")
@@ -345,7 +345,7 @@ def _spc_chart(code: str, period: str | None, today: Any) -> go.Figure:
 
 def _chart(detail: MeasureDetail, period: str | None) -> None:
     m = detail.measure
-    st.subheader("Chart")
+    st.header("Chart")
     if detail.spc is None:
         count = int(detail.history["value"].notna().sum())
         st.info(
@@ -542,7 +542,7 @@ def _table_and_exports(
 
 
 def _history(detail: MeasureDetail, period: str | None) -> None:
-    st.subheader("Every period")
+    st.header("Every period")
     if detail.history.empty:
         st.info("No figures have been uploaded for this measure yet.")
         return
@@ -574,7 +574,7 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
 def _ytd(detail: MeasureDetail) -> None:
     row = detail.row
     m = detail.measure
-    st.subheader("Year to date")
+    st.header("Year to date")
     if row is None:
         st.markdown("–")
         return
@@ -648,7 +648,7 @@ def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
 
 
 def _benchmark(detail: MeasureDetail) -> None:
-    st.subheader("Benchmarking")
+    st.header("Benchmarking")
     b = detail.benchmark
     if not b:
         st.markdown("No comparator data for this measure.")
@@ -680,7 +680,7 @@ def _benchmark(detail: MeasureDetail) -> None:
 
 
 def _actions(detail: MeasureDetail) -> None:
-    st.subheader("Linked delivery-plan actions")
+    st.header("Linked delivery-plan actions")
     a = detail.actions
     if a.empty:
         st.markdown("No delivery-plan actions are linked to this measure.")
