@@ -39,7 +39,7 @@ AGENDA_GROUPS: Final = {
     "off_target": "Off target",
     "just_off_target": "Just off target",
     "spc_concern": "Special-cause concern or failing target",
-    "late_data": "Late data",
+    "late_data": "Late",
     "action": "Delivery plan actions",
 }
 """The agenda's groups in the order they are taken, with the heading for each."""

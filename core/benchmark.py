@@ -135,17 +135,17 @@ _BAND_ADVERB: Final[Mapping[Band, str]] = MappingProxyType(
 
 QUARTILE_SYMBOLS: Final[Mapping[Quartile | None, Symbol]] = MappingProxyType(
     {
-        Quartile.top: Symbol("★", "Top quartile", GREEN, "Among the best quarter of the group"),
+        Quartile.top: Symbol("❶", "Top quartile", GREEN, "Among the best quarter of the group"),
         Quartile.second: Symbol(
-            "▲", "Second quartile", BLUE, "Better than the median, outside the best quarter"
+            "❷", "Second quartile", BLUE, "Better than the median, outside the best quarter"
         ),
         Quartile.third: Symbol(
-            "▼", "Third quartile", AMBER, "Worse than the median, outside the worst quarter"
+            "❸", "Third quartile", AMBER, "Worse than the median, outside the worst quarter"
         ),
         Quartile.bottom: Symbol(
-            "✖", "Bottom quartile", RED, "Among the worst quarter: needs a management report"
+            "❹", "Bottom quartile", RED, "Among the worst quarter: needs a management report"
         ),
-        None: Symbol("–", "No quartile", GREY, "No value, too few values or no way is better"),
+        None: Symbol("⌀", "No quartile", GREY, "No value, too few values or no way is better"),
     }
 )
 
@@ -170,14 +170,14 @@ TREND_SYMBOLS: Final[Mapping[Trend, Symbol]] = MappingProxyType(
             "↘", "Falling behind", RED, "Worse than the median, and further behind"
         ),
         Trend.extending_lead: Symbol(
-            "↑", "Extending lead", GREEN, "Better than the median, and further ahead"
+            "⇈", "Extending lead", GREEN, "Better than the median, and further ahead"
         ),
         Trend.losing_lead: Symbol(
-            "↓", "Losing ground", AMBER, "Better than the median, but the lead is shrinking"
+            "⇊", "Losing ground", AMBER, "Better than the median, but the lead is shrinking"
         ),
-        Trend.steady: Symbol("→", "Steady", GREY, "About the same distance from the median"),
+        Trend.steady: Symbol("↔", "Steady", GREY, "About the same distance from the median"),
         Trend.not_enough_data: Symbol(
-            "·", "Not enough data", GREY, "Fewer than two periods with our value and a median"
+            "∴", "Not enough data", GREY, "Fewer than two periods with our value and a median"
         ),
     }
 )

@@ -370,21 +370,21 @@ def completion(
 
 CHECKIN_STATE_SYMBOLS: Final[Mapping[CheckinState, Symbol]] = MappingProxyType(
     {
-        CheckinState.not_due: Symbol("◌", "Not due yet", GREY, "The quarter has not ended"),
-        CheckinState.open: Symbol("○", "To write", BLUE, "Due now; the window is still open"),
-        CheckinState.overdue: Symbol("!", "Overdue", RED, "Not submitted by the close date"),
+        CheckinState.not_due: Symbol("–", "Not due", GREY, "The quarter has not ended"),
+        CheckinState.open: Symbol("▷", "To write", BLUE, "Due now; the window is still open"),
+        CheckinState.overdue: Symbol("⚠", "Overdue", RED, "Not submitted by the close date"),
         CheckinState.submitted: Symbol(
-            "◐", "Awaiting agreement", AMBER, "Submitted; the line manager has not agreed it"
+            "◒", "Awaiting agreement", AMBER, "Submitted; the line manager has not agreed it"
         ),
-        CheckinState.agreed: Symbol("✔", "Agreed", GREEN, "Agreed by the line manager"),
+        CheckinState.agreed: Symbol("☑", "Agreed", GREEN, "Agreed by the line manager"),
     }
 )
 
 PROGRESS_SYMBOLS: Final[Mapping[ObjectiveProgress, Symbol]] = MappingProxyType(
     {
-        ObjectiveProgress.on_track: Symbol("✔", "On track", GREEN, "Progressing as planned"),
-        ObjectiveProgress.at_risk: Symbol("▲", "At risk", AMBER, "May slip without action"),
-        ObjectiveProgress.off_track: Symbol("✖", "Off track", RED, "Will not be met as planned"),
+        ObjectiveProgress.on_track: Symbol("➤", "On track", GREEN, "Progressing as planned"),
+        ObjectiveProgress.at_risk: Symbol("≈", "At risk", AMBER, "May slip without action"),
+        ObjectiveProgress.off_track: Symbol("⊟", "Off track", RED, "Will not be met as planned"),
         ObjectiveProgress.completed: Symbol("★", "Completed", BLUE, "The objective is met"),
     }
 )

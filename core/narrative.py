@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from core.periods import display_label
+
 __all__ = ["NarrativeFacts", "draft_narrative", "facts_from_row", "format_value"]
 
 NO_COMMENTARY: Final = "No commentary has been provided by the responsible officer."
@@ -105,10 +107,11 @@ def _text(value: Any) -> str:
 
 
 def facts_from_row(row: Mapping[str, Any]) -> NarrativeFacts:
-    """`NarrativeFacts` from a scorecard row; missing or NaN fields become None or ''."""
+    """`NarrativeFacts` from a scorecard row; missing or NaN fields become None or ''.
+    Periods are written as people read them (``Oct 2025``)."""
     return NarrativeFacts(
         name=_text(row.get("name")),
-        period=_text(row.get("period")),
+        period=display_label(_text(row.get("period"))),
         value=_number(row.get("value")),
         target=_number(row.get("target")),
         rag=_text(row.get("rag")),
@@ -120,7 +123,7 @@ def facts_from_row(row: Mapping[str, Any]) -> NarrativeFacts:
         ytd_rag=_text(row.get("ytd_rag")),
         movement=_text(row.get("movement")) or "unknown",
         judgement=_text(row.get("judgement")) or "not_applicable",
-        comparison_period=_text(row.get("comparison_period")),
+        comparison_period=display_label(_text(row.get("comparison_period"))),
         comparison_value=_number(row.get("comparison_value")),
         variation=_text(row.get("variation")) or None,
         assurance=_text(row.get("assurance")) or None,

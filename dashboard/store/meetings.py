@@ -21,6 +21,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from core.periods import display_label
 from core.vocab import ActionStatus, Role
 from dashboard.store import audit
 from dashboard.store.actions import create_action, get_action_by_code
@@ -91,7 +92,7 @@ def open_meeting(
     if existing is not None:
         return existing
     meeting = Meeting(
-        title=(title or f"Performance meeting: {period}")[:200],
+        title=(title or f"Performance meeting: {display_label(period)}")[:200],
         period=period,
         scope=scope[:200],
         held_on=held_on,

@@ -15,6 +15,7 @@ from dashboard.store.security import Actor
 from dashboard.ui import actions as ui
 from dashboard.ui.check_ins import render_golden_thread
 from dashboard.ui.navigation import BY_PATH
+from dashboard.ui.status import styled
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
@@ -105,6 +106,7 @@ def render(actor: Actor) -> None:
         people_table(
             detail.measures,
             key="action_measures",
+            style=lambda frame: styled(frame, ["rag"]),
             file_name=f"{row['code']}-measures",
             hide_index=True,
             width="stretch",
@@ -127,6 +129,7 @@ def render(actor: Actor) -> None:
         people_table(
             detail.updates,
             key="action_updates",
+            style=lambda frame: styled(frame, ["status"]),
             file_name=f"{row['code']}-updates",
             hide_index=True,
             width="stretch",

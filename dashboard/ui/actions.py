@@ -32,6 +32,7 @@ from dashboard.store.security import Actor, PermissionDenied
 from dashboard.ui import writes
 from dashboard.ui.import_flow import ImportScreen, SaveChoice, render_import_flow
 from dashboard.ui.navigation import BY_PATH
+from dashboard.ui.status import styled
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible, visible_frame
 
@@ -113,7 +114,7 @@ def legend_key() -> None:
             {"Status": f"{FLAG_ICON} {FLAG_WORDS[f]}", "Meaning": FLAG_DESCRIPTIONS[f]}
             for f in ActionFlag
         ]
-        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+        st.dataframe(styled(pd.DataFrame(rows), ["Status"]), hide_index=True, width="stretch")
 
 
 def filter_plan(plan: pd.DataFrame, *, key: str = "plan") -> pd.DataFrame:
@@ -197,6 +198,7 @@ def plan_tables(plan: pd.DataFrame) -> None:
             hide_index=True,
             width="stretch",
             column_config=PLAN_TABLE_COLUMNS,
+            style=lambda frame: styled(frame, ["status_label"]),
         )
 
 
@@ -503,6 +505,7 @@ def overview(counts: pd.DataFrame, exceptions: list[Any]) -> None:
     people_table(
         frame,
         key="plan_exceptions",
+        style=lambda frame: styled(frame, ["status"]),
         file_name="delivery-plan-exceptions",
         hide_index=True,
         width="stretch",

@@ -56,7 +56,7 @@ US = "◀ our council"
 
 
 def quartile_cell(quartile: Any) -> str:
-    """``✖ Bottom quartile``; ``– No quartile`` for a blank."""
+    """``❹ Bottom quartile``; ``⌀ No quartile`` for a blank."""
     return label(quartile_symbol(None if is_blank(quartile) else str(quartile)))
 
 

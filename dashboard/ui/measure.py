@@ -17,6 +17,7 @@ import streamlit as st
 
 from core.forecast import Forecast
 from core.legend import GREY, label, outlook_symbol
+from core.periods import display_label
 from core.spc import MIN_POINTS_WARNING
 from core.vocab import Polarity, Role, ToleranceKind
 from dashboard.config import today as app_today
@@ -119,7 +120,7 @@ def _header(detail: MeasureDetail) -> None:
         "Status": _words(m.get("lifecycle")),
     }
     with st.container(border=True):
-        st.markdown("##### About this measure")
+        st.header("About this measure")
         columns = st.columns(4)
         for i, (name, value) in enumerate(facts.items()):
             columns[i % 4].markdown(f"**{name}**  \n{plain(value)}")
@@ -154,7 +155,7 @@ def _status_strip(detail: MeasureDetail) -> None:
     latest = latest_figure(detail)
     late = late_period(detail)
     shown = latest if late and latest is not None else row
-    period = shown["period"]
+    period = display_label(shown["period"])
     first, second = st.columns(3), st.columns(3)
     first[0].metric(
         f"Latest ({period})",
@@ -177,8 +178,12 @@ def _status_strip(detail: MeasureDetail) -> None:
         ),
     )
     if late:
-        since = f"; the latest figure is for {latest['period']}" if latest is not None else ""
-        st.warning(f"The {late} figure is late{since}.", icon=":material/schedule:")
+        since = (
+            f"; the latest figure is for {display_label(latest['period'])}"
+            if latest is not None
+            else ""
+        )
+        st.warning(f"The {display_label(late)} figure is late{since}.", icon=":material/schedule:")
     if row["exception_reasons"]:
         st.warning(
             "Needs attention: " + "; ".join(row["exception_reasons"]) + ".",
@@ -193,12 +198,12 @@ def _latest_words(detail: MeasureDetail, column: str) -> tuple[str, str] | None:
     if said.empty:
         return None
     last = said.iloc[-1]
-    return str(last["period"]), str(last[column])
+    return display_label(str(last["period"])), str(last[column])
 
 
 def _commentary(detail: MeasureDetail) -> None:
     """The latest commentary and action note, beside the chart."""
-    st.subheader("Latest commentary")
+    st.header("Latest commentary")
     commentary = _latest_words(detail, "commentary")
     if commentary is None:
         st.markdown("No commentary yet.")
@@ -340,7 +345,7 @@ def _spc_chart(code: str, period: str | None, today: Any) -> go.Figure:
 
 def _chart(detail: MeasureDetail, period: str | None) -> None:
     m = detail.measure
-    st.subheader("Chart")
+    st.header("Chart")
     if detail.spc is None:
         count = int(detail.history["value"].notna().sum())
         st.info(
@@ -537,14 +542,15 @@ def _table_and_exports(
 
 
 def _history(detail: MeasureDetail, period: str | None) -> None:
-    st.subheader("Every period")
+    st.header("Every period")
     if detail.history.empty:
         st.info("No figures have been uploaded for this measure yet.")
         return
     code = detail.measure["code"]
     table, csv_bytes, excel_bytes = _table_and_exports(code, period, app_today())
     people_table(
-        table,
+        # on screen as people read periods; the downloads keep ISO labels
+        table.assign(Period=table["Period"].map(display_label)),
         key="measure_history",
         file_name=f"{code}.csv",
         csv=csv_bytes,
@@ -568,12 +574,12 @@ def _history(detail: MeasureDetail, period: str | None) -> None:
 def _ytd(detail: MeasureDetail) -> None:
     row = detail.row
     m = detail.measure
-    st.subheader("Year to date")
+    st.header("Year to date")
     if row is None:
         st.markdown("–")
         return
     latest = latest_figure(detail)
-    to = row["period"] if latest is None else latest["period"]
+    to = display_label(row["period"] if latest is None else latest["period"])
     st.metric(
         f"Actual to {to} ({m['ytd_method']})",
         format_value(row["ytd_actual"], m["unit"], m["decimals"]),
@@ -642,7 +648,7 @@ def _benchmark_and_own(detail: MeasureDetail) -> tuple[str, str | None]:
 
 
 def _benchmark(detail: MeasureDetail) -> None:
-    st.subheader("Benchmarking")
+    st.header("Benchmarking")
     b = detail.benchmark
     if not b:
         st.markdown("No comparator data for this measure.")
@@ -674,7 +680,7 @@ def _benchmark(detail: MeasureDetail) -> None:
 
 
 def _actions(detail: MeasureDetail) -> None:
-    st.subheader("Linked delivery-plan actions")
+    st.header("Linked delivery-plan actions")
     a = detail.actions
     if a.empty:
         st.markdown("No delivery-plan actions are linked to this measure.")

@@ -28,6 +28,7 @@ from core.legend import (
     rag_symbol,
 )
 from core.narrative import format_value
+from core.periods import display_label
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.config import get_settings
@@ -55,6 +56,7 @@ from dashboard.store.security import Actor
 from dashboard.ui import writes
 from dashboard.ui.measure import add_projection, late_period, latest_figure
 from dashboard.ui.spc_chart import spc_figure
+from dashboard.ui.status import render_status, status_span, styled
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
@@ -125,7 +127,13 @@ def setup(actor: Actor) -> None:
     card_departments = sorted(set(plan["department"])) if not plan.empty else []
     with st.form("meeting_setup"):
         periods = scorecard_periods()
-        period = st.selectbox("Period", periods, index=0, help="Latest complete month first.")
+        period = st.selectbox(
+            "Period",
+            periods,
+            index=0,
+            format_func=display_label,
+            help="Latest complete month first.",
+        )
         kind = st.radio("Scope", list(SCOPES), horizontal=True)
         c = st.columns(3)
         theme = c[0].selectbox(
@@ -214,13 +222,13 @@ def _measure_item(item: AgendaItem, period: str) -> None:
     unsubmitted = row.get("observation_status") == ObservationStatus.draft
     shown, status = period_status(detail)
     late = late_period(detail)
-    figure_label = f"Figure, {shown['period']}" + (" (draft)" if unsubmitted else "")
+    figure_label = f"Figure, {display_label(shown['period'])}" + (" (draft)" if unsubmitted else "")
     ytd = rag_symbol(str(row.get("ytd_rag")))
     _room_figures(
         [
             (figure_label, fmt(shown.get("value")), None),
             ("Target", fmt(shown.get("target")), None),
-            (f"Status, {late or row['period']}", label(status), status.colour),
+            (f"Status, {display_label(late or row['period'])}", label(status), status.colour),
             (
                 f"Year to date (target {fmt(row.get('ytd_target'))})",
                 f"{fmt(row.get('ytd_actual'))} {label(ytd)}",
@@ -255,9 +263,10 @@ def _measure_item(item: AgendaItem, period: str) -> None:
             st.plotly_chart(figure, width="stretch", key=f"chart_{item.code}")
             with st.expander("The chart's figures as a table"):
                 history = detail.history[["period", "value", "target", "rag"]].copy()
+                history["period"] = history["period"].map(display_label)
                 history["rag"] = history["rag"].map(lambda r: label(rag_symbol(r)))
                 st.dataframe(
-                    history.iloc[::-1],
+                    styled(history.iloc[::-1], ["rag"]),
                     hide_index=True,
                     column_config={
                         "period": "Period",
@@ -273,7 +282,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
         if unsubmitted:
             st.caption(
                 f"{label(data_status_symbol('submitted', draft=True))}: the lead has saved "
-                f"the {row['period']} figure but not submitted it yet."
+                f"the {display_label(row['period'])} figure but not submitted it yet."
             )
         st.markdown(plain(row.get("commentary")) or "_No commentary provided._")
         st.markdown("#### What is being done")
@@ -288,6 +297,7 @@ def _measure_item(item: AgendaItem, period: str) -> None:
                 actions,
                 key="meeting_actions",
                 file_name=f"{item.code}-actions",
+                style=lambda frame: styled(frame, ["status"]),
                 hide_index=True,
                 column_config={
                     "code": "Code",
@@ -395,7 +405,8 @@ def _action_item(item: AgendaItem) -> None:
         return
     row = rows.iloc[0]
     c = st.columns(4)
-    c[0].metric("Status", str(row["status_label"]))
+    with c[0]:
+        render_status("Status", str(row["status_label"]))
     c[1].metric("% complete", f"{float(row['percent_complete']):.0f}%")
     c[2].metric("Due", "–" if pd.isna(row["due_date"]) else f"{row['due_date']:%d %b %Y}")
     c[3].metric(
@@ -501,6 +512,7 @@ def _minutes(meeting: Meeting) -> None:
     people_table(
         frame,
         key="meeting_minutes",
+        style=lambda frame: styled(frame, ["Status"]),
         file_name=f"minutes-{meeting.held_on:%Y-%m-%d}-{meeting.id}",
         hide_index=True,
         width="stretch",
@@ -537,9 +549,12 @@ def _item_heading(item: AgendaItem, period: str) -> str:
         return f"**{item.heading}**{where}"
     _, status = period_status(detail)
     ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
-    late = late_period(detail) or detail.row["period"]
+    late = display_label(late_period(detail) or detail.row["period"])
     first = f"**{item.heading}** · " if item.kind == "challenge" else ""
-    return f"{first}**{label(status)}** ({late}) · **Year to date:** {ytd}{where}"
+    return (
+        f"{first}{status_span(label(status))} ({late}) · **Year to date:** "
+        f"{status_span(ytd)}{where}"
+    )
 
 
 def present(actor: Actor, meeting_id: int) -> None:
@@ -597,7 +612,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         width="stretch",
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
-    st.markdown(_item_heading(item, meeting.period))
+    st.markdown(_item_heading(item, meeting.period), unsafe_allow_html=True)
     if item.kind == "challenge":
         _challenge(actor, meeting, item)
     if item.kind == "measure" or (item.kind == "challenge" and _is_measure(item.code)):

@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from core.legend import RAG_SYMBOLS, label
+from core.periods import display_label
 from core.vocab import Rag
 from dashboard.exporting.portal_data import (
     KEY_INTRO,
@@ -30,6 +31,7 @@ from dashboard.exporting.portal_data import (
 )
 from dashboard.queries.portal import load_portal, portal_csv
 from dashboard.ui.navigation import BY_PATH
+from dashboard.ui.status import status_span, styled
 from dashboard.ui.widgets import plain
 
 THEME_PARAM = "theme"
@@ -84,7 +86,9 @@ def render_key() -> None:
     st.markdown(KEY_INTRO)
     for status in KEY_STATUSES:
         symbol = RAG_SYMBOLS[status]
-        st.markdown(f"- **{label(symbol)}**: {symbol.description}.")
+        st.markdown(
+            f"- {status_span(label(symbol))}: {symbol.description}.", unsafe_allow_html=True
+        )
     st.markdown(
         "A **target** is the level the council aims for. Some measures are for context only "
         "(for example, the number of people on a waiting list) and have no target. "
@@ -98,22 +102,22 @@ def _measure(m: PortalMeasure) -> None:
         st.markdown(plain(m.definition))
     latest = m.show(m.latest_value)
     lines = [
-        f"**Latest figure** ({m.latest_period or 'none yet'}): {latest}",
+        f"**Latest figure** ({display_label(m.latest_period) or 'none yet'}): {latest}",
         f"**Target**: {m.show(m.latest_target) if m.latest_target is not None else 'No target'}",
-        f"**Status**: {m.status_label}",
+        f"**Status**: {status_span(m.status_label)}",
         f"**{m.direction_word}**",
     ]
     if m.scale_label:
         lines.append(f"Figures in {plain(m.scale_label)}.")
     if m.revised:
         lines.append("This figure has been revised since it was first published.")
-    st.markdown("  \n".join(lines))
+    st.markdown("  \n".join(lines), unsafe_allow_html=True)
     if m.commentary:
         st.markdown(f"**What the council says**: {plain(m.commentary)}")
     if len(m.points) >= 2:
         frame = pd.DataFrame(
             {
-                "Period": [p.period for p in m.points],
+                "Period": [display_label(p.period) for p in m.points],
                 "Figure": [p.value for p in m.points],
                 "Target": [p.target for p in m.points],
             }
@@ -181,7 +185,7 @@ def render_summary(portal: Portal) -> None:
             query_params={THEME_PARAM: summary.slug},
         )
         parts = [
-            f"{summary.statuses[s]} {label(RAG_SYMBOLS[s])}"
+            f"{summary.statuses[s]} {status_span(label(RAG_SYMBOLS[s]))}"
             for s in SUMMARY_STATUSES
             if summary.statuses.get(s)
         ]
@@ -189,7 +193,7 @@ def render_summary(portal: Portal) -> None:
         if others:
             parts.append(f"{others} without a target status")
         counted = f"{summary.measures} measures" if summary.measures != 1 else "1 measure"
-        st.markdown(f"{counted}: {' · '.join(parts)}" if parts else counted)
+        st.markdown(f"{counted}: {' · '.join(parts)}" if parts else counted, unsafe_allow_html=True)
 
 
 def _chosen_theme(portal: Portal) -> PortalTheme | None:
@@ -252,7 +256,7 @@ def render_theme(theme: PortalTheme) -> None:
         st.dataframe(
             pd.DataFrame(
                 [{"Status": action_status_label(s), "Actions": n} for s, n in theme.actions.items()]
-            ),
+            ).pipe(styled, ["Status"]),
             hide_index=True,
             use_container_width=True,
         )

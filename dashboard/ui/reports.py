@@ -17,6 +17,7 @@ from dashboard.queries.reports import load_report, load_report_file
 from dashboard.store.meetings import AUDIENCES, save_narrative
 from dashboard.store.security import Actor
 from dashboard.ui import writes
+from dashboard.ui.status import styled
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible_frame
 
@@ -91,7 +92,11 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                 }
             ]
         )
-        st.dataframe(visible_frame(facts), hide_index=True, width="stretch")
+        st.dataframe(
+            styled(visible_frame(facts), ["RAG", "YTD RAG", "Direction of change", "SPC"]),
+            hide_index=True,
+            width="stretch",
+        )
         if actor.role in EDITORS:
             text = st.text_area(
                 "Narrative" + (" (edited)" if item.edited else " (drafted from the data)"),
@@ -163,6 +168,7 @@ def delivery_plan(report: ExceptionReport) -> None:
     people_table(
         frame,
         key="report_delivery_plan",
+        style=lambda frame: styled(frame, ["Status"]),
         file_name=f"exception-report-delivery-plan-{report.quarter}",
         hide_index=True,
         width="stretch",

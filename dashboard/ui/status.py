@@ -5,6 +5,9 @@
 - `styled(frame, columns)`: a pandas Styler colouring those columns' status cells, for
   ``st.dataframe``.
 - `status_html(symbol)`: one status as an HTML span in its colour (a key, a badge).
+- `status_span(text)`: any text as HTML, in its status's colour when it is a status label
+  (for a heading or a line of markdown drawn with ``unsafe_allow_html``).
+- `render_status(name, text)`: a metric-like name and status, the status in its colour.
 - `key_html(groups)` and `render_key(groups)`: the "Key to the symbols", each symbol drawn
   exactly as the tables show it (same icon, same word, same colour).
 """
@@ -17,10 +20,19 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from core.legend import LEGEND, Symbol, label, symbol_of
 
-__all__ = ["key_html", "render_key", "status_css", "status_html", "styled"]
+__all__ = [
+    "key_html",
+    "render_key",
+    "render_status",
+    "status_css",
+    "status_html",
+    "status_span",
+    "styled",
+]
 
 STATUS_WEIGHT = 600
 
@@ -34,7 +46,9 @@ def status_css(text: Any) -> str:
 def styled(frame: pd.DataFrame, columns: Iterable[str]) -> Any:
     """``frame`` as a Styler whose status cells in ``columns`` are in their colours."""
     present: list[Hashable] = [c for c in columns if c in frame.columns]
-    return frame.style.map(status_css, subset=present)
+    # Without cell ids only the status cells carry a display value, so every other
+    # column keeps its own format (a Styler would write 45.0 as "45.000000").
+    return Styler(frame, cell_ids=False).map(status_css, subset=present)
 
 
 def status_html(symbol: Symbol) -> str:
@@ -42,6 +56,21 @@ def status_html(symbol: Symbol) -> str:
     return (
         f'<span style="color:{symbol.colour};font-weight:{STATUS_WEIGHT};white-space:nowrap">'
         f"{html.escape(label(symbol))}</span>"
+    )
+
+
+def status_span(text: Any) -> str:
+    """``text`` escaped for HTML; a status label (``! Late (Oct 2026)``) in its colour."""
+    shown = html.escape(str(text))
+    css = status_css(text)
+    return shown if not css else f'<span style="{css};white-space:nowrap">{shown}</span>'
+
+
+def render_status(name: str, text: Any) -> None:
+    """A small name over a status in its colour, where a page would use ``st.metric``."""
+    st.html(
+        f'<div style="font-size:0.875rem">{html.escape(name)}</div>'
+        f'<div style="font-size:1.75rem;line-height:1.4">{status_span(text)}</div>'
     )
 
 

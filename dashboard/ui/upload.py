@@ -59,9 +59,9 @@ def _due_section(actor: Actor) -> None:
             year_start_month=s.year_start_month,
         )
     if actor.is_admin:
-        st.subheader("Chase list: every department, most late first")
+        st.header("Chase list: every department, most late first")
     else:
-        st.subheader("Due and late for your departments")
+        st.header("Due and late for your departments")
     if frame.empty:
         st.success("Nothing is due or late: every figure is in.", icon=":material/check_circle:")
         return
@@ -113,7 +113,7 @@ def render(actor: Actor) -> None:
     st.caption(CAPTION)
     _due_section(actor)
     _template_button(actor)
-    st.subheader("Upload your spreadsheet")
+    st.header("Upload your spreadsheet")
     st.caption(
         "An Excel workbook (.xlsx) or CSV: the template, or one row per measure with a column "
         f"per period. Up to {get_settings().upload_max_mb:g} MB. Nothing is saved until you "

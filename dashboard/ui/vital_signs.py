@@ -363,7 +363,7 @@ def _tiles(rows: pd.DataFrame, filters: Mapping[str, Any]) -> None:
 
 
 def _overview(rows: pd.DataFrame, as_at: str) -> None:
-    st.subheader(f"Performance overview by theme · {as_at}")
+    st.header(f"Performance overview by theme · {as_at}")
     by_theme = (
         overview(rows)
         .drop(columns=["no_data"])

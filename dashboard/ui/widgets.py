@@ -33,6 +33,7 @@ from core.legend import (
     point_type_symbol,
     rag_symbol,
 )
+from core.periods import display_label
 from core.status import as_displayed
 
 __all__ = [
@@ -154,15 +155,15 @@ def assurance_cell(assurance: Any) -> str:
 
 
 def data_status_cell(status: Any, period: Any = None, observation_status: Any = None) -> str:
-    """``! Late`` (with the period when given, ``! Late (2025-10)``); a period whose figure
-    is only saved as a draft reads ``◐ Draft (2025-10)``."""
+    """``! Late`` (with the period when given, as people read it: ``! Late (Oct 2025)``);
+    a period whose figure is only saved as a draft reads ``◐ Draft (Oct 2025)``."""
     if is_blank(status):
         return ""
     draft = observation_status == "draft"
     text = label(data_status_symbol(status, draft=draft))
     if is_blank(period) or (status == "submitted" and not draft):
         return text
-    return f"{text} ({period})"
+    return f"{text} ({display_label(period)})"
 
 
 def action_status_cell(status: Any) -> str:

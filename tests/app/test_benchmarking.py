@@ -27,7 +27,7 @@ def test_the_worst_quartile_list_comes_first_and_names_the_measures(app_env):
     assert at.subheader[0].value.endswith("Worst quartile: needs a management report")
     worst = at.dataframe[0].value
     assert list(worst["Code"]) == WORST
-    assert set(worst["Quartile"]) == {"✖ Bottom quartile"}
+    assert set(worst["Quartile"]) == {"❹ Bottom quartile"}
     assert list(worst["Rank"]) == ["16 of 16", "15 of 15", "16 of 16", "15 of 15", "16 of 16"]
 
 
@@ -40,7 +40,7 @@ def test_every_benchmarked_measure_is_listed_with_rank_quartile_and_trend(app_en
     assert set(table.columns) >= {"Rank", "Quartile", "Trend against the group", "No value from"}
     fin = table[table["Code"] == "FIN-01"].iloc[0]
     assert fin["No value from"] == "E07000046"
-    assert all(q.split(" ", 1)[0] in "★▲▼✖–" for q in table["Quartile"])
+    assert all(q.split(" ", 1)[0] in "❶❷❸❹⌀" for q in table["Quartile"])
 
 
 def test_a_measure_link_opens_its_charts_with_data_tables_and_the_missing_council(app_env):
@@ -53,7 +53,7 @@ def test_a_measure_link_opens_its_charts_with_data_tables_and_the_missing_counci
     ranked = at.dataframe[2].value  # worst, all measures, then the charts' tables
     assert len(ranked) == 15
     assert ranked.iloc[-1]["Council"] == "North Coast ◀ our council"
-    assert ranked.iloc[-1]["Quartile"] == "✖ Bottom quartile"
+    assert ranked.iloc[-1]["Quartile"] == "❹ Bottom quartile"
     over_time = at.dataframe[3].value
     assert list(over_time["Period"]) == ["2020/21", "2021/22", "2022/23", "2023/24", "2024/25"]
     assert over_time.iloc[-1]["Councils with a value"] == "15 of 16"

@@ -44,7 +44,7 @@ def test_staff_write_and_submit_their_check_in_and_their_manager_agrees_it(app_e
     assert not at.exception
     said = texts(at)
     assert "My check-in for 2025/26 Q2" in said
-    assert "! Overdue" in said
+    assert "⚠ Overdue" in said
     assert "Completion by department" not in said  # staff never see completion
     assert _chris_q2() is None
 
@@ -67,7 +67,7 @@ def test_staff_write_and_submit_their_check_in_and_their_manager_agrees_it(app_e
     assert not at.exception
     said = texts(at)
     assert "Check-in for 2025/26 Q2 submitted to your line manager." in said
-    assert "◐ Awaiting agreement" in said
+    assert "◒ Awaiting agreement" in said
     stored = _chris_q2()
     assert stored is not None and stored.status == "submitted"
     assert stored.development == "Data literacy course in January."
@@ -95,7 +95,7 @@ def test_staff_write_and_submit_their_check_in_and_their_manager_agrees_it(app_e
     # and demo.staff now reads it as agreed, no longer editable
     at = open_page("check_ins.py", username="demo.staff")
     said = texts(at)
-    assert "✔ Agreed" in said
+    assert "☑ Agreed" in said
     assert "Well done on the relets." in said
     assert not any(b.label == "Submit to my line manager" for b in at.button)
 
@@ -177,7 +177,7 @@ def test_after_submitting_the_status_no_longer_asks_to_submit(app_env):
     assert "Sorry, something went wrong" not in said
     # the status says what happened (the day is the clock's, when it was submitted)
     assert re.search(
-        r"\*\*Status:\*\* ◐ Awaiting agreement · submitted on \d{1,2} \w+ \d{4}; your line "
+        r"\*\*Status:\*\* ◒ Awaiting agreement · submitted on \d{1,2} \w+ \d{4}; your line "
         r"manager reads and agrees it",
         said,
     )

@@ -32,7 +32,7 @@ def test_the_page_shows_the_header_chart_every_period_and_position(app_env):
     # figures from 2019-04 to 2025-10: 79 months, newest first
     assert len(history) == 79
     assert history.iloc[0][["Period", "Actual", "Target", "Status"]].tolist() == [
-        "2025-10",
+        "Oct 2025",
         "64.3%",
         "94.7%",
         "✖ Off target",
@@ -172,7 +172,7 @@ def test_a_figure_saved_as_a_draft_reads_draft_until_it_is_submitted(empty_app_e
         session.commit()
     at = open_page("measure.py", username="first.admin", query={"code": "DRF-01"})
     assert not at.exception
-    assert "◐ Draft (2025-10)" in [m.value for m in at.metric]
+    assert "◐ Draft (Oct 2025)" in [m.value for m in at.metric]
     vs = open_page("vital_signs.py", username="first.admin", query={"level": "all"})
     assert vs.dataframe[0].value["Data"].tolist() == ["◐ Draft (Oct 2025)"]
     with Session(db.get_engine(empty_app_env)) as session:

@@ -51,8 +51,16 @@ def test_the_latest_commentary_and_action_note_are_shown_beside_the_chart(app_en
 
 def test_a_measure_that_is_not_late_shows_its_latest_period(app_env):
     shown = _metrics(measure_page("PLN-01"))
-    assert shown["Latest (2025-10)"] == "64.3%"
-    assert shown["Status (2025-10)"] == "✖ Off target"
+    assert shown["Latest (Oct 2025)"] == "64.3%"
+    assert shown["Status (Oct 2025)"] == "✖ Off target"
+    assert "Latest (2025-10)" not in shown
+
+
+def test_the_every_period_table_writes_months_as_people_read_them(app_env):
+    at = measure_page("PLN-01")
+    history = at.dataframe[0].value
+    assert history["Period"].iloc[0] == "Oct 2025"
+    assert history["Period"].iloc[1] == "Sep 2025"
 
 
 def test_the_chart_shows_the_year_end_projection_with_its_range_and_one_sentence(app_env):

@@ -68,8 +68,12 @@ def test_a_challenge_comes_first_on_the_next_meetings_agenda_with_its_owner_and_
     at = _next_meeting()
     said = texts(at)
     assert "## HOU-02: Number of long term empty homes" in said
-    assert "**Challenge to report back on** · **! Late** (2025/26 Q2)" in said
-    assert "#### Challenge from Performance meeting: 2025-10, 14 November 2025" in said
+    assert (
+        "**Challenge to report back on** · "
+        '<span style="color: #4C2C92; font-weight: 600;white-space:nowrap">! Late</span> '
+        "(2025/26 Q2)"
+    ) in said
+    assert "#### Challenge from Performance meeting: Oct 2025, 14 November 2025" in said
     assert "Report back with a recovery plan" in said
     assert "**Owner:** Ravi Patel · **Report back by:** 12 December 2025" in said
     assert "Item 1 of 24" in "\n".join(p.proto.text for p in at.get("progress"))

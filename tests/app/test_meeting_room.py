@@ -17,7 +17,12 @@ def test_a_late_item_is_headed_late_with_the_year_to_date_beside_it_never_off_ta
     at = _start()  # item 1 is HOU-02, whose 2025/26 Q2 figure is late
     said = texts(at)
     assert "## HOU-02: Number of long term empty homes" in said
-    assert "**! Late** (2025/26 Q2) · **Year to date:** ✖ Off target" in said
+    # the period's status and the year to date, each in its colour (purple, red)
+    assert (
+        '<span style="color: #4C2C92; font-weight: 600;white-space:nowrap">! Late</span> '
+        "(2025/26 Q2) · **Year to date:** "
+        '<span style="color: #D4351C; font-weight: 600;white-space:nowrap">✖ Off target</span>'
+    ) in said
 
 
 def test_the_figure_target_and_status_are_large_and_coloured(app_env):

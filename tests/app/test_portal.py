@@ -99,7 +99,12 @@ def test_the_portal_opens_with_a_summary_linking_every_theme_and_the_approval_da
     assert "14 November 2025" not in page
     assert "**8 of 17** measures with a target are on target." in page
     assert _links(at) == THEME_LINKS
-    assert "6 measures: 1 ▲ Just off target · 3 ✖ Off target · 2 without a target status" in page
+    # each status in its colour: amber and red
+    assert (
+        '6 measures: 1 <span style="color: #B35C00; font-weight: 600;white-space:nowrap">'
+        '▲ Just off target</span> · 3 <span style="color: #D4351C; font-weight: 600;'
+        'white-space:nowrap">✖ Off target</span> · 2 without a target status'
+    ) in page
 
 
 def test_the_portal_draws_one_theme_at_a_time(app_env):
@@ -154,3 +159,12 @@ def test_a_chart_fits_its_axis_to_the_figures_and_thins_its_labels_on_a_phone():
     assert spec["encoding"]["y"]["axis"]["format"] == ",~r"  # 96.5, never 96.5 with an SI suffix
     frame["Figure"] = frame["Figure"] * 1000
     assert portal_ui._chart(frame, "Spend").to_dict()["encoding"]["y"]["axis"]["format"] == "~s"
+
+
+def test_the_portal_writes_periods_as_people_read_them(app_env):
+    at = open_page("portal.py")  # Homes: quarterly measures and a monthly one
+    page = texts(at)
+    assert "**Latest figure** (2025/26 Q1): 455" in page
+    assert "**Latest figure** (Jun 2025): 2,791" in page
+    months = [d.value for d in at.dataframe if "Jun 2025" in list(d.value.get("Period", []))]
+    assert months and "2025-06" not in list(months[0]["Period"])

@@ -330,7 +330,7 @@ def test_a_trend_over_fewer_than_two_periods_is_refused():
 
 
 def test_every_quartile_and_trend_has_an_icon_and_a_word():
-    assert quartile_symbol("bottom").icon == "✖"
+    assert quartile_symbol("bottom").icon == "❹"
     assert quartile_symbol(None).word == "No quartile"
     assert len({quartile_symbol(q).icon for q in [*Quartile, None]}) == 5
     assert trend_symbol(Trend.widening_gap).word == "Falling behind"

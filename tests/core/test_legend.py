@@ -520,3 +520,38 @@ def test_a_cells_text_finds_its_symbol_and_colour() -> None:
     assert symbol_of("! Late (Oct 2026)") is data_status_symbol("late")
     assert symbol_of("■ Concern").colour == "#B84A00"  # type: ignore[union-attr]
     assert symbol_of("Housing") is None
+
+
+def test_check_in_and_benchmark_symbols_never_reuse_a_status_icon_for_another_meaning() -> None:
+    from core.benchmark import QUARTILE_SYMBOLS, TREND_SYMBOLS
+    from core.checkins import CHECKIN_STATE_SYMBOLS, PROGRESS_SYMBOLS
+
+    # An icon the status key uses may appear elsewhere only with the key's own word
+    # (an objective "➤ On track" is an action's "On track"); direction arrows included.
+    key = {s.icon: s.word for s in status_symbols()}
+    others = [
+        *CHECKIN_STATE_SYMBOLS.values(),
+        *PROGRESS_SYMBOLS.values(),
+        *QUARTILE_SYMBOLS.values(),
+        *TREND_SYMBOLS.values(),
+    ]
+    for symbol in others:
+        assert key.get(symbol.icon, symbol.word) == symbol.word, label(symbol)
+    # ...and within those sets, one icon per word.
+    seen: dict[str, str] = {}
+    for symbol in others:
+        assert seen.setdefault(symbol.icon, symbol.word) == symbol.word, label(symbol)
+    assert [label(s) for s in QUARTILE_SYMBOLS.values()] == [
+        "❶ Top quartile",
+        "❷ Second quartile",
+        "❸ Third quartile",
+        "❹ Bottom quartile",
+        "⌀ No quartile",
+    ]
+
+
+def test_the_agenda_heads_late_items_with_the_one_word_late() -> None:
+    from core.agenda import AGENDA_GROUPS
+
+    assert AGENDA_GROUPS["late_data"] == "Late"
+    assert label(rag_symbol("no_data")) == f"! {AGENDA_GROUPS['late_data']}"

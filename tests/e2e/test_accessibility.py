@@ -1,5 +1,6 @@
-"""axe-core in Chromium on the public portal, live and as a static site: no serious or
-critical violations, on whole pages with data loaded and no rules disabled."""
+"""axe-core in Chromium on every page, for every role that may open it (and the public
+pages signed out), live and as a static site: no serious or critical violations, on whole
+pages with data loaded and no rules disabled."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
+from core.vocab import Role
 from dashboard.exporting.portal_data import build_portal
 from dashboard.exporting.static_site import write_site
-from tests.browser import wait_idle
+from dashboard.ui.navigation import HOME, PAGES, allowed
+from tests.browser import sign_in, wait_idle
 from tests.conftest import DEMO_AS_OF
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +42,55 @@ def serious_violations(page, output: Path, name: str) -> list[dict]:
         for v in violations
         if v.get("impact") in SERIOUS
     ]
+
+
+# A page that shows one thing opens on a real one from the demo council.
+PAGE_QUERY = {"measure": "?code=PLN-01", "action": "?code=DP-02"}
+# Pages whose headings go down one level at a time (axe's moderate "heading-order").
+HEADINGS_IN_ORDER = {"vital-signs", "upload", "measure"}
+USERS = {
+    Role.executive: "demo.executive",
+    Role.lead: "demo.lead",
+    Role.admin: "demo.admin",
+    Role.member: "demo.member",
+    Role.staff: "demo.staff",
+}
+
+
+def _pages_for(role: Role) -> list[str]:
+    """The signed-in pages ``role`` may open (the public ones are checked signed out)."""
+    # the home page is the app's default page: its address is the app's own
+    return ["" if p is HOME else p.url_path for p in PAGES if not p.public and allowed(p, role)]
+
+
+@pytest.mark.parametrize("role", list(USERS), ids=[r.value for r in USERS])
+def test_every_page_a_role_may_open_has_no_serious_accessibility_violations(
+    shared_app_url, page, output_dir, role
+):
+    paths = _pages_for(role)
+    # signed in once; every page after is a fresh load in the same signed-in context
+    sign_in(page, shared_app_url, USERS[role], paths[0])
+    found = {}
+    for path in paths:
+        page.goto(f"{shared_app_url}/{path}{PAGE_QUERY.get(path, '')}")
+        page.get_by_text("Signed in as").wait_for(timeout=FIRST_LOAD_MS)
+        page.get_by_role("heading", level=1).first.wait_for()
+        wait_idle(page)
+        name = f"{role.value}-{path or 'home'}"
+        serious = serious_violations(page, output_dir, name)
+        if path in HEADINGS_IN_ORDER:
+            every = json.loads((output_dir / f"{name}-axe.json").read_text())
+            serious += [{"id": v["id"]} for v in every if v["id"] == "heading-order"]
+        if serious:
+            found[path or "home"] = serious
+    assert found == {}
+
+
+def test_the_sign_in_page_has_no_serious_accessibility_violations(shared_app_url, page, output_dir):
+    page.goto(f"{shared_app_url}/vital-signs")
+    page.get_by_role("textbox", name="Username").wait_for(timeout=FIRST_LOAD_MS)
+    wait_idle(page)
+    assert serious_violations(page, output_dir, "sign-in") == []
 
 
 def test_the_live_portal_has_no_serious_accessibility_violations(shared_app_url, page, output_dir):

@@ -17,8 +17,8 @@ def test_staff_submit_a_check_in_and_their_manager_agrees_it(app_url, page, outp
     page.screenshot(path=str(output_dir / "1-staff-check-in-to-write.png"), full_page=True)
 
     # no rating is chosen for the person: they rate each objective
-    page.get_by_text("▲ At risk").first.click()
-    page.get_by_text("✔ On track").nth(1).click()
+    page.get_by_text("≈ At risk").first.click()
+    page.get_by_text("➤ On track").nth(1).click()
     page.get_by_label("Comment on objective 1").fill("Two vacancies slowed the relets.")
     page.get_by_label("Comment on objective 2").fill("Milestones met.")
     page.get_by_label("Development activities (training, shadowing, reading, coaching)").fill(
@@ -28,7 +28,7 @@ def test_staff_submit_a_check_in_and_their_manager_agrees_it(app_url, page, outp
     page.get_by_role("button", name="Submit to my line manager").click()
     page.get_by_text("submitted to your line manager").wait_for()
     wait_idle(page)
-    page.get_by_text("◐ Awaiting agreement").first.wait_for()
+    page.get_by_text("◒ Awaiting agreement").first.wait_for()
     page.screenshot(path=str(output_dir / "2-staff-submitted.png"), full_page=True)
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("textbox", name="Username").wait_for()

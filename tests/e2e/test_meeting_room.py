@@ -61,7 +61,7 @@ def test_a_challenge_comes_back_at_the_next_meeting_and_the_minutes_say_who_and_
     page.get_by_role("button", name="Start or resume the meeting").wait_for()
     wait_idle(page)
     _start(page, "Exceptions only (off target)")
-    page.get_by_text("Challenge from Performance meeting: 2025-10, 14 November 2025").wait_for()
+    page.get_by_text("Challenge from Performance meeting: Oct 2025, 14 November 2025").wait_for()
     assert page.get_by_text("Report back with a plan to bring homes back").is_visible()
     assert page.get_by_text("Ravi Patel · Report back by: 12 December 2025").is_visible()
     page.screenshot(path=str(output_dir / "02-challenge-on-next-agenda.png"), full_page=True)

@@ -34,7 +34,7 @@ def first_row_cell(page, column: int):
     )
 
 
-@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080)])
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1440, 900), (1920, 1080)])
 def test_an_executive_sees_the_council_at_a_glance_and_keeps_their_place(
     shared_app_url, page, output_dir, width, height
 ):

@@ -31,8 +31,8 @@ def test_the_exception_report_shows_a_draft_change_to_a_submitted_figure_as_a_dr
     with Session(get_engine(get_settings().database_url)) as session:
         report = build_report(session, "2025/26 Q2", "cabinet", today=DEMO_AS_OF)
     hou = next(e for e in report.exceptions if e.code == "HOU-03")
-    assert (hou.period, hou.value) == ("2025-09", "3,000 (draft)")
-    assert "The 2025-09 figure is a draft: the responsible officer has not submitted it yet." in (
+    assert (hou.period, hou.value) == ("Sep 2025", "3,000 (draft)")
+    assert "The Sep 2025 figure is a draft: the responsible officer has not submitted it yet." in (
         hou.narrative
     )
     assert "No commentary has been provided" not in hou.narrative

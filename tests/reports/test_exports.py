@@ -42,7 +42,7 @@ def test_the_report_data_has_the_demo_councils_exceptions_with_their_figures(rep
     assert report.previous_quarter == "2025/26 Q1"
     assert len(report.exceptions) == 18
     pln = next(e for e in report.exceptions if e.code == "PLN-01")
-    assert (pln.period, pln.value, pln.target) == ("2025-09", "65.9%", "94.7%")
+    assert (pln.period, pln.value, pln.target) == ("Sep 2025", "65.9%", "94.7%")
     assert (pln.ytd_actual, pln.ytd_target) == ("67.9%", "94.7%")
     assert pln.rag == "✖ Off target"
     assert pln.direction == "↓ Worsening"
@@ -137,6 +137,8 @@ def test_pdf_has_the_sections_the_figures_and_says_when_there_are_no_charts(repo
         assert section in flat
     assert "PLN-01: Major planning applications decided within 13 weeks" in flat
     assert "65.9%" in flat and "94.7%" in flat
+    # periods as people read them, never as database keys
+    assert "Sep 2025" in flat and "2025-09" not in flat
     assert "Chart images are not included" in flat
     assert "HYPERLINK" in flat  # the commentary is printed as text
 
@@ -157,6 +159,7 @@ def test_powerpoint_has_one_slide_per_exception_with_its_chart_image(report):
     assert FORMULA in words
     tables = [sh.table for sh in pln.shapes if sh.has_table]
     assert tables[0].cell(1, 1).text == "65.9%"
+    assert tables[0].cell(1, 0).text == "Sep 2025"
     hou = slides[titles.index("HOU-03: Number of households on the Housing Register")]
     assert not [sh for sh in hou.shapes if sh.shape_type == 13]  # no image given: a note
     assert "Delivery plan by exception" in titles

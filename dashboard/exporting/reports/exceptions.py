@@ -31,7 +31,7 @@ from core.agenda import build_agenda, item_key
 from core.forecast import ForecastBatch
 from core.legend import label, outlook_symbol, rag_symbol
 from core.narrative import NO_COMMENTARY, draft_narrative, facts_from_row, format_value
-from core.periods import parse_period
+from core.periods import display_label, parse_period
 from core.vocab import ObservationStatus
 from dashboard import config as app_settings
 from dashboard.queries.actions import ActionException, delivery_plan_exceptions
@@ -224,8 +224,8 @@ def build_report(
         unsubmitted = row.get("observation_status") == ObservationStatus.draft
         if unsubmitted:
             note = (
-                f"The {row['period']} figure is a draft: the responsible officer has not "
-                "submitted it yet."
+                f"The {display_label(row['period'])} figure is a draft: the responsible "
+                "officer has not submitted it yet."
             )
             draft = (
                 draft.replace(NO_COMMENTARY, note) if NO_COMMENTARY in draft else f"{draft} {note}"
@@ -243,7 +243,7 @@ def build_report(
                 theme=str(row["theme"]),
                 department=str(row["department"]),
                 owner=str(row.get("owner") or ""),
-                period=str(row["period"]),
+                period=display_label(str(row["period"])),
                 value=_fmt(row, row.get("value")) + (" (draft)" if unsubmitted else ""),
                 target=_fmt(row, row.get("target")),
                 rag=_rag_text(row.get("rag")),

@@ -20,6 +20,7 @@ from typing import Any
 from core.agenda import AgendaItem, build_agenda, challenge_item
 from core.legend import data_status_symbol, label, rag_symbol
 from core.narrative import format_value
+from core.periods import display_label
 from dashboard import config as app_settings
 from dashboard.queries.actions import delivery_plan_exceptions
 from dashboard.queries.scorecard import build_scorecard
@@ -174,7 +175,9 @@ class Minutes:
     @property
     def subtitle(self) -> str:
         m = self.meeting
-        return f"Held {m.held_on:%d %B %Y} · Period {m.period} · {scope_label(m.scope)}"
+        return (
+            f"Held {m.held_on:%d %B %Y} · Period {display_label(m.period)} · {scope_label(m.scope)}"
+        )
 
     @property
     def attendees(self) -> list[str]:

@@ -138,7 +138,7 @@ def _objectives_table(
                 "Linked measures": ", ".join(measures.get(i, f"#{i}") for i in m_ids),
                 "Linked actions": ", ".join(actions.get(i, f"#{i}") for i in a_ids),
                 "Agreed": (
-                    f"✔ Agreed by {users.get(o.agreed_by, 'manager')}"
+                    f"☑ Agreed by {users.get(o.agreed_by, 'manager')}"
                     if o.agreed_by
                     else "○ Not yet agreed"
                 ),
