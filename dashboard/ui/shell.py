@@ -45,8 +45,18 @@ def prepare() -> None:
     _prepared(get_settings().database_url)
 
 
+#: The signed-in sidebar's width: narrower than Streamlit's 300 px so that Vital Signs'
+#: status columns fit a 1366 px laptop screen beside it without a sideways scroll.
+SIDEBAR_PX = 256
+SIDEBAR_CSS = (
+    "<style>section[data-testid='stSidebar']"
+    f"{{width: {SIDEBAR_PX}px !important; min-width: {SIDEBAR_PX}px !important;}}</style>"
+)
+
+
 def sidebar(user: User, menu: list[tuple[Any, PageSpec]]) -> None:
     """The menu of the pages this role may use, who is signed in, and sign out."""
+    st.html(SIDEBAR_CSS)
     with st.sidebar:
         st.markdown(f"**{plain(get_settings().council_name)}**")
         for page, _spec in menu:

@@ -82,7 +82,7 @@ SAVED_QUERY = "vital_signs_query"
 NOTICE = "vital_signs_unknown_notice"
 """Session key: the notice naming a link's unknown values, and the view it led to."""
 ROW_HEIGHT_PX = 35
-YEAR_END_WIDTH_PX = 110
+YEAR_END_WIDTH_PX = 106
 MAX_TABLE_HEIGHT_PX = 720
 
 
@@ -512,16 +512,16 @@ STATUS_CELLS = ("Status", "Year to date", "Year end", "Direction", "Variation", 
 
 COLUMN_CONFIG: dict[str, Any] = {
     "Measure": st.column_config.TextColumn(
-        "Measure", help="Code and name: select a row to open the measure", width=188
+        "Measure", help="Code and name: select a row to open the measure", width=170
     ),
     "Status": st.column_config.TextColumn(
-        "Status", help="Latest period against target, by the measure's tolerance", width=120
+        "Status", help="Latest period against target, by the measure's tolerance", width=116
     ),
     "Latest vs target": st.column_config.TextColumn(
-        "Latest vs target", help="The latest figure and its target", width=120
+        "Latest vs target", help="The latest figure and its target", width=116
     ),
     "Year to date": st.column_config.TextColumn(
-        "Year to date", help="Year to date against target", width=120
+        "Year to date", help="Year to date against target", width=116
     ),
     "Year end": st.column_config.TextColumn(
         "Year end",
@@ -532,13 +532,13 @@ COLUMN_CONFIG: dict[str, Any] = {
     "Direction": st.column_config.TextColumn(
         "Direction",
         help="Compared with the previous period or the same period last year",
-        width=114,
+        width=110,
     ),
     "Variation": st.column_config.TextColumn(
-        "Variation", help="SPC variation at the latest point (Making Data Count)", width=116
+        "Variation", help="SPC variation at the latest point (Making Data Count)", width=114
     ),
     "Assurance": st.column_config.TextColumn(
-        "Assurance", help="SPC assurance: will the process meet the target?", width=150
+        "Assurance", help="SPC assurance: will the process meet the target?", width=148
     ),
     "Trend": st.column_config.LineChartColumn("Trend", help="The last 24 periods", width=64),
     "Code": st.column_config.TextColumn("Code", width="small"),
