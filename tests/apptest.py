@@ -6,6 +6,8 @@ fresh database and clears Streamlit's caches.
 
 from __future__ import annotations
 
+import html
+import re
 import uuid
 from pathlib import Path
 
@@ -61,6 +63,11 @@ def open_page(
     return at
 
 
+def html_of(at: AppTest) -> str:
+    """What the page draws with st.html, as HTML (to check a status's colour)."""
+    return "\n".join(el.proto.body for el in at.get("html"))
+
+
 def texts(at: AppTest) -> str:
     """Everything the page says, in one string (markdown, titles, captions, alerts)."""
     parts: list[str] = []
@@ -80,4 +87,6 @@ def texts(at: AppTest) -> str:
             value = getattr(el, "value", None) or getattr(el, "body", None)
             if value:
                 parts.append(str(value))
+    for el in at.get("html"):  # what st.html draws, as the reader reads it
+        parts.append(html.unescape(re.sub(r"<[^>]+>", "", el.proto.body)))
     return "\n".join(parts)

@@ -539,21 +539,25 @@ def _minutes(meeting: Meeting) -> None:
 
 
 def _item_heading(item: AgendaItem, period: str) -> str:
-    """The line under the item's title: for a measure, the period's status (``! Late`` when
-    the period is late) with the year to date beside it; for an action, its group."""
-    where = f" · {plain(item.theme)}" + (f" · {', '.join(item.reasons)}" if item.reasons else "")
+    """The line under the item's title, as HTML with every text escaped: for a measure, the
+    period's status (``! Late`` when the period is late) in its colour with the year to date
+    beside it; for an action, its group."""
+    heading = f"<strong>{escape(item.heading)}</strong>"
+    where = f" · {escape(item.theme)}" + (
+        f" · {escape(', '.join(item.reasons))}" if item.reasons else ""
+    )
     if item.kind == "action":
-        return f"**{item.heading}**{where}"
+        return f"{heading}{where}"
     detail = load_measure_detail(item.code, period)
     if detail is None or detail.row is None:
-        return f"**{item.heading}**{where}"
+        return f"{heading}{where}"
     _, status = period_status(detail)
     ytd = label(rag_symbol(str(detail.row.get("ytd_rag"))))
     late = display_label(late_period(detail) or detail.row["period"])
-    first = f"**{item.heading}** · " if item.kind == "challenge" else ""
+    first = f"{heading} · " if item.kind == "challenge" else ""
     return (
-        f"{first}{status_span(label(status))} ({late}) · **Year to date:** "
-        f"{status_span(ytd)}{where}"
+        f"{first}{status_span(label(status))} ({escape(late)}) · "
+        f"<strong>Year to date:</strong> {status_span(ytd)}{where}"
     )
 
 
@@ -612,7 +616,7 @@ def present(actor: Actor, meeting_id: int) -> None:
         width="stretch",
     )
     st.markdown(f"## {plain(item.code)}: {plain(item.title)}")
-    st.markdown(_item_heading(item, meeting.period), unsafe_allow_html=True)
+    st.html(f"<p>{_item_heading(item, meeting.period)}</p>")
     if item.kind == "challenge":
         _challenge(actor, meeting, item)
     if item.kind == "measure" or (item.kind == "challenge" and _is_measure(item.code)):

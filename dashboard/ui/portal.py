@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from html import escape
 
 import altair as alt
 import pandas as pd
@@ -84,11 +85,11 @@ def key_rows() -> pd.DataFrame:
 def render_key() -> None:
     st.header("How to read this page")
     st.markdown(KEY_INTRO)
-    for status in KEY_STATUSES:
-        symbol = RAG_SYMBOLS[status]
-        st.markdown(
-            f"- {status_span(label(symbol))}: {symbol.description}.", unsafe_allow_html=True
-        )
+    items = "".join(
+        f"<li>{status_span(label(RAG_SYMBOLS[s]))}: {escape(RAG_SYMBOLS[s].description)}.</li>"
+        for s in KEY_STATUSES
+    )
+    st.html(f"<ul>{items}</ul>")
     st.markdown(
         "A **target** is the level the council aims for. Some measures are for context only "
         "(for example, the number of people on a waiting list) and have no target. "
@@ -101,17 +102,19 @@ def _measure(m: PortalMeasure) -> None:
     if m.definition:
         st.markdown(plain(m.definition))
     latest = m.show(m.latest_value)
+    target = m.show(m.latest_target) if m.latest_target is not None else "No target"
     lines = [
-        f"**Latest figure** ({display_label(m.latest_period) or 'none yet'}): {latest}",
-        f"**Target**: {m.show(m.latest_target) if m.latest_target is not None else 'No target'}",
-        f"**Status**: {status_span(m.status_label)}",
-        f"**{m.direction_word}**",
+        f"<strong>Latest figure</strong> "
+        f"({escape(display_label(m.latest_period) or 'none yet')}): {escape(latest)}",
+        f"<strong>Target</strong>: {escape(target)}",
+        f"<strong>Status</strong>: {status_span(m.status_label)}",
+        f"<strong>{escape(m.direction_word)}</strong>",
     ]
     if m.scale_label:
-        lines.append(f"Figures in {plain(m.scale_label)}.")
+        lines.append(f"Figures in {escape(m.scale_label)}.")
     if m.revised:
         lines.append("This figure has been revised since it was first published.")
-    st.markdown("  \n".join(lines), unsafe_allow_html=True)
+    st.html("<p>" + "<br>".join(lines) + "</p>")
     if m.commentary:
         st.markdown(f"**What the council says**: {plain(m.commentary)}")
     if len(m.points) >= 2:
@@ -193,7 +196,7 @@ def render_summary(portal: Portal) -> None:
         if others:
             parts.append(f"{others} without a target status")
         counted = f"{summary.measures} measures" if summary.measures != 1 else "1 measure"
-        st.markdown(f"{counted}: {' · '.join(parts)}" if parts else counted, unsafe_allow_html=True)
+        st.html(f"<p>{counted}: {' · '.join(parts)}</p>" if parts else f"<p>{counted}</p>")
 
 
 def _chosen_theme(portal: Portal) -> PortalTheme | None:

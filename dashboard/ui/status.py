@@ -6,7 +6,7 @@
   ``st.dataframe``.
 - `status_html(symbol)`: one status as an HTML span in its colour (a key, a badge).
 - `status_span(text)`: any text as HTML, in its status's colour when it is a status label
-  (for a heading or a line of markdown drawn with ``unsafe_allow_html``).
+  (for a heading or a line drawn with ``st.html``; every other text escaped).
 - `render_status(name, text)`: a metric-like name and status, the status in its colour.
 - `key_html(groups)` and `render_key(groups)`: the "Key to the symbols", each symbol drawn
   exactly as the tables show it (same icon, same word, same colour).

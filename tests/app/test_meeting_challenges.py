@@ -16,7 +16,7 @@ from dashboard.store.meetings import open_meeting
 from dashboard.store.models import AuditLog, MeetingDecision
 from dashboard.store.security import Actor
 from dashboard.store.users import get_user_by_username
-from tests.apptest import open_page, texts
+from tests.apptest import html_of, open_page, texts
 
 NEXT_MEETING = date(2025, 12, 12)
 
@@ -68,11 +68,12 @@ def test_a_challenge_comes_first_on_the_next_meetings_agenda_with_its_owner_and_
     at = _next_meeting()
     said = texts(at)
     assert "## HOU-02: Number of long term empty homes" in said
+    assert "Challenge to report back on · ! Late (2025/26 Q2)" in said
     assert (
-        "**Challenge to report back on** · "
+        "<strong>Challenge to report back on</strong> · "
         '<span style="color: #4C2C92; font-weight: 600;white-space:nowrap">! Late</span> '
         "(2025/26 Q2)"
-    ) in said
+    ) in html_of(at)
     assert "#### Challenge from Performance meeting: Oct 2025, 14 November 2025" in said
     assert "Report back with a recovery plan" in said
     assert "**Owner:** Ravi Patel · **Report back by:** 12 December 2025" in said

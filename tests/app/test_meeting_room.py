@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from tests.app.test_meeting import _start
-from tests.apptest import texts
+from tests.apptest import html_of, texts
 
 
 def _room(at) -> str:
@@ -18,11 +18,12 @@ def test_a_late_item_is_headed_late_with_the_year_to_date_beside_it_never_off_ta
     said = texts(at)
     assert "## HOU-02: Number of long term empty homes" in said
     # the period's status and the year to date, each in its colour (purple, red)
+    assert "! Late (2025/26 Q2) · Year to date: ✖ Off target" in said
     assert (
         '<span style="color: #4C2C92; font-weight: 600;white-space:nowrap">! Late</span> '
-        "(2025/26 Q2) · **Year to date:** "
+        "(2025/26 Q2) · <strong>Year to date:</strong> "
         '<span style="color: #D4351C; font-weight: 600;white-space:nowrap">✖ Off target</span>'
-    ) in said
+    ) in html_of(at)
 
 
 def test_the_figure_target_and_status_are_large_and_coloured(app_env):

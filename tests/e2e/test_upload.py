@@ -73,7 +73,7 @@ def test_a_lead_downloads_the_template_fixes_an_error_previews_saves_and_sees_th
 
     page.get_by_role("link", name="See them on Vital Signs").wait_for()
     page.goto(f"{app_url}/measure?code=HOU-03")
-    latest = page.get_by_test_id("stMetric").filter(has_text="Latest (2025-10)")
+    latest = page.get_by_test_id("stMetric").filter(has_text="Latest (Oct 2025)")
     latest.wait_for()
     assert "2,500" in latest.inner_text()
     wait_idle(page)
