@@ -1,6 +1,7 @@
-"""Journey 3 on the meeting-room screen (1920x1080): the attendees typed at the start, a
-challenge with an owner and a report-back date that comes back on the next meeting's
-agenda, and minutes that carry the attendees and each decision's owner and due date."""
+"""Journey 3 on a council laptop (1440x900) and the meeting-room screen (1920x1080): the
+attendees typed at the start, a challenge with an owner and a report-back date that comes
+back on the next meeting's agenda, and minutes that carry the attendees and each
+decision's owner and due date."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.browser import sign_in, wait_idle
 pytestmark = pytest.mark.e2e
 
 SAVE_WAIT_MS = 90_000
-ROOM = {"width": 1920, "height": 1080}
+SIZES = [(1440, 900), (1920, 1080)]
 MIN_ROOM_PX = 32
 
 
@@ -28,12 +29,13 @@ def _start(page, scope: str, attendees: str = "") -> None:
     wait_idle(page)
 
 
+@pytest.mark.parametrize(("width", "height"), SIZES)
 def test_a_challenge_comes_back_at_the_next_meeting_and_the_minutes_say_who_and_when(
-    app_url, page, output_dir
+    app_url, page, output_dir, width, height
 ):
     from docx import Document
 
-    page.set_viewport_size(ROOM)
+    page.set_viewport_size({"width": width, "height": height})
     sign_in(page, app_url, "demo.executive", "meeting")
     _start(page, "All KPMs and management measures", "Jo Whitfield\nRavi Patel")
     first_meeting = page.url
@@ -46,8 +48,8 @@ def test_a_challenge_comes_back_at_the_next_meeting_and_the_minutes_say_who_and_
     status = page.locator(".vs-room .vs-value").nth(2)
     assert status.inner_text() == "! Late"
     assert status.evaluate("e => getComputedStyle(e).color") == "rgb(76, 44, 146)"
-    assert page.locator(".vs-room").bounding_box()["y"] < ROOM["height"]
-    page.screenshot(path=str(output_dir / "01-meeting-mode-1920.png"))
+    assert page.locator(".vs-room").bounding_box()["y"] < height
+    page.screenshot(path=str(output_dir / f"01-meeting-mode-{width}.png"))
 
     page.get_by_text("Challenge", exact=True).click()
     page.get_by_role("textbox", name="Note").fill("Report back with a plan to bring homes back")
