@@ -17,8 +17,8 @@ from core.legend import data_status_symbol, label
 from core.vocab import DataStatus, Frequency
 from dashboard.store.db import Session
 from dashboard.store.imports.due import active_measures, filled_periods
-from dashboard.store.imports.measures import department_names
 from dashboard.store.security import Actor
+from dashboard.store.structure import department_names
 
 __all__ = ["DUE_COLUMNS", "due_list"]
 

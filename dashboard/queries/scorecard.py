@@ -51,6 +51,7 @@ from core.ytd import PeriodFigures
 from dashboard import config as app_settings
 from dashboard.queries.cache import cached_read, current_data_version
 from dashboard.store import scorecard_reads as reads
+from dashboard.store import structure
 from dashboard.store.db import Session
 from dashboard.store.models import Measure
 
@@ -293,8 +294,8 @@ def measure_detail(session: Session, code: str, as_at: str | None = None) -> Mea
         return None
     settings = app_settings.get_settings()
     header = measure.model_dump()
-    header["theme"] = reads.theme_name(session=session, theme_id=measure.theme_id)
-    header["department"] = reads.department_name(
+    header["theme"] = structure.theme_name(session=session, theme_id=measure.theme_id)
+    header["department"] = structure.department_name(
         session=session, department_id=measure.department_id
     )
 

@@ -17,6 +17,7 @@ from core.obligations import (
 )
 from dashboard.config import Settings, get_settings
 from dashboard.store import reminders as store
+from dashboard.store import structure
 from dashboard.store.db import Session
 from dashboard.store.models import User
 from dashboard.store.reminders import already_sent, recent_log, sent_today
@@ -76,7 +77,7 @@ def gather(*, session: Session, today: date, settings: Settings | None = None) -
         staff=store.staff_due(session=session),
         rules=rules,
     )
-    departments = store.department_names(session=session)
+    departments = structure.department_names(session=session)
     return Snapshot(
         today=today,
         rules=rules,

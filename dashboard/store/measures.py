@@ -14,7 +14,6 @@ from core.vocab import Lifecycle, ObservationStatus
 from dashboard.store import audit
 from dashboard.store.errors import NotFound, Refused
 from dashboard.store.models import (
-    Department,
     Measure,
     MeasureCreate,
     Observation,
@@ -24,6 +23,7 @@ from dashboard.store.models import (
     utcnow,
 )
 from dashboard.store.security import Actor, require_admin, require_department
+from dashboard.store.structure import department_name
 
 __all__ = [
     "add_rebase_point",
@@ -41,12 +41,6 @@ __all__ = [
     "set_target",
     "upsert_observation",
 ]
-
-
-def department_name(session: Session, department_id: int) -> str:
-    """The department's name ("" when there is none), for a refusal's wording."""
-    dept = session.get(Department, department_id)
-    return dept.name if dept else ""
 
 
 def measure_or_not_found(session: Session, measure_id: int) -> Measure:
@@ -130,7 +124,7 @@ def _require_measure_data(session: Session, actor: Actor, measure: Measure, doin
         actor,
         measure.department_id,
         doing=doing,
-        department_name=department_name(session, measure.department_id),
+        department_name=department_name(session=session, department_id=measure.department_id),
     )
 
 

@@ -34,7 +34,6 @@ from core.vocab import Lifecycle
 from dashboard.store import audit
 from dashboard.store.errors import Refused, refusing
 from dashboard.store.measures import (
-    department_name,
     first_due_start,
     get_measure_by_code,
     measure_or_not_found,
@@ -48,6 +47,7 @@ from dashboard.store.models import (
     utcnow,
 )
 from dashboard.store.security import Actor, require_admin, require_department
+from dashboard.store.structure import department_name
 
 __all__ = [
     "add_measure",
@@ -189,7 +189,7 @@ def propose_measure(*, session: Session, actor: Actor, measure_in: MeasureCreate
         actor,
         measure_in.department_id,
         doing="propose measures",
-        department_name=department_name(session, measure_in.department_id),
+        department_name=department_name(session=session, department_id=measure_in.department_id),
     )
     missing = [
         label

@@ -2,7 +2,7 @@
 the reminder log, and a person's digest preference.
 
 - `people(session=)`, `measures_due(session=)`, `actions_due(session=)`,
-  `staff_due(session=)`, `department_names(session=)`: the plain inputs of
+  `staff_due(session=)`: the plain inputs of
   `core.obligations.obligations`.
 - `already_sent`, `sent_today`, `recent_log`: the log `dashboard.reminders.send` adds to.
 - `set_digest_opt_out(session=, actor=, user_id=, opt_out=, allow_opt_out=)`.
@@ -27,7 +27,6 @@ from dashboard.store.models import (
     Action,
     ActionProgress,
     Checkin,
-    Department,
     Measure,
     Observation,
     ReminderSent,
@@ -41,7 +40,6 @@ __all__ = [
     "actions_due",
     "already_sent",
     "claim_reminder",
-    "department_names",
     "measures_due",
     "people",
     "recent_log",
@@ -142,10 +140,6 @@ def staff_due(*, session: Session) -> list[StaffDue]:
         for s in session.exec(select(Staff)).all()
         if s.id is not None
     ]
-
-
-def department_names(*, session: Session) -> dict[int, str]:
-    return {d.id: d.name for d in session.exec(select(Department)).all() if d.id is not None}
 
 
 def already_sent(*, session: Session) -> set[tuple[int, str, Stage]]:

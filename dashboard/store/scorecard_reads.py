@@ -42,7 +42,6 @@ from dashboard.store.models import (
 __all__ = [
     "BenchmarkSources",
     "benchmark_sources",
-    "department_name",
     "measure_actions",
     "measure_by_code",
     "measure_figures",
@@ -50,7 +49,6 @@ __all__ = [
     "measure_observations",
     "measure_rebases",
     "measure_targets",
-    "theme_name",
     "upload_by_id",
 ]
 
@@ -135,16 +133,6 @@ def measure_frames(
 def measure_by_code(*, session: Session, code: str) -> Measure | None:
     """The measure with `code` (any case, spaces trimmed), or None."""
     return session.exec(select(Measure).where(Measure.code == code.strip().upper())).first()
-
-
-def theme_name(*, session: Session, theme_id: int | None) -> str:
-    theme = session.get(Theme, theme_id) if theme_id is not None else None
-    return theme.name if theme else ""
-
-
-def department_name(*, session: Session, department_id: int | None) -> str:
-    department = session.get(Department, department_id) if department_id is not None else None
-    return department.name if department else ""
 
 
 def measure_observations(*, session: Session, measure_id: int) -> pd.DataFrame:

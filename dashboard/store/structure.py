@@ -15,11 +15,14 @@ from dashboard.store.security import Actor, require_admin
 __all__ = [
     "create_department",
     "create_theme",
+    "department_name",
+    "department_names",
     "get_department_by_name",
     "get_theme_by_name",
     "list_departments",
     "list_themes",
     "rename_department",
+    "theme_name",
     "update_theme",
 ]
 
@@ -116,3 +119,20 @@ def list_departments(*, session: Session) -> Sequence[Department]:
 
 def get_department_by_name(*, session: Session, name: str) -> Department | None:
     return session.exec(select(Department).where(Department.name == name)).first()
+
+
+def theme_name(*, session: Session, theme_id: int | None) -> str:
+    """The theme's name ("" when there is none)."""
+    theme = session.get(Theme, theme_id) if theme_id is not None else None
+    return theme.name if theme else ""
+
+
+def department_name(*, session: Session, department_id: int | None) -> str:
+    """The department's name ("" when there is none)."""
+    department = session.get(Department, department_id) if department_id is not None else None
+    return department.name if department else ""
+
+
+def department_names(*, session: Session) -> dict[int, str]:
+    """Department id to name, for every department."""
+    return {d.id: d.name for d in session.exec(select(Department)).all() if d.id is not None}

@@ -25,6 +25,7 @@ from dashboard.importing.normalise import (
 )
 from dashboard.importing.registry import Problem, Severity
 from dashboard.importing.validate.plan import MEASURE_FIELDS, PERCENT_MAX, MeasureFields, Plan
+from dashboard.store import structure
 from dashboard.store.db import Session
 from dashboard.store.imports import measures as stored
 from dashboard.store.security import Actor
@@ -90,7 +91,7 @@ class Checker:
         ]
         self.by_code = {m.code.upper(): m for m in measures}
         self.by_name = {m.name.strip().lower(): m for m in measures}
-        self.departments = stored.department_names(session=session)
+        self.departments = structure.department_names(session=session)
         self._period_cache: dict[tuple[Any, ...], Period | str] = {}
         self._measure_cache: dict[str, MeasureFields] = {}
         self._labels: dict[Period, str] = {}

@@ -22,6 +22,7 @@ from dashboard.store.models import (
     utcnow,
 )
 from dashboard.store.security import Actor, require_department
+from dashboard.store.structure import department_names
 
 __all__ = [
     "AuditEntry",
@@ -57,11 +58,6 @@ def _rows(session: Session, statement: Any) -> list[Any]:
 def measure_fields(*, session: Session, fields: Sequence[str]) -> list[Any]:
     """Every measure as a row of ``fields`` (plain values: ORM objects are slow here)."""
     return _rows(session, select(*(getattr(Measure, f) for f in fields)))
-
-
-def department_names(*, session: Session) -> dict[int, str]:
-    """Department id to name."""
-    return {d.id: d.name for d in session.exec(select(Department)).all() if d.id is not None}
 
 
 def stored_figures(*, session: Session, measure_ids: Iterable[int]) -> list[Any]:
