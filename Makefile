@@ -47,7 +47,7 @@ chromium:
 	fi
 
 test: install-test chromium
-	$(PY) -m pytest -n $(JOBS) --durations=15
+	$(PY) -m pytest -n $(JOBS) --dist worksteal --durations=15
 
 lint: install-test
 	$(VENV)/bin/ruff check core dashboard pages tests bench

@@ -13,16 +13,19 @@ from pathlib import Path
 
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from dashboard.auth.signin import SESSION_ID_KEY
 from dashboard.config import get_settings
 from dashboard.store.db import get_engine
 from dashboard.store.sessions import create_auth_session
 from dashboard.store.users import get_user_by_username
+from dashboard.ui.navigation import PAGES
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
 TIMEOUT = 60
+_BY_SCRIPT = {spec.script: spec for spec in PAGES}
 
 DEMO_USERS = {
     "admin": "demo.admin",
@@ -56,10 +59,11 @@ def open_page(
         at.session_state[SESSION_ID_KEY] = start_session(username)
     for key, value in (query or {}).items():
         at.query_params[key] = value
-    at.run()
     if script is not None:
-        at.switch_page(f"../pages/{script}")
-        at.run()
+        # The page opens on the first run, as a link to its address would open it: the
+        # hash is the one st.Page gives a page, from its URL path.
+        at._page_hash = calc_hash(_BY_SCRIPT[script].url_path)
+    at.run()
     return at
 
 

@@ -108,6 +108,8 @@ class Databases:
         server = self._server()
         with server.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+            # A scratch database need not wait for each commit to reach the disk.
+            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         url = _pg_database_url(name)
         try:
             yield url
@@ -238,11 +240,24 @@ def output_dir(request: pytest.FixtureRequest) -> Path:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Password hashes at bcrypt's lowest cost: tests sign in and make users by the
-    hundred; the product keeps its own cost (``users.PASSWORD_HASH_ROUNDS``)."""
+    """Two costs tests pay by the hundred, cut for tests only:
+
+    - password hashes at bcrypt's lowest cost (the product keeps its own,
+      ``users.PASSWORD_HASH_ROUNDS``);
+    - Streamlit's scan of every installed package for components, which AppTest repeats
+      for each new app (about 0.5 s each; a server does it once at start): the packages
+      do not change during a run, so it is done once per test process.
+    """
+    import functools
+
+    from streamlit.components.v2 import manifest_scanner
+
     from dashboard.store import users
 
     users.PASSWORD_HASH_ROUNDS = TEST_PASSWORD_HASH_ROUNDS
+    manifest_scanner.scan_component_manifests = functools.cache(  # type: ignore[assignment]
+        manifest_scanner.scan_component_manifests
+    )
 
 
 @pytest.hookimpl(wrapper=True)
