@@ -14,7 +14,9 @@ Under CI (``CI=true``) a skipped test fails the run: nothing may be skipped ther
 from __future__ import annotations
 
 import os
+import queue
 import shutil
+import threading
 import traceback
 import uuid
 from collections.abc import Iterator
@@ -57,12 +59,24 @@ def _reset_settings(monkeypatch: pytest.MonkeyPatch, url: str, **env: str) -> No
 class Databases:
     """Fresh, migrated databases, copied from one template migrated once per test process
     (a file copy on SQLite, ``CREATE DATABASE ... TEMPLATE`` on PostgreSQL), so a test
-    pays milliseconds for its database instead of running every migration."""
+    pays milliseconds for its database instead of running every migration.
+
+    PostgreSQL writes a new database through to the disk before it answers (half a second
+    on a busy disk), so a background thread keeps a few copies ready and drops the used
+    ones: the waiting overlaps the tests' own work. Each test still gets a database no
+    other test has touched.
+    """
+
+    READY = 4  # PostgreSQL copies kept ready ahead of the tests that will ask for them
 
     def __init__(self, folder: Path) -> None:
         self._folder = folder
         self._sqlite_template: Path | None = None
         self._pg_template: str | None = None
+        self._ready: queue.Queue[str | BaseException] = queue.Queue(maxsize=self.READY)
+        self._used: queue.Queue[str | None] = queue.Queue()
+        self._maker: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def _sqlite(self) -> Path:
         if self._sqlite_template is None:
@@ -89,6 +103,49 @@ class Databases:
             self._pg_template = name
         return self._pg_template
 
+    def _make_and_drop(self, template: str) -> None:
+        """The background thread: keep copies of the template ready; drop used ones."""
+        server = self._server()
+        try:
+            with server.connect() as conn:
+                while not self._stop.is_set():
+                    while True:  # drop what the tests have finished with first
+                        try:
+                            used = self._used.get_nowait()
+                        except queue.Empty:
+                            break
+                        if used is not None:
+                            conn.execute(text(f'DROP DATABASE IF EXISTS "{used}" WITH (FORCE)'))
+                    if self._ready.full():
+                        try:
+                            used = self._used.get(timeout=0.05)
+                        except queue.Empty:
+                            continue
+                        self._used.put(used)
+                        continue
+                    name = f"vs_test_{uuid.uuid4().hex[:12]}"
+                    conn.execute(
+                        text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
+                    )
+                    # A scratch database need not wait for each commit to reach the disk.
+                    conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+                    self._ready.put(name)
+        except BaseException as exc:  # the test that waits for a database reports it
+            self._ready.put(exc)
+        finally:
+            server.dispose()
+
+    def _take_pg(self) -> str:
+        if self._maker is None:
+            self._maker = threading.Thread(
+                target=self._make_and_drop, args=(self._pg(),), daemon=True
+            )
+            self._maker.start()
+        made = self._ready.get(timeout=120)
+        if isinstance(made, BaseException):
+            raise RuntimeError("Could not make a PostgreSQL test database") from made
+        return made
+
     @contextmanager
     def fresh(self, kind: str, folder: Path) -> Iterator[str]:
         """A fresh, migrated database of ``kind`` ("sqlite" or "postgresql"), dropped after."""
@@ -103,28 +160,34 @@ class Databases:
             return
         if not PG_URL:
             pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-        template = self._pg()
-        name = f"vs_test_{uuid.uuid4().hex[:12]}"
-        server = self._server()
-        with server.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
-            # A scratch database need not wait for each commit to reach the disk.
-            conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+        name = self._take_pg()
         url = _pg_database_url(name)
         try:
             yield url
         finally:
             db.get_engine(url).dispose()
-            with server.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            server.dispose()
+            self._used.put(name)
 
     def close(self) -> None:
-        if self._pg_template is not None:
-            server = self._server()
-            with server.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{self._pg_template}" WITH (FORCE)'))
-            server.dispose()
+        if self._maker is not None:
+            self._stop.set()
+            self._maker.join(timeout=60)
+        if self._pg_template is None:
+            return
+        leftovers = [self._pg_template]
+        while not self._ready.empty():
+            made = self._ready.get_nowait()
+            if isinstance(made, str):
+                leftovers.append(made)
+        while not self._used.empty():
+            used = self._used.get_nowait()
+            if used is not None:
+                leftovers.append(used)
+        server = self._server()
+        with server.connect() as conn:
+            for name in leftovers:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def _pg_database_url(name: str) -> str:
