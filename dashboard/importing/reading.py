@@ -126,16 +126,24 @@ def _check_line_lengths(data: bytes, text: str) -> None:
 
 
 def _csv_delimiter(text: str) -> str:
-    """The delimiter the file's first records agree on.
+    r"""The delimiter the file's first records agree on.
 
     Each candidate parses the start of the file with the standard quoting (a quote
-    inside a quoted cell is written twice, as Excel and pandas write it); the delimiter
-    that gives the most records of the same width (two columns or more) wins, the comma
-    when none does. Whole records are compared, so a cell full of semicolons, or a
-    sample that ends inside a quoted cell, does not mislead it."""
+    inside a quoted cell is written twice, as Excel and pandas write it). A candidate
+    under which every quote sits where that quoting puts one (opening a cell, doubled
+    inside it, closing it) beats one under which some do not; then the delimiter that
+    gives the most records of the same width (two columns or more) wins, the comma when
+    none does. Whole records are compared, so a cell full of semicolons, or a sample
+    that ends inside a quoted cell, does not mislead it.
+
+    >>> _csv_delimiter('code,commentary,value\nROW-0,";;;\n;;;0",0\n')
+    ','
+    >>> _csv_delimiter('code;value\nHOU-01;"1,5"\nHOU-02;2\n')
+    ';'
+    """
     sample = text[:_CSV_SAMPLE_CHARS]
     cut_short = len(text) > len(sample)
-    best, best_score = ",", (0, 0)
+    best, best_score = ",", (False, 0, 0)
     for delimiter in _CSV_DELIMITERS:
         reader = csv.reader(io.StringIO(sample), delimiter=delimiter)
         try:
@@ -150,10 +158,34 @@ def _csv_delimiter(text: str) -> str:
         width, agreeing = max(
             ((w, widths.count(w)) for w in set(widths)), key=lambda wc: (wc[1], wc[0])
         )
-        score = (agreeing, width)
+        score = (_quotes_in_place(sample, delimiter, cut_short), agreeing, width)
         if width >= 2 and score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _quotes_in_place(sample: str, delimiter: str, cut_short: bool) -> bool:
+    """Does every quote in ``sample`` open a cell (at its start), sit doubled inside a
+    quoted cell, or close one (before a delimiter or a line's end)? A sample cut short
+    may end inside a quoted cell. Only the quotes are visited, so this is quick."""
+    ends = (delimiter, "\n", "\r")
+    at = sample.find('"')
+    while at != -1:
+        if at > 0 and sample[at - 1] not in ends:
+            return False  # a quote inside a cell that was not quoted
+        close = at + 1
+        while True:
+            close = sample.find('"', close)
+            if close == -1:
+                return cut_short  # the quoted cell runs to the end of the sample
+            if sample.startswith('""', close):
+                close += 2
+                continue
+            break
+        if close + 1 < len(sample) and sample[close + 1] not in ends:
+            return False  # text after a closing quote
+        at = sample.find('"', close + 1)
+    return True
 
 
 def _csv_rows(data: bytes, limits: Limits) -> list[list[Any]]:
