@@ -182,3 +182,43 @@ def test_after_submitting_the_status_no_longer_asks_to_submit(app_env):
         said,
     )
     assert "to submit by" not in said and "was due by" not in said
+
+
+def test_the_overdue_tables_name_the_line_manager_only_where_the_reader_is_not_it(app_env):
+    at = open_page("check_ins.py", username="demo.admin")
+    overdue = [
+        df.value.to_dict("records")
+        for df in at.dataframe
+        if list(df.value.columns)[:2] == ["Name", "Department"]
+    ]
+    team, everyone = overdue
+    # My team: the admin's own reports, so no line manager column
+    assert team == [
+        {
+            "Name": "Anna Foster",
+            "Department": "Revenues and Benefits",
+            "Quarter": "2025/26 Q2",
+            "Status": "⚠ Overdue",
+        },
+        {
+            "Name": "Jack Nash",
+            "Department": "People Services",
+            "Quarter": "2025/26 Q2",
+            "Status": "⚠ Overdue",
+        },
+        {
+            "Name": "Yasmin Nash",
+            "Department": "Planning",
+            "Quarter": "2025/26 Q2",
+            "Status": "⚠ Overdue",
+        },
+    ]
+    # Completion: everyone the admin may see, each with their line manager
+    assert len(everyone) == 8
+    assert everyone[0] == {
+        "Name": "Bill Irwin",
+        "Department": "Climate and Environment",
+        "Line manager": "Jo Whitfield (Executive Director)",
+        "Quarter": "2025/26 Q2",
+        "Status": "⚠ Overdue",
+    }

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+
+import pandas as pd
+import streamlit as st
 
 from core.checkins import (
     CheckinState,
@@ -17,9 +20,11 @@ from core.periods import Period
 from core.vocab import Frequency, Role
 from dashboard import config as app_settings
 from dashboard.config import get_settings
+from dashboard.store.checkins.completion import OverdueCheckin
 from dashboard.store.db import Session, get_engine
 from dashboard.store.directory import department_and_user_names
 from dashboard.store.security import PermissionDenied
+from dashboard.ui.tables import people_table
 
 PROBLEMS = (PermissionDenied, ValueError, LookupError, CoreError)
 MANAGERS_AND_ABOVE = (Role.admin, Role.executive, Role.lead)
@@ -67,6 +72,29 @@ def _reading() -> Iterator[Session]:
 
 def _state_label(state: CheckinState) -> str:
     return label(state_symbol(state))
+
+
+def overdue_table(
+    overdue: Sequence[OverdueCheckin],
+    *,
+    key: str,
+    file_name: str,
+    empty: str,
+    with_manager: bool = True,
+) -> None:
+    """The overdue check-ins as a table (each person's line manager too, unless the
+    reader is that manager), or ``empty`` when there are none."""
+    if not overdue:
+        st.caption(empty)
+        return
+    rows = []
+    for r in overdue:
+        row = {"Name": r.name, "Department": r.department}
+        if with_manager:
+            row["Line manager"] = r.line_manager
+        row |= {"Quarter": r.quarter, "Status": _state_label(r.state)}
+        rows.append(row)
+    people_table(pd.DataFrame(rows), key=key, file_name=file_name, hide_index=True, width="stretch")
 
 
 def _progress_label(value: str) -> str:

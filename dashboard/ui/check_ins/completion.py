@@ -19,8 +19,8 @@ from dashboard.ui.check_ins.common import (
     _current_quarter,
     _quarters_of_year,
     _reading,
-    _state_label,
     _today,
+    overdue_table,
 )
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain
@@ -102,27 +102,9 @@ def _render_completion(actor: Actor) -> None:
         },
     )
     st.subheader("Overdue check-ins")
-    if overdue:
-        people_table(
-            pd.DataFrame(
-                [
-                    {
-                        "Name": r.name,
-                        "Department": r.department,
-                        "Line manager": r.line_manager,
-                        "Quarter": r.quarter,
-                        "Status": _state_label(r.state),
-                    }
-                    for r in overdue
-                ]
-            ),
-            key="overdue_check_ins",
-            file_name="overdue-check-ins",
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("Nothing is overdue.")
+    overdue_table(
+        overdue, key="overdue_check_ins", file_name="overdue-check-ins", empty="Nothing is overdue."
+    )
     with st.expander("Key"):
         for state, symbol in CHECKIN_STATE_SYMBOLS.items():
             st.markdown(f"{label(symbol)}: {symbol.description} (`{state}`)")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.checkins import (
@@ -32,9 +31,9 @@ from dashboard.ui.check_ins.common import (
     _state_label,
     _today,
     _ysm,
+    overdue_table,
 )
 from dashboard.ui.check_ins.mine import _checkin_readonly
-from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import plain, visible
 
 # --- my team --------------------------------------------------------------------------------
@@ -103,26 +102,13 @@ def _render_team(actor: Actor) -> None:
                 _reopen_form(actor, staff, checkin)
 
     st.subheader("Overdue")
-    if overdue:
-        people_table(
-            pd.DataFrame(
-                [
-                    {
-                        "Name": r.name,
-                        "Department": r.department,
-                        "Quarter": r.quarter,
-                        "Status": _state_label(r.state),
-                    }
-                    for r in overdue
-                ]
-            ),
-            key="team_overdue",
-            file_name="team-overdue-check-ins",
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("None of your team's check-ins is overdue.")
+    overdue_table(
+        overdue,
+        key="team_overdue",
+        file_name="team-overdue-check-ins",
+        empty="None of your team's check-ins is overdue.",
+        with_manager=False,
+    )
 
     agreed = [
         (s, c)
