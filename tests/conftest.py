@@ -74,7 +74,7 @@ class Databases:
         self._sqlite_template: Path | None = None
         self._pg_template: str | None = None
         self._ready: queue.Queue[str | BaseException] = queue.Queue(maxsize=self.READY)
-        self._used: queue.Queue[str | None] = queue.Queue()
+        self._used: queue.Queue[str] = queue.Queue()
         self._maker: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -114,14 +114,9 @@ class Databases:
                             used = self._used.get_nowait()
                         except queue.Empty:
                             break
-                        if used is not None:
-                            conn.execute(text(f'DROP DATABASE IF EXISTS "{used}" WITH (FORCE)'))
+                        conn.execute(text(f'DROP DATABASE IF EXISTS "{used}" WITH (FORCE)'))
                     if self._ready.full():
-                        try:
-                            used = self._used.get(timeout=0.05)
-                        except queue.Empty:
-                            continue
-                        self._used.put(used)
+                        self._stop.wait(0.05)  # enough are ready: look for used ones again
                         continue
                     name = f"vs_test_{uuid.uuid4().hex[:12]}"
                     conn.execute(
@@ -180,9 +175,7 @@ class Databases:
             if isinstance(made, str):
                 leftovers.append(made)
         while not self._used.empty():
-            used = self._used.get_nowait()
-            if used is not None:
-                leftovers.append(used)
+            leftovers.append(self._used.get_nowait())
         server = self._server()
         with server.connect() as conn:
             for name in leftovers:
