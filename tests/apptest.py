@@ -64,6 +64,8 @@ def open_page(
         # hash is the one st.Page gives a page, from its URL path.
         at._page_hash = calc_hash(_BY_SCRIPT[script].url_path)
     at.run()
+    if script is not None:  # an unknown hash would open the home page instead
+        assert at._finished_page_script_hash == at._page_hash, f"{script} did not open"
     return at
 
 
