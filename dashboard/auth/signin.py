@@ -112,11 +112,14 @@ def _authenticator(credentials: dict[str, Any]) -> stauth.Authenticate:
     )
 
 
-def _on_login(event: dict[str, Any]) -> None:
-    with session_scope(get_settings().database_url) as session:
-        user = get_user_by_username(session=session, username=event["username"])
-        if user is not None:
-            record_successful_login(session=session, user=user)
+def _may_sign_in(user: User | None) -> bool:
+    """Whether ``user`` may sign in with a password (as ``_credentials`` lists them)."""
+    return (
+        user is not None
+        and user.active
+        and bool(user.password_hash)
+        and not (user.is_demo and not get_settings().demo_mode)
+    )
 
 
 def client_address(peer: str | None, forwarded_for: str, trusted_hops: int) -> str:
@@ -200,12 +203,14 @@ def _local_form() -> None:
             "`demo.member` or `demo.staff` with the password `vitalsigns-demo`.",
             icon=":material/info:",
         )
-    with Session(get_engine(get_settings().database_url)) as session:
-        credentials = _credentials(session)
     # A returning browser's cookie was checked at the start of the run
     # (``check_session``). Served with the cookie routes, nothing here needs the
-    # authenticator or its cookie component (an iframe whose report costs a rerun).
-    authenticator = None if web.mounted() else _authenticator(credentials)
+    # authenticator, its cookie component (an iframe whose report costs a rerun) or
+    # anyone's credentials: a submission looks up the one username typed.
+    authenticator = None
+    if not web.mounted():
+        with Session(get_engine(get_settings().database_url)) as session:
+            authenticator = _authenticator(_credentials(session))
     if not st.session_state.get(STATUS_KEY):
         with st.form(key="sign-in"):
             st.subheader("Sign in")
@@ -213,7 +218,7 @@ def _local_form() -> None:
             password = st.text_input("Password", type="password", autocomplete="current-password")
             submitted = st.form_submit_button("Sign in")
         if submitted:
-            _sign_in(authenticator, credentials, username, password)
+            _sign_in(authenticator, username, password)
     if st.session_state.get(STATUS_KEY) and authenticator is not None:
         if not st.session_state.get(SESSION_ID_KEY):
             _start_server_session(authenticator)
@@ -225,48 +230,52 @@ def _local_form() -> None:
     st.page_link(_portal_page(), label="Public performance portal", icon=":material/public:")
 
 
-def _sign_in(
-    authenticator: stauth.Authenticate | None,
-    credentials: dict[str, Any],
-    username: str,
-    password: str,
-) -> None:
+def _sign_in(authenticator: stauth.Authenticate | None, username: str, password: str) -> None:
     """Check one sign-in attempt: refuse it while its keys must wait, else check the
-    password and count the outcome. Known and unknown usernames get the same answers."""
+    password and count the outcome. Known and unknown usernames get the same answers.
+
+    Two short transactions and no more: one reads the throttle and the one user typed;
+    the password is checked outside any transaction (bcrypt takes a quarter of a second);
+    one writes the outcome (the throttle, the audit and, served with the cookie routes,
+    the one-time ticket the browser takes to ``/session/sign-in``)."""
     username = username.strip().lower()
     if not username or not password:
         st.warning("Enter your username and password.", icon=":material/info:")
         return
     client = _client()
-    with Session(get_engine(get_settings().database_url)) as session:
+    engine = get_engine(get_settings().database_url)
+    with Session(engine, expire_on_commit=False) as session:
         wait = sign_in_wait(session=session, username=username, client=client, now=_now())
+        user = None if wait else get_user_by_username(session=session, username=username)
     if wait:
         st.error(wait_message(wait), icon=":material/timer:")
         return
-    known = username in credentials["usernames"]
-    if known and authenticator is None:
-        signed_in = check_password(password.strip(), credentials["usernames"][username]["password"])
-        if signed_in:
-            _on_login({"username": username})
-    elif known and authenticator is not None:
-        signed_in = bool(
-            authenticator.authentication_controller.login(username, password, callback=_on_login)
-        )
+    known = user if _may_sign_in(user) else None
+    if known is not None and authenticator is None:
+        signed_in = check_password(password.strip(), known.password_hash)
+    elif known is not None and authenticator is not None:
+        signed_in = bool(authenticator.authentication_controller.login(username, password))
     else:
         check_password(password, STAND_IN_HASH)
         signed_in = False
-    with session_scope(get_settings().database_url) as session:
-        if signed_in:
+    ticket = None
+    with session_scope(engine) as session:
+        row = session.get(User, known.id) if known is not None else None
+        if signed_in and row is not None and row.id is not None:
             record_sign_in_success(session=session, username=username, client=client)
+            record_successful_login(session=session, user=row)
+            if authenticator is None:
+                browser = web.browser_mark(st.context.cookies.get(web.BROWSER_COOKIE))
+                ticket = issue_sign_in_ticket(session=session, user_id=row.id, browser=browser)
         else:
+            signed_in = False
             record_sign_in_failure(
                 session=session, username=username, client=client, now=_now(), policy=_policy()
             )
-            user = get_user_by_username(session=session, username=username) if known else None
-            if user is not None:
-                record_failed_login(session=session, user=user)
-    if signed_in and authenticator is None:
-        _hand_over(username)
+            if row is not None:
+                record_failed_login(session=session, user=row)
+    if ticket is not None:
+        _hand_over(ticket)
     elif signed_in and authenticator is not None:
         authenticator.cookie_controller.set_cookie()  # served as a plain script: no routes
     else:
@@ -274,18 +283,9 @@ def _sign_in(
         st.error(WRONG, icon=":material/error:")
 
 
-def _hand_over(username: str) -> None:
-    """Send the browser, with a one-time ticket, to the request that sets the sign-in
+def _hand_over(ticket: str) -> None:
+    """Send the browser, with its one-time ticket, to the request that sets the sign-in
     cookie HttpOnly and brings it back to this page (``dashboard.auth.cookie``)."""
-    with session_scope(get_settings().database_url) as session:
-        user = get_user_by_username(session=session, username=username)
-        if user is None or user.id is None:
-            return
-        ticket = issue_sign_in_ticket(
-            session=session,
-            user_id=user.id,
-            browser=web.browser_mark(st.context.cookies.get(web.BROWSER_COOKIE)),
-        )
     web.redirect(web.sign_in_url(ticket, _here()))
     st.success("Signed in. Opening your page…", icon=":material/check_circle:")
 

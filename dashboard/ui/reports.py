@@ -92,10 +92,11 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                 }
             ]
         )
-        st.dataframe(
+        # One row of facts: a plain table, not a data grid (a page has up to 25 of them,
+        # and each grid is a canvas with its own toolbar for the browser to build).
+        st.table(
             styled(visible_frame(facts), ["RAG", "YTD RAG", "Direction of change", "SPC"]),
             hide_index=True,
-            width="stretch",
         )
         if actor.role in EDITORS:
             text = st.text_area(

@@ -66,6 +66,7 @@ _LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+(?=[.)]))", re.MULTILINE)
 # override makes "gnp.exe" read "exe.png"; each is shown as a visible marker instead.
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _BIDI_MARKERS = {ord(c): f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS}
+_HAS_BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 
 
 def visible(text: Any) -> str:
@@ -82,16 +83,25 @@ def visible(text: Any) -> str:
 
 
 def visible_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell passed through `visible` (numbers, dates
-    and blanks are left as they are), for ``st.dataframe``."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = pd.Series(
-                [visible(v) if isinstance(v, str) else v for v in out[column]],
-                index=out.index,
-                dtype=out[column].dtype,
-            )
+    """``frame`` with every text cell passed through `visible` (numbers, dates and blanks
+    are left as they are), for ``st.dataframe``. A column with no bidirectional control
+    in it is left as it is (one scan of its text), so a large table costs little; the
+    frame is copied only when a cell changes."""
+    out = frame
+    for column in frame.columns:
+        series = frame[column]
+        if not (series.dtype == object or pd.api.types.is_string_dtype(series)):
+            continue
+        texts = [v for v in series.tolist() if isinstance(v, str)]
+        if not _HAS_BIDI.search("".join(texts)):
+            continue
+        if out is frame:
+            out = frame.copy()
+        out[column] = pd.Series(
+            [visible(v) if isinstance(v, str) else v for v in series],
+            index=series.index,
+            dtype=series.dtype,
+        )
     return out
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import jwt
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -147,6 +147,43 @@ def test_the_sign_in_form_hands_over_to_the_cookie_request_when_it_is_served(cli
     response = client.get(sent[0])
     assert response.headers["location"] == "/"
     assert "HttpOnly" in _set_cookie(response)
+
+
+def test_served_the_form_loads_nobody_and_a_wrong_password_is_counted_not_handed_over(
+    client, monkeypatch
+):
+    from dashboard.auth import signin
+    from dashboard.store.models import AuditLog, SignInThrottle
+    from tests.apptest import open_page, texts
+
+    sent: list[str] = []
+    loaded: list[int] = []
+    monkeypatch.setattr(web, "redirect", sent.append)
+    monkeypatch.setattr(signin, "_credentials", lambda session: loaded.append(1) or {})
+    at = open_page()
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input("demo.member")
+    inputs["Password"].input("not-the-password")
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert "The username or password is not right." in [e.value for e in at.error]
+    assert sent == [] and loaded == []
+    with Session(get_engine(settings_module.get_settings().database_url)) as session:
+        assert len(session.exec(select(SignInThrottle)).all()) == 3  # user, client, pair
+        audited = session.exec(select(AuditLog).where(AuditLog.action == "login_failed")).all()
+        assert [a.username for a in audited] == ["demo.member"]
+
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input("demo.member")
+    inputs["Password"].input("vitalsigns-demo")
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+    assert "Signed in. Opening your page" in texts(at)
+    assert len(sent) == 1 and loaded == []
+    with Session(get_engine(settings_module.get_settings().database_url)) as session:
+        assert session.exec(select(SignInThrottle)).all() == []  # the owner's counts clear
+        logins = session.exec(select(AuditLog).where(AuditLog.action == "login")).all()
+        assert [(a.username, a.note) for a in logins] == [("demo.member", "local")]
 
 
 def test_a_ticket_is_good_only_in_the_browser_it_was_issued_to(client):

@@ -410,6 +410,22 @@ def test_a_tables_text_cells_show_bidirectional_controls_and_keep_numbers():
     assert frame["name"][0] == "photo\u202egnp.exe"  # the input is not changed
 
 
+def test_a_table_marks_controls_in_any_text_column_and_leaves_clean_ones_alone():
+    frame = pd.DataFrame(
+        {
+            "code": ["HOU-01", "HOU-02"],
+            "owner": ["Ann", "\u2067Bob\u2069"],
+            "note": pd.Series(["fine", None], dtype="string"),
+        }
+    )
+    shown = visible_frame(frame)
+    assert shown["code"].tolist() == ["HOU-01", "HOU-02"]
+    assert shown["owner"].tolist() == ["Ann", "[U+2067]Bob[U+2069]"]
+    assert shown["note"].tolist()[0] == "fine"
+    assert str(shown["note"].dtype) == "string"
+    assert frame["owner"][1] == "\u2067Bob\u2069"
+
+
 # --- meeting mode and check-ins ------------------------------------------------------------
 
 
@@ -779,8 +795,7 @@ def test_hostile_words_reach_no_markdown_label_or_option_as_markup(
     ]
     assert controls == []
     read_only = 0  # an editable table keeps the stored text, so saving changes nothing
-    for frame in at.dataframe:
-        if frame.proto.editing_mode != read_only:
-            continue
-        cells = [str(c) for c in frame.value.to_numpy().ravel().tolist()]
+    shown = [f.value for f in at.dataframe if f.proto.editing_mode == read_only]
+    for frame in shown + [t.value for t in at.table]:
+        cells = [str(c) for c in frame.to_numpy().ravel().tolist()]
         assert not [c for c in cells if set(c) & set(BIDI_CONTROLS)], script
