@@ -24,7 +24,7 @@ from dashboard.ui.widgets import plain, visible_frame
 __all__ = ["exception_list", "exports", "load_report", "render", "summary"]
 
 EDITORS = frozenset({Role.admin, Role.executive})
-EXCEPTIONS_PER_PAGE = 25
+EXCEPTIONS_PER_PAGE = 10
 
 
 def summary(report: ExceptionReport) -> None:
