@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -150,11 +151,75 @@ def running_app(db_url: str, log_path: Path, **kwargs: Any) -> Iterator[AppServe
     server.assert_no_page_failures()
 
 
+VERSION_STRIDE = 1_000_000
+"""Each reset moves the data version to the next multiple of this, which no test reaches
+by its own writes, so the running app never serves a view cached before the reset."""
+
+
+@dataclass
+class ResettableApp:
+    """One app per test process for the tests that change data, over a database that is
+    put back to the demo council as seeded before each of them (``reset``)."""
+
+    server: AppServer
+    db_path: Path
+    template: Path
+    resets: int = 0
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    def reset(self) -> None:
+        """Copy the seeded demo council over the app's database in place (SQLite's online
+        backup, one write transaction the running app sees on its next read), and move
+        the data version past every number used before."""
+        self.resets += 1
+        source = sqlite3.connect(self.template)
+        target = sqlite3.connect(self.db_path, timeout=60)
+        try:
+            source.backup(target)
+            target.execute(
+                "INSERT INTO data_version (id, version) VALUES (1, ?) "
+                "ON CONFLICT (id) DO UPDATE SET version = excluded.version",
+                (self.resets * VERSION_STRIDE,),
+            )
+            target.commit()
+        finally:
+            source.close()
+            target.close()
+
+
+@pytest.fixture(scope="session")
+def _data_app(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ResettableApp]:
+    folder = tmp_path_factory.mktemp("data-app")
+    shutil.copy(demo_template, folder / "demo.db")
+    server = start_app(f"sqlite:///{folder / 'demo.db'}", folder / "app.log")
+    yield ResettableApp(server, folder / "demo.db", demo_template)
+    server.stop()
+
+
 @pytest.fixture
-def app_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
-    """The app running over a fresh copy of the demo council (for tests that change data)."""
-    with running_app(demo_url, tmp_path / "app.log") as server:
-        yield server.url
+def fresh_app(_data_app: ResettableApp) -> Iterator[ResettableApp]:
+    """The app over the demo council exactly as seeded, for a test that changes data (or
+    prepares some through ``db_url`` first). One server per test process serves every
+    such test in turn; no page may fail behind the error boundary during the test."""
+    _data_app.reset()
+    mark = _data_app.server.log_mark()
+    yield _data_app
+    _data_app.server.assert_no_page_failures(mark)
+
+
+@pytest.fixture
+def app_url(fresh_app: ResettableApp) -> str:
+    """The app over the demo council as seeded (for tests that change data)."""
+    return fresh_app.url
 
 
 @pytest.fixture(scope="session")

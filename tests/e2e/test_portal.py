@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from sqlmodel import Session, select
 from dashboard.store.db import get_engine
 from dashboard.store.models import Measure, Observation, Theme
 from dashboard.ui.portal import theme_slug
-from tests.browser import running_app, wait_idle
+from tests.browser import ResettableApp, wait_idle
 
 pytestmark = pytest.mark.e2e
 FIRST_LOAD_MS = 120_000
@@ -63,10 +62,9 @@ def prepare(db_url: str) -> str:
 
 
 @pytest.fixture
-def portal_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
-    theme = prepare(demo_url)
-    with running_app(demo_url, tmp_path / "app.log") as server:
-        yield f"{server.url}/portal?theme={theme}"
+def portal_url(fresh_app: ResettableApp) -> str:
+    theme = prepare(fresh_app.db_url)
+    return f"{fresh_app.url}/portal?theme={theme}"
 
 
 def open_portal(page, url: str) -> str:

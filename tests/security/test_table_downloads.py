@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from dashboard.store.db import get_engine
 from dashboard.store.measures import get_measure_by_code, upsert_observation
 from dashboard.store.models import ActionUpdateIn, ObservationCreate
 from dashboard.store.users import actor_for, get_user_by_username
-from tests.browser import running_app, sign_in, wait_idle
+from tests.browser import ResettableApp, sign_in, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -85,10 +84,9 @@ def prepare(db_url: str) -> None:
 
 
 @pytest.fixture
-def formula_app(demo_url: str, tmp_path: Path) -> Iterator[str]:
-    prepare(demo_url)
-    with running_app(demo_url, tmp_path / "app.log") as server:
-        yield server.url
+def formula_app(fresh_app: ResettableApp) -> str:
+    prepare(fresh_app.db_url)
+    return fresh_app.url
 
 
 def _toolbar_labels(page, table) -> list[str]:
