@@ -1,6 +1,6 @@
-"""Journey 1: an executive opens Vital Signs, sees how the council is doing at a glance,
-filters with a tile, opens the worst measure in the same tab and comes back to the
-same filtered view."""
+"""Journey 1: an executive opens Vital Signs, sees how the council is doing at a glance
+(at three screen sizes), filters with a tile, opens the worst measure in the same tab
+and comes back to the same filtered view (on a council laptop)."""
 
 from __future__ import annotations
 
@@ -34,12 +34,11 @@ def first_row_cell(page, column: int):
     )
 
 
-@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1440, 900), (1920, 1080)])
-def test_an_executive_sees_the_council_at_a_glance_and_keeps_their_place(
-    shared_app_url, page, output_dir, width, height
-):
+def _at_a_glance(page, url: str, output_dir, width: int, height: int) -> None:
+    """Sign in to Vital Signs at this size: the first row's status, year-end outlook,
+    direction, variation and assurance are on screen, with no sideways scroll."""
     page.set_viewport_size({"width": width, "height": height})
-    sign_in(page, shared_app_url, "demo.executive", "vital-signs?level=kpm")
+    sign_in(page, url, "demo.executive", "vital-signs?level=kpm")
     page.get_by_text("Showing 18 of 37 measures").wait_for()
     wait_idle(page)
     page.screenshot(path=str(output_dir / f"vital-signs-{width}.png"))
@@ -72,6 +71,20 @@ def test_an_executive_sees_the_council_at_a_glance_and_keeps_their_place(
     )
     assert first_row_cell(page, 6).inner_text().strip()
     assert first_row_cell(page, 7).inner_text().strip()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (1920, 1080)])
+def test_an_executive_sees_the_council_at_a_glance(shared_app_url, page, output_dir, width, height):
+    """On a small laptop and the meeting-room screen (a council laptop: the journey below)."""
+    _at_a_glance(page, shared_app_url, output_dir, width, height)
+
+
+def test_an_executive_filters_opens_the_worst_measure_and_keeps_their_place(
+    shared_app_url, page, output_dir
+):
+    """On a council laptop, where it first checks the table at a glance as above."""
+    width, height = 1440, 900
+    _at_a_glance(page, shared_app_url, output_dir, width, height)
 
     # A tile filters the table and says so in the address.
     tile = page.locator(".st-key-vs-tile-red [data-testid^='stBaseButton']")
