@@ -25,10 +25,12 @@ from core.legend import label
 from core.vocab import Polarity, Role
 from dashboard.config import get_settings
 from dashboard.queries import scorecard as queries
+from dashboard.queries.cache import cached_view
 from dashboard.store import benchmarks as bench
 from dashboard.store.models import ComparatorGroupBase
 from dashboard.store.security import Actor
 from dashboard.ui import writes
+from dashboard.ui.figures import unchecked
 from dashboard.ui.tables import people_table
 from dashboard.ui.widgets import format_value, is_blank, plain, visible
 
@@ -338,6 +340,20 @@ def render_overview(positions: pd.DataFrame, group_name: str) -> None:
         )
 
 
+@cached_view(max_entries=128)
+def _drawn_spec(kind: str, frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
+    draw = ranked_bar_figure if kind == "ranked" else trend_figure
+    spec: dict[str, Any] = draw(frame, **options).to_dict()
+    return spec
+
+
+def _drawn(kind: str, frame: pd.DataFrame, **options: Any) -> go.Figure:
+    """The ``kind`` of chart ("ranked" or "trend") of ``frame``, drawn once per data
+    version and arguments (plotly's checks make a chart cost more than the page's reads;
+    ``dashboard.ui.figures``)."""
+    return unchecked(_drawn_spec(kind, frame, **options))
+
+
 def render_measure(
     positions: pd.DataFrame, values: pd.DataFrame, group: dict[str, Any], code: str
 ) -> None:
@@ -380,7 +396,8 @@ def render_measure(
         n if n else c for n, c in zip(present["area_name"], present["area_code"], strict=True)
     ]
     st.plotly_chart(
-        ranked_bar_figure(
+        _drawn(
+            "ranked",
             present,
             median=None if is_blank(row["median"]) else float(row["median"]),
             unit=str(row["unit"]),
@@ -421,7 +438,8 @@ def render_measure(
 
     series = bench.series_frame(values[values["code"] == code], str(group["own_area_code"]))
     st.plotly_chart(
-        trend_figure(
+        _drawn(
+            "trend",
             series,
             unit=str(row["unit"]),
             decimals=int(row["decimals"]),

@@ -33,6 +33,7 @@ from dashboard.store.errors import NotFound
 from dashboard.store.measures import add_rebase_point, get_measure_by_code, remove_rebase_point
 from dashboard.store.security import Actor
 from dashboard.ui import writes
+from dashboard.ui.figures import unchecked
 from dashboard.ui.navigation import BY_PATH
 from dashboard.ui.spc_chart import assurance_words, spc_figure, variation_words
 from dashboard.ui.status import key_html
@@ -328,8 +329,9 @@ def run_chart(detail: MeasureDetail) -> go.Figure:
 
 
 @cached_view(max_entries=256)
-def _spc_chart(code: str, period: str | None, today: Any) -> go.Figure:
-    """The measure's SPC chart, cached by the data version (drawing it is the slow part)."""
+def _spc_chart(code: str, period: str | None, today: Any) -> dict[str, Any]:
+    """The measure's SPC chart, cached by the data version (drawing it is the slow part),
+    as a dict (``dashboard.ui.figures``)."""
     detail = load_measure_detail(code, period)
     assert detail is not None and detail.spc is not None
     m = detail.measure
@@ -340,7 +342,7 @@ def _spc_chart(code: str, period: str | None, today: Any) -> go.Figure:
         unit="%" if m["unit"] == "percent" else "",
         decimals=int(m["decimals"]),
         rebase_reasons=detail.rebase_reasons,
-    )
+    ).to_dict()
 
 
 def _chart(detail: MeasureDetail, period: str | None) -> None:
@@ -367,7 +369,7 @@ def _chart(detail: MeasureDetail, period: str | None) -> None:
             "The dashed line is the target; the shaded band is the tolerance (just off target)."
         )
     else:
-        figure = go.Figure(_spc_chart(m["code"], period, app_today()))
+        figure = unchecked(_spc_chart(m["code"], period, app_today()))
         add_projection(figure, outlook)
         st.plotly_chart(figure, width="stretch")
         _outlook(outlook)
