@@ -140,17 +140,6 @@ def start_app(
     return server
 
 
-@contextmanager
-def running_app(db_url: str, log_path: Path, **kwargs: Any) -> Iterator[AppServer]:
-    """The app over ``db_url`` for the block; stopped after, and no page may have failed."""
-    server = start_app(db_url, log_path, **kwargs)
-    try:
-        yield server
-    finally:
-        server.stop()
-    server.assert_no_page_failures()
-
-
 VERSION_STRIDE = 1_000_000
 """Each reset moves the data version to the next multiple of this, which no test reaches
 by its own writes, so the running app never serves a view cached before the reset."""
@@ -194,26 +183,57 @@ class ResettableApp:
             target.close()
 
 
+class AppPool:
+    """The resettable apps of one test process, one per set of start-up options (the
+    demo as ``make run`` serves it; single sign-on...), each started on first use."""
+
+    def __init__(self, template: Path, folder: Path) -> None:
+        self.template = template
+        self.folder = folder
+        self.apps: dict[str, ResettableApp] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.apps
+
+    def fresh(self, name: str, **start: Any) -> ResettableApp:
+        """The app ``name`` over the demo council as seeded; ``start`` (``start_app``'s
+        options) is used when it is first started."""
+        app = self.apps.get(name)
+        if app is None:
+            db_path = self.folder / f"{name}.db"
+            shutil.copy(self.template, db_path)
+            server = start_app(f"sqlite:///{db_path}", self.folder / f"{name}.log", **start)
+            app = self.apps[name] = ResettableApp(server, db_path, self.template)
+        app.reset()
+        return app
+
+    def close(self) -> None:
+        for app in self.apps.values():
+            app.server.stop()
+
+
 @pytest.fixture(scope="session")
-def _data_app(
-    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ResettableApp]:
-    folder = tmp_path_factory.mktemp("data-app")
-    shutil.copy(demo_template, folder / "demo.db")
-    server = start_app(f"sqlite:///{folder / 'demo.db'}", folder / "app.log")
-    yield ResettableApp(server, folder / "demo.db", demo_template)
-    server.stop()
+def app_pool(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppPool]:
+    pool = AppPool(demo_template, tmp_path_factory.mktemp("apps"))
+    yield pool
+    pool.close()
+
+
+@contextmanager
+def fresh(app: ResettableApp) -> Iterator[ResettableApp]:
+    """``app`` for one test: no page may fail behind the error boundary meanwhile."""
+    mark = app.server.log_mark()
+    yield app
+    app.server.assert_no_page_failures(mark)
 
 
 @pytest.fixture
-def fresh_app(_data_app: ResettableApp) -> Iterator[ResettableApp]:
+def fresh_app(app_pool: AppPool) -> Iterator[ResettableApp]:
     """The app over the demo council exactly as seeded, for a test that changes data (or
     prepares some through ``db_url`` first). One server per test process serves every
     such test in turn; no page may fail behind the error boundary during the test."""
-    _data_app.reset()
-    mark = _data_app.server.log_mark()
-    yield _data_app
-    _data_app.server.assert_no_page_failures(mark)
+    with fresh(app_pool.fresh("demo")) as app:
+        yield app
 
 
 @pytest.fixture

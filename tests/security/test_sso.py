@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.browser import free_port, running_app
+from tests.browser import AppPool, free_port, fresh
 
 pytestmark = pytest.mark.e2e
 
@@ -34,7 +34,7 @@ USERS = {
 GROUP_ROLES = {"councillors": "member"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def provider() -> Iterator[str]:
     users = [oidc_provider_mock.User(sub=sub, claims=claims) for sub, claims in USERS.items()]
     with oidc_provider_mock.run_server_in_thread(port=0, user_claims=users) as server:
@@ -42,28 +42,32 @@ def provider() -> Iterator[str]:
 
 
 @pytest.fixture
-def sso_app(provider: str, demo_url: str, tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    url = f"http://localhost:{port}"
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "{url}/oauth2callback"\n'
-        'cookie_secret = "test-only-cookie-secret-0123456789"\n'
-        'client_id = "vital-signs"\n'
-        'client_secret = "test-only-client-secret"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
-    )
-    with running_app(
-        demo_url,
-        tmp_path / "app.log",
-        port=port,
-        args=("--secrets.files", str(secrets)),
-        VITALSIGNS_AUTH_MODE="both",
-        VITALSIGNS_SSO_GROUP_ROLES=json.dumps(GROUP_ROLES),
-        AUTHLIB_INSECURE_TRANSPORT="1",
-    ):
-        yield url
+def sso_app(provider: str, app_pool: AppPool) -> Iterator[str]:
+    """The app with single sign-on beside local accounts, over the demo council as
+    seeded (one per test process, put back before each test)."""
+    start: dict[str, Any] = {}
+    if "sso" not in app_pool:
+        port = free_port()
+        url = f"http://localhost:{port}"
+        secrets = app_pool.folder / "sso-secrets.toml"
+        secrets.write_text(
+            "[auth]\n"
+            f'redirect_uri = "{url}/oauth2callback"\n'
+            'cookie_secret = "test-only-cookie-secret-0123456789"\n'
+            'client_id = "vital-signs"\n'
+            'client_secret = "test-only-client-secret"\n'
+            f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n'
+        )
+        start = {
+            "port": port,
+            "args": ("--secrets.files", str(secrets)),
+            "VITALSIGNS_AUTH_MODE": "both",
+            "VITALSIGNS_SSO_GROUP_ROLES": json.dumps(GROUP_ROLES),
+            "AUTHLIB_INSECURE_TRANSPORT": "1",
+        }
+    with fresh(app_pool.fresh("sso", **start)) as app:
+        # the provider sends the browser back to the address in the secrets file
+        yield app.url.replace("127.0.0.1", "localhost")
 
 
 def _sign_in_at_provider(page, app: str, sub: str) -> None:
