@@ -188,6 +188,40 @@ Served as ``make run`` serves it (``dashboard/server.py``, file watcher on), smo
   (Home 1, Vital Signs 2, Reports 3, Measure 4) at about 1 ms each: 1 to 4 ms a page
   load, 1-4 % of a run's CPU. Reading it once per run would save that at the price of a
   read after a write in the same run seeing the old version; not done.
+
+A later pass (a quieter, faster machine: the bare page 0.26-0.40 s; demo 5 loads, 500
+measures 3 loads; before -> after in the same session):
+
+- Where a page's time goes now, from ``--timeline``: the bare page's run ends about
+  240 ms after navigation and it is idle at 0.37 s; Vital Signs' run ends at 400 ms,
+  Measure's at 380, Benchmarking's at 560, Reports' at 530, and each is idle 0.25 to
+  0.45 s later. The runs take two to three times their CPU in wall time because the
+  browser draws what they send on the same two cores. The rest is the browser: plotly
+  (a 4.7 MB chunk evaluated on every full load) costs Benchmarking 0.28 s for its two
+  charts (0.87 -> 0.59 s with them left out, measured and put back), and each data
+  grid is a canvas with a toolbar to build.
+- Reports drew 25 exceptions a page, each with a data grid for one row of facts: now
+  ten a page, the facts a plain table. Reports at 500 measures 1.09-1.23 -> 0.87-0.89 s,
+  CPU 0.25 -> 0.14 s, 229 -> 105 KB.
+- Plotly checks every property of a figure, and unpickling one from ``st.cache_data``
+  rebuilds and checks it all again: the SPC chart cost 8 ms to take out of the cache
+  and 11 ms to copy on every Measure load. Charts are now cached as dicts and made
+  back into figures unchecked (``dashboard/ui/figures.py``); Benchmarking's two charts
+  are cached too. Measure CPU 0.09 -> 0.06 s, Benchmarking 0.11 -> 0.08 (demo) and
+  0.14 -> 0.11 (500 measures); Benchmarking at 500 measures 1.01 -> 0.87 s.
+- Every table's text went through ``visible`` cell by cell to show bidirectional
+  controls; a column with none is now left alone after one scan (``visible_frame``).
+  The Vital Signs filter change at 500 measures 0.31 -> 0.26 s (CPU 0.15 -> 0.13).
+- Signing in reads the throttle and the one user typed in one transaction and writes
+  the outcome, the audit and the ticket in one more (it was five, and a read of every
+  active user on every run of the form); the CPU did not move measurably (0.30 s
+  beyond a Home load, bcrypt 0.28 of it): the database work was a few milliseconds.
+- After: every page is within 1.0 s at both sizes (the slowest: Benchmarking 0.94 s,
+  demo; Reports 0.89 s and Benchmarking 0.87 s at 500 measures), the filter change
+  0.23 / 0.26 s, signing in 0.30 s CPU beyond Home, every page within 0.35 s CPU.
+  Over: the ratios. Against a 0.35-0.40 s bare page, 1.6x is 0.56-0.64 s, which
+  only Home and Meeting (no grid, no chart) meet; Benchmarking with its charts left
+  out was still 2.3x. The CPU ratio is against a bare page of 0.01-0.02 s.
 """
 
 from __future__ import annotations

@@ -74,6 +74,13 @@ cost 1.51 s CPU, 0.79 s of it on the event loop (each new websocket session walk
 loaded module to choose files to watch); with it off, as ``.streamlit/config.toml`` now
 sets, 0.70 to 0.76 s at N = 1 (event loop 0.07) and 0.62 s at N = 3. What remains beyond
 the pages is signing in: bcrypt (0.28 s) and the form's own run.
+
+Final figures of a later pass (a quieter machine; before -> after folding the sign-in's
+database work into two transactions, which moved nothing measurable): 0.38 -> 0.38 s
+per session at N = 1, 0.47 -> 0.47 at N = 10, 0.47 -> 0.45 at N = 30, 4 script runs and
+146 KB per session; the session's p50 0.45 s alone, 3.2 s with 10 at once, 9.2 s with
+30. A session costs more CPU among many than alone (0.38 -> 0.47 s): bcrypt runs on the
+second core while the interpreter switches between sessions' script threads.
 """
 
 from __future__ import annotations
