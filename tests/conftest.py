@@ -19,14 +19,14 @@ import shutil
 import threading
 import traceback
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import make_url, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from dashboard import config as settings_module
@@ -77,6 +77,8 @@ class Databases:
         self._used: queue.Queue[str] = queue.Queue()
         self._maker: threading.Thread | None = None
         self._stop = threading.Event()
+        self._seeded: dict[tuple[str, str], str] = {}
+        self._leftovers: list[str] = []
 
     def _sqlite(self) -> Path:
         if self._sqlite_template is None:
@@ -119,11 +121,7 @@ class Databases:
                         self._stop.wait(0.05)  # enough are ready: look for used ones again
                         continue
                     name = f"vs_test_{uuid.uuid4().hex[:12]}"
-                    conn.execute(
-                        text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG')
-                    )
-                    # A scratch database need not wait for each commit to reach the disk.
-                    conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+                    _copy_database(conn, template, name)
                     self._ready.put(name)
         except BaseException as exc:  # the test that waits for a database reports it
             self._ready.put(exc)
@@ -163,13 +161,71 @@ class Databases:
             db.get_engine(url).dispose()
             self._used.put(name)
 
+    @contextmanager
+    def seeded(
+        self, kind: str, folder: Path, name: str, build: Callable[[Engine], None]
+    ) -> Iterator[str]:
+        """Like ``fresh``, with ``build`` (the same every time: a fixture's data) run once
+        per test process into a template of its own that each test gets a copy of."""
+        if kind == "sqlite":
+            template = self._seeded.get(("sqlite", name))
+            if template is None:
+                path = self._folder / f"{name}.db"
+                shutil.copy(self._sqlite(), path)
+                _build_into(f"sqlite:///{path}", build)
+                template = self._seeded[("sqlite", name)] = str(path)
+            copy = folder / f"{name}-{uuid.uuid4().hex[:8]}.db"
+            shutil.copy(template, copy)
+            url = f"sqlite:///{copy}"
+            try:
+                yield url
+            finally:
+                db.get_engine(url).dispose()
+            return
+        if not PG_URL:
+            pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
+        template = self._seeded.get(("postgresql", name))
+        if template is None:
+            template = self._copy_pg(self._pg(), f"vs_{name.replace('-', '_')}_")
+            _build_into(_pg_database_url(template), build)
+            self._seeded[("postgresql", name)] = template
+            self._leftovers.append(template)
+        made = self._copy_pg(template)
+        url = _pg_database_url(made)
+        try:
+            yield url
+        finally:
+            db.get_engine(url).dispose()
+            self._drop_pg(made)
+
+    def _copy_pg(self, template: str, prefix: str = "vs_test_") -> str:
+        name = f"{prefix}{uuid.uuid4().hex[:12]}"
+        server = self._server()
+        try:
+            with server.connect() as conn:
+                _copy_database(conn, template, name)
+        finally:
+            server.dispose()
+        return name
+
+    def _drop_pg(self, name: str) -> None:
+        if self._maker is not None:
+            self._used.put(name)  # the background thread drops it
+            return
+        server = self._server()
+        try:
+            with server.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        finally:
+            server.dispose()
+
     def close(self) -> None:
         if self._maker is not None:
             self._stop.set()
             self._maker.join(timeout=60)
         if self._pg_template is None:
             return
-        leftovers = [self._pg_template]
+        leftovers = [self._pg_template, *self._leftovers]
         while not self._ready.empty():
             made = self._ready.get_nowait()
             if isinstance(made, str):
@@ -181,6 +237,20 @@ class Databases:
             for name in leftovers:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+def _copy_database(conn: Connection, template: str, name: str) -> None:
+    conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}" STRATEGY WAL_LOG'))
+    # A scratch database need not wait for each commit to reach the disk.
+    conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+
+
+def _build_into(url: str, build: Callable[[Engine], None]) -> None:
+    engine = db.get_engine(url)
+    try:
+        build(engine)
+    finally:
+        engine.dispose()  # a template may have no one connected when it is copied
 
 
 def _pg_database_url(name: str) -> str:

@@ -7,6 +7,7 @@ test shows the exact file it reads.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,14 +16,17 @@ from typing import Any
 import pytest
 import xlsxwriter
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.vocab import Role
 from dashboard import config as settings_module
 from dashboard.importing.registry import ImportOptions, ImportResult, SourceFile, run_import
+from dashboard.store.db import get_engine
 from dashboard.store.measures import set_target, upsert_observation
 from dashboard.store.models import Measure, ObservationCreate
 from dashboard.store.security import Actor
+from dashboard.store.users import actor_for, get_user_by_username
+from tests.conftest import Databases, _backends
 from tests.factories import ADMIN, make_structure, make_user, measure_in, unchecked_measure
 
 TODAY = date(2025, 11, 14)
@@ -33,6 +37,10 @@ class World:
     engine: Engine
     lead: Actor
     measures: dict[str, Measure]
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=False)
 
     def run(self, path: Path, actor: Actor | None = None, **options: Any) -> ImportResult:
         return run_import(
@@ -68,8 +76,7 @@ def _history(session: Session, m: Measure, values: list[float], last: tuple[int,
         )
 
 
-@pytest.fixture
-def world(engine: Engine) -> World:
+def _build_world(engine: Engine) -> None:
     with Session(engine, expire_on_commit=False) as s:
         ids = make_structure(s)
 
@@ -102,8 +109,21 @@ def world(engine: Engine) -> World:
             value=50,
         )
         s.commit()
-        lead = make_user(s, "lead", Role.lead, [ids["Housing"]])
-    return World(engine, lead, ms)
+        make_user(s, "lead", Role.lead, [ids["Housing"]])
+
+
+@pytest.fixture(params=_backends())
+def world(request: pytest.FixtureRequest, databases: Databases, tmp_path: Path) -> Iterator[World]:
+    """Five measures (four in Housing), HOU-01 with 18 months of history and a target, and
+    a Housing lead: built once per test process, each test on its own copy."""
+    with databases.seeded(request.param, tmp_path, "import-world", _build_world) as url:
+        engine = get_engine(url)
+        with Session(engine, expire_on_commit=False) as s:
+            measures = {m.code: m for m in s.exec(select(Measure)).all()}
+            user = get_user_by_username(session=s, username="lead")
+            assert user is not None
+            lead = actor_for(session=s, user=user)
+        yield World(engine, lead, measures)
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:

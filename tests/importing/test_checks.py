@@ -260,7 +260,7 @@ def test_the_audit_log_records_who_loaded_which_file_and_every_value_changed(wor
     assert upload_entry.at is not None
 
 
-def test_a_process_killed_inside_the_commit_leaves_nothing_half_saved(world, tmp_path, db_url):
+def test_a_process_killed_inside_the_commit_leaves_nothing_half_saved(world, tmp_path):
     before = counts(world)
     path = write_csv(
         tmp_path / "f.csv",
@@ -269,7 +269,7 @@ def test_a_process_killed_inside_the_commit_leaves_nothing_half_saved(world, tmp
     marker = tmp_path / "ready"
     env = {
         **os.environ,
-        "DATABASE_URL": db_url,
+        "DATABASE_URL": world.url,
         "VITALSIGNS_TODAY": "2025-11-14",
         PAUSE_ENV: str(marker),
     }

@@ -187,9 +187,9 @@ def test_a_target_changed_meanwhile_refuses_the_save(world, tmp_path, a_saves_af
 
 
 def test_the_command_line_prints_json_and_exits_1_when_its_save_is_refused(
-    world, tmp_path, db_url, monkeypatch, capsys, a_saves_after_b_checks
+    world, tmp_path, monkeypatch, capsys, a_saves_after_b_checks
 ):
-    monkeypatch.setenv("DATABASE_URL", db_url)
+    monkeypatch.setenv("DATABASE_URL", world.url)
     settings_module.get_settings.cache_clear()
     a = source(tmp_path, "a.csv", "HOU-01,2025-09,55,,\n")
     path_b = write_csv(tmp_path / "b.csv", HEADER + "HOU-01,2025-09,60,,\n")
