@@ -143,23 +143,13 @@ class Databases:
     def fresh(self, kind: str, folder: Path) -> Iterator[str]:
         """A fresh, migrated database of ``kind`` ("sqlite" or "postgresql"), dropped after."""
         if kind == "sqlite":
-            path = folder / f"test-{uuid.uuid4().hex[:8]}.db"
-            shutil.copy(self._sqlite(), path)
-            url = f"sqlite:///{path}"
-            try:
+            with _sqlite_copy(self._sqlite(), folder / f"test-{uuid.uuid4().hex[:8]}.db") as url:
                 yield url
-            finally:
-                db.get_engine(url).dispose()
             return
         if not PG_URL:
             pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
-        name = self._take_pg()
-        url = _pg_database_url(name)
-        try:
+        with self._lent_pg(self._take_pg()) as url:
             yield url
-        finally:
-            db.get_engine(url).dispose()
-            self._used.put(name)
 
     @contextmanager
     def seeded(
@@ -174,13 +164,8 @@ class Databases:
                 shutil.copy(self._sqlite(), path)
                 _build_into(f"sqlite:///{path}", build)
                 template = self._seeded[("sqlite", name)] = str(path)
-            copy = folder / f"{name}-{uuid.uuid4().hex[:8]}.db"
-            shutil.copy(template, copy)
-            url = f"sqlite:///{copy}"
-            try:
+            with _sqlite_copy(template, folder / f"{name}-{uuid.uuid4().hex[:8]}.db") as url:
                 yield url
-            finally:
-                db.get_engine(url).dispose()
             return
         if not PG_URL:
             pytest.skip("PostgreSQL tests need TEST_DATABASE_URL")
@@ -190,13 +175,17 @@ class Databases:
             _build_into(_pg_database_url(template), build)
             self._seeded[("postgresql", name)] = template
             self._leftovers.append(template)
-        made = self._copy_pg(template)
-        url = _pg_database_url(made)
+        with self._lent_pg(self._copy_pg(template)) as url:
+            yield url
+
+    @contextmanager
+    def _lent_pg(self, name: str) -> Iterator[str]:
+        url = _pg_database_url(name)
         try:
             yield url
         finally:
             db.get_engine(url).dispose()
-            self._drop_pg(made)
+            self._drop_pg(name)
 
     def _copy_pg(self, template: str, prefix: str = "vs_test_") -> str:
         name = f"{prefix}{uuid.uuid4().hex[:12]}"
@@ -237,6 +226,16 @@ class Databases:
             for name in leftovers:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+@contextmanager
+def _sqlite_copy(template: Path | str, path: Path) -> Iterator[str]:
+    shutil.copy(template, path)
+    url = f"sqlite:///{path}"
+    try:
+        yield url
+    finally:
+        db.get_engine(url).dispose()
 
 
 def _copy_database(conn: Connection, template: str, name: str) -> None:

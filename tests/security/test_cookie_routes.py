@@ -128,17 +128,22 @@ def test_signing_out_deletes_the_cookie(client):
     assert "HttpOnly" in cookie
 
 
+def _submit(at, username: str, password: str) -> None:
+    """Fill in the sign-in form and press Sign in."""
+    inputs = {t.label: t for t in at.text_input}
+    inputs["Username"].input(username)
+    inputs["Password"].input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    at.run()
+
+
 def test_the_sign_in_form_hands_over_to_the_cookie_request_when_it_is_served(client, monkeypatch):
     from tests.apptest import open_page, texts
 
     sent: list[str] = []
     monkeypatch.setattr(web, "redirect", sent.append)
     at = open_page()
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Username"].input("demo.member")
-    inputs["Password"].input("vitalsigns-demo")
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    _submit(at, "demo.member", "vitalsigns-demo")
     assert "Signed in. Opening your page" in texts(at)
     assert "Sorry, something went wrong" not in texts(at)
     assert not at.session_state["authentication_status"]  # the page never signs in itself
@@ -161,11 +166,7 @@ def test_served_the_form_loads_nobody_and_a_wrong_password_is_counted_not_handed
     monkeypatch.setattr(web, "redirect", sent.append)
     monkeypatch.setattr(signin, "_credentials", lambda session: loaded.append(1) or {})
     at = open_page()
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Username"].input("demo.member")
-    inputs["Password"].input("not-the-password")
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    _submit(at, "demo.member", "not-the-password")
     assert "The username or password is not right." in [e.value for e in at.error]
     assert sent == [] and loaded == []
     with Session(get_engine(settings_module.get_settings().database_url)) as session:
@@ -173,11 +174,7 @@ def test_served_the_form_loads_nobody_and_a_wrong_password_is_counted_not_handed
         audited = session.exec(select(AuditLog).where(AuditLog.action == "login_failed")).all()
         assert [a.username for a in audited] == ["demo.member"]
 
-    inputs = {t.label: t for t in at.text_input}
-    inputs["Username"].input("demo.member")
-    inputs["Password"].input("vitalsigns-demo")
-    next(b for b in at.button if b.label == "Sign in").click()
-    at.run()
+    _submit(at, "demo.member", "vitalsigns-demo")
     assert "Signed in. Opening your page" in texts(at)
     assert len(sent) == 1 and loaded == []
     with Session(get_engine(settings_module.get_settings().database_url)) as session:
