@@ -65,6 +65,9 @@ class Databases:
     on a busy disk), so a background thread keeps a few copies ready and drops the used
     ones: the waiting overlaps the tests' own work. Each test still gets a database no
     other test has touched.
+
+    A fixture whose data is the same for every test (the import tests' council) builds it
+    once per process into a template of its own (``seeded``) and each test gets a copy.
     """
 
     READY = 4  # PostgreSQL copies kept ready ahead of the tests that will ask for them
