@@ -92,7 +92,7 @@ def _item(actor: Actor, report: ExceptionReport, item: ExceptionItem) -> None:
                 }
             ]
         )
-        # One row of facts: a plain table, not a data grid (a page has up to 25 of them,
+        # One row of facts: a plain table, not a data grid (a page has up to ten of them,
         # and each grid is a canvas with its own toolbar for the browser to build).
         st.table(
             styled(visible_frame(facts), ["RAG", "YTD RAG", "Direction of change", "SPC"]),
