@@ -291,9 +291,8 @@ SIGN_IN_WAIT_MS = 15_000
 def sign_in(page: object, url: str, username: str, path: str = "") -> None:
     """Open ``path`` and sign in through the form as ``username``.
 
-    The sign-in page reruns once by itself as it loads (its cookie component reports in);
-    a form filled during that rerun can come back empty, so like a person the test fills
-    it again when nothing happened.
+    A form filled while the page is still loading can come back empty, so like a person
+    the test fills it again when nothing happened.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
