@@ -9,7 +9,8 @@ own download beneath the table instead, with every formula-like cell neutralised
 
 - `people_table(frame, key=..., file_name=...)`: the table, its text cells shown through
   `visible` (bidirectional controls as markers), and a "Download this table (CSV)"
-  button; ``csv=`` gives the file when the page makes its own (cached) one.
+  button (the file is made when the button is pressed); ``csv=`` gives the file when
+  the page makes its own (cached) one.
 - `export_frame(frame, column_config)`: the rows as the download holds them: the table's
   own column headings, link columns as the text they show (a link that always shows the
   same word, such as "Open", only leads within the app and is left out).
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -81,6 +83,14 @@ def export_frame(
     return out.reset_index(drop=True)
 
 
+def _csv_of(
+    frame: pd.DataFrame,
+    column_config: Mapping[str, Any] | None,
+    column_order: Iterable[str] | None,
+) -> bytes:
+    return safe_csv(export_frame(frame, column_config, column_order), bom=True)
+
+
 def people_table(
     frame: pd.DataFrame,
     *,
@@ -105,11 +115,12 @@ def people_table(
             key=key,
             **options,
         )
-        data = csv
+        data: bytes | Callable[[], bytes] | None = csv
         if data is None:
-            data = safe_csv(
-                export_frame(frame, column_config, options.get("column_order")), bom=True
-            )
+            # Made when the button is pressed, not on every run of the page (a page of
+            # eight tables spent a fifth of its run writing files nobody asked for).
+            order = options.get("column_order")
+            data = partial(_csv_of, frame, column_config, order)
         stem = _UNSAFE_IN_NAME.sub("-", file_name.removesuffix(".csv")).strip("-") or "table"
         st.download_button(
             label,

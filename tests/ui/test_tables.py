@@ -74,3 +74,28 @@ def test_the_trend_charts_title_is_text_not_html():
     )
     figure = trend_figure(series, unit="%", decimals=0, title="<b>Rents</b>")
     assert figure.layout.title.text == "&lt;b&gt;Rents&lt;/b&gt;"
+
+
+def test_a_table_makes_its_download_only_when_the_button_is_pressed(monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard.ui import tables
+
+    made: list[int] = []
+    real = tables.safe_csv
+    monkeypatch.setattr(tables, "safe_csv", lambda *a, **k: made.append(1) or real(*a, **k))
+
+    def page() -> None:
+        import pandas as pd
+
+        from dashboard.ui.tables import people_table
+
+        people_table(pd.DataFrame({"Title": ["Build homes"]}), key="t", file_name="plan")
+
+    at = AppTest.from_function(page).run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == [tables.DOWNLOAD_LABEL]
+    assert made == []  # the file is written on the click, not on every run
+    assert tables._csv_of(pd.DataFrame({"Title": ["=1+1"]}), None, None).decode(
+        "utf-8-sig"
+    ).splitlines() == ["Title", "'=1+1"]
