@@ -28,6 +28,7 @@ def _edit_percent(page, grid, row: int, value: str) -> None:
     grid's editor, replace the value, press Tab."""
     editor = page.locator('[data-testid="portal"] input.gdg-input')
     for attempt in range(3):  # a click that lands while the grid redraws selects nothing
+        wait_idle(page)  # the last edit's rerun has finished drawing the grid
         box = grid.bounding_box()
         x, y = box["x"] + PERCENT_X, box["y"] + ROW_HEIGHT * (row + 1) + ROW_HEIGHT // 2
         page.mouse.move(x, y)
