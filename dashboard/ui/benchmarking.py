@@ -340,15 +340,17 @@ def render_overview(positions: pd.DataFrame, group_name: str) -> None:
         )
 
 
+_DRAWINGS = {"ranked": ranked_bar_figure, "trend": trend_figure}
+
+
 @cached_view(max_entries=128)
 def _drawn_spec(kind: str, frame: pd.DataFrame, **options: Any) -> dict[str, Any]:
-    draw = ranked_bar_figure if kind == "ranked" else trend_figure
-    spec: dict[str, Any] = draw(frame, **options).to_dict()
+    spec: dict[str, Any] = _DRAWINGS[kind](frame, **options).to_dict()
     return spec
 
 
 def _drawn(kind: str, frame: pd.DataFrame, **options: Any) -> go.Figure:
-    """The ``kind`` of chart ("ranked" or "trend") of ``frame``, drawn once per data
+    """The ``kind`` of chart (a key of ``_DRAWINGS``) of ``frame``, drawn once per data
     version and arguments (plotly's checks make a chart cost more than the page's reads;
     ``dashboard.ui.figures``)."""
     return unchecked(_drawn_spec(kind, frame, **options))
